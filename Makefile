@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` (the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Demo and development run with DEBUG on; production sets its own environment (docs/architecture.md).
+DEV_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: install run test test-fast migrations-check check-deploy clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstalled only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+	@scripts/system-deps.sh
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	@echo "Демо: http://$(HOST):$(PORT)/  (логины — в README.md)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+migrations-check: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: $(VENV)/.installed
+	@scripts/system-deps.sh tests
+	$(MAKE) --no-print-directory migrations-check
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Without the browser tests, for a quick loop while coding.
+test-fast: $(VENV)/.installed
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var

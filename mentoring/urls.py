@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from registry.forms import PasswordResetForm
+
+admin.site.site_header = "Реестр наставничества: администрирование"
+admin.site.site_title = "Реестр наставничества"
+admin.site.index_title = "Системное администрирование"
+
+urlpatterns = [
+    path("", include("registry.urls")),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "registry"
+    verbose_name = "Реестр наставничества"

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from registry import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/curators/new/", views.curator_invite, name="curator_invite"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+]

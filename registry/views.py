@@ -1,0 +1,210 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from registry import services
+from registry.access import (
+    get_membership,
+    get_organisation,
+    managed_departments,
+    scope_for,
+)
+from registry.forms import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
+from registry.text import normalise
+from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role
+
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    departments = (
+        EducationDepartment.objects.filter(pk__in=scope.department_wide)
+        .annotate(
+            organisation_count=Count("organisations", distinct=True),
+            curator_count=Count(
+                "memberships__user", filter=Q(memberships__role=Role.CURATOR), distinct=True
+            ),
+        )
+        .order_by("name")
+    )
+    kind_counts = {
+        (row["department_id"], row["kind"]): row["n"]
+        for row in Organisation.objects.filter(department_id__in=scope.department_wide)
+        .values("department_id", "kind")
+        .annotate(n=Count("pk"))
+    }
+    without_curator = {
+        row["department_id"]: row["n"]
+        for row in Organisation.objects.filter(department_id__in=scope.department_wide)
+        .exclude(memberships__role=Role.CURATOR)
+        .values("department_id")
+        .annotate(n=Count("pk"))
+    }
+    department_cards = [
+        {
+            "department": department,
+            "is_methodist": scope.manages_department(department.pk),
+            "kinds": [
+                (label, kind_counts.get((department.pk, value), 0))
+                for value, label in OrganisationKind.choices
+                if kind_counts.get((department.pk, value))
+            ],
+            "without_curator": without_curator.get(department.pk, 0),
+        }
+        for department in departments
+    ]
+    curated = (
+        Organisation.objects.filter(pk__in=scope.curator_organisations)
+        .select_related("department")
+        .prefetch_related("memberships__user")
+    )
+    return render(
+        request,
+        "registry/home.html",
+        {"department_cards": department_cards, "curated": curated, "scope": scope},
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    departments = scope.departments(EducationDepartment.objects.all())
+    filters = OrganisationFilterForm(request.GET or None, departments=departments)
+    organisations = filters.apply(
+        Organisation.objects.for_user(request.user)
+        .select_related("department")
+        .annotate(curator_count=Count("memberships", filter=Q(memberships__role=Role.CURATOR)))
+    )
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/organisation_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": scope.is_methodist,
+        },
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation(request.user, pk)
+    scope = scope_for(request.user)
+    curators = organisation.memberships.filter(role=Role.CURATOR).select_related("user")
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "curators": curators.order_by("user__last_name", "user__first_name"),
+            "can_manage": scope.manages_department(organisation.department_id),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    departments = managed_departments(request.user)
+    form = OrganisationForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(request, f"Организация «{organisation.short_name}» добавлена.")
+        return redirect("organisation_detail", pk=organisation.pk)
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation(request.user, pk, manage=True)
+    departments = EducationDepartment.objects.filter(pk=organisation.department_id)
+    form = OrganisationForm(request.POST or None, instance=organisation, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Изменения сохранены.")
+        return redirect("organisation_detail", pk=organisation.pk)
+    return render(
+        request, "registry/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def curator_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation(request.user, pk, manage=True)
+    form = CuratorInviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invite_curator(
+            organisation,
+            by=request.user,
+            data=form.cleaned_data,
+            existing_user=form.existing_user,
+            site_url=request.build_absolute_uri("/"),
+        )
+        user = invitation.membership.user
+        if invitation.new_account:
+            messages.success(
+                request,
+                f"{user.full_name} назначен(а) куратором. Ссылка для установки пароля "
+                f"отправлена на {user.email}.",
+            )
+        else:
+            messages.success(
+                request, f"{user.full_name} уже есть в системе: добавлена роль куратора этой организации."
+            )
+        return redirect("organisation_detail", pk=organisation.pk)
+    return render(
+        request, "registry/curator_invite.html", {"form": form, "organisation": organisation}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_membership(request.user, pk, manage=True)
+    if request.method == "POST":
+        services.remove_membership(membership)
+        messages.success(
+            request, f"{membership.user.full_name} больше не {membership.get_role_display().lower()}."
+        )
+        if membership.organisation_id:
+            return redirect("organisation_detail", pk=membership.organisation_id)
+        return redirect("staff_list")
+    return render(request, "registry/membership_remove.html", {"membership": membership})
+
+
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Everyone holding a role the user may see: methodists, heads and curators."""
+    scope = scope_for(request.user)
+    memberships = scope.memberships(
+        Membership.objects.select_related("user", "organisation", "department")
+    ).order_by("department__name", "role", "user__last_name", "user__first_name")
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        memberships = memberships.filter(role=role)
+    query = request.GET.get("q", "").strip()
+    needle = normalise(query)
+    if needle:
+        memberships = memberships.filter(
+            Q(user__search_text__contains=needle) | Q(organisation__search_text__contains=needle)
+        )
+    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "registry/staff_list.html",
+        {
+            "page": page,
+            "query": params.urlencode(),
+            "q": query,
+            "role": role,
+            "roles": Role.choices,
+            "can_manage": scope.is_methodist,
+        },
+    )

@@ -1,0 +1,109 @@
+"""The permission matrix: every URL of the project × every persona → the expected status.
+
+Outside a user's scope an object answers 404 (nothing leaks between tenants or schools);
+inside the scope a write by a read-only role answers 403; anonymous requests go to login.
+A URL pattern added to the project without a row here fails `test_every_url_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS, client_for
+
+M, H, C1, C2, MB, ANON = PERSONAS
+
+# Namespaces served by Django itself for the system administrator, not by this project's views.
+EXCLUDED_NAMESPACES = {"admin"}
+
+
+def everyone(status, anonymous=302):
+    return {M: status, H: status, C1: status, C2: status, MB: status, ANON: anonymous}
+
+
+def department_write(methodist_b=404):
+    """A1's object written: methodist A may; head A and curator A1 see it but may not; others don't see it."""
+    return {M: 200, H: 403, C1: 403, C2: 404, MB: methodist_b, ANON: 302}
+
+
+def curator_a1_membership(world):
+    return {"pk": world.curator_a1.memberships.get().pk}
+
+
+def school_a1(world):
+    return {"pk": world.school_a1.pk}
+
+
+def no_args(world):
+    return {}
+
+
+def reset_link(world):
+    return {"uidb64": "MQ", "token": "set-password"}
+
+
+# (url name, kwargs, method, {persona: status})
+MATRIX = [
+    ("home", no_args, "get", everyone(200)),
+    ("organisation_list", no_args, "get", everyone(200)),
+    ("organisation_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("organisation_create", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("organisation_detail", school_a1, "get", {M: 200, H: 200, C1: 200, C2: 404, MB: 404, ANON: 302}),
+    ("organisation_edit", school_a1, "get", department_write()),
+    ("organisation_edit", school_a1, "post", department_write()),
+    ("curator_invite", school_a1, "get", department_write()),
+    ("curator_invite", school_a1, "post", department_write()),
+    ("staff_list", no_args, "get", everyone(200)),
+    ("membership_remove", curator_a1_membership, "get", department_write()),
+    ("membership_remove", curator_a1_membership, "post", {**department_write(), M: 302}),
+    ("login", no_args, "get", everyone(200, anonymous=200)),
+    ("logout", no_args, "post", everyone(302)),
+    ("password_change", no_args, "get", everyone(200)),
+    ("password_change_done", no_args, "get", everyone(200)),
+    ("password_reset", no_args, "get", everyone(200, anonymous=200)),
+    ("password_reset_done", no_args, "get", everyone(200, anonymous=200)),
+    ("password_reset_confirm", reset_link, "get", everyone(200, anonymous=200)),
+    ("password_reset_complete", no_args, "get", everyone(200, anonymous=200)),
+]
+
+
+def _cases():
+    for name, kwargs, method, expected in MATRIX:
+        assert set(expected) == set(PERSONAS), f"{name}: every persona needs an expected status"
+        for persona in PERSONAS:
+            yield pytest.param(name, kwargs, method, persona, expected[persona],
+                               id=f"{name}-{method}-{persona}")
+
+
+@pytest.mark.parametrize("name, kwargs, method, persona, status", list(_cases()))
+def test_permission_matrix(world, name, kwargs, method, persona, status):
+    url = reverse(name, kwargs=kwargs(world))
+    response = getattr(client_for(world, persona), method)(url)
+    assert response.status_code == status, f"{persona} {method.upper()} {url}"
+    if persona == ANON and status == 302:
+        assert response["Location"].startswith(reverse("login")), "anonymous goes to the login page"
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in EXCLUDED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name: name it and add it to MATRIX"
+            yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {name for name, *_ in MATRIX}
+    missing = set(_url_names()) - covered
+    assert not missing, f"URL patterns without a row in the permission matrix: {sorted(missing)}"
+
+
+def test_admin_is_for_staff_only(world):
+    for persona in PERSONAS:
+        response = client_for(world, persona).get(reverse("admin:index"))
+        assert response.status_code == 302, persona
+        assert response["Location"].startswith(reverse("admin:login"))
