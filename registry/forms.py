@@ -75,10 +75,12 @@ class OrganisationFilterForm(forms.Form):
                  ("code", "По коду")],
     )
 
-    def __init__(self, *args, departments: QuerySet[EducationDepartment], **kwargs) -> None:
+    def __init__(
+        self, *args, departments: QuerySet[EducationDepartment], show_department: bool, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
-        self.show_department = departments.count() > 1
+        self.show_department = show_department
         for name in ("kind", "department", "sort"):
             self.fields[name].widget.attrs["class"] = "form-select"
 

@@ -74,7 +74,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     departments = scope.departments(EducationDepartment.objects.all())
-    filters = OrganisationFilterForm(request.GET or None, departments=departments)
+    filters = OrganisationFilterForm(
+        request.GET or None,
+        departments=departments,
+        show_department=len(scope.department_wide | scope.curator_departments) > 1,
+    )
     organisations = filters.apply(
         Organisation.objects.for_user(request.user)
         .select_related("department")

@@ -1,0 +1,156 @@
+"""A methodist appoints curators in the browser; the curator sets a password from the e-mailed link."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from registry.models import Membership, Role, User
+from tests import factories
+
+NEW_CURATOR = {
+    "last_name": "Фёдорова",
+    "first_name": "Алёна",
+    "patronymic": "Игоревна",
+    "email": "Fedorova@School.test",
+    "username": "fedorova.a1",
+}
+
+
+def invite(client, organisation, **data):
+    return client.post(reverse("curator_invite", args=[organisation.pk]), {**NEW_CURATOR, **data})
+
+
+def test_methodist_appoints_a_new_curator_who_then_sets_a_password(as_persona, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(as_persona("methodist_a"), world.school_a1)
+    assert response["Location"] == reverse("organisation_detail", args=[world.school_a1.pk])
+    user = User.objects.get(username="fedorova.a1")
+    assert user.email == "fedorova@school.test"
+    assert not user.has_usable_password()
+    membership = user.memberships.get()
+    assert (membership.role, membership.organisation, membership.created_by) == (
+        Role.CURATOR, world.school_a1, world.methodist_a,
+    )
+
+    [message] = mail.outbox
+    assert message.to == ["fedorova@school.test"]
+    assert message.subject == "Реестр наставничества: вы назначены куратором МБОУ СОШ № 1"
+    assert "Ваш логин: fedorova.a1" in message.body
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", message.body).group(1)
+
+    client = Client()
+    form_page = client.get(link, follow=True)
+    assert "Установите пароль" in form_page.content.decode()
+    client.post(form_page.redirect_chain[-1][0],
+                {"new_password1": "Kurator-2026!", "new_password2": "Kurator-2026!"})
+    assert client.post(reverse("login"), {"username": "fedorova.a1", "password": "Kurator-2026!"}).status_code == 302
+    home = client.get(reverse("home")).content.decode()
+    assert "МБОУ СОШ № 1" in home and "МБОУ СОШ № 2" not in home
+
+
+def test_an_invited_curator_can_ask_for_a_new_link(world, as_persona, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(as_persona("methodist_a"), world.school_a1)
+    mail.outbox.clear()
+    Client().post(reverse("password_reset"), {"email": "fedorova@school.test"})
+    assert len(mail.outbox) == 1
+
+
+def test_an_existing_colleague_gets_a_second_school(as_persona, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(as_persona("methodist_a"), world.school_a2, email=world.curator_a1.email,
+                          username="ignored")
+    assert response.status_code == 302
+    assert set(world.curator_a1.memberships.values_list("organisation__code", flat=True)) == {"a1", "a2"}
+    assert not User.objects.filter(username="ignored").exists()
+    assert "добавлена роль" not in mail.outbox[0].body and "Войдите под своей" in mail.outbox[0].body
+
+
+def test_an_address_of_another_department_is_refused(as_persona, world):
+    response = invite(as_persona("methodist_a"), world.school_a1, email=world.methodist_b.email)
+    assert "Этот адрес уже занят учётной записью вне вашего муниципалитета" in response.content.decode()
+    assert world.methodist_b.memberships.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"username": "curator_a2"}, "Этот логин уже занят"),
+        ({"username": "с пробелом"}, "Логин: буквы, цифры"),
+        ({"email": "не почта"}, "Введите правильный адрес электронной почты"),
+        ({"last_name": ""}, "Обязательное поле"),
+    ],
+)
+def test_bad_input_creates_nothing(as_persona, world, data, error):
+    users, memberships = User.objects.count(), Membership.objects.count()
+    response = invite(as_persona("methodist_a"), world.school_a1, **data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert (User.objects.count(), Membership.objects.count()) == (users, memberships)
+    assert mail.outbox == []
+
+
+def test_appointing_the_same_curator_twice_is_explained(as_persona, world):
+    response = invite(as_persona("methodist_a"), world.school_a1, email=world.curator_a1.email)
+    assert "уже куратор этой организации" in response.content.decode()
+
+
+def test_methodist_removes_a_curator_who_then_sees_nothing(as_persona, world):
+    membership = world.curator_a1.memberships.get()
+    response = as_persona("methodist_a").post(reverse("membership_remove", args=[membership.pk]))
+    assert response["Location"] == reverse("organisation_detail", args=[world.school_a1.pk])
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    client = as_persona("curator_a1")
+    assert client.get(reverse("organisation_detail", args=[world.school_a1.pk])).status_code == 404
+    assert "нет ролей" in client.get(reverse("home")).content.decode()
+
+
+def test_staff_list_search_ignores_case_and_yo(as_persona, world):
+    factories.curator(world.school_a2, user__last_name="Королёва", user__username="koroleva")
+    response = as_persona("methodist_a").get(reverse("staff_list"), {"q": "КОРОЛЕВА"})
+    assert [m.user.username for m in response.context["page"].object_list] == ["koroleva"]
+    response = as_persona("methodist_a").get(reverse("staff_list"), {"role": "head"})
+    assert [m.user.username for m in response.context["page"].object_list] == ["head_a"]
+
+
+def test_curator_sees_only_the_colleagues_of_the_own_school(as_persona, world):
+    response = as_persona("curator_a1").get(reverse("staff_list"))
+    assert [m.user.username for m in response.context["page"].object_list] == ["curator_a1"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"role": Role.CURATOR, "organisation": None},
+        {"role": Role.METHODIST, "organisation": "school"},
+        {"role": "janitor", "organisation": None},
+    ],
+    ids=["curator-without-organisation", "methodist-with-organisation", "unknown-role"],
+)
+def test_the_database_refuses_inconsistent_memberships(world, fields):
+    organisation = world.school_a1 if fields["organisation"] else None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            user=world.head_a, department=world.department_a, role=fields["role"], organisation=organisation
+        )
+
+
+def test_a_role_is_held_once(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=world.head_a, department=world.department_a, role=Role.HEAD)
+
+
+def test_a_curators_department_always_follows_the_organisation(world):
+    membership = Membership.objects.create(
+        user=world.head_a, role=Role.CURATOR, department=world.department_b, organisation=world.school_a1
+    )
+    assert membership.department == world.department_a
+
+
+def test_emails_are_unique_whatever_the_case(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.UserFactory(email=world.curator_a1.email.upper())

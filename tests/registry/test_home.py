@@ -1,0 +1,59 @@
+"""The home page shows each user their department or organisation at a glance."""
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from registry.models import EducationDepartment, Membership, Organisation, User
+from tests import factories
+
+
+def test_methodist_sees_the_department_with_counts(as_persona, world):
+    factories.OrganisationFactory(department=world.department_a, kind="kindergarten")
+    page = as_persona("methodist_a").get(reverse("home")).content.decode()
+    assert "Управление образования Кедровского округа" in page
+    assert "Комитет образования Заречного района" not in page
+    assert "Дошкольная образовательная организация: <strong>1</strong>" in page
+    assert "Добавить организацию" in page
+
+
+def test_head_reads_the_department_without_edit_buttons(as_persona):
+    page = as_persona("head_a").get(reverse("home")).content.decode()
+    assert "Руководитель — только просмотр" in page
+    assert "Добавить организацию" not in page
+
+
+def test_curator_sees_the_own_organisation_only(as_persona):
+    page = as_persona("curator_a1").get(reverse("home")).content.decode()
+    assert "МБОУ СОШ № 1" in page and "МБОУ СОШ № 2" not in page
+    assert "Кедровского округа" in page  # the department's name, for orientation
+    assert 'href="/staff/"' not in page  # no department-wide menu
+
+
+def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_num_queries):
+    factories.OrganisationFactory.create_batch(12, department=world.department_a)
+    client = as_persona("methodist_a")
+    client.get(reverse("home"))
+    # The same count with 2 organisations or 200: nothing is queried per organisation.
+    with django_assert_num_queries(11):
+        client.get(reverse("home"))
+
+
+def test_load_demo_is_idempotent(db, capsys):
+    call_command("load_demo")
+    counts = (EducationDepartment.objects.count(), Organisation.objects.count(), User.objects.count(),
+              Membership.objects.count())
+    call_command("load_demo")
+    assert counts == (EducationDepartment.objects.count(), Organisation.objects.count(),
+                      User.objects.count(), Membership.objects.count())
+    assert counts[0] == 1 and 8 <= counts[1] <= 12
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {"school", "kindergarten", "additional", "college"} <= kinds
+    assert "nastavnik2026" in capsys.readouterr().out
+
+
+def test_demo_logins_from_the_readme_work(db, client):
+    call_command("load_demo")
+    for username in ["metodist", "rukovoditel", "kurator.sosh1"]:
+        response = client.post(reverse("login"), {"username": username, "password": "nastavnik2026"})
+        assert response.status_code == 302, username
+        client.post(reverse("logout"))
