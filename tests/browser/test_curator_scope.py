@@ -1,0 +1,40 @@
+"""A curator logs in through the real login form in Chromium and sees only the own school."""
+
+from tests.factories import PASSWORD
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Логин").fill(username)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_curator_sees_only_the_own_school(page, live_server, world):
+    log_in(page, live_server, "curator_a1")
+    assert page.get_by_role("heading", name="МБОУ СОШ № 1").is_visible()
+    assert "МБОУ СОШ № 2" not in page.content()
+
+    page.get_by_role("link", name="Моя организация").click()
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1
+    assert "МБОУ СОШ № 1" in rows.first.inner_text()
+
+    response = page.goto(f"{live_server.url}/organisations/{world.school_a2.pk}/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Страница не найдена").is_visible()
+
+    foreign = [url for url in page.requested_urls if not url.startswith(live_server.url)]
+    assert foreign == [], "a page loaded something from another host"
+
+
+def test_methodist_sees_every_school_of_the_department(page, live_server, world):
+    log_in(page, live_server, "methodist_a")
+    page.get_by_role("link", name="Организации", exact=True).click()
+    text = page.locator("table tbody").inner_text()
+    assert "МБОУ СОШ № 1" in text and "МБОУ СОШ № 2" in text and "Лицей" not in text
+    page.get_by_role("button", name=page.locator("nav .dropdown-toggle").inner_text().strip()).click()
+    page.get_by_role("button", name="Выйти").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")

@@ -1,0 +1,69 @@
+"""Error pages in Russian, dates as дд.мм.гггг, and nothing loaded from another host."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.template import engines
+from django.test import RequestFactory
+from django.urls import reverse
+from django.views import defaults
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_not_found_page_is_russian(as_persona):
+    response = as_persona("curator_a1").get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+def test_forbidden_page_is_russian(as_persona):
+    response = as_persona("head_a").get(reverse("organisation_create"))
+    assert response.status_code == 403
+    assert "Недостаточно прав" in response.content.decode()
+
+
+def test_server_error_page_is_russian_and_needs_no_context(db):
+    response = defaults.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert "Ошибка на сервере" in response.content.decode()
+
+
+def test_csrf_failure_is_explained(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Форма устарела" in response.content.decode()
+
+
+def test_dates_are_shown_as_dd_mm_yyyy(db):
+    template = engines["django"].from_string("{{ day }}|{{ day|date }}")
+    assert template.render({"day": date(2026, 9, 1)}) == "01.09.2026|01.09.2026"
+
+
+def test_dates_are_accepted_as_dd_mm_yyyy():
+    from django import forms
+
+    class F(forms.Form):
+        day = forms.DateField()
+
+    form = F({"day": "25.12.2019"})
+    assert form.is_valid() and form.cleaned_data["day"] == date(2019, 12, 25)
+    assert "Введите правильную дату" in F({"day": "12/25/2019"}).errors["day"][0]
+
+
+def test_no_template_loads_from_another_host():
+    offenders = []
+    for path in (ROOT / "templates").rglob("*.html"):
+        for match in re.finditer(r"""(?:src|href)=["'](?:https?:)?//""", path.read_text()):
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert offenders == []
+
+
+def test_vendored_front_end_files_carry_their_licences():
+    for folder in ["static/vendor/bootstrap", "static/vendor/htmx", "static/fonts/dejavu"]:
+        assert (ROOT / folder / "LICENSE").is_file(), folder
