@@ -11,4 +11,5 @@ urlpatterns = [
     path("organisations/<int:pk>/curators/new/", views.curator_invite, name="curator_invite"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("staff/<int:pk>/reinvite/", views.membership_reinvite, name="membership_reinvite"),
 ]

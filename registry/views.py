@@ -182,6 +182,19 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/membership_remove.html", {"membership": membership})
 
 
+@require_http_methods(["POST"])
+def membership_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a curator who has not set a password yet a fresh link (the old one may have expired)."""
+    membership = get_membership(request.user, pk, manage=True)
+    user = membership.user
+    if user.has_usable_password():
+        messages.info(request, f"{user.full_name} уже установил(а) пароль: приглашение не нужно.")
+    else:
+        services.send_invitation(membership, site_url=request.build_absolute_uri("/"), new_account=True)
+        messages.success(request, f"Новая ссылка для установки пароля отправлена на {user.email}.")
+    return redirect("organisation_detail", pk=membership.organisation_id)
+
+
 def staff_list(request: HttpRequest) -> HttpResponse:
     """Everyone holding a role the user may see: methodists, heads and curators."""
     scope = scope_for(request.user)

@@ -55,6 +55,8 @@ MATRIX = [
     ("staff_list", no_args, "get", everyone(200)),
     ("membership_remove", curator_a1_membership, "get", department_write()),
     ("membership_remove", curator_a1_membership, "post", {**department_write(), M: 302}),
+    ("membership_reinvite", curator_a1_membership, "get", everyone(405)),
+    ("membership_reinvite", curator_a1_membership, "post", {**department_write(), M: 302}),
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),
     ("password_change", no_args, "get", everyone(200)),

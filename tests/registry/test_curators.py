@@ -154,3 +154,37 @@ def test_a_curators_department_always_follows_the_organisation(world):
 def test_emails_are_unique_whatever_the_case(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.UserFactory(email=world.curator_a1.email.upper())
+
+
+def test_methodist_sends_a_fresh_link_to_a_curator_without_a_password(
+    as_persona, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(as_persona("methodist_a"), world.school_a1)
+    mail.outbox.clear()
+    membership = User.objects.get(username="fedorova.a1").memberships.get()
+    response = as_persona("methodist_a").post(reverse("membership_reinvite", args=[membership.pk]))
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "Ваш логин: fedorova.a1" in message.body
+
+
+def test_no_fresh_link_for_a_curator_who_has_a_password(as_persona, world):
+    membership = world.curator_a1.memberships.get()
+    as_persona("methodist_a").post(reverse("membership_reinvite", args=[membership.pk]))
+    assert mail.outbox == []
+
+
+def test_several_roles_add_up(world):
+    """A methodist of A who also curates a school of B sees all of A and that one school of B."""
+    from django.test import Client
+
+    factories.MembershipFactory(
+        user=world.methodist_a, role=Role.CURATOR, department=world.department_b, organisation=world.school_b1
+    )
+    client = Client()
+    client.force_login(world.methodist_a)
+    listed = [o.code for o in client.get(reverse("organisation_list")).context["page"].object_list]
+    assert sorted(listed) == ["a1", "a2", "b1"]
+    assert client.get(reverse("organisation_edit", args=[world.school_b1.pk])).status_code == 403
+    assert client.get(reverse("organisation_edit", args=[world.school_a1.pk])).status_code == 200
