@@ -4,10 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Demo and development run with DEBUG on; production sets its own environment (docs/architecture.md).
-DEV_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: install run test test-fast migrations-check check-deploy clean
+.PHONY: install run test test-fast migrations-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11")'
@@ -19,26 +17,32 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
+# Development settings (DEBUG on, a random key), read by mentoring/settings.py; production sets
+# real environment variables instead (docs/architecture.md).
+.env:
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Created .env for development (DEBUG=1)."
+
+install: $(VENV)/.installed .env
 	@scripts/system-deps.sh
 
 run: install
-	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
 	@echo "Демо: http://$(HOST):$(PORT)/  (логины — в README.md)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-migrations-check: $(VENV)/.installed
-	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+migrations-check: $(VENV)/.installed .env
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed .env
 	@scripts/system-deps.sh tests
 	$(MAKE) --no-print-directory migrations-check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # Without the browser tests, for a quick loop while coding.
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed .env
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var .env

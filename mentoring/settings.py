@@ -3,6 +3,10 @@
 Every variable is read through a helper that raises ImproperlyConfigured with a
 message naming the variable, what it got and what it expects, so that a typo in
 a deployment stops the process at start instead of running half-configured.
+
+A git-ignored `.env` file (ENV_FILE names another; empty names none) supplies values
+the environment lacks: `make` writes one with DEBUG=1 for development. Production
+sets real environment variables and has no such file.
 """
 
 from __future__ import annotations
@@ -13,8 +17,13 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+_env_file = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(_env_file, override=False)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
