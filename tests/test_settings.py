@@ -19,8 +19,9 @@ PRODUCTION = {
 
 
 def run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL",
-                                                            "ALLOWED_HOSTS", "TIME_ZONE"}}
+    # Only the outside environment: no project variable, and no DJANGO_* flag a test fixture set.
+    project = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "TIME_ZONE"}
+    env = {k: v for k, v in os.environ.items() if k not in project and not k.startswith("DJANGO_")}
     env["ENV_FILE"] = ""  # the developer's .env must not mask what is tested here
     env.update(env_overrides)
     return subprocess.run(
