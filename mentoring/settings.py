@@ -136,6 +136,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "auditlog",
+    "concurrency",
     "registry",
     "roadmap",
     "monitoring",
@@ -152,6 +154,8 @@ MIDDLEWARE = [
     # Every page asks for a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Puts the user (and address) on every audit-trail entry the request writes.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",

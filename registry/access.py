@@ -64,6 +64,13 @@ class Scope:
             Q(department_id__in=self.department_wide) | Q(pk__in=self.curator_organisations)
         )
 
+    def by_organisation(self, queryset: QuerySet) -> QuerySet:
+        """Rows that belong to an organisation (people, programs, pairs): the same reach as organisations."""
+        return queryset.filter(
+            Q(organisation__department_id__in=self.department_wide)
+            | Q(organisation_id__in=self.curator_organisations)
+        )
+
     def memberships(self, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
         """Roles the user may see: all of a department read as a whole, a curator's colleagues."""
         return queryset.filter(

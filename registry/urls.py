@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry.views import hierarchy as views
 
 urlpatterns = [
     path("", views.home, name="home"),

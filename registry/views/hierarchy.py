@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from registry import services
+from registry.services import accounts as services
 from registry.access import (
     get_membership,
     get_organisation,
     managed_departments,
     scope_for,
 )
-from registry.forms import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
+from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
 from registry.text import normalise
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role
 

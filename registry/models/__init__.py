@@ -1,0 +1,41 @@
+"""The registry's models, one module per part of the domain.
+
+hierarchy: departments, organisations, users and their roles
+reference: the lists a methodist extends (forms, role models, kinds, meeting kinds)
+people:    mentors and mentees (one Person can be both) and their consents
+pairs:     programs, pairs and groups, participations, meetings
+"""
+
+from registry.models.hierarchy import (
+    EducationDepartment,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    code_validator,
+)
+from registry.models.pairs import (
+    CompletionMark,
+    Meeting,
+    MentoringPair,
+    MentoringProgram,
+    PairMentee,
+    PairStage,
+    PairStatus,
+)
+from registry.models.people import Consent, ConsentGiver, Person, PersonCategory
+from registry.models.reference import (
+    MeetingKind,
+    MentoringFormat,
+    MentoringKind,
+    Participants,
+    RoleModel,
+)
+
+__all__ = [
+    "CompletionMark", "Consent", "ConsentGiver", "EducationDepartment", "Meeting", "MeetingKind",
+    "Membership", "MentoringFormat", "MentoringKind", "MentoringPair", "MentoringProgram", "Organisation",
+    "OrganisationKind", "PairMentee", "PairStage", "PairStatus", "Participants", "Person", "PersonCategory", "Role",
+    "RoleModel", "User", "code_validator",
+]

@@ -1,0 +1,1 @@
+"""Work that touches several models at once, each operation in one transaction."""

@@ -1,0 +1,115 @@
+"""Forming, changing and completing pairs, with their participations kept in step.
+
+Every rule is checked here first, to explain it in Russian, and enforced again by the
+database constraints on PairMentee (see registry/models/pairs.py); a violation that
+slips past the checks (two requests at once) is turned into the same kind of message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from registry.models import MentoringPair, PairMentee, Participants, Person
+from registry.models.people import STAFF_CATEGORIES, PersonCategory
+from registry.services.errors import integrity_message
+
+
+def participation_facts(pair: MentoringPair) -> dict:
+    """The copies a PairMentee keeps of its pair, for the database's own rules."""
+    return {
+        "organisation_id": pair.organisation_id,
+        "mentor_id": pair.mentor_id,
+        "mentor_category": pair.mentor.category,
+        "format_id": pair.format_id,
+        "participants": pair.format.participants,
+        "active": pair.end_date is None,
+    }
+
+
+def check_pair(pair: MentoringPair, mentees: Iterable[Person]) -> list[str]:
+    """Every rule a pair and its mentees break, as Russian sentences (empty: all is well)."""
+    mentees = list(mentees)
+    errors: list[str] = []
+    if not mentees:
+        errors.append("Добавьте хотя бы одного наставляемого.")
+    mentor = pair.mentor
+    participants = pair.format.participants
+    if participants == Participants.STUDENTS and mentor.category != PersonCategory.STUDENT:
+        errors.append(f"В форме «{pair.format}» наставник — обучающийся, а {mentor.full_name} — нет.")
+    if participants == Participants.STAFF and mentor.category not in STAFF_CATEGORIES:
+        errors.append(f"В форме «{pair.format}» наставник — педагог или работник ОО, а {mentor.full_name} — нет.")
+    if mentor.is_archived:
+        errors.append(f"{mentor.full_name} в архиве и не может быть наставником.")
+    for mentee in mentees:
+        name = mentee.full_name
+        if mentee.pk == mentor.pk:
+            errors.append(f"{name} не может быть наставником самому себе.")
+        if mentee.organisation_id != pair.organisation_id:
+            errors.append(f"{name} — из другой организации: наставляемые пары — из её организации.")
+        if mentee.is_archived:
+            errors.append(f"{name} в архиве и не может войти в пару.")
+        if participants == Participants.STUDENTS and mentee.category != PersonCategory.STUDENT:
+            errors.append(f"В форме «{pair.format}» наставляемый — обучающийся, а {name} — нет.")
+        if participants == Participants.STAFF and mentee.category not in STAFF_CATEGORIES:
+            errors.append(f"В форме «{pair.format}» наставляемый — педагог или работник ОО, а {name} — нет.")
+    if pair.end_date is None:
+        clashes = (
+            PairMentee.objects.filter(mentee__in=mentees, format_id=pair.format_id, active=True)
+            .exclude(pair_id=pair.pk)
+            .select_related("mentee", "mentor")
+        )
+        for clash in clashes:
+            errors.append(
+                f"{clash.mentee.full_name} уже в действующей паре формы «{pair.format}» "
+                f"(наставник — {clash.mentor.full_name}): сначала завершите ту пару."
+            )
+    return errors
+
+
+def save_pair(pair: MentoringPair, mentees: Iterable[Person]) -> MentoringPair:
+    """Save a pair and make its mentees exactly `mentees`, in one transaction.
+
+    Raises ValidationError (Russian messages) when a rule is broken, and
+    concurrency's RecordModifiedError when someone saved the pair meanwhile.
+    """
+    mentees = list(mentees)
+    errors = check_pair(pair, mentees)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            pair.save()
+            facts = participation_facts(pair)
+            wanted = {mentee.pk: mentee for mentee in mentees}
+            pair.participations.exclude(mentee_id__in=list(wanted)).delete()
+            existing = set(pair.participations.values_list("mentee_id", flat=True))
+            pair.participations.filter(mentee_id__in=existing).update(**facts)
+            PairMentee.objects.bulk_create(
+                PairMentee(
+                    pair=pair,
+                    mentee=mentee,
+                    mentee_organisation_id=mentee.organisation_id,
+                    mentee_category=mentee.category,
+                    **facts,
+                )
+                for pk, mentee in wanted.items()
+                if pk not in existing
+            )
+    except IntegrityError as error:
+        raise ValidationError(integrity_message(error)) from None
+    return pair
+
+
+def refresh_person_facts(person: Person) -> None:
+    """After a person's category changes: update the copies, or refuse (ValidationError)."""
+    try:
+        with transaction.atomic():
+            PairMentee.objects.filter(mentor=person).update(mentor_category=person.category)
+            PairMentee.objects.filter(mentee=person).update(
+                mentee_category=person.category, mentee_organisation_id=person.organisation_id
+            )
+    except IntegrityError as error:
+        raise ValidationError(integrity_message(error)) from None

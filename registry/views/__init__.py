@@ -1,0 +1,1 @@
+"""Views, one module per part of the registry; registry/urls.py maps them."""
