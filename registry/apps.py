@@ -5,3 +5,8 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "registry"
     verbose_name = "Реестр наставничества"
+
+    def ready(self) -> None:
+        from registry import audit
+
+        audit.register()
