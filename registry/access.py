@@ -19,7 +19,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from registry.models import EducationDepartment, Membership, Organisation, Role, User
+from registry.models import (
+    Consent,
+    EducationDepartment,
+    MentoringPair,
+    MentoringProgram,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    User,
+)
 
 _CACHE_ATTR = "_registry_scope"
 
@@ -90,6 +100,12 @@ class Scope:
             or organisation.department_id in self.methodist_departments
         )
 
+    def editable_organisations(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+        """Organisations whose people, programs and pairs the user may change."""
+        return queryset.filter(
+            Q(pk__in=self.curator_organisations) | Q(department_id__in=self.methodist_departments)
+        )
+
 
 def scope_for(user: User) -> Scope:
     """The user's scope, read once per request (one query) and kept on the user object."""
@@ -148,3 +164,48 @@ def managed_departments(user: User) -> QuerySet[EducationDepartment]:
     if not scope.methodist_departments:
         raise PermissionDenied("Это действие доступно только методисту муниципалитета.")
     return EducationDepartment.objects.filter(pk__in=scope.methodist_departments)
+
+
+def editable_organisations(user: User) -> QuerySet[Organisation]:
+    """Where the user may create people, programs and pairs; 403 for a read-only user."""
+    scope = scope_for(user)
+    if not (scope.curator_organisations or scope.methodist_departments):
+        raise PermissionDenied("Вносить данные могут куратор организации и методист муниципалитета.")
+    return scope.editable_organisations(Organisation.objects.select_related("department"))
+
+
+def _get_in_organisation(user: User, queryset: QuerySet, pk: int, write: bool):
+    """An object that belongs to an organisation: 404 outside the scope, 403 on a read-only write."""
+    obj = get_object_or_404(scope_for(user).by_organisation(queryset), pk=pk)
+    if write and not scope_for(user).edits_organisation(obj.organisation):
+        raise PermissionDenied("Изменять эти данные могут куратор организации и методист муниципалитета.")
+    return obj
+
+
+def get_person(user: User, pk: int, *, write: bool = False) -> Person:
+    return _get_in_organisation(
+        user, Person.objects.select_related("organisation__department"), pk, write
+    )
+
+
+def get_program(user: User, pk: int, *, write: bool = False) -> MentoringProgram:
+    return _get_in_organisation(
+        user, MentoringProgram.objects.select_related("organisation__department"), pk, write
+    )
+
+
+def get_pair(user: User, pk: int, *, write: bool = False) -> MentoringPair:
+    queryset = MentoringPair.objects.select_related(
+        "organisation__department", "mentor__organisation", "format", "role_model", "kind", "program"
+    )
+    return _get_in_organisation(user, queryset, pk, write)
+
+
+def get_consent(user: User, pk: int, *, write: bool = False) -> Consent:
+    queryset = Consent.objects.select_related("person__organisation")
+    consent = get_object_or_404(
+        queryset.filter(person__in=scope_for(user).by_organisation(Person.objects.all())), pk=pk
+    )
+    if write and not scope_for(user).edits_organisation(consent.person.organisation):
+        raise PermissionDenied("Изменять эти данные могут куратор организации и методист муниципалитета.")
+    return consent

@@ -4,9 +4,16 @@ django-auditlog records who (the request's user, via AuditlogMiddleware), when a
 fields changed from what to what; the records stay when the object is deleted.
 """
 
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
 from registry.models import Consent, Meeting, MentoringPair, MentoringProgram, PairMentee, Person
@@ -15,13 +22,24 @@ from registry.models import Consent, Meeting, MentoringPair, MentoringProgram, P
 _TECHNICAL = ["search_text", "name_key", "version", "updated_at"]
 
 
+ACTIONS = {
+    LogEntry.Action.CREATE: "создание",
+    LogEntry.Action.UPDATE: "изменение",
+    LogEntry.Action.DELETE: "удаление",
+    LogEntry.Action.ACCESS: "просмотр",
+}
+
+
 def register() -> None:
     auditlog.register(Person, exclude_fields=_TECHNICAL)
-    auditlog.register(Consent, exclude_fields=_TECHNICAL)
+    auditlog.register(Consent, exclude_fields=[*_TECHNICAL, "person"])
     auditlog.register(MentoringProgram, exclude_fields=_TECHNICAL, m2m_fields={"formats"})
     auditlog.register(MentoringPair, exclude_fields=_TECHNICAL)
-    auditlog.register(PairMentee)
-    auditlog.register(Meeting)
+    # A participation's copies of its pair are bookkeeping; what a person changes is below.
+    auditlog.register(
+        PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"]
+    )
+    auditlog.register(Meeting, exclude_fields=["pair"])
 
 
 def entries_for(*objects_by_model: tuple[type, list[int]]) -> QuerySet[LogEntry]:
@@ -32,3 +50,81 @@ def entries_for(*objects_by_model: tuple[type, list[int]]) -> QuerySet[LogEntry]
             content_type = ContentType.objects.get_for_model(model)
             condition |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
     return LogEntry.objects.filter(condition).select_related("actor", "content_type").order_by("-timestamp")
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: LogEntry
+    action: str
+    what: str
+    changes: list[Change]
+
+
+def history(entries) -> list[HistoryRow]:
+    """Entries made readable in Russian, with referenced objects named in one query per model.
+
+    (auditlog's own changes_display_dict looks up every foreign key of every entry separately.)
+    """
+    entries = list(entries)
+    wanted: dict[type, set[str]] = defaultdict(set)
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, values in entry.changes_dict.items():
+            field = _field(model, name)
+            if field is not None and field.many_to_one and isinstance(values, list):
+                wanted[field.related_model].update(v for v in values if v not in (None, "None"))
+    names = {
+        model: {str(obj.pk): str(obj) for obj in model._base_manager.filter(pk__in=pks)}
+        for model, pks in wanted.items()
+    }
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = []
+        for name, values in entry.changes_dict.items():
+            field = _field(model, name)
+            label = str(field.verbose_name) if field is not None else name
+            if isinstance(values, dict):  # a many-to-many change
+                objects = ", ".join(values.get("objects", []))
+                added = values.get("operation") == "add"
+                changes.append(Change(label, "" if added else objects, objects if added else "—"))
+            else:
+                old, new = (_display(field, value, names) for value in values)
+                changes.append(Change(label, old, new))
+        rows.append(HistoryRow(entry, ACTIONS.get(entry.action, ""), str(model._meta.verbose_name), changes))
+    return rows
+
+
+def _field(model, name: str):
+    """The model's own field of that name (not a reverse relation), or None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if hasattr(field, "verbose_name") else None
+
+
+def _display(field, value, names: dict) -> str:
+    if value in (None, "None", ""):
+        return "—"
+    if field is None:
+        return str(value)
+    if field.many_to_one:
+        return names.get(field.related_model, {}).get(str(value), f"№ {value} (удалён)")
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if field.get_internal_type() == "BooleanField":
+        return "да" if value == "True" else "нет"
+    if field.get_internal_type() == "DateField":
+        try:
+            return date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return str(value)
+    return str(value)

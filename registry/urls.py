@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from registry.views import hierarchy as views
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("staff/<int:pk>/reinvite/", views.membership_reinvite, name="membership_reinvite"),
+    path("", include("registry.views.people")),
+    path("", include("registry.views.programs")),
+    path("", include("registry.views.pairs")),
+    path("", include("registry.views.reference")),
+    path("", include("registry.views.quality")),
 ]

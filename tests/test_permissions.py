@@ -8,6 +8,8 @@ A URL pattern added to the project without a row here fails `test_every_url_is_i
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from registry.models import MentoringFormat, MentoringKind, RoleModel
+from tests import factories
 from tests.conftest import PERSONAS, client_for
 
 M, H, C1, C2, MB, ANON = PERSONAS
@@ -23,6 +25,61 @@ def everyone(status, anonymous=302):
 def department_write(methodist_b=404):
     """A1's object written: methodist A may; head A and curator A1 see it but may not; others don't see it."""
     return {M: 200, H: 403, C1: 403, C2: 404, MB: methodist_b, ANON: 302}
+
+
+def organisation_write():
+    """A1's registry data written: its curator and the methodist may; the head reads; others don't see it."""
+    return {M: 200, H: 403, C1: 200, C2: 404, MB: 404, ANON: 302}
+
+
+def organisation_read():
+    return {M: 200, H: 200, C1: 200, C2: 404, MB: 404, ANON: 302}
+
+
+def data_entry(status=200):
+    """Creating people, programs, pairs: curators and methodists, in their own scope."""
+    return {M: status, H: 403, C1: status, C2: status, MB: status, ANON: 302}
+
+
+def person_of_a1(world):
+    return {"pk": factories.student(world.school_a1).pk}
+
+
+def consent_of_a1(world):
+    return {"pk": factories.ConsentFactory(person=factories.student(world.school_a1)).pk}
+
+
+def program_of_a1(world):
+    return {"pk": factories.ProgramFactory(organisation=world.school_a1).pk}
+
+
+def pair_of_a1(world):
+    mentor = factories.student(world.school_a1, birth_year=2008)
+    return {"pk": factories.pair(mentor, [factories.student(world.school_a1)]).pk}
+
+
+def reference_formats(world):
+    return {"kind": "formats"}
+
+
+def own_format_of_department_a(world):
+    item = MentoringFormat.objects.create(department=world.department_a, name="выпускник – ученик")
+    return {"kind": "formats", "pk": item.pk}
+
+
+def own_role_model_of_department_a(world):
+    item = RoleModel.objects.create(department=world.department_a, name="старший – младший",
+                                    format=MentoringFormat.objects.get(name="ученик – ученик"))
+    return {"kind": "role-models", "pk": item.pk}
+
+
+def common_kind(world):
+    return {"kind": "kinds", "pk": MentoringKind.objects.get(name="реверсивное").pk}
+
+
+def department_lists_write():
+    """An own list item of department A: curators of A read the lists too, so they get 403, not 404."""
+    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
 
 
 def curator_a1_membership(world):
@@ -57,6 +114,52 @@ MATRIX = [
     ("membership_remove", curator_a1_membership, "post", {**department_write(), M: 302}),
     ("membership_reinvite", curator_a1_membership, "get", everyone(405)),
     ("membership_reinvite", curator_a1_membership, "post", {**department_write(), M: 302}),
+    # People and consents
+    ("person_list", no_args, "get", everyone(200)),
+    ("person_create", no_args, "get", data_entry()),
+    ("person_create", no_args, "post", data_entry()),
+    ("person_autocomplete", no_args, "get", everyone(200)),
+    ("person_detail", person_of_a1, "get", organisation_read()),
+    ("person_edit", person_of_a1, "get", organisation_write()),
+    ("person_edit", person_of_a1, "post", organisation_write()),
+    ("person_delete", person_of_a1, "get", organisation_write()),
+    ("person_delete", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    ("person_restore", person_of_a1, "get", everyone(405)),
+    ("person_restore", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    ("consent_create", person_of_a1, "get", organisation_write()),
+    ("consent_create", person_of_a1, "post", organisation_write()),
+    ("consent_withdraw", consent_of_a1, "get", organisation_write()),
+    ("consent_withdraw", consent_of_a1, "post", organisation_write()),
+    # Programs
+    ("program_list", no_args, "get", everyone(200)),
+    ("program_create", no_args, "get", data_entry()),
+    ("program_create", no_args, "post", data_entry()),
+    ("program_detail", program_of_a1, "get", organisation_read()),
+    ("program_edit", program_of_a1, "get", organisation_write()),
+    ("program_edit", program_of_a1, "post", organisation_write()),
+    # Pairs and meetings
+    ("pair_list", no_args, "get", everyone(200)),
+    ("pair_create", no_args, "get", data_entry()),
+    ("pair_create", no_args, "post", data_entry()),
+    ("pair_detail", pair_of_a1, "get", organisation_read()),
+    ("pair_edit", pair_of_a1, "get", organisation_write()),
+    ("pair_edit", pair_of_a1, "post", organisation_write()),
+    ("pair_complete", pair_of_a1, "get", organisation_write()),
+    ("pair_complete", pair_of_a1, "post", organisation_write()),
+    ("meeting_create", pair_of_a1, "get", organisation_write()),
+    ("meeting_create", pair_of_a1, "post", organisation_write()),
+    # Data quality and reference lists
+    ("quality", no_args, "get", everyone(200)),
+    ("quality", no_args, "post", everyone(405)),
+    ("reference_list", no_args, "get", everyone(200)),
+    ("reference_create", reference_formats, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("reference_create", reference_formats, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("reference_edit", own_format_of_department_a, "get", department_lists_write()),
+    ("reference_edit", own_format_of_department_a, "post", department_lists_write()),
+    ("reference_edit", own_role_model_of_department_a, "post", department_lists_write()),
+    ("reference_edit", common_kind, "get", everyone(403)),
+    ("reference_edit", common_kind, "post", everyone(403)),
+    # Accounts
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),
     ("password_change", no_args, "get", everyone(200)),

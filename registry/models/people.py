@@ -166,6 +166,17 @@ class Person(models.Model):
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
     @property
+    def picker_label(self) -> str:
+        """«Ёлкин Пётр Иванович, 2011 г. р., 7 Б — МБОУ СОШ № 1»: enough to tell namesakes apart."""
+        parts = [self.full_name]
+        if self.birth_year:
+            parts.append(f"{self.birth_year} г. р.")
+        detail = self.class_or_group or self.position or self.workplace
+        if detail:
+            parts.append(detail)
+        return ", ".join(parts) + f" — {self.organisation.short_name}"
+
+    @property
     def place_of_work(self) -> str:
         """«Место работы» of the official forms: an external participant's own, otherwise the organisation."""
         return self.workplace or self.organisation.short_name

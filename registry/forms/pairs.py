@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from datetime import date
+
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from registry.forms.common import fix_organisation, formfield, helper, use_ru_dates
+from registry.models import (
+    MeetingKind,
+    Meeting,
+    MentoringFormat,
+    MentoringKind,
+    MentoringPair,
+    MentoringProgram,
+    Organisation,
+    PairMentee,
+    PairStatus,
+    Person,
+    PersonCategory,
+    RoleModel,
+)
+
+
+def _departments(organisations: QuerySet[Organisation]) -> set[int]:
+    return {organisation.department_id for organisation in organisations}
+
+
+def _reference(model, organisations: QuerySet[Organisation]):
+    """Common items and those of the user's departments; hidden ones are not offered."""
+    departments = _departments(organisations)
+    return model.objects.filter(Q(department__isnull=True) | Q(department_id__in=departments)).active()
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = MentoringProgram
+        fields = ["organisation", "name", "start_date", "end_date", "formats", "description", "version"]
+        widgets = {"formats": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fix_organisation(self, organisations, current=self.instance.organisation_id if self.instance.pk else None)
+        self.fields["formats"].queryset = _reference(MentoringFormat, organisations)
+        use_ru_dates(self)
+        self.helper = helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "Окончание программы не может быть раньше её начала.")
+        return cleaned
+
+
+class ProgramFilterForm(forms.Form):
+    q = forms.CharField(label="Поиск", required=False, max_length=200)
+    organisation = forms.ModelChoiceField(label="Организация", required=False,
+                                          queryset=Organisation.objects.none(), empty_label="Все организации")
+    year = forms.IntegerField(label="Год", required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].widget.attrs["class"] = "form-select"
+        self.fields["year"].widget.attrs["class"] = "form-control"
+
+    def apply(self, programs: QuerySet[MentoringProgram]) -> QuerySet[MentoringProgram]:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            programs = programs.filter(name__icontains=data["q"])
+        if data.get("organisation"):
+            programs = programs.filter(organisation=data["organisation"])
+        if data.get("year"):
+            year = data["year"]
+            programs = programs.filter(start_date__lte=date(year, 12, 31)).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1)))
+        return programs.order_by("-start_date", "name", "pk")
+
+
+class PairForm(forms.ModelForm):
+    """A pair's own fields plus the choice of an existing mentor and mentees ("form a pair")."""
+
+    mentor_choice = forms.ModelChoiceField(
+        label="Наставник из базы", required=False, queryset=Person.objects.none(),
+        help_text="Начните вводить фамилию. Нет в базе — заполните блок «Новый наставник» ниже.",
+    )
+    mentees_choice = forms.ModelMultipleChoiceField(
+        label="Наставляемые из базы", required=False, queryset=Person.objects.none(),
+        help_text="Можно выбрать несколько (группа). Новых наставляемых впишите ниже.",
+    )
+
+    class Meta:
+        model = MentoringPair
+        fields = ["organisation", "program", "format", "role_model", "kind", "entry_date", "planned_end_date",
+                  "order_number", "order_date", "stage", "version"]
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], people: QuerySet[Person], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fix_organisation(self, organisations, current=self.instance.organisation_id if self.instance.pk else None)
+        self.fields["program"].queryset = MentoringProgram.objects.filter(organisation__in=organisations)
+        self.fields["program"].required = False
+        self.fields["format"].queryset = _reference(MentoringFormat, organisations)
+        self.fields["kind"].queryset = _reference(MentoringKind, organisations)
+        self.fields["role_model"].queryset = _reference(RoleModel, organisations).select_related("format")
+        self.fields["role_model"].label_from_instance = lambda rm: f"{rm.format}: {rm.name}"
+        use_ru_dates(self)
+        self.people = people
+        # The pickers search the whole scope through person_autocomplete; only chosen ones are rendered.
+        self.fields["mentor_choice"].queryset = people
+        self.fields["mentees_choice"].queryset = people
+        for name in ("mentor_choice", "mentees_choice"):
+            widget = self.fields[name].widget
+            widget.attrs["data-autocomplete-url"] = reverse("person_autocomplete")
+            widget.choices = self._chosen_choices(name)
+        self.fields["mentees_choice"].widget.attrs["data-same-organisation"] = "1"
+        if self.instance.pk and not self.is_bound:
+            self.initial["mentor_choice"] = self.instance.mentor_id
+            self.initial["mentees_choice"] = [p.mentee_id for p in self.instance.participations.all()]
+            self.fields["mentees_choice"].widget.choices = self._chosen_choices("mentees_choice")
+            self.fields["mentor_choice"].widget.choices = self._chosen_choices("mentor_choice")
+        self.helper = helper(None)
+        self.helper.layout = Layout(
+            "organisation",
+            Div(Div("format", css_class="col-md-6"), Div("role_model", css_class="col-md-6"), css_class="row"),
+            Div(Div("kind", css_class="col-md-6"), Div("program", css_class="col-md-6"), css_class="row"),
+            Div(Div("entry_date", css_class="col-md-3"), Div("planned_end_date", css_class="col-md-3"),
+                Div("order_number", css_class="col-md-3"), Div("order_date", css_class="col-md-3"),
+                css_class="row"),
+            "stage", "version",
+        )
+
+    def _chosen_choices(self, name: str) -> list[tuple]:
+        """Options for the picker: only the people already chosen (not the whole base)."""
+        if self.is_bound:
+            raw = self.data.getlist(self.add_prefix(name)) if hasattr(self.data, "getlist") else []
+        else:
+            value = self.initial.get(name)
+            raw = value if isinstance(value, list) else ([value] if value else [])
+        pks = [int(v) for v in raw if str(v).isdigit()]
+        chosen = self.people.filter(pk__in=pks).select_related("organisation") if pks else []
+        empty = [("", "— выберите —")] if name == "mentor_choice" else []
+        return empty + [(person.pk, person.picker_label) for person in chosen]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        organisation, program = cleaned.get("organisation"), cleaned.get("program")
+        if program and organisation and program.organisation_id != organisation.pk:
+            self.add_error("program", "Программа относится к другой организации.")
+        role_model, mentoring_format = cleaned.get("role_model"), cleaned.get("format")
+        if role_model and mentoring_format and role_model.format_id != mentoring_format.pk:
+            self.add_error("role_model", f"Эта ролевая модель — для формы «{role_model.format}».")
+        entry = cleaned.get("entry_date")
+        for name, label in (("planned_end_date", "Плановая дата завершения"),):
+            value = cleaned.get(name)
+            if entry and value and value < entry:
+                self.add_error(name, f"{label} не может быть раньше даты вхождения.")
+        if bool(cleaned.get("order_number")) != bool(cleaned.get("order_date")):
+            self.add_error("order_date" if cleaned.get("order_number") else "order_number",
+                           "Укажите и номер, и дату приказа о закреплении (или оставьте оба поля пустыми).")
+        return cleaned
+
+
+class PairFilterForm(forms.Form):
+    SORTS = {
+        "-entry": ("-entry_date", "-pk"),
+        "entry": ("entry_date", "pk"),
+        "mentor": ("mentor__last_name", "mentor__first_name", "pk"),
+        "planned_end": ("planned_end_date", "pk"),
+    }
+
+    q = forms.CharField(label="Поиск", required=False, max_length=200)
+    organisation = forms.ModelChoiceField(label="Организация", required=False,
+                                          queryset=Organisation.objects.none(), empty_label="Все организации")
+    format = forms.ModelChoiceField(label="Форма", required=False, queryset=MentoringFormat.objects.none(),
+                                    empty_label="Все формы")
+    status = forms.ChoiceField(label="Состояние", required=False, choices=[("", "Все"), *PairStatus.choices])
+    year = forms.IntegerField(label="Действовала в году", required=False, min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label="Категория наставляемых", required=False,
+                                 choices=[("", "Все"), *PersonCategory.choices])
+    sort = forms.ChoiceField(label="Сортировка", required=False, choices=[
+        ("-entry", "Сначала новые"), ("entry", "Сначала старые"), ("mentor", "По наставнику"),
+        ("planned_end", "По плановому завершению")])
+
+    def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["format"].queryset = _reference(MentoringFormat, organisations)
+        for name in ("organisation", "format", "status", "category", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["year"].widget.attrs["class"] = "form-control"
+
+    def apply(self, pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
+        from registry.text import normalise
+
+        data = self.cleaned_data if self.is_valid() else {}
+        needle = normalise(data.get("q", ""))
+        if needle:
+            mentees = PairMentee.objects.filter(mentee__search_text__contains=needle).values("pair_id")
+            pairs = pairs.filter(Q(mentor__search_text__contains=needle) | Q(pk__in=mentees))
+        if data.get("organisation"):
+            pairs = pairs.filter(organisation=data["organisation"])
+        if data.get("format"):
+            pairs = pairs.filter(format=data["format"])
+        if data.get("status"):
+            pairs = pairs.with_status(data["status"])
+        if data.get("year"):
+            pairs = pairs.active_in_year(data["year"])
+        if data.get("category"):
+            pairs = pairs.filter(pk__in=PairMentee.objects.filter(mentee_category=data["category"]).values("pair_id"))
+        return pairs.order_by(*self.SORTS.get(data.get("sort") or "-entry"))
+
+
+class PairCompleteForm(forms.ModelForm):
+    class Meta:
+        model = MentoringPair
+        formfield_callback = formfield
+        fields = ["end_date", "results", "mentor_feedback_url", "version"]
+        widgets = {"results": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+        self.fields["results"].required = True
+        self.fields["results"].help_text = "Для базы наставников: чего достигли пара или группа."
+        use_ru_dates(self)
+        self.helper = helper(None)
+
+    def clean_end_date(self) -> date:
+        end = self.cleaned_data["end_date"]
+        if end < self.instance.entry_date:
+            raise forms.ValidationError(
+                f"Дата завершения не может быть раньше даты вхождения ({self.instance.entry_date:%d.%m.%Y}).")
+        return end
+
+
+class ParticipationResultForm(forms.ModelForm):
+    class Meta:
+        model = PairMentee
+        formfield_callback = formfield
+        fields = ["completion_mark", "results", "feedback_url", "iom_built"]
+        widgets = {"results": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["completion_mark"].required = True
+        self.helper = helper(None)
+        self.helper.form_show_labels = True
+
+
+ParticipationResultFormSet = forms.modelformset_factory(
+    PairMentee, form=ParticipationResultForm, formfield_callback=formfield, extra=0, can_delete=False
+)
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "kind", "note", "feedback"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2}), "feedback": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, pair: MentoringPair, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pair = self.instance.pair = pair
+        self.fields["kind"].queryset = MeetingKind.objects.for_department(pair.organisation.department_id).active()
+        use_ru_dates(self)
+        self.helper = helper("Добавить встречу")
+        self.helper.layout = Layout(
+            Div(Div("date", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
+            "note", "feedback",
+        )
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if day < self.pair.entry_date:
+            raise forms.ValidationError(
+                f"Встреча не может быть раньше вхождения пары в программу ({self.pair.entry_date:%d.%m.%Y}).")
+        if self.pair.end_date and day > self.pair.end_date:
+            raise forms.ValidationError(f"Пара завершена {self.pair.end_date:%d.%m.%Y}: встреча позже невозможна.")
+        return day
+

@@ -1,0 +1,41 @@
+"""Small helpers the registry's views share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from concurrency.exceptions import RecordModifiedError
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.http import HttpRequest
+
+from registry.forms.common import CONFLICT_MESSAGE
+
+T = TypeVar("T")
+PAGE_SIZE = 25
+
+
+def save_or_explain(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
+    """Run `save` in one transaction; on a conflict or a broken rule, roll back and put the reason on the form.
+
+    The form keeps what the user typed, so nothing they entered is lost.
+    """
+    try:
+        with transaction.atomic():
+            return save()
+    except RecordModifiedError:
+        form.add_error(None, CONFLICT_MESSAGE)
+    except ValidationError as error:
+        form.add_error(None, error)
+    return None
+
+
+def paginate(request: HttpRequest, queryset) -> tuple[Page, str]:
+    """The requested page, and the query string without `page` for the pagination links."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()

@@ -1,0 +1,183 @@
+"""Pairs and groups: the list, "form a pair", the card, completion and the meetings log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+from registry import audit
+from registry.access import editable_organisations, get_pair, scope_for
+from registry.forms.pairs import (
+    MeetingForm,
+    PairCompleteForm,
+    PairFilterForm,
+    PairForm,
+    ParticipationResultFormSet,
+)
+from registry.forms.people import NewMenteeFormSet, NewMentorForm
+from registry.models import (
+    Consent,
+    Meeting,
+    MentoringPair,
+    Organisation,
+    PairMentee,
+    PairStage,
+    Person,
+)
+from registry.models.people import ADULT_AGE, current_year
+from registry.services.pairs import save_pair
+from registry.views.common import paginate, save_or_explain
+
+
+def _minor_without_consent(person_ref: str) -> Exists:
+    valid = Consent.objects.filter(person=OuterRef(person_ref), withdrawn_on__isnull=True)
+    return ~Exists(valid)
+
+
+def pair_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisations = scope.organisations(Organisation.objects.all())
+    filters = PairFilterForm(request.GET or None, organisations=organisations)
+    minors = PairMentee.objects.filter(
+        pair=OuterRef("pk"), mentee__birth_year__gt=current_year() - ADULT_AGE
+    ).filter(_minor_without_consent("mentee"))
+    pairs = filters.apply(
+        MentoringPair.objects.for_user(request.user)
+        .select_related("mentor", "format", "organisation")
+        .annotate(consent_missing=Exists(minors))
+    ).prefetch_related(Prefetch("participations", PairMentee.objects.select_related("mentee")))
+    page, query = paginate(request, pairs)
+    return render(request, "registry/pair_list.html", {
+        "filters": filters, "page": page, "query": query,
+        "can_create": bool(scope.curator_organisations or scope.methodist_departments),
+        "show_organisation": len(organisations) > 1,
+    })
+
+
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_pair(request.user, pk)
+    participations = list(
+        pair.participations.select_related("mentee").annotate(
+            has_consent=Exists(Consent.objects.filter(person=OuterRef("mentee"), withdrawn_on__isnull=True))
+        )
+    )
+    meetings = list(pair.meetings.select_related("kind"))
+    can_edit = scope_for(request.user).edits_organisation(pair.organisation)
+    entries = audit.entries_for(
+        (MentoringPair, [pair.pk]),
+        (PairMentee, [p.pk for p in participations]),
+        (Meeting, [m.pk for m in meetings]),
+    )[:50]
+    history = audit.history(entries)
+    return render(request, "registry/pair_detail.html", {
+        "pair": pair,
+        "participations": participations,
+        "meetings": meetings,
+        "meeting_form": MeetingForm(pair=pair) if can_edit and pair.is_active else None,
+        "can_edit": can_edit,
+        "history": history,
+    })
+
+
+def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse:
+    """"Form a pair" and "edit a pair": pick people from the base or type new ones, on one page."""
+    organisations = editable_organisations(request.user)
+    people = Person.objects.for_user(request.user).current()
+    data = request.POST or None
+    initial = {"organisation": request.GET["organisation"]} if pair is None and request.GET.get("organisation") else None
+    form = PairForm(data, instance=pair, initial=initial, organisations=organisations, people=people)
+    new_mentor = NewMentorForm(data, prefix="new_mentor")
+    new_mentees = NewMenteeFormSet(data, prefix="new_mentee")
+    if request.method == "POST":
+        forms_valid = all([form.is_valid(), new_mentor.is_valid(), new_mentees.is_valid()])
+        chosen_mentor = form.cleaned_data.get("mentor_choice") if forms_valid else None
+        typed_mentees = [f for f in new_mentees if f.has_changed()] if forms_valid else []
+        if forms_valid:
+            if chosen_mentor and new_mentor.has_changed():
+                form.add_error("mentor_choice", "Выберите наставника из базы или впишите нового — что-то одно.")
+            elif not chosen_mentor and not new_mentor.has_changed():
+                form.add_error("mentor_choice", "Укажите наставника: выберите из базы или впишите нового.")
+            if not form.cleaned_data.get("mentees_choice") and not typed_mentees:
+                form.add_error("mentees_choice", "Добавьте хотя бы одного наставляемого: из базы или нового.")
+
+        def save() -> MentoringPair:
+            organisation = form.cleaned_data["organisation"]
+            mentor = chosen_mentor or _create_person(new_mentor, organisation)
+            mentees = [*form.cleaned_data["mentees_choice"],
+                       *(_create_person(f, organisation) for f in typed_mentees)]
+            saved = form.save(commit=False)
+            saved.mentor = mentor
+            return save_pair(saved, mentees)
+
+        if forms_valid and form.is_valid():
+            saved = save_or_explain(form, save)
+            if saved is not None:
+                messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")
+                return redirect("pair_detail", pk=saved.pk)
+    return render(request, "registry/pair_form.html", {
+        "form": form, "new_mentor": new_mentor, "new_mentees": new_mentees, "pair": pair,
+    })
+
+
+def _create_person(form, organisation: Organisation) -> Person:
+    person = form.save(commit=False)
+    person.organisation = organisation
+    person.save()
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+def pair_create(request: HttpRequest) -> HttpResponse:
+    return _pair_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def pair_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pair_page(request, get_pair(request.user, pk, write=True))
+
+
+@require_http_methods(["GET", "POST"])
+def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Complete a pair": the end date, the results, and each mentee's mark and feedback."""
+    pair = get_pair(request.user, pk, write=True)
+    data = request.POST or None
+    form = PairCompleteForm(data, instance=pair)
+    results = ParticipationResultFormSet(
+        data, queryset=pair.participations.select_related("mentee"), prefix="mentee"
+    )
+    if request.method == "POST" and form.is_valid() and results.is_valid():
+        def save() -> MentoringPair:
+            results.save()  # first: save_pair then brings the rows' copies of the pair up to date
+            completed = form.save(commit=False)
+            completed.stage = PairStage.RESULT
+            return save_pair(completed, [p.mentee for p in pair.participations.select_related("mentee")])
+
+        if save_or_explain(form, save) is not None:
+            messages.success(request, "Пара завершена, результаты записаны.")
+            return redirect("pair_detail", pk=pair.pk)
+    return render(request, "registry/pair_complete.html", {"form": form, "results": results, "pair": pair})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_pair(request.user, pk, write=True)
+    form = MeetingForm(request.POST or None, pair=pair)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Встреча добавлена в журнал.")
+        return redirect("pair_detail", pk=pair.pk)
+    return render(request, "registry/meeting_form.html", {"form": form, "pair": pair})
+
+
+urlpatterns = [
+    path("pairs/", pair_list, name="pair_list"),
+    path("pairs/new/", pair_create, name="pair_create"),
+    path("pairs/<int:pk>/", pair_detail, name="pair_detail"),
+    path("pairs/<int:pk>/edit/", pair_edit, name="pair_edit"),
+    path("pairs/<int:pk>/complete/", pair_complete, name="pair_complete"),
+    path("pairs/<int:pk>/meetings/new/", meeting_create, name="meeting_create"),
+]

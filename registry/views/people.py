@@ -1,0 +1,180 @@
+"""People (mentors and mentees) and their consents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from registry import audit
+from registry.access import editable_organisations, get_consent, get_person, scope_for
+from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
+from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person
+from registry.services.pairs import refresh_person_facts
+from registry.views.common import paginate, save_or_explain
+
+AUTOCOMPLETE_LIMIT = 20
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    organisations = scope.organisations(Organisation.objects.all())
+    filters = PersonFilterForm(request.GET or None, organisations=organisations)
+    people = filters.apply(
+        Person.objects.for_user(request.user)
+        .select_related("organisation")
+        .with_consent()
+        .annotate(
+            is_mentor=Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"))),
+            is_mentee=Exists(PairMentee.objects.filter(mentee=OuterRef("pk"))),
+        )
+    )
+    page, query = paginate(request, people)
+    return render(request, "registry/person_list.html", {
+        "filters": filters, "page": page, "query": query,
+        "can_create": bool(scope.curator_organisations or scope.methodist_departments),
+        "show_organisation": len(organisations) > 1,
+    })
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk)
+    consents = list(person.consents.select_related("recorded_by"))
+    mentor_pairs = list(
+        person.mentor_pairs.select_related("format", "organisation").prefetch_related(
+            Prefetch("participations", PairMentee.objects.select_related("mentee"))
+        )
+    )
+    participations = list(
+        person.participations.select_related("pair__format", "pair__mentor", "pair__organisation")
+        .order_by("-pair__entry_date")
+    )
+    entries = audit.entries_for(
+        (Person, [person.pk]),
+        (Consent, [c.pk for c in consents]),
+        (PairMentee, [p.pk for p in participations]),
+    )[:50]
+    history = audit.history(entries)
+    return render(request, "registry/person_detail.html", {
+        "person": person,
+        "consents": consents,
+        "has_consent": any(c.is_valid for c in consents),
+        "mentor_pairs": mentor_pairs,
+        "participations": participations,
+        "history": history,
+        "can_edit": scope_for(request.user).edits_organisation(person.organisation),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    organisations = editable_organisations(request.user)
+    initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
+    form = PersonForm(request.POST or None, initial=initial, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        person = save_or_explain(form, form.save)
+        if person is not None:
+            messages.success(request, f"{person.full_name} добавлен(а) в базу.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk, write=True)
+    form = PersonForm(request.POST or None, instance=person, organisations=editable_organisations(request.user))
+
+    def save() -> Person:
+        saved = form.save()
+        refresh_person_facts(saved)
+        return saved
+
+    if request.method == "POST" and form.is_valid():
+        if save_or_explain(form, save) is not None:
+            messages.success(request, "Изменения сохранены.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person without pairs is deleted; one with pairs is archived, so their history stays."""
+    person = get_person(request.user, pk, write=True)
+    has_pairs = person.mentor_pairs.exists() or person.participations.exists()
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and (not has_pairs or form.is_valid()):
+        if has_pairs:
+            person.archived_at = timezone.now()
+            person.archive_reason = form.cleaned_data["reason"]
+            person.save(update_fields=["archived_at", "archive_reason"])
+            messages.success(request, f"{person.full_name} перемещён(а) в архив. Пары и история сохранены.")
+            return redirect("person_detail", pk=person.pk)
+        name = person.full_name
+        person.delete()
+        messages.success(request, f"{name} удалён(а) из базы.")
+        return redirect("person_list")
+    return render(request, "registry/person_delete.html", {"person": person, "has_pairs": has_pairs, "form": form})
+
+
+@require_POST
+def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk, write=True)
+    person.archived_at = None
+    person.archive_reason = ""
+    person.save(update_fields=["archived_at", "archive_reason"])
+    messages.success(request, f"{person.full_name} возвращён(а) из архива.")
+    return redirect("person_detail", pk=person.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk, write=True)
+    form = ConsentForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        form.instance.recorded_by = request.user
+        if save_or_explain(form, form.save) is not None:
+            messages.success(request, "Согласие на обработку персональных данных записано.")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/consent_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_consent(request.user, pk, write=True)
+    form = ConsentWithdrawForm(request.POST or None, instance=consent,
+                               initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if save_or_explain(form, form.save) is not None:
+            messages.success(request, "Отзыв согласия отмечен.")
+            return redirect("person_detail", pk=consent.person_id)
+    return render(request, "registry/consent_withdraw.html", {"form": form, "consent": consent})
+
+
+@require_GET
+def person_autocomplete(request: HttpRequest) -> JsonResponse:
+    """People for a picker: `q` (name), `organisation` (only its people), current ones only."""
+    people = Person.objects.for_user(request.user).current().search(request.GET.get("q", ""))
+    organisation = request.GET.get("organisation", "")
+    if organisation.isdigit():
+        people = people.filter(organisation_id=int(organisation))
+    people = people.select_related("organisation").order_by("last_name", "first_name", "pk")
+    return JsonResponse({"results": [
+        {"value": person.pk, "text": person.picker_label} for person in people[:AUTOCOMPLETE_LIMIT]
+    ]})
+
+
+urlpatterns = [
+    path("people/", person_list, name="person_list"),
+    path("people/new/", person_create, name="person_create"),
+    path("people/search/", person_autocomplete, name="person_autocomplete"),
+    path("people/<int:pk>/", person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", person_edit, name="person_edit"),
+    path("people/<int:pk>/delete/", person_delete, name="person_delete"),
+    path("people/<int:pk>/restore/", person_restore, name="person_restore"),
+    path("people/<int:pk>/consents/new/", consent_create, name="consent_create"),
+    path("consents/<int:pk>/withdraw/", consent_withdraw, name="consent_withdraw"),
+]

@@ -1,0 +1,97 @@
+"""The data-quality page («Качество данных»): the checks of registry/quality.py, for the user's scope.
+
+The overview shows every check with its count and its first rows; `?section=<slug>` shows one
+check in full, page by page; `?organisation=<pk>` narrows both to one organisation of the scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from registry import quality as checks
+from registry.access import scope_for
+from registry.models import Organisation
+
+PREVIEW_ROWS = 20
+PAGE_SIZE = 50
+
+
+@dataclass
+class Section:
+    check: checks.Check
+    count: int
+    rows: list
+    full_query: str  # the query string of the section's full list
+    page: Page | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.rows)
+
+
+def _chosen_organisation(organisations: list[Organisation], raw: str) -> Organisation | None:
+    """The organisation of `?organisation=`, looked up among those in the scope; 404 for any other."""
+    if not raw:
+        return None
+    chosen = next((o for o in organisations if str(o.pk) == raw), None)
+    if chosen is None:
+        raise Http404("Организация не найдена.")
+    return chosen
+
+
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_for(user)
+    organisations = list(
+        Organisation.objects.for_user(user).select_related("department").order_by("department__name", "short_name")
+    )
+    organisation = _chosen_organisation(organisations, request.GET.get("organisation", ""))
+    base = {"organisation": organisation.pk} if organisation else {}
+
+    slug = request.GET.get("section", "")
+    if slug:
+        check = checks.CHECKS_BY_SLUG.get(slug)
+        if check is None:
+            raise Http404("Такого раздела нет.")
+        page = Paginator(check.rows(user, organisation), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = check.show(user, page.object_list)
+        section = Section(check, page.paginator.count, rows, urlencode({**base, "section": slug}), page)
+        sections = [section]
+    else:
+        section = None
+        sections = []
+        for check in checks.CHECKS:
+            rows = check.rows(user, organisation)
+            sections.append(
+                Section(
+                    check,
+                    rows.count(),
+                    check.show(user, rows[:PREVIEW_ROWS]),
+                    urlencode({**base, "section": check.slug}),
+                )
+            )
+    return render(
+        request,
+        "registry/quality.html",
+        {
+            "sections": sections,
+            "section": section,
+            "organisations": organisations,
+            "organisation": organisation,
+            "show_filter": len(organisations) > 1,
+            "show_department": len({o.department_id for o in organisations}) > 1,
+            "overview_query": urlencode(base),
+            "scope": scope,
+        },
+    )
+
+
+urlpatterns = [path("quality/", quality, name="quality")]

@@ -1,0 +1,30 @@
+// People pickers: every <select data-autocomplete-url> searches the registry as the user types.
+// The page renders only the chosen options; the rest come from the server (registry person_autocomplete).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-autocomplete-url]").forEach((select) => {
+    const url = select.dataset.autocompleteUrl;
+    const organisationField = document.getElementById("id_organisation");
+    new TomSelect(select, {
+      valueField: "value",
+      labelField: "text",
+      searchField: [],
+      maxOptions: 20,
+      loadThrottle: 250,
+      plugins: select.multiple ? ["remove_button"] : [],
+      render: {
+        no_results: () => '<div class="no-results">Никого не найдено</div>',
+        loading: () => '<div class="spinner-border spinner-border-sm m-2" role="status"></div>',
+      },
+      load(query, callback) {
+        const params = new URLSearchParams({ q: query });
+        if (organisationField && organisationField.value && select.dataset.sameOrganisation) {
+          params.set("organisation", organisationField.value);
+        }
+        fetch(`${url}?${params}`, { headers: { Accept: "application/json" } })
+          .then((response) => response.json())
+          .then((data) => callback(data.results))
+          .catch(() => callback());
+      },
+    });
+  });
+});

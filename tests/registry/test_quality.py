@@ -1,0 +1,330 @@
+"""Data quality: before the bases go to the region, each check finds exactly what is missing or wrong,
+and only within the user's part of the registry."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from registry import quality
+from registry.views import quality as quality_views
+from tests import factories
+
+ORDER = {"order_number": "15-о", "order_date": date(2025, 9, 10)}
+COMPLETED = date(2026, 5, 25)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def aged(years: int) -> int:
+    """The birth year of someone `years` old this year."""
+    return today().year - years
+
+
+def pair_of(school, mentor_name, *, mentees=1, **fields):
+    """A pair of minor students of `school` whose mentor is called `mentor_name`."""
+    mentor = factories.student(school, last_name=mentor_name, birth_year=aged(16))
+    mentees = [factories.student(school, birth_year=aged(12)) for _ in range(mentees)]
+    return factories.pair(mentor, mentees, **fields)
+
+
+def troubles(school, name):
+    """One problem of every kind in `school`, all around a mentor called `name`.
+
+    The pair has no order and is past its planned end; the mentor (a minor without a consent,
+    like the mentees) may lead one mentee and leads two; and the mentor was entered twice.
+    """
+    mentor = factories.student(school, last_name=name, first_name="Олег", birth_year=aged(16), max_mentees=1)
+    mentees = [factories.student(school, last_name=f"{name}-{i}", birth_year=aged(12)) for i in (1, 2)]
+    factories.pair(mentor, mentees, planned_end_date=today() - timedelta(days=1))
+    factories.student(school, last_name=name, first_name="Олег", birth_year=aged(16))
+
+
+def section_rows(response, slug):
+    [section] = [s for s in response.context["sections"] if s.check.slug == slug]
+    return section.rows
+
+
+def counts(response) -> dict[str, int]:
+    return {section.check.slug: section.count for section in response.context["sections"]}
+
+
+# --- each check, on its own -----------------------------------------------------------------------
+
+
+def test_active_pairs_without_an_order_number_or_date(world):
+    school = world.school_a1
+    no_number = pair_of(school, "Безномеров", order_date=date(2025, 9, 10))
+    no_date = pair_of(school, "Бездатов", order_number="15-о")
+    nothing = pair_of(school, "Бесприказов")
+    pair_of(school, "Порядков", **ORDER)
+    pair_of(school, "Завершилов", end_date=COMPLETED, results="Освоил программу")  # completed: not asked
+
+    assert set(quality.pairs_without_order(world.methodist_a)) == {no_number, no_date, nothing}
+
+
+def test_minors_without_a_consent_those_in_active_pairs_first(world):
+    school = world.school_a1
+    mentee = factories.student(school, last_name="Яковлева", birth_year=aged(12))
+    mentor = factories.student(school, last_name="Андреев", birth_year=aged(16))
+    factories.pair(mentor, [mentee], **ORDER)
+    factories.student(school, last_name="Антонов", birth_year=aged(10))
+    withdrawn = factories.student(school, last_name="Отозванова", birth_year=aged(13))
+    factories.ConsentFactory(person=withdrawn, withdrawn_on=date(2025, 10, 1))
+    # Healthy: a valid consent, 18 this year, archived, no birth year, a teacher.
+    factories.ConsentFactory(person=factories.student(school, last_name="Согласнова", birth_year=aged(12)))
+    factories.student(school, last_name="Взрослов", birth_year=aged(18))
+    factories.student(school, last_name="Архивов", birth_year=aged(12), archived_at=timezone.now())
+    factories.student(school, last_name="Безгодов", birth_year=None)
+    factories.teacher(school, last_name="Учителева")
+
+    found = list(quality.minors_without_consent(world.methodist_a))
+    assert [(p.last_name, p.in_active_pair) for p in found] == [
+        ("Андреев", True), ("Яковлева", True), ("Антонов", False), ("Отозванова", False),
+    ]
+
+
+def test_pairs_past_their_planned_end_and_completed_ones_without_results(world):
+    school = world.school_a1
+    long_overdue = pair_of(school, "Давнов", planned_end_date=date(2026, 1, 31), **ORDER)
+    overdue = pair_of(school, "Просрочкин", planned_end_date=today() - timedelta(days=1), **ORDER)
+    silent = pair_of(school, "Молчанов", end_date=COMPLETED, **ORDER)
+    pair_of(school, "Впредин", planned_end_date=today() + timedelta(days=30), **ORDER)
+    pair_of(school, "Бессрочнов", **ORDER)  # no planned end: nothing to be late for
+    pair_of(school, "Итогов", end_date=COMPLETED, results="Повысил успеваемость по алгебре", **ORDER)
+
+    found = list(quality.pairs_past_due(world.methodist_a))
+    assert found == [long_overdue, overdue, silent]
+    assert [pair.is_active for pair in found] == [True, True, False]
+
+
+@pytest.fixture
+def twins(world):
+    """Possible duplicates across A1 and A2, inside A1, and look-alikes that are not duplicates."""
+    a1, a2, b1 = world.school_a1, world.school_a2, world.school_b1
+    people = {
+        "semyonova_a1": factories.student(a1, last_name="Семёнова", first_name="Ольга", patronymic="Игоревна"),
+        "semyonova_a2": factories.student(a2, last_name="СЕМЕНОВА", first_name="ольга", patronymic="Игоревна"),
+        "kuznetsov_1": factories.student(a1, last_name="Кузнецов", first_name="Пётр", birth_year=2010),
+        "kuznetsov_2": factories.student(a1, last_name="Кузнецов", first_name="Пётр", birth_year=2010),
+    }
+    factories.student(a1, last_name="Кузнецов", first_name="Пётр", birth_year=2012)  # another year
+    factories.student(a1, last_name="Орлов", first_name="Илья")
+    factories.student(a2, last_name="Орлов", first_name="Илья", archived_at=timezone.now())  # left A2
+    factories.student(a1, last_name="Безгодов", first_name="Ян", birth_year=None)
+    factories.student(a1, last_name="Безгодов", first_name="Ян", birth_year=None)  # no year: no match
+    factories.student(b1, last_name="Семенова", first_name="Ольга", patronymic="Игоревна")  # another municipality
+    return people
+
+
+def duplicates_seen_by(user, organisation=None):
+    groups = quality.expand_duplicates(user, quality.duplicate_groups(user, organisation))
+    return [
+        (group.full_name, group.birth_year, sorted(o.short_name for o in group.organisations),
+         sorted(p.pk for p in group.people))
+        for group in groups
+    ]
+
+
+def test_methodist_sees_duplicates_across_the_schools_of_the_department(world, twins):
+    assert duplicates_seen_by(world.methodist_a) == [
+        ("Кузнецов Пётр Сергеевич", 2010, ["МБОУ СОШ № 1"],
+         sorted([twins["kuznetsov_1"].pk, twins["kuznetsov_2"].pk])),
+        ("Семёнова Ольга Игоревна", 2011, ["МБОУ СОШ № 1", "МБОУ СОШ № 2"],
+         sorted([twins["semyonova_a1"].pk, twins["semyonova_a2"].pk])),
+    ]
+
+
+def test_methodist_narrowed_to_a_school_still_sees_the_twin_elsewhere(world, twins):
+    [(name, _, schools, people)] = duplicates_seen_by(world.methodist_a, world.school_a2)
+    assert schools == ["МБОУ СОШ № 1", "МБОУ СОШ № 2"]
+    assert people == sorted([twins["semyonova_a1"].pk, twins["semyonova_a2"].pk])
+
+
+def test_curator_sees_only_duplicates_inside_the_own_school(world, twins):
+    [(name, year, schools, people)] = duplicates_seen_by(world.curator_a1)
+    assert (name, schools) == ("Кузнецов Пётр Сергеевич", ["МБОУ СОШ № 1"])
+    assert duplicates_seen_by(world.curator_a2) == [], "A2's Семенова has her twin in A1, which A2 never sees"
+    assert duplicates_seen_by(world.methodist_b) == []
+
+
+def test_mentors_leading_more_mentees_than_they_can(world):
+    school = world.school_a1
+
+    def teacher(name, max_mentees):
+        return factories.teacher(school, last_name=name, max_mentees=max_mentees)
+
+    def young(count):
+        return [factories.teacher(school, is_young_teacher=True) for _ in range(count)]
+
+    overloaded = teacher("Загруженова", 1)
+    factories.pair(overloaded, young(2), format_name="учитель – учитель", **ORDER)
+    factories.pair(teacher("Нормова", 2), young(2), format_name="учитель – учитель", **ORDER)
+    unbounded = teacher("Безлимитова", None)
+    factories.pair(unbounded, young(3), format_name="учитель – учитель", **ORDER)
+    # Completed pairs do not count, and one mentee in two forms is one mentee.
+    finished = teacher("Завершилова", 1)
+    factories.pair(finished, young(2), format_name="учитель – учитель", end_date=COMPLETED, **ORDER)
+    factories.pair(finished, young(1), format_name="учитель – учитель", **ORDER)
+    two_forms = teacher("Двухформова", 1)
+    [mentee] = young(1)
+    factories.pair(two_forms, [mentee], format_name="учитель – учитель", **ORDER)
+    factories.pair(two_forms, [mentee], format_name="руководитель образовательной организации – педагог", **ORDER)
+
+    found = list(quality.overloaded_mentors(world.methodist_a))
+    assert [(p, p.max_mentees, p.active_mentees) for p in found] == [(overloaded, 1, 2)]
+
+
+def test_a_mentor_load_is_seen_from_the_mentors_own_school(world):
+    """A mentor of school A2 leads a group in A1: their load is A2's curator's concern."""
+    guest = factories.student(world.school_a2, last_name="Гостев", max_mentees=1)
+    factories.pair(guest, [factories.student(world.school_a1) for _ in range(2)], **ORDER)
+    assert list(quality.overloaded_mentors(world.methodist_a)) == [guest]
+    assert list(quality.overloaded_mentors(world.curator_a2)) == [guest]
+    assert list(quality.overloaded_mentors(world.curator_a1)) == []
+
+
+# --- who sees what ---------------------------------------------------------------------------------
+
+
+def test_curator_sees_only_the_own_schools_problems(world, as_persona):
+    troubles(world.school_a1, "Первушин")
+    troubles(world.school_a2, "Вторушин")
+    response = as_persona("curator_a1").get(reverse("quality"))
+    assert response.status_code == 200
+    assert counts(response) == {"orders": 1, "consents": 4, "overdue": 1, "duplicates": 1, "load": 1}
+    page = response.content.decode()
+    assert "Первушин" in page and "Вторушин" not in page
+    assert not response.context["show_filter"], "one school: nothing to choose"
+    for slug in ("orders", "overdue"):
+        assert {pair.organisation for pair in section_rows(response, slug)} == {world.school_a1}
+    for slug in ("consents", "load"):
+        assert {person.organisation for person in section_rows(response, slug)} == {world.school_a1}
+
+
+def test_methodist_and_head_see_the_whole_department(world, as_persona):
+    troubles(world.school_a1, "Первушин")
+    troubles(world.school_a2, "Вторушин")
+    troubles(world.school_b1, "Заречнов")
+    expected = {"orders": 2, "consents": 8, "overdue": 2, "duplicates": 2, "load": 2}
+    for persona in ("methodist_a", "head_a"):
+        response = as_persona(persona).get(reverse("quality"))
+        assert counts(response) == expected, persona
+        page = response.content.decode()
+        assert "Первушин" in page and "Вторушин" in page and "Заречнов" not in page
+
+
+def test_methodist_b_sees_nothing_of_department_a(world, as_persona):
+    troubles(world.school_a1, "Первушин")
+    client = as_persona("methodist_b")
+    response = client.get(reverse("quality"))
+    assert set(counts(response).values()) == {0}
+    assert "Первушин" not in response.content.decode()
+    assert client.get(reverse("quality"), {"organisation": world.school_a1.pk}).status_code == 404
+
+
+def test_a_user_without_roles_sees_an_empty_page(world):
+    from django.test import Client
+
+    troubles(world.school_a1, "Первушин")
+    client = Client()
+    client.force_login(factories.UserFactory(username="nobody"))
+    response = client.get(reverse("quality"))
+    assert response.status_code == 200
+    assert set(counts(response).values()) == {0}
+    page = response.content.decode()
+    assert "нет ролей" in page and "Первушин" not in page
+
+
+def test_anonymous_goes_to_the_login_page(world, client):
+    response = client.get(reverse("quality"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_persona):
+    pair_of(world.school_a1, "Бесприказов")  # one pair without an order; its two students lack consents
+    response = as_persona("methodist_a").get(reverse("quality"))
+    page = response.content.decode()
+    for title in ["Качество данных", "Пары без приказа о закреплении",
+                  "Несовершеннолетние без согласия на обработку ПДн", "Пары с истёкшим сроком без результатов",
+                  "Возможные дубликаты", "Наставники с нагрузкой выше заявленной"]:
+        assert title in page
+    assert counts(response) == {"orders": 1, "consents": 2, "overdue": 0, "duplicates": 0, "load": 0}
+    assert page.count("Замечаний нет") == 3
+    assert "номер не указан" in page and "в действующей паре" in page
+
+
+def test_methodist_narrows_the_page_to_one_school(world, as_persona):
+    troubles(world.school_a1, "Первушин")
+    troubles(world.school_a2, "Вторушин")
+    client = as_persona("methodist_a")
+    response = client.get(reverse("quality"))
+    assert response.context["show_filter"]
+    assert [o.short_name for o in response.context["organisations"]] == ["МБОУ СОШ № 1", "МБОУ СОШ № 2"]
+
+    response = client.get(reverse("quality"), {"organisation": world.school_a2.pk})
+    assert response.context["organisation"] == world.school_a2
+    assert counts(response) == {"orders": 1, "consents": 4, "overdue": 1, "duplicates": 1, "load": 1}
+    assert "Первушин" not in response.content.decode()
+    assert client.get(reverse("quality"), {"organisation": world.school_b1.pk}).status_code == 404
+    assert client.get(reverse("quality"), {"organisation": "a1"}).status_code == 404
+
+
+def test_a_section_in_full_page_by_page(world, as_persona, monkeypatch):
+    monkeypatch.setattr(quality_views, "PREVIEW_ROWS", 2)
+    monkeypatch.setattr(quality_views, "PAGE_SIZE", 2)
+    for name in ("Альфин", "Бетин", "Гаммин"):
+        troubles(world.school_a1, name)
+    client = as_persona("curator_a1")
+
+    overview = client.get(reverse("quality"))
+    assert len(section_rows(overview, "orders")) == 2
+    assert "Показать все (3)" in overview.content.decode()
+
+    first = client.get(reverse("quality"), {"section": "orders"})
+    [section] = first.context["sections"]
+    assert (section.check.slug, section.count, len(section.rows)) == ("orders", 3, 2)
+    assert "Показать все" not in first.content.decode()
+    last = client.get(reverse("quality"), {"section": "duplicates", "page": 2})
+    [section] = last.context["sections"]
+    assert [group.full_name for group in section.rows] == ["Гаммин Олег Сергеевич"]
+    assert [len(group.people) for group in section.rows] == [2]
+
+    assert client.get(reverse("quality"), {"section": "nonsense"}).status_code == 404
+
+
+def test_the_page_costs_the_same_queries_with_3_or_30_problems(world, as_persona, django_assert_max_num_queries):
+    client = as_persona("methodist_a")
+    schools = [world.school_a1, world.school_a2]
+
+    def measure(expected_problems):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("quality"))
+        assert set(counts(response).values()) - {4 * expected_problems} == {expected_problems}
+        return len(queries)
+
+    for i in range(3):
+        troubles(schools[i % 2], f"Проблемов{i:02}")
+    few = measure(3)
+    for i in range(3, 30):
+        troubles(schools[i % 2], f"Проблемов{i:02}")
+    many = measure(30)
+    assert few == many
+    with django_assert_max_num_queries(QUERIES):
+        client.get(reverse("quality"))
+    with django_assert_max_num_queries(QUERIES):
+        client.get(reverse("quality"), {"section": "duplicates", "organisation": world.school_a2.pk})
+
+
+# Session and user (2), ATOMIC_REQUESTS' savepoint and release (2), the scope's memberships (1), the
+# organisations to choose from (1); each of the five checks counts and lists its first rows (10), the
+# duplicates fetch the people of the groups shown (1); the session's idle timeout is saved (3).
+QUERIES = 20
