@@ -1,4 +1,4 @@
-"""The audit trail: every change to a person, consent, program, pair, participation or meeting.
+"""The audit trail: every change to a person, consent, program, pair, participation, meeting or list item.
 
 django-auditlog records who (the request's user, via AuditlogMiddleware), when and which
 fields changed from what to what; the records stay when the object is deleted.
@@ -16,7 +16,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 
-from registry.models import Consent, Meeting, MentoringPair, MentoringProgram, PairMentee, Person
+from registry.models import (
+    Consent,
+    Meeting,
+    MeetingKind,
+    MentoringFormat,
+    MentoringKind,
+    MentoringPair,
+    MentoringProgram,
+    PairMentee,
+    Person,
+    RoleModel,
+)
 
 # Search copies and the optimistic-lock counter are not facts anyone changed.
 _TECHNICAL = ["search_text", "name_key", "version", "updated_at"]
@@ -40,6 +51,8 @@ def register() -> None:
         PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"]
     )
     auditlog.register(Meeting, exclude_fields=["pair"])
+    for reference in (MentoringFormat, RoleModel, MentoringKind, MeetingKind):
+        auditlog.register(reference)
 
 
 def entries_for(*objects_by_model: tuple[type, list[int]]) -> QuerySet[LogEntry]:

@@ -1,19 +1,11 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models import QuerySet
 
+from registry.forms.common import helper
 from registry.models import EducationDepartment, Organisation, OrganisationKind, User
-
-
-def _helper(submit_label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.add_input(Submit("submit", submit_label))
-    return helper
 
 
 class OrganisationForm(forms.ModelForm):
@@ -33,7 +25,7 @@ class OrganisationForm(forms.ModelForm):
             field.initial = self.instance.department_id if self.instance.pk else departments.get().pk
             field.disabled = True
             field.widget = forms.HiddenInput()
-        self.helper = _helper("Сохранить")
+        self.helper = helper("Сохранить")
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip()
@@ -117,7 +109,7 @@ class CuratorInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.existing_user: User | None = None
-        self.helper = _helper("Назначить и отправить приглашение")
+        self.helper = helper("Назначить и отправить приглашение")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

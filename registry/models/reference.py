@@ -113,8 +113,15 @@ class RoleModel(ReferenceItem):
         verbose_name = "ролевая модель"
         verbose_name_plural = "ролевые модели"
         constraints = [
+            # Per tenant: one department's role model under a common form must not block another's.
             models.UniqueConstraint(
-                "format", "name", name="registry_rolemodel_name_unique_in_format",
+                "format", "name", condition=Q(department__isnull=True),
+                name="registry_rolemodel_common_name_unique_in_format",
+                violation_error_message="Такая ролевая модель у этой формы уже есть.",
+            ),
+            models.UniqueConstraint(
+                "format", "department", "name", condition=Q(department__isnull=False),
+                name="registry_rolemodel_name_unique_in_format_and_department",
                 violation_error_message="Такая ролевая модель у этой формы уже есть.",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="registry_rolemodel_name_not_empty"),

@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium (no `playwright install`: the browser comes from apt)."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -39,7 +40,15 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_lists(transactional_db):
+    """A live-server test flushes tables between tests, seeded ones too: put the common lists back."""
+    from django.apps import apps
+
+    importlib.import_module("registry.migrations.0003_seed_reference_lists").seed(apps, None)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_lists):
     """A fresh page; every request it makes is recorded, so a test can prove nothing left the host."""
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     page = context.new_page()
