@@ -152,6 +152,15 @@ def test_another_departments_item_does_not_block_the_name(as_persona, world, own
     assert MentoringKind.objects.get(department=world.department_a).name == "Сетевое"
 
 
+def test_two_departments_add_the_same_role_model_to_a_common_form(as_persona, world):
+    common = factories.mentoring_format("ученик – ученик")
+    for persona in ("methodist_b", "methodist_a"):
+        response = as_persona(persona).post(url_new("role-models"), {"format": common.pk, "name": "старший – младший",
+                                                                     "position": "9"})
+        assert response.status_code == 302, persona
+    assert RoleModel.objects.filter(name="старший – младший").count() == 2
+
+
 def test_renaming_into_an_existing_name_is_refused(as_persona, world, own_format_a):
     other = MentoringFormat.objects.create(department=world.department_a, name="работник – студент")
     response = as_persona("methodist_a").post(
