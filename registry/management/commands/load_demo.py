@@ -7,6 +7,7 @@ nothing; running it after the demo users changed their passwords puts the demo o
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from registry import demo
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
 
 DEMO_PASSWORD = "nastavnik2026"
@@ -89,9 +90,10 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 user=user, role=role, department=department, organisation=organisation
             )
+        formed = demo.fill(organisations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Демо-муниципалитет «{department.municipality}»: {len(organisations)} организаций, "
-                f"{len(PEOPLE)} пользователей. Пароль у всех: {DEMO_PASSWORD}"
+                f"{len(PEOPLE)} пользователей, новых пар: {formed}. Пароль у всех: {DEMO_PASSWORD}"
             )
         )
