@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry.models import EducationDepartment, Membership, Organisation, User
+from registry.models import EducationDepartment, MentoringPair, Membership, Organisation, Person, User
 from tests import factories
 
 
@@ -40,12 +40,15 @@ def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_nu
 
 def test_load_demo_is_idempotent(db, capsys):
     call_command("load_demo")
-    counts = (EducationDepartment.objects.count(), Organisation.objects.count(), User.objects.count(),
-              Membership.objects.count())
+    def counts():
+        return tuple(model.objects.count() for model in (
+            EducationDepartment, Organisation, User, Membership, Person, MentoringPair))
+
+    first = counts()
     call_command("load_demo")
-    assert counts == (EducationDepartment.objects.count(), Organisation.objects.count(),
-                      User.objects.count(), Membership.objects.count())
-    assert counts[0] == 1 and 8 <= counts[1] <= 12
+    assert counts() == first
+    assert first[4] > 0 and first[5] > 0, "the demo shows people and pairs"
+    assert first[0] == 1 and 8 <= first[1] <= 12
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"school", "kindergarten", "additional", "college"} <= kinds
     assert "nastavnik2026" in capsys.readouterr().out
