@@ -16,7 +16,16 @@ from registry.access import (
 )
 from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
 from registry.text import normalise
-from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role
+from registry import quality
+from registry.models import (
+    EducationDepartment,
+    Membership,
+    MentoringPair,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Role,
+)
 
 PAGE_SIZE = 25
 
@@ -67,8 +76,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/home.html",
-        {"department_cards": department_cards, "curated": curated, "scope": scope},
+        {
+            "department_cards": department_cards,
+            "curated": curated,
+            "scope": scope,
+            "registry": _registry_counts(request.user),
+            "quality_counts": [] if scope.is_empty else quality.counts(request.user),
+        },
     )
+
+
+def _registry_counts(user) -> dict[str, int]:
+    """People and pairs the user sees: one query each."""
+    people = Person.objects.for_user(user).current()
+    pairs = MentoringPair.objects.for_user(user)
+    return {
+        "people": people.count(),
+        "active_pairs": pairs.active().count(),
+        "minors_without_consent": people.minors().without_consent().count(),
+    }
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

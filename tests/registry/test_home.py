@@ -34,7 +34,7 @@ def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_nu
     client = as_persona("methodist_a")
     client.get(reverse("home"))
     # The same count with 2 organisations or 200: nothing is queried per organisation.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(19):
         client.get(reverse("home"))
 
 
