@@ -2,10 +2,18 @@ from __future__ import annotations
 
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from registry.forms.common import fix_organisation, helper, use_ru_dates
-from registry.models import Consent, ConsentGiver, Organisation, Person, PersonCategory
+from registry.models import (
+    Consent,
+    ConsentGiver,
+    MentoringPair,
+    Organisation,
+    PairMentee,
+    Person,
+    PersonCategory,
+)
 from registry.models.people import EXTERNAL_CATEGORIES, STAFF_CATEGORIES, current_year
 
 PERSON_FIELDS = [
@@ -144,12 +152,14 @@ class PersonFilterForm(forms.Form):
         if data.get("category"):
             people = people.filter(category=data["category"])
         role = data.get("role")
+        leads = Exists(MentoringPair.objects.filter(mentor=OuterRef("pk")))
+        takes_part = Exists(PairMentee.objects.filter(mentee=OuterRef("pk")))
         if role == "mentor":
-            people = people.filter(mentor_pairs__isnull=False).distinct()
+            people = people.filter(leads)
         elif role == "mentee":
-            people = people.filter(participations__isnull=False).distinct()
+            people = people.filter(takes_part)
         elif role == "none":
-            people = people.filter(mentor_pairs__isnull=True, participations__isnull=True)
+            people = people.filter(~leads, ~takes_part)
         if data.get("consent") == "missing":
             people = people.minors().without_consent()
         return people.order_by(*self.SORTS.get(data.get("sort") or "name"))
