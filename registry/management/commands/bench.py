@@ -1,0 +1,251 @@
+"""Measure the server time and the SQL queries of the main pages on the current database.
+
+Each page of PAGES is requested through django.test.Client (the whole middleware stack, no
+network) as a methodist of the largest department and as a curator of its largest organisation:
+once to warm up, once to count queries, then --repeat times to time. Two throwaway accounts
+(bench.methodist, bench.curator) are made for it and deleted at the end. A page whose URL name
+does not reverse yet is skipped with a note; a page that answers anything but 200 fails the run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from registry.models import EducationDepartment, MentoringPair, Membership, Organisation, Person, Role, User
+
+
+@dataclass(frozen=True)
+class BenchContext:
+    department: EducationDepartment
+    organisation: Organisation  # the curator's organisation: the largest of the department
+    person_pk: int | None  # a mentee of pair_pk, in that organisation
+    pair_pk: int | None  # the pair of that organisation with the most mentees
+    surname: str  # the person's surname, as a user would type it into a search box
+
+
+def _q(**params) -> str:
+    return urlencode(params)
+
+
+# (label, URL name, context → (URL kwargs, query string)[, personas]). Later pages append here.
+# The optional fourth item limits a page to some of PERSONAS (by key); by default it runs for all.
+PAGES: list[tuple] = [
+    ("Главная", "home", lambda c: ({}, "")),
+    ("Организации", "organisation_list", lambda c: ({}, "")),
+    ("Организации: поиск", "organisation_list", lambda c: ({}, _q(q="сош"))),
+    ("Организация", "organisation_detail", lambda c: ({"pk": c.organisation.pk}, "")),
+    ("Кураторы и методисты", "staff_list", lambda c: ({}, "")),
+    ("Участники", "person_list", lambda c: ({}, "")),
+    ("Участники: поиск", "person_list", lambda c: ({}, _q(q=c.surname))),
+    ("Участники: фильтр", "person_list", lambda c: ({}, _q(category="student", role="mentee"))),
+    ("Участники: без согласия", "person_list", lambda c: ({}, _q(consent="missing"))),
+    ("Участник", "person_detail", lambda c: ({"pk": c.person_pk}, "")),
+    ("Пары", "pair_list", lambda c: ({}, "")),
+    ("Пары: действующие", "pair_list", lambda c: ({}, _q(status="active"))),
+    ("Пары: поиск", "pair_list", lambda c: ({}, _q(q=c.surname))),
+    ("Пара", "pair_detail", lambda c: ({"pk": c.pair_pk}, "")),
+    ("Программы", "program_list", lambda c: ({}, "")),
+    ("Качество данных", "quality", lambda c: ({}, "")),
+]
+
+PERSONAS = {"methodist": "методист", "curator": "куратор"}
+BENCH_USERS = {"methodist": "bench.methodist", "curator": "bench.curator"}
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    return sorted_values[max(0, math.ceil(share * len(sorted_values)) - 1)]
+
+
+def client_host() -> str:
+    """A host the settings allow, for the test client's Host header."""
+    for host in settings.ALLOWED_HOSTS:
+        if host == "*":
+            return "localhost"
+        if host.startswith("."):
+            return host[1:]
+        if host:
+            return host
+    return "localhost"  # empty ALLOWED_HOSTS with DEBUG: Django allows localhost
+
+
+def pick_context(department_code: str | None) -> BenchContext:
+    if department_code:
+        department = EducationDepartment.objects.filter(code=department_code).first()
+        if department is None:
+            raise CommandError(f"Нет муниципалитета с кодом «{department_code}».")
+    else:
+        largest = (
+            Person.objects.values("organisation__department").annotate(n=Count("pk")).order_by("-n").first()
+        )
+        department = (
+            EducationDepartment.objects.get(pk=largest["organisation__department"])
+            if largest
+            else EducationDepartment.objects.annotate(n=Count("organisations")).order_by("-n", "pk").first()
+        )
+        if department is None:
+            raise CommandError("В базе нет ни одного муниципалитета: сначала python manage.py generate_data.")
+    organisation = (
+        Organisation.objects.filter(department=department)
+        .annotate(n=Count("people"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if organisation is None:
+        raise CommandError(f"В муниципалитете «{department.code}» нет организаций.")
+    pair = (
+        MentoringPair.objects.filter(organisation=organisation)
+        .annotate(n=Count("participations"))
+        .order_by("-n", "-pk")
+        .first()
+    )
+    person = None
+    if pair is not None:
+        person = Person.objects.filter(participations__pair=pair).order_by("pk").first()
+    person = person or Person.objects.filter(organisation=organisation).order_by("pk").first()
+    return BenchContext(
+        department=department,
+        organisation=organisation,
+        person_pk=person.pk if person else None,
+        pair_pk=pair.pk if pair else None,
+        surname=person.last_name if person else "Иванов",
+    )
+
+
+@transaction.atomic
+def bench_users(context: BenchContext) -> dict[str, User]:
+    """The two throwaway accounts, with exactly the roles the bench needs."""
+    users = {}
+    for key, username in BENCH_USERS.items():
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"last_name": "Замер", "first_name": "Нагрузка", "is_active": True}
+        )
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.filter(user=user).delete()
+        users[key] = user
+    Membership.objects.create(user=users["methodist"], role=Role.METHODIST, department=context.department)
+    Membership.objects.create(
+        user=users["curator"], role=Role.CURATOR, department=context.department, organisation=context.organisation
+    )
+    return users
+
+
+class Command(BaseCommand):
+    help = (
+        "Замеряет время ответа сервера и число SQL-запросов основных страниц на текущей базе "
+        "(методист крупнейшего муниципалитета и куратор его крупнейшей организации). "
+        "Ненулевой код выхода, если хоть одна страница ответила не 200."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--repeat", type=int, default=20, help="Запросов каждой страницы (20).")
+        parser.add_argument("--json", metavar="PATH", help="Записать результаты ещё и в JSON-файл.")
+        parser.add_argument("--department", metavar="CODE", help="Код муниципалитета (по умолчанию крупнейший).")
+        parser.add_argument("--persona", choices=["all", *PERSONAS], default="all", help="Чьими глазами (all).")
+        parser.add_argument("--keep-users", action="store_true",
+                            help="Не удалять учётные записи bench.methodist и bench.curator после замера.")
+
+    def handle(self, *args, **options) -> None:
+        repeat = options["repeat"]
+        if repeat < 1:
+            raise CommandError("--repeat: не меньше 1.")
+        context = pick_context(options["department"])
+        personas = list(PERSONAS) if options["persona"] == "all" else [options["persona"]]
+        self.stdout.write(
+            f"База: {connection.vendor}; муниципалитет {context.department.code}, организация "
+            f"«{context.organisation.short_name}»; участников в базе {Person.objects.count()}, "
+            f"пар {MentoringPair.objects.count()}; повторов {repeat}."
+        )
+        users = bench_users(context)
+        rows, skipped = [], []
+        try:
+            for persona in personas:
+                client = Client(HTTP_HOST=client_host(), raise_request_exception=False)
+                client.force_login(users[persona])
+                for entry in PAGES:
+                    label, url_name, params = entry[:3]
+                    if len(entry) > 3 and persona not in entry[3]:
+                        continue
+                    try:
+                        kwargs, query = params(context)
+                        url = reverse(url_name, kwargs=kwargs or None)
+                    except NoReverseMatch:
+                        if persona == personas[0]:
+                            skipped.append((label, url_name))
+                            self.stdout.write(f"  пропуск: «{label}» — адреса {url_name} пока нет (или нет данных)")
+                        continue
+                    rows.append(self.measure(client, persona, label, url + (f"?{query}" if query else ""), repeat))
+                client.logout()
+        finally:
+            if not options["keep_users"]:
+                User.objects.filter(username__in=BENCH_USERS.values()).delete()
+
+        self.print_table(rows)
+        if options["json"]:
+            payload = {
+                "database": connection.vendor,
+                "department": context.department.code,
+                "organisation": context.organisation.short_name,
+                "people": Person.objects.count(),
+                "pairs": MentoringPair.objects.count(),
+                "repeat": repeat,
+                "pages": rows,
+                "skipped": [{"label": label, "url_name": name} for label, name in skipped],
+            }
+            Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+            self.stdout.write(f"Записано: {options['json']}")
+        failed = [row for row in rows if row["status"] != 200]
+        if failed:
+            raise CommandError(
+                "Не 200: " + "; ".join(f"{r['label']} ({PERSONAS[r['persona']]}) — {r['status']}" for r in failed)
+            )
+
+    def measure(self, client: Client, persona: str, label: str, url: str, repeat: int) -> dict:
+        client.get(url, secure=True)  # warm up: caches, compiled templates
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, secure=True)
+        queries = len(captured)  # now: the log is reset by the next request
+        status = response.status_code
+        if status != 200 and getattr(response, "exc_info", None):
+            self.stderr.write(f"{label}: {response.exc_info[1]!r}")
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url, secure=True)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        return {
+            "label": label,
+            "persona": persona,
+            "url": url,
+            "p50_ms": round(percentile(timings, 0.5), 1),
+            "p95_ms": round(percentile(timings, 0.95), 1),
+            "max_ms": round(timings[-1], 1),
+            "queries": queries,
+            "status": status,
+        }
+
+    def print_table(self, rows: list[dict]) -> None:
+        header = f"{'Страница':<28} {'Роль':<9} {'p50 мс':>8} {'p95 мс':>8} {'max мс':>8} {'SQL':>5} {'Код':>5}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for r in rows:
+            line = (
+                f"{r['label']:<28} {PERSONAS[r['persona']]:<9} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
+                f"{r['max_ms']:>8.1f} {r['queries']:>5} {r['status']:>5}"
+            )
+            self.stdout.write(line if r["status"] == 200 else self.style.ERROR(line))
