@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from registry.models import MentoringPair, Organisation, PairMentee, Person, User
@@ -166,18 +166,28 @@ def overloaded_mentors(user: User, organisation: Organisation | None = None) -> 
     """Mentors whose distinct mentees in active pairs exceed their stated `max_mentees`.
 
     Scoped by the mentor's own organisation; the load counts their active pairs everywhere.
+    The load is counted from the active participations alone (which carry their mentor),
+    not by joining every person to every pair.
     """
+    load = (
+        PairMentee.objects.filter(mentor=OuterRef("pk"), active=True)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("mentee", distinct=True))
+        .values("n")
+    )
+    overloaded = (
+        PairMentee.objects.filter(active=True, mentor__max_mentees__isnull=False)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("mentee", distinct=True), cap=Max("mentor__max_mentees"))
+        .filter(n__gt=F("cap"))
+        .values("mentor")
+    )
     return (
         _within(Person.objects.for_user(user), organisation)
-        .filter(max_mentees__isnull=False)
-        .annotate(
-            active_mentees=Count(
-                "mentor_pairs__participations__mentee",
-                filter=Q(mentor_pairs__participations__active=True),
-                distinct=True,
-            )
-        )
-        .filter(active_mentees__gt=F("max_mentees"))
+        .filter(pk__in=overloaded)
+        .annotate(active_mentees=Subquery(load))
         .select_related("organisation")
         .order_by(F("max_mentees") - F("active_mentees"), "organisation__short_name", "last_name", "pk")
     )

@@ -151,6 +151,7 @@ MATRIX = [
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),
+    ("quality_summary", no_args, "get", everyone(200)),
     ("reference_list", no_args, "get", everyone(200)),
     ("reference_create", reference_formats, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
     ("reference_create", reference_formats, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -164,6 +164,7 @@ class PairForm(forms.ModelForm):
 
 
 class PairFilterForm(forms.Form):
+    SEARCH_IDS_LIMIT = 500
     SORTS = {
         "-entry": ("-entry_date", "-pk"),
         "entry": ("entry_date", "pk"),
@@ -198,8 +199,14 @@ class PairFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         needle = normalise(data.get("q", ""))
         if needle:
-            mentees = PairMentee.objects.filter(mentee__search_text__contains=needle).values("pair_id")
-            pairs = pairs.filter(Q(mentor__search_text__contains=needle) | Q(pk__in=mentees))
+            # The matching people first (one scan of the names), then their pairs through the indexes;
+            # a name search matches few people, a very short one falls back to a subquery.
+            found = Person.objects.filter(search_text__contains=needle).values("pk")
+            ids = list(found.values_list("pk", flat=True)[: self.SEARCH_IDS_LIMIT + 1])
+            if len(ids) <= self.SEARCH_IDS_LIMIT:
+                found = ids
+            as_mentee = PairMentee.objects.filter(mentee_id__in=found).values("pair_id")
+            pairs = pairs.filter(Q(mentor_id__in=found) | Q(pk__in=as_mentee))
         if data.get("organisation"):
             pairs = pairs.filter(organisation=data["organisation"])
         if data.get("format"):

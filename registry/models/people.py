@@ -129,6 +129,8 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "patronymic"]
         indexes = [
             models.Index(fields=["organisation", "last_name", "first_name"], name="registry_person_org_name"),
+            # The lists' default order: a page of a large base is read in order, not sorted whole.
+            models.Index(fields=["last_name", "first_name", "patronymic", "id"], name="registry_person_name_order"),
             models.Index(fields=["name_key", "birth_year"], name="registry_person_duplicates"),
         ]
         constraints = [

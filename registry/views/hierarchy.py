@@ -16,7 +16,6 @@ from registry.access import (
 )
 from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
 from registry.text import normalise
-from registry import quality
 from registry.models import (
     EducationDepartment,
     Membership,
@@ -81,7 +80,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "curated": curated,
             "scope": scope,
             "registry": _registry_counts(request.user),
-            "quality_counts": [] if scope.is_empty else quality.counts(request.user),
         },
     )
 

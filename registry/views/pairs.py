@@ -33,24 +33,26 @@ from registry.services.pairs import save_pair
 from registry.views.common import paginate, save_or_explain
 
 
-def _minor_without_consent(person_ref: str) -> Exists:
-    valid = Consent.objects.filter(person=OuterRef(person_ref), withdrawn_on__isnull=True)
-    return ~Exists(valid)
+def _mark_missing_consent(pairs) -> None:
+    """`consent_missing` on the pairs of one page: a minor mentee without a valid consent (one query)."""
+    mentees = {p.mentee_id for pair in pairs for p in pair.participations.all()
+               if p.mentee.birth_year and p.mentee.birth_year > current_year() - ADULT_AGE}
+    consented = set(
+        Consent.objects.filter(person_id__in=mentees, withdrawn_on__isnull=True).values_list("person_id", flat=True)
+    )
+    for pair in pairs:
+        pair.consent_missing = any(p.mentee_id in mentees - consented for p in pair.participations.all())
 
 
 def pair_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     organisations = scope.organisations(Organisation.objects.all())
     filters = PairFilterForm(request.GET or None, organisations=organisations)
-    minors = PairMentee.objects.filter(
-        pair=OuterRef("pk"), mentee__birth_year__gt=current_year() - ADULT_AGE
-    ).filter(_minor_without_consent("mentee"))
     pairs = filters.apply(
-        MentoringPair.objects.for_user(request.user)
-        .select_related("mentor", "format", "organisation")
-        .annotate(consent_missing=Exists(minors))
+        MentoringPair.objects.for_user(request.user).select_related("mentor", "format", "organisation")
     ).prefetch_related(Prefetch("participations", PairMentee.objects.select_related("mentee")))
     page, query = paginate(request, pairs)
+    _mark_missing_consent(page.object_list)
     return render(request, "registry/pair_list.html", {
         "filters": filters, "page": page, "query": query,
         "can_create": bool(scope.curator_organisations or scope.methodist_departments),

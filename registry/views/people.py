@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,21 +24,31 @@ def person_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     organisations = scope.organisations(Organisation.objects.all())
     filters = PersonFilterForm(request.GET or None, organisations=organisations)
-    people = filters.apply(
-        Person.objects.for_user(request.user)
-        .select_related("organisation")
-        .with_consent()
-        .annotate(
-            is_mentor=Exists(MentoringPair.objects.filter(mentor=OuterRef("pk"))),
-            is_mentee=Exists(PairMentee.objects.filter(mentee=OuterRef("pk"))),
-        )
-    )
+    people = filters.apply(Person.objects.for_user(request.user).select_related("organisation"))
     page, query = paginate(request, people)
+    _mark_roles_and_consent(page.object_list)
     return render(request, "registry/person_list.html", {
         "filters": filters, "page": page, "query": query,
         "can_create": bool(scope.curator_organisations or scope.methodist_departments),
         "show_organisation": len(organisations) > 1,
     })
+
+
+def _mark_roles_and_consent(people) -> None:
+    """Flags for the people of one page: three small queries, whatever the size of the base.
+
+    (As annotations on the whole list, PostgreSQL hashes the consent and pair tables entirely.)
+    """
+    ids = [person.pk for person in people]
+    mentors = set(MentoringPair.objects.filter(mentor_id__in=ids).values_list("mentor_id", flat=True))
+    mentees = set(PairMentee.objects.filter(mentee_id__in=ids).values_list("mentee_id", flat=True))
+    consented = set(
+        Consent.objects.filter(person_id__in=ids, withdrawn_on__isnull=True).values_list("person_id", flat=True)
+    )
+    for person in people:
+        person.is_mentor = person.pk in mentors
+        person.is_mentee = person.pk in mentees
+        person.has_consent = person.pk in consented
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -94,4 +94,15 @@ def quality(request: HttpRequest) -> HttpResponse:
     )
 
 
-urlpatterns = [path("quality/", quality, name="quality")]
+@require_GET
+def quality_summary(request: HttpRequest) -> HttpResponse:
+    """The counts alone, as a fragment the home page loads after it has shown (htmx)."""
+    scope = scope_for(request.user)
+    counts = [] if scope.is_empty else checks.counts(request.user)
+    return render(request, "registry/includes/quality_summary.html", {"quality_counts": counts})
+
+
+urlpatterns = [
+    path("quality/", quality, name="quality"),
+    path("quality/summary/", quality_summary, name="quality_summary"),
+]

@@ -34,7 +34,7 @@ def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_nu
     client = as_persona("methodist_a")
     client.get(reverse("home"))
     # The same count with 2 organisations or 200: nothing is queried per organisation.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(14):
         client.get(reverse("home"))
 
 
@@ -60,3 +60,12 @@ def test_demo_logins_from_the_readme_work(db, client):
         response = client.post(reverse("login"), {"username": username, "password": "nastavnik2026"})
         assert response.status_code == 302, username
         client.post(reverse("logout"))
+
+
+def test_the_data_quality_summary_arrives_after_the_page(as_persona, world):
+    factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    client = as_persona("curator_a1")
+    page = client.get(reverse("home")).content.decode()
+    assert f'hx-get="{reverse("quality_summary")}"' in page
+    summary = client.get(reverse("quality_summary")).content.decode()
+    assert "Пары без приказа о закреплении" in summary

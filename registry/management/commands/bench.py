@@ -59,6 +59,7 @@ PAGES: list[tuple] = [
     ("Пара", "pair_detail", lambda c: ({"pk": c.pair_pk}, "")),
     ("Программы", "program_list", lambda c: ({}, "")),
     ("Качество данных", "quality", lambda c: ({}, "")),
+    ("Качество данных: сводка", "quality_summary", lambda c: ({}, "")),
 ]
 
 PERSONAS = {"methodist": "методист", "curator": "куратор"}
