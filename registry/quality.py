@@ -101,7 +101,9 @@ def _duplicate_candidates(user: User) -> QuerySet[Person]:
 def duplicate_groups(user: User, organisation: Organisation | None = None) -> QuerySet[dict]:
     """Keys seen more than once among the people the user reads: one row per group.
 
-    Rows are dicts: department, name_key, birth_year, size (records), organisation_count.
+    Rows are dicts: department, name_key, birth_year, size (records). (How many organisations a
+    group spans is read from its people when it is shown: a COUNT(DISTINCT) here sorted the
+    whole department.)
     A curator reads only their organisation, so their groups are duplicates inside it and
     never reveal another school's people. With `organisation`, the groups it takes part in
     (with their members elsewhere in the department).
@@ -109,7 +111,7 @@ def duplicate_groups(user: User, organisation: Organisation | None = None) -> Qu
     groups = (
         _duplicate_candidates(user)
         .values("name_key", "birth_year", department=F("organisation__department_id"))
-        .annotate(size=Count("pk"), organisation_count=Count("organisation", distinct=True))
+        .annotate(size=Count("pk"))
         .filter(size__gt=1)
     )
     if organisation is not None:
@@ -122,7 +124,6 @@ class DuplicateGroup:
     name_key: str
     birth_year: int
     size: int
-    organisation_count: int
     people: list[Person] = field(default_factory=list)
 
     @property
@@ -141,7 +142,7 @@ def expand_duplicates(user: User, groups: Iterable[dict]) -> list[DuplicateGroup
     """The people of the given groups, fetched in one query (still within the user's scope)."""
     groups = list(groups)
     result = [
-        DuplicateGroup(g["name_key"], g["birth_year"], g["size"], g["organisation_count"]) for g in groups
+        DuplicateGroup(g["name_key"], g["birth_year"], g["size"]) for g in groups
     ]
     if not result:
         return []
