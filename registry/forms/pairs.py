@@ -109,18 +109,15 @@ class PairForm(forms.ModelForm):
         use_ru_dates(self)
         self.people = people
         # The pickers search the whole scope through person_autocomplete; only chosen ones are rendered.
-        self.fields["mentor_choice"].queryset = people
-        self.fields["mentees_choice"].queryset = people
+        if self.instance.pk and not self.is_bound:
+            self.initial["mentor_choice"] = self.instance.mentor_id
+            self.initial["mentees_choice"] = [p.mentee_id for p in self.instance.participations.all()]
         for name in ("mentor_choice", "mentees_choice"):
+            self.fields[name].queryset = people
             widget = self.fields[name].widget
             widget.attrs["data-autocomplete-url"] = reverse("person_autocomplete")
             widget.choices = self._chosen_choices(name)
         self.fields["mentees_choice"].widget.attrs["data-same-organisation"] = "1"
-        if self.instance.pk and not self.is_bound:
-            self.initial["mentor_choice"] = self.instance.mentor_id
-            self.initial["mentees_choice"] = [p.mentee_id for p in self.instance.participations.all()]
-            self.fields["mentees_choice"].widget.choices = self._chosen_choices("mentees_choice")
-            self.fields["mentor_choice"].widget.choices = self._chosen_choices("mentor_choice")
         self.helper = helper(None)
         self.helper.layout = Layout(
             "organisation",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from registry.access import (
 )
 from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
 from registry.text import normalise
+from registry.views.common import paginate
 from registry.models import (
     EducationDepartment,
     Membership,
@@ -25,8 +25,6 @@ from registry.models import (
     Person,
     Role,
 )
-
-PAGE_SIZE = 25
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -108,16 +106,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         .select_related("department")
         .annotate(curator_count=Count("memberships", filter=Q(memberships__role=Role.CURATOR)))
     )
-    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, organisations)
     return render(
         request,
         "registry/organisation_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": scope.is_methodist,
         },
     )
@@ -234,15 +230,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         memberships = memberships.filter(
             Q(user__search_text__contains=needle) | Q(organisation__search_text__contains=needle)
         )
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page, params = paginate(request, memberships)
     return render(
         request,
         "registry/staff_list.html",
         {
             "page": page,
-            "query": params.urlencode(),
+            "query": params,
             "q": query,
             "role": role,
             "roles": Role.choices,

@@ -40,8 +40,9 @@ def _mark_missing_consent(pairs) -> None:
     consented = set(
         Consent.objects.filter(person_id__in=mentees, withdrawn_on__isnull=True).values_list("person_id", flat=True)
     )
+    missing = mentees - consented
     for pair in pairs:
-        pair.consent_missing = any(p.mentee_id in mentees - consented for p in pair.participations.all())
+        pair.consent_missing = any(p.mentee_id in missing for p in pair.participations.all())
 
 
 def pair_list(request: HttpRequest) -> HttpResponse:
