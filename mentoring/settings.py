@@ -187,6 +187,16 @@ DATABASES = {
 # A request that fails leaves nothing half-written: each request is one transaction.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache shared by the web workers and the background worker, in the database they already
+# share (its table is made by migration registry 0006): registry/freshness.py keeps
+# department-wide answers in it, keyed by the versions of the data they read.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "registry_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 AUTH_USER_MODEL = "registry.User"
 
 # --- Accounts -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Реестр наставничества"
 
     def ready(self) -> None:
-        from registry import audit
+        from registry import audit, freshness
 
         audit.register()
+        freshness.connect()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from registry import freshness
 from registry.models import MentoringPair, PairMentee, Participants, Person
 from registry.models.people import STAFF_CATEGORIES, PersonCategory
 from registry.services.errors import integrity_message
@@ -98,6 +99,8 @@ def save_pair(pair: MentoringPair, mentees: Iterable[Person]) -> MentoringPair:
                 for pk, mentee in wanted.items()
                 if pk not in existing
             )
+            # bulk_create and update() send no signals: the mentees' organisations by hand.
+            freshness.touch(*(mentee.organisation_id for mentee in mentees))
     except IntegrityError as error:
         raise ValidationError(integrity_message(error)) from None
     return pair
@@ -111,5 +114,6 @@ def refresh_person_facts(person: Person) -> None:
             PairMentee.objects.filter(mentee=person).update(
                 mentee_category=person.category, mentee_organisation_id=person.organisation_id
             )
+            freshness.touch(person.organisation_id)
     except IntegrityError as error:
         raise ValidationError(integrity_message(error)) from None

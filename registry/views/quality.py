@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -56,28 +56,21 @@ def quality(request: HttpRequest) -> HttpResponse:
     organisation = _chosen_organisation(organisations, request.GET.get("organisation", ""))
     base = {"organisation": organisation.pk} if organisation else {}
 
+    organisation_ids = [o.pk for o in organisations]
     slug = request.GET.get("section", "")
     if slug:
         check = checks.CHECKS_BY_SLUG.get(slug)
         if check is None:
             raise Http404("Такого раздела нет.")
-        page = Paginator(check.rows(user, organisation), PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = check.show(user, page.object_list)
-        section = Section(check, page.paginator.count, rows, urlencode({**base, "section": slug}), page)
+        page = checks.section_page(user, organisation_ids, organisation, check, request.GET.get("page"), PAGE_SIZE)
+        section = Section(check, page.paginator.count, page.object_list, urlencode({**base, "section": slug}), page)
         sections = [section]
     else:
         section = None
-        sections = []
-        for check in checks.CHECKS:
-            rows = check.rows(user, organisation)
-            sections.append(
-                Section(
-                    check,
-                    rows.count(),
-                    check.show(user, rows[:PREVIEW_ROWS]),
-                    urlencode({**base, "section": check.slug}),
-                )
-            )
+        sections = [
+            Section(check, count, rows, urlencode({**base, "section": check.slug}))
+            for check, count, rows in checks.overview(user, organisation_ids, organisation, PREVIEW_ROWS)
+        ]
     return render(
         request,
         "registry/quality.html",
@@ -98,7 +91,8 @@ def quality(request: HttpRequest) -> HttpResponse:
 def quality_summary(request: HttpRequest) -> HttpResponse:
     """The counts alone, as a fragment the home page loads after it has shown (htmx)."""
     scope = scope_for(request.user)
-    counts = [] if scope.is_empty else checks.counts(request.user)
+    organisation_ids = Organisation.objects.for_user(request.user).values_list("pk", flat=True)
+    counts = [] if scope.is_empty else checks.counts(request.user, organisation_ids)
     return render(request, "registry/includes/quality_summary.html", {"quality_counts": counts})
 
 

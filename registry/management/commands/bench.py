@@ -24,6 +24,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from registry import freshness
 from registry.models import EducationDepartment, MentoringPair, Membership, Organisation, Person, Role, User
 
 
@@ -41,7 +42,8 @@ def _q(**params) -> str:
 
 
 # (label, URL name, context → (URL kwargs, query string)[, personas]). Later pages append here.
-# The optional fourth item limits a page to some of PERSONAS (by key); by default it runs for all.
+# The optional fourth item limits a page to some of PERSONAS (by key); by default (None) it runs for
+# all. The optional fifth, context → None, runs before each timed request, outside the timing.
 PAGES: list[tuple] = [
     ("Главная", "home", lambda c: ({}, "")),
     ("Организации", "organisation_list", lambda c: ({}, "")),
@@ -59,6 +61,8 @@ PAGES: list[tuple] = [
     ("Пара", "pair_detail", lambda c: ({"pk": c.pair_pk}, "")),
     ("Программы", "program_list", lambda c: ({}, "")),
     ("Качество данных", "quality", lambda c: ({}, "")),
+    # The first request after any change in the scope computes the checks again (registry/freshness.py).
+    ("Качество данных: после правки", "quality", lambda c: ({}, ""), None, lambda c: freshness.touch(c.organisation.pk)),
     ("Качество данных: сводка", "quality_summary", lambda c: ({}, "")),
 ]
 
@@ -179,8 +183,9 @@ class Command(BaseCommand):
                 client.force_login(users[persona])
                 for entry in PAGES:
                     label, url_name, params = entry[:3]
-                    if len(entry) > 3 and persona not in entry[3]:
+                    if len(entry) > 3 and entry[3] is not None and persona not in entry[3]:
                         continue
+                    before = (lambda: entry[4](context)) if len(entry) > 4 else (lambda: None)
                     try:
                         kwargs, query = params(context)
                         url = reverse(url_name, kwargs=kwargs or None)
@@ -189,7 +194,9 @@ class Command(BaseCommand):
                             skipped.append((label, url_name))
                             self.stdout.write(f"  пропуск: «{label}» — адреса {url_name} пока нет (или нет данных)")
                         continue
-                    rows.append(self.measure(client, persona, label, url + (f"?{query}" if query else ""), repeat))
+                    rows.append(
+                        self.measure(client, persona, label, url + (f"?{query}" if query else ""), repeat, before)
+                    )
                 client.logout()
         finally:
             if not options["keep_users"]:
@@ -215,8 +222,9 @@ class Command(BaseCommand):
                 "Не 200: " + "; ".join(f"{r['label']} ({PERSONAS[r['persona']]}) — {r['status']}" for r in failed)
             )
 
-    def measure(self, client: Client, persona: str, label: str, url: str, repeat: int) -> dict:
+    def measure(self, client: Client, persona: str, label: str, url: str, repeat: int, before) -> dict:
         client.get(url, secure=True)  # warm up: caches, compiled templates
+        before()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, secure=True)
         queries = len(captured)  # now: the log is reset by the next request
@@ -225,6 +233,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{label}: {response.exc_info[1]!r}")
         timings = []
         for _ in range(repeat):
+            before()
             started = time.perf_counter()
             client.get(url, secure=True)
             timings.append((time.perf_counter() - started) * 1000)

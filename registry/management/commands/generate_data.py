@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.models.deletion import ProtectedError
 
+from registry import freshness
 from registry.models import Consent, Meeting, MentoringPair, MentoringProgram, Organisation, PairMentee, Person
 from registry.synthetic.generator import Generator, delete_generated
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         if options["delete"]:
             with transaction.atomic():
                 removed = self._delete(seed)
+                freshness.touch_all()
             self.stdout.write(self.style.SUCCESS(f"Удалено муниципалитетов «gen-{seed}-*»: {removed}."))
             return
         people = options["people"]
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                 generator.run(options["departments"], options["organisations"], people, pairs)
             except IntegrityError as error:
                 raise CommandError(f"База отклонила данные: {error}") from error
+            freshness.touch_all()  # bulk_create sends no signals
         if connection.vendor == "postgresql":  # fresh planner statistics for the new volume
             with connection.cursor() as cursor:
                 for model in (Person, Consent, MentoringPair, PairMentee, Meeting, MentoringProgram, Organisation):

@@ -7,7 +7,7 @@ nothing; running it after the demo users changed their passwords puts the demo o
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry import demo
+from registry import demo, freshness
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
 
 DEMO_PASSWORD = "nastavnik2026"
@@ -62,6 +62,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        freshness.touch_all()  # the demo also writes with QuerySet.update(), which sends no signals
         code = DEPARTMENT["code"]
         department, _ = EducationDepartment.objects.update_or_create(
             code=code, defaults={k: v for k, v in DEPARTMENT.items() if k != "code"}
