@@ -138,7 +138,10 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "concurrency",
+    "django_tasks",
+    "django_tasks_db",
     "registry",
+    "exchange",
     "roadmap",
     "monitoring",
 ]
@@ -195,6 +198,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "registry_cache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# Background jobs (exchange/jobs.py: large exports, imports) on django-tasks, the backport of
+# Django 6's tasks framework, with its database backend: `python manage.py db_worker` runs them
+# (make run starts one). Tests run them in-process (TASKS_BACKEND in pyproject.toml).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
 AUTH_USER_MODEL = "registry.User"

@@ -10,6 +10,7 @@ admin.site.index_title = "Системное администрирование"
 
 urlpatterns = [
     path("", include("registry.urls")),
+    path("", include("exchange.views")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

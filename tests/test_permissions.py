@@ -8,6 +8,9 @@ A URL pattern added to the project without a row here fails `test_every_url_is_i
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from django.core.files.base import ContentFile
+
+from exchange.models import Job, JobKind, JobStatus
 from registry.models import MentoringFormat, MentoringKind, RoleModel
 from tests import factories
 from tests.conftest import PERSONAS, client_for
@@ -90,6 +93,25 @@ def school_a1(world):
     return {"pk": world.school_a1.pk}
 
 
+def export_job_of_curator_a1(world):
+    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.EXPORT, status=JobStatus.DONE, title="База",
+                             filename="База.xlsx")
+    job.file.save("База.xlsx", ContentFile(b"PK"))
+    return {"pk": job.pk}
+
+
+def checked_upload_of_curator_a1(world):
+    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.IMPORT_CHECK, status=JobStatus.DONE,
+                             title="Проверка", report={"ok": False, "problems": []},
+                             params={"organisation": world.school_a1.pk, "base": "mentees", "filename": "x.xlsx"})
+    return {"pk": job.pk}
+
+
+def own_job_only():
+    """A background job is its owner's alone."""
+    return {M: 404, H: 404, C1: 200, C2: 404, MB: 404, ANON: 302}
+
+
 def no_args(world):
     return {}
 
@@ -160,6 +182,16 @@ MATRIX = [
     ("reference_edit", own_role_model_of_department_a, "post", department_lists_write()),
     ("reference_edit", common_kind, "get", everyone(403)),
     ("reference_edit", common_kind, "post", everyone(403)),
+    # Exchange: the official bases out and in, background jobs
+    ("export", no_args, "get", everyone(200)),
+    ("export", no_args, "post", everyone(200)),
+    ("import_file", no_args, "get", data_entry()),
+    ("import_file", no_args, "post", data_entry()),
+    ("job_list", no_args, "get", everyone(200)),
+    ("job_detail", export_job_of_curator_a1, "get", own_job_only()),
+    ("job_download", export_job_of_curator_a1, "get", own_job_only()),
+    ("job_confirm", checked_upload_of_curator_a1, "get", everyone(405)),
+    ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     # Accounts
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),

@@ -28,3 +28,14 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Plain multiple choices with their options on the page (e.g. organisations of an export).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll('select[data-autocomplete="multiple"]').forEach((select) => {
+    new TomSelect(select, {
+      plugins: ["remove_button"],
+      maxOptions: null,
+      render: { no_results: () => '<div class="no-results">Ничего не найдено</div>' },
+    });
+  });
+});

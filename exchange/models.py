@@ -1,0 +1,70 @@
+"""Background jobs of the exchange: a large export, the check and the saving of an uploaded file.
+
+A `Job` belongs to the user who started it and is shown only to them. The work itself runs as a
+django-tasks task (exchange/tasks.py) in `db_worker`; the job row is what the pages read: its
+status, its progress (`done` of `total`), its result file or its report.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class JobKind(models.TextChoices):
+    EXPORT = "export", "Выгрузка"
+    IMPORT_CHECK = "import_check", "Проверка файла"
+    IMPORT_SAVE = "import_save", "Загрузка в реестр"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "В очереди"
+    RUNNING = "running", "Выполняется"
+    DONE = "done", "Готово"
+    FAILED = "failed", "Не удалось"
+
+
+class Job(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name="кто запустил"
+    )
+    kind = models.CharField("вид", max_length=20, choices=JobKind.choices)
+    status = models.CharField("состояние", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    title = models.CharField("что делается", max_length=500)
+    # What to do: an export's choices (exchange/exporters.py ExportParams), an import's form and
+    # organisation. Plain JSON, so the worker rebuilds everything from the database.
+    params = models.JSONField("параметры", default=dict)
+    done = models.PositiveIntegerField("сделано", default=0)
+    total = models.PositiveIntegerField("всего", default=0)
+    # An export's result, or an import's uploaded file (kept until the user confirms it).
+    file = models.FileField("файл", upload_to="exchange/%Y/%m/", blank=True)
+    filename = models.CharField("имя файла для скачивания", max_length=255, blank=True)
+    report = models.JSONField("отчёт", default=dict, blank=True)
+    message = models.TextField("сообщение", blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    finished_at = models.DateTimeField("завершено", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "задание"
+        verbose_name_plural = "задания"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=JobKind.values), name="exchange_job_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="exchange_job_status_valid"),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="exchange_job_done_within_total"),
+        ]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="exchange_job_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

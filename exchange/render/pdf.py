@@ -1,0 +1,431 @@
+"""Render a long official table («База наставников», «База наставляемых») to PDF.
+
+One WeasyPrint render of a long table is slow and memory hungry (≈100 s and 1.5 GB for 5,000
+rows of the 12-column form), and its cost grows with the cells. So `render_pdf` cuts the rows into
+chunks, renders each chunk as its own small document in worker processes (a "spawn" pool: the
+caller may be a threaded web or task process, which must not be forked), and joins the chunks
+with pypdf. Only the first chunk carries the title block; every chunk repeats the header row.
+
+The chunks are rendered without page numbers, since a chunk does not know where it starts nor
+how many pages there will be. Once every chunk is done and its pages counted, one cheap WeasyPrint
+document of M blank pages is rendered whose @page margin box says «Стр. N из M» (the same page
+box as the content), and its pages are merged over the content pages.
+
+`render_pdf_naive` is the same look in one single WeasyPrint render: the baseline of the bench
+(exchange/render/pdf_bench.py) and the way small tables go anyway.
+
+Security: every text is HTML-escaped, and WeasyPrint fetches nothing but files under the
+project's static folder (`StaticOnlyURLFetcher`): the bundled DejaVu fonts, nothing else.
+
+The worker side (`_render_chunk`) needs no Django: it gets plain data (the rows of its chunk and
+the static folder's path) and imports only this module, WeasyPrint and the standard library.
+"""
+
+from __future__ import annotations
+
+import gc
+import html
+import io
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+# Rows per chunk. Measured on the 2-core machine with the 12-column «База наставляемых»
+# (see pdf_bench.compare and the notes in the report): WeasyPrint's cost per row is almost flat
+# from 100 to 1,000 rows a document, so the chunk size matters little for speed; 250 rows
+# (≈14 pages) keep a worker well under 150 MB, cost ≈0.5 s of startup overhead a chunk at most
+# and give a progress step every few seconds.
+DEFAULT_CHUNK_ROWS = 250
+DEFAULT_WORKERS = 2
+# A worker is replaced after this many chunks: caps the memory a long-lived child can pile up
+# (Python's allocator does not always hand freed memory back) at a small startup cost.
+MAX_CHUNKS_PER_WORKER = 8
+
+FONT_FAMILY = "Registry Sans"
+FOOTER_TEXT = '"Стр. " counter(page) " из " counter(pages)'
+
+
+@dataclass
+class TableDocument:
+    title: str  # e.g. "База наставляемых"
+    subtitle_lines: list[str]  # e.g. ["МБОУ СОШ № 1, Управление образования г. N", "Выгрузка на 23.11.2026"]
+    headers: list[str]
+    widths: list[int]  # relative column widths (Column.width)
+    rows: Sequence[Sequence[str]]  # cell texts, already formatted; may contain newlines
+
+
+# --- Fetching: only the project's static files -------------------------------------------------
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that opens only `file://` URLs inside one folder.
+
+    Anything else (http, https, ftp, data:, a file outside the folder, a `..` escape or a
+    symlink leading out) raises, so WeasyPrint skips the resource with a warning.
+    """
+
+    def __init__(self, root: str | os.PathLike, **kwargs):
+        super().__init__(allowed_protocols=("file",), **kwargs)
+        self.root = Path(root).resolve()
+
+    def allows(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(url2pathname(parts.path)).resolve()
+        return path.is_file() and path.is_relative_to(self.root)
+
+    def fetch(self, url, headers=None):
+        if not self.allows(url):
+            raise ValueError(f"Refusing to fetch {url!r}: only files under {self.root} are allowed")
+        return super().fetch(url, headers)
+
+
+def static_root() -> Path:
+    from django.conf import settings
+
+    return Path(settings.BASE_DIR) / "static"
+
+
+def url_fetcher() -> StaticOnlyURLFetcher:
+    """The fetcher every render of this module uses: the project's static folder only."""
+    return StaticOnlyURLFetcher(static_root())
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def _font_faces(static: Path) -> str:
+    fonts = static / "fonts" / "dejavu"
+    faces = [f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(fonts / "DejaVuSans.ttf").as_uri()}"); }}']
+    bold = fonts / "DejaVuSans-Bold.ttf"
+    if bold.is_file():
+        faces.append(
+            f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: bold; src: url("{bold.as_uri()}"); }}'
+        )
+    return "\n".join(faces)
+
+
+# Page geometry, for the column widths: A4 landscape less the side margins, in pt.
+_MM = 72 / 25.4
+_PAGE_WIDTH_PT = 297 * _MM
+_MARGIN_RIGHT_PT = 8 * _MM
+_CONTENT_WIDTH_PT = _PAGE_WIDTH_PT - 2 * 8 * _MM
+# The footer «Стр. N из M»: its size, and its baseline above the paper's bottom edge where
+# WeasyPrint sets the @bottom-right box of an 11 mm bottom margin (the stamped footers match).
+_FOOTER_FONT_PT = 7.5
+_FOOTER_BASELINE_PT = 13.0
+_FONT_SIZE_PT = 8
+# Width of one character of DejaVu Sans in em: digits are 0.636, the Cyrillic alphabet averages
+# about 0.62; a little more keeps a short token safely on one line.
+_CHAR_EM = 0.66
+_CELL_PADDING_PT = 4 + 1  # 2pt left and right, plus the borders
+# A token (run without spaces) at most this long stays on one line: dates, years, row numbers,
+# short words. Longer ones (URLs, long surnames) may break anywhere instead of widening a column.
+_KEEP_WHOLE_CHARS = 12
+
+
+# The page box is the same with and without the footer, so that the stamp pages fit the content.
+_PAGE_CSS = """
+@page { size: A4 landscape; margin: 8mm 8mm 11mm 8mm; }
+"""
+_FOOTER_CSS = f"""
+@page {{
+  @bottom-right {{
+    content: {FOOTER_TEXT};
+    font-family: "{FONT_FAMILY}"; font-size: {_FOOTER_FONT_PT}pt; vertical-align: middle;
+  }}
+}}
+"""
+_TABLE_CSS = f"""
+html {{ font-family: "{FONT_FAMILY}"; font-size: {_FONT_SIZE_PT}pt; line-height: 1.2; }}
+body {{ margin: 0; }}
+.title {{ margin: 0 0 3mm 0; }}
+.title h1 {{ font-size: 12pt; margin: 0 0 1mm 0; }}
+.title p {{ margin: 0; font-size: 9pt; }}
+table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; }}
+th, td {{
+  border: 0.5pt solid #000; padding: 1pt 2pt; vertical-align: top; text-align: left;
+  white-space: pre-line; overflow-wrap: anywhere; word-break: normal; hyphens: none;
+}}
+th {{ font-weight: bold; background: #ececec; vertical-align: middle; hyphens: auto; }}
+"""
+
+
+def _text(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def column_widths(document: TableDocument) -> list[float]:
+    """The columns' widths in % of the table: the relative `widths`, each widened if need be so
+    that its longest short token (a date «23.11.2026», a year, a row number) fits on one line.
+
+    Worked out once over all the rows and handed to every chunk, so that columns line up across
+    the joins (the table layout is fixed: WeasyPrint does not measure the cells itself).
+    """
+    count = len(document.widths)
+    longest = [0] * count
+    for row in document.rows:
+        for index, cell in enumerate(row[:count]):
+            text = "" if cell is None else str(cell)
+            if len(text) > longest[index] and longest[index] < _KEEP_WHOLE_CHARS:  # else no token can be longer
+                token = max((len(word) for word in text.split()), default=0)
+                longest[index] = max(longest[index], min(token, _KEEP_WHOLE_CHARS))
+    minimum = [n * _CHAR_EM * _FONT_SIZE_PT + _CELL_PADDING_PT if n else 0 for n in longest]
+    total = sum(document.widths) or 1
+    wanted = [_CONTENT_WIDTH_PT * width / total for width in document.widths]
+    fixed: dict[int, float] = {}
+    for _round in range(count):  # widen the narrow columns, take the room from the others
+        free = [i for i in range(count) if i not in fixed]
+        room = _CONTENT_WIDTH_PT - sum(fixed.values())
+        share = sum(wanted[i] for i in free) or 1
+        widths = {i: room * wanted[i] / share for i in free}
+        narrow = {i: minimum[i] for i in free if widths[i] < minimum[i]}
+        if not narrow or room <= sum(narrow.values()):
+            fixed.update(widths)
+            break
+        fixed.update(narrow)
+    return [100 * fixed[i] / _CONTENT_WIDTH_PT for i in range(count)]
+
+
+def build_html(document: TableDocument, rows: Sequence[Sequence[str]], *, static: Path, title_block: bool,
+               footer: bool, widths: Sequence[float] | None = None) -> str:
+    """The HTML of `rows` in the layout of `document` (every text escaped).
+
+    `widths` are the columns' widths in % (see `column_widths`); worked out from `document`
+    if not given.
+    """
+    percent = column_widths(document) if widths is None else widths
+    cols = "".join(f'<col style="width:{width:.3f}%">' for width in percent)
+    head = "".join(f"<th>{_text(header)}</th>" for header in document.headers)
+    body = "".join("<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
+    title = ""
+    if title_block:
+        subtitle = "".join(f"<p>{_text(line)}</p>" for line in document.subtitle_lines)
+        title = f'<div class="title"><h1>{_text(document.title)}</h1>{subtitle}</div>'
+    return (
+        f'<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>{_text(document.title)}</title>'
+        f"<style>{_font_faces(static)}{_PAGE_CSS}{_FOOTER_CSS if footer else ''}{_TABLE_CSS}</style></head>"
+        f"<body>{title}<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>\n{body}</tbody></table></body></html>"
+    )
+
+
+def _write(markup: str, static: Path):
+    """Render `markup`; return (pdf bytes, page count)."""
+    rendered = HTML(string=markup, base_url=static.as_uri() + "/", url_fetcher=StaticOnlyURLFetcher(static)).render()
+    return rendered.write_pdf(), len(rendered.pages)
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+# --- The worker side: plain data in, bytes out --------------------------------------------------
+
+_IN_WORKER = False
+
+
+def _worker_setup() -> None:
+    """Pool initializer, in each worker process.
+
+    WeasyPrint's layout makes millions of small objects; Python's automatic cycle collection
+    keeps rescanning them and costs ≈20-25 % of a render (more on a long table). A worker is a
+    process of its own that renders one bounded chunk at a time, so there it is safe to turn
+    automatic collection off and collect once after each chunk instead (measured: +7 % peak).
+    """
+    global _IN_WORKER
+    _IN_WORKER = True
+    gc.freeze()  # what the imports made: never scanned again
+    gc.disable()
+
+
+def _render_chunk(document: TableDocument, widths: list[float], static: str, title_block: bool
+                  ) -> tuple[bytes, int, float]:
+    """Render one chunk, no page numbers: (pdf bytes, pages, this process's peak RSS in MB)."""
+    try:
+        pdf, pages = _write(build_html(document, document.rows, static=Path(static), title_block=title_block,
+                                       footer=False, widths=widths), Path(static))
+    finally:
+        if _IN_WORKER:
+            gc.collect()
+    return pdf, pages, _peak_rss_mb()
+
+
+# --- The public API ------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderStats:
+    """What the last `render_pdf` call in this process measured (read by the bench)."""
+
+    chunks: int = 0
+    chunk_rows: int = 0
+    workers: int = 0
+    pages: int = 0
+    child_peak_mb: float = 0.0  # the largest peak RSS any worker reported (0: no worker)
+    join_seconds: float = 0.0  # joining the chunks and writing the page numbers, in this process
+
+
+last_stats = RenderStats()
+
+
+def render_pdf_naive(document: TableDocument) -> bytes:
+    """One WeasyPrint render of the whole table, page numbers included, in this process."""
+    static = static_root()
+    pdf, _pages = _write(build_html(document, document.rows, static=static, title_block=True, footer=True), static)
+    return pdf
+
+
+def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk_rows: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> bytes:
+    """The table as a PDF: chunks of `chunk_rows` rows rendered in `workers` processes, joined.
+
+    `progress(done_rows, total_rows)` is called in this thread as chunks finish; the last call is
+    (total, total), just before the join (≈1 s for 5,000 rows). A table of at most one chunk
+    renders in this process, with no pool, exactly as `render_pdf_naive`.
+    """
+    global last_stats
+    static = static_root()
+    rows = list(document.rows)
+    total = len(rows)
+    size = max(1, chunk_rows or DEFAULT_CHUNK_ROWS)
+    slices = [rows[start:start + size] for start in range(0, total, size)] or [[]]
+
+    if len(slices) == 1:
+        pdf, pages = _write(build_html(document, rows, static=static, title_block=True, footer=True), static)
+        last_stats = RenderStats(chunks=1, chunk_rows=size, workers=0, pages=pages)
+        if progress:
+            progress(total, total)
+        return pdf
+
+    widths = column_widths(document)  # once for all: the columns line up across the joins
+    results: list[tuple[bytes, int, float] | None] = [None] * len(slices)
+    done = 0
+    workers = max(1, min(workers, len(slices)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_setup, max_tasks_per_child=MAX_CHUNKS_PER_WORKER) as pool:
+        pending = {}
+        for index, chunk in enumerate(slices):
+            part = TableDocument(document.title, list(document.subtitle_lines), list(document.headers),
+                                 list(document.widths), chunk)
+            pending[pool.submit(_render_chunk, part, widths, str(static), index == 0)] = index
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index = pending.pop(future)
+                    results[index] = future.result()
+                    done += len(slices[index])
+                    if progress:
+                        progress(done, total)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+
+    started = time.perf_counter()
+    pdf = _join_and_number([result[0] for result in results], static, document.title)
+    last_stats = RenderStats(
+        chunks=len(slices), chunk_rows=size, workers=workers, pages=sum(result[1] for result in results),
+        child_peak_mb=max(result[2] for result in results), join_seconds=time.perf_counter() - started)
+    return pdf
+
+
+def _join_and_number(parts: list[bytes], static: Path, title: str) -> bytes:
+    """Concatenate the chunk PDFs and write «Стр. N из M» at the foot of every page."""
+    from pypdf import PdfReader, PdfWriter
+
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    pages = sum(len(reader.pages) for reader in readers)
+    writer = PdfWriter()
+    stamper = _FooterStamper(writer, static)
+    number = 0
+    for reader in readers:
+        for page in reader.pages:
+            number += 1
+            stamper.stamp(writer.add_page(page), f"Стр. {number} из {pages}")
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+class _FooterStamper:
+    """Writes a footer line on finished pages as a few raw PDF text operators.
+
+    Rendering M pages of footers with WeasyPrint and merging them page by page with pypdf costs
+    ≈5 ms a page and a lot of memory in the parent (7 s and 350 MB for 1,400 pages); this costs
+    well under a millisecond a page. The font comes from a one-line WeasyPrint render of every
+    character the footers use, so it is the bundled font, embedded the way WeasyPrint does it:
+    a Type 0 font with Identity-H encoding and the original glyph ids (WeasyPrint subsets with
+    retained glyph ids), whose ToUnicode map keeps the text extractable. The glyph ids and
+    advances for positioning come from the same TTF file (fontTools, a WeasyPrint dependency).
+
+    The footer sits where WeasyPrint puts the @bottom-right margin box of `render_pdf_naive`:
+    right-aligned to the page box's right margin, baseline 13 pt above the paper's bottom edge.
+    """
+
+    CHARACTERS = "Стр. 0123456789 из"
+    FONT_NAME = "/RegistryFooter"
+
+    def __init__(self, writer, static: Path):
+        from fontTools.ttLib import TTFont
+        from pypdf import PdfReader
+        from pypdf.generic import DecodedStreamObject, NameObject
+
+        self.writer = writer
+        carrier_html = (
+            f'<!doctype html><html><head><meta charset="utf-8"><style>{_font_faces(static)}{_PAGE_CSS}'
+            f'html {{ font-family: "{FONT_FAMILY}"; }}</style></head><body><p>{self.CHARACTERS}</p></body></html>'
+        )
+        carrier, _pages = _write(carrier_html, static)
+        fonts = PdfReader(io.BytesIO(carrier)).pages[0]["/Resources"]["/Font"]
+        regular = [fonts.raw_get(key) for key, font in fonts.items()
+                   if str(font.get_object()["/BaseFont"]).endswith("+" + FONT_FAMILY.replace(" ", "-"))]
+        if len(regular) != 1:
+            raise RuntimeError(f"Expected one embedded {FONT_FAMILY!r} font, found {list(fonts)}")
+        self.font = regular[0].clone(writer)  # into the writer, once: every page refers to it
+
+        ttf = TTFont(static / "fonts" / "dejavu" / "DejaVuSans.ttf", lazy=True)
+        cmap, hmtx, units = ttf.getBestCmap(), ttf["hmtx"], ttf["head"].unitsPerEm
+        self.glyphs = {char: (ttf.getGlyphID(cmap[ord(char)]), hmtx[cmap[ord(char)]][0] / units)
+                       for char in self.CHARACTERS}
+        prefix = DecodedStreamObject()
+        prefix.set_data(b"q\n")  # keeps the content's graphics state away from the footer
+        self.prefix = writer._add_object(prefix)
+        self._name = NameObject(self.FONT_NAME)
+
+    def stamp(self, page, text: str) -> None:
+        from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+        size = _FOOTER_FONT_PT
+        width = sum(self.glyphs[char][1] for char in text) * size
+        glyphs = "".join(f"{self.glyphs[char][0]:04x}" for char in text)
+        x = _PAGE_WIDTH_PT - _MARGIN_RIGHT_PT - width
+        footer = DecodedStreamObject()
+        footer.set_data(
+            f"Q\nq BT {self.FONT_NAME} {size:g} Tf 1 0 0 1 {x:.3f} {_FOOTER_BASELINE_PT:.3f} Tm <{glyphs}> Tj ET Q\n"
+            .encode("ascii"))
+        contents = page.raw_get("/Contents")
+        contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([self.prefix, *contents, self.writer._add_object(footer)])
+
+        resources = page["/Resources"].get_object()
+        if "/Font" not in resources:
+            resources[NameObject("/Font")] = DictionaryObject()
+        resources["/Font"].get_object()[self._name] = self.font

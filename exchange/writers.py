@@ -1,0 +1,176 @@
+"""XLSX and PDF from an exporter's rows: the same rows, two layouts.
+
+XLSX is written with openpyxl in write-only mode (rows stream to a temporary file; memory does
+not grow with the base): title block, a bold frozen header repeated on printed pages, column
+widths from the official layout, wrapped text, dates as real dates shown дд.мм.гггг. Text that a
+spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is stored
+as text with Excel's quote prefix, so it shows as typed and never runs.
+
+PDF goes through exchange/render/pdf.py (WeasyPrint, chunks rendered in parallel and joined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from exchange.exporters import Exporter
+from exchange.render.pdf import TableDocument, render_pdf
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000
+DATE_FORMAT = "DD.MM.YYYY"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# WeasyPrint's cost grows with the cells: past this a PDF takes many minutes. XLSX has no such limit.
+PDF_MAX_ROWS = 20_000
+
+
+class ExportTooLarge(Exception):
+    """The chosen rows are too many for this format (Russian message)."""
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+# --- XLSX ------------------------------------------------------------------------------------------
+
+
+class _Styles:
+    """Each style is registered with the workbook once; cells share the registered style arrays."""
+
+    def __init__(self, sheet) -> None:
+        thin = Side(style="thin", color="999999")
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        wrap = Alignment(wrap_text=True, vertical="top")
+        self.sheet = sheet
+        self.title = self._style(font=Font(bold=True, size=14))
+        self.subtitle = self._style(font=Font(italic=True))
+        self.header = self._style(
+            font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+            border=border,
+        )
+        self.text = self._style(alignment=wrap, border=border)
+        self.formula_like = self._style(alignment=Alignment(wrap_text=True, vertical="top"), border=border,
+                                        quote_prefix=True)
+        self.number = self._style(alignment=Alignment(vertical="top"), border=border)
+        self.date = self._style(alignment=Alignment(vertical="top"), border=border, number_format=DATE_FORMAT)
+
+    def _style(self, *, quote_prefix: bool = False, number_format: str | None = None, **attributes):
+        cell = WriteOnlyCell(self.sheet)
+        for name, value in attributes.items():
+            setattr(cell, name, value)
+        if number_format:
+            cell.number_format = number_format
+        if quote_prefix:
+            cell.quotePrefix = True
+        return cell._style
+
+    def cell(self, value, style):
+        cell = WriteOnlyCell(self.sheet, value)
+        cell._style = style
+        return cell
+
+
+def _data_cell(styles: _Styles, value):
+    if value is None or value == "":
+        return styles.cell(None, styles.text)
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            cell = styles.cell(value, styles.formula_like)
+            cell.data_type = "s"  # text, never a formula
+            return cell
+        return styles.cell(value, styles.text)
+    if isinstance(value, (date, datetime)):
+        return styles.cell(value, styles.date)
+    return styles.cell(value, styles.number)
+
+
+def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
+    """Write the base as an .xlsx workbook to `out`; returns the number of data rows."""
+    form = exporter.form
+    total = exporter.count()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(form.title)
+    styles = _Styles(sheet)
+    for index, column in enumerate(form.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+    lines = exporter.title_lines()
+    header_row = len(lines) + 3  # title, the lines, a blank row, the header
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+    sheet.append([styles.cell(form.title, styles.title)])
+    for line in lines:
+        sheet.append([styles.cell(line, styles.subtitle)])
+    sheet.append([])
+    sheet.append([styles.cell(header, styles.header) for header in form.headers])
+    written = 0
+    _report(progress, 0, total)
+    for row in exporter.rows():
+        sheet.append([_data_cell(styles, value) for value in row])
+        written += 1
+        if written % PROGRESS_EVERY == 0:
+            _report(progress, min(written, total), total)
+    workbook.save(out)
+    _report(progress, total, total)
+    return written
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
+
+
+def pdf_document(exporter: Exporter, rows: Iterable[list]) -> TableDocument:
+    form = exporter.form
+    return TableDocument(
+        title=form.title,
+        subtitle_lines=exporter.title_lines(),
+        headers=form.headers,
+        widths=[column.width for column in form.columns],
+        rows=[[_text(value) for value in row] for row in rows],
+    )
+
+
+def write_pdf(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
+    """Write the base as a printable A4 landscape PDF to `out`; returns the number of data rows."""
+    total = exporter.count()
+    if total > PDF_MAX_ROWS:
+        raise ExportTooLarge(
+            f"Строк в выгрузке {total:,}".replace(",", " ")
+            + f" — для PDF это слишком много (не больше {PDF_MAX_ROWS:,}). ".replace(",", " ")
+            + "Выберите формат Excel или сузьте отбор: организацию, период."
+        )
+    document = pdf_document(exporter, exporter.rows())
+    out.write(render_pdf(document, progress=progress))
+    return len(document.rows)
+
+
+WRITERS = {"xlsx": write_xlsx, "pdf": write_pdf}
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def write(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
+    return WRITERS[exporter.params.file_format](exporter, out, progress)
