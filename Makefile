@@ -29,8 +29,7 @@ install: $(VENV)/.installed .env
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Демо: http://$(HOST):$(PORT)/  (логины — в README.md)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) scripts/run-demo.sh
 
 migrations-check: $(VENV)/.installed .env
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -29,6 +29,7 @@ DATE_FORMAT = "DD.MM.YYYY"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # WeasyPrint's cost grows with the cells: past this a PDF takes many minutes. XLSX has no such limit.
 PDF_MAX_ROWS = 20_000
+WRAP_FROM_WIDTH = 20  # columns this wide (Column.width) hold long texts that wrap
 
 
 class ExportTooLarge(Exception):
@@ -57,11 +58,9 @@ class _Styles:
             font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
             border=border,
         )
-        self.text = self._style(alignment=wrap, border=border)
-        self.formula_like = self._style(alignment=Alignment(wrap_text=True, vertical="top"), border=border,
-                                        quote_prefix=True)
-        self.number = self._style(alignment=Alignment(vertical="top"), border=border)
-        self.date = self._style(alignment=Alignment(vertical="top"), border=border, number_format=DATE_FORMAT)
+        self.text = self._style(alignment=wrap)
+        self.formula_like = self._style(alignment=wrap, quote_prefix=True)
+        self.date = self._style(number_format=DATE_FORMAT)
 
     def _style(self, *, quote_prefix: bool = False, number_format: str | None = None, **attributes):
         cell = WriteOnlyCell(self.sheet)
@@ -79,18 +78,19 @@ class _Styles:
         return cell
 
 
-def _data_cell(styles: _Styles, value):
+def _data_cell(styles: _Styles, value, wrap: bool):
+    """A styled cell for `value`, or the value itself where the default look will do (cheaper)."""
     if value is None or value == "":
-        return styles.cell(None, styles.text)
+        return None  # nothing written: Excel's grid shows the empty cell
     if isinstance(value, str):
         if value.startswith(FORMULA_STARTS):
             cell = styles.cell(value, styles.formula_like)
             cell.data_type = "s"  # text, never a formula
             return cell
-        return styles.cell(value, styles.text)
+        return styles.cell(value, styles.text) if wrap or "\n" in value else value
     if isinstance(value, (date, datetime)):
         return styles.cell(value, styles.date)
-    return styles.cell(value, styles.number)
+    return value
 
 
 def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
@@ -119,8 +119,12 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     sheet.append([styles.cell(header, styles.header) for header in form.headers])
     written = 0
     _report(progress, 0, total)
+    # Long texts wrap; short ones (names, dates, numbers) keep the default look, which costs
+    # nothing per cell. Data cells have no borders: Excel shows its grid, and prints it (below).
+    wraps = [column.width >= WRAP_FROM_WIDTH for column in form.columns]
+    sheet.print_options.gridLines = True
     for row in exporter.rows():
-        sheet.append([_data_cell(styles, value) for value in row])
+        sheet.append([_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps)])
         written += 1
         if written % PROGRESS_EVERY == 0:
             _report(progress, min(written, total), total)
