@@ -10,6 +10,7 @@ does not reverse yet is skipped with a note; a page that answers anything but 20
 from __future__ import annotations
 
 import json
+import tempfile
 import math
 import time
 from dataclasses import dataclass
@@ -161,6 +162,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", metavar="PATH", help="Записать результаты ещё и в JSON-файл.")
         parser.add_argument("--department", metavar="CODE", help="Код муниципалитета (по умолчанию крупнейший).")
         parser.add_argument("--persona", choices=["all", *PERSONAS], default="all", help="Чьими глазами (all).")
+        parser.add_argument("--exports", action="store_true",
+                            help="Замерить ещё выгрузки: XLSX рядом с «голым» openpyxl (100 000 строк), PDF рядом "
+                                 "с обычной отрисовкой WeasyPrint (--pdf-rows строк) и базу муниципалитета из БД.")
+        parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument("--keep-users", action="store_true",
                             help="Не удалять учётные записи bench.methodist и bench.curator после замера.")
 
@@ -203,6 +208,7 @@ class Command(BaseCommand):
                 User.objects.filter(username__in=BENCH_USERS.values()).delete()
 
         self.print_table(rows)
+        exports = self.measure_exports(context, options["pdf_rows"]) if options["exports"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -212,6 +218,7 @@ class Command(BaseCommand):
                 "pairs": MentoringPair.objects.count(),
                 "repeat": repeat,
                 "pages": rows,
+                "exports": exports,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -221,6 +228,39 @@ class Command(BaseCommand):
             raise CommandError(
                 "Не 200: " + "; ".join(f"{r['label']} ({PERSONAS[r['persona']]}) — {r['status']}" for r in failed)
             )
+
+    def measure_exports(self, context: BenchContext, pdf_rows: int) -> dict:
+        from exchange.exporters import ExportParams, exporter_for
+        from exchange.official import Kind
+        from exchange.render.pdf_bench import compare as compare_pdf
+        from exchange.writers import write_xlsx
+        from exchange.xlsx_bench import compare as compare_xlsx
+
+        self.stdout.write("\nВыгрузки (одинаковые значения, рядом в одном прогоне):")
+        xlsx = compare_xlsx()
+        self.stdout.write(
+            f"  XLSX, {xlsx['rows']} строк: наша выгрузка {xlsx['export_seconds']} с, «голый» openpyxl write-only "
+            f"{xlsx['bare_seconds']} с — в {xlsx['ratio']} раза (цель ≤ 1,5); пик памяти "
+            f"{xlsx['peak_mb_small']} МБ на {xlsx['rows_small']} строк и {xlsx['peak_mb_large']} МБ на "
+            f"{xlsx['rows_large']}"
+        )
+        exporter = exporter_for(None, ExportParams(base=Kind.MENTEES), department=context.department)
+        started = time.perf_counter()
+        with tempfile.TemporaryFile() as out:
+            database_rows = write_xlsx(exporter, out)
+        database = {"rows": database_rows, "seconds": round(time.perf_counter() - started, 2)}
+        self.stdout.write(
+            f"  XLSX из базы: «База наставляемых» муниципалитета {context.department.code}, {database_rows} строк — "
+            f"{database['seconds']} с"
+        )
+        pdf = compare_pdf(pdf_rows)
+        self.stdout.write(
+            f"  PDF, {pdf['rows']} строк ({pdf['pages']} стр.): обычная отрисовка {pdf['naive_seconds']} с, "
+            f"пик {pdf['naive_peak_mb']} МБ; по частям в {pdf['workers']} процессах {pdf['chunked_seconds']} с, "
+            f"пик {pdf['chunked_parent_peak_mb']} МБ (основной) / {pdf['chunked_child_peak_mb']} МБ (рабочий) — "
+            f"быстрее в {pdf['speedup']} раза (цель ≥ 1,7)"
+        )
+        return {"xlsx": xlsx, "xlsx_database": database, "pdf": pdf}
 
     def measure(self, client: Client, persona: str, label: str, url: str, repeat: int, before) -> dict:
         client.get(url, secure=True)  # warm up: caches, compiled templates
