@@ -25,6 +25,8 @@ def test_a_large_export_waits_for_the_worker_and_is_done_by_it(
     assert job.status == JobStatus.QUEUED
     assert "в очереди" in client.get(reverse("job_detail", args=[job.pk])).content.decode()
 
+    # The worker drops connections not in autocommit mode, as the test's transaction is: keep it.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     job.refresh_from_db()
