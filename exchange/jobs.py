@@ -143,6 +143,8 @@ def report_json(report) -> dict:
         "rows_read": report.rows_read,
         "created": dict(report.created),
         "matched": dict(report.matched),
+        "filled": dict(report.filled),
+        "problem_count": report.problem_count,
         "problems": [
             {"row": p.row, "column": p.column, "header": p.header, "message": p.message} for p in report.problems
         ],
