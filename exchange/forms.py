@@ -36,7 +36,7 @@ class ExportForm(forms.Form):
     def __init__(self, *args, organisations: QuerySet[Organisation], filters: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations
-        self.fields["organisations"].widget.attrs.update({"class": "form-select", "data-autocomplete": "multiple"})
+        self.fields["organisations"].widget.attrs.update({"class": "form-select", "data-autocomplete": "multiple", "data-placeholder": "Все доступные организации — или выберите"})
         self.filters = filters
 
     def params(self) -> ExportParams:

@@ -35,6 +35,7 @@ document.addEventListener("DOMContentLoaded", () => {
     new TomSelect(select, {
       plugins: ["remove_button"],
       maxOptions: null,
+      placeholder: select.dataset.placeholder || "",
       render: { no_results: () => '<div class="no-results">Ничего не найдено</div>' },
     });
   });
