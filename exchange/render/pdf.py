@@ -23,6 +23,7 @@ the static folder's path) and imports only this module, WeasyPrint and the stand
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import io
@@ -34,6 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -254,16 +256,46 @@ def _worker_setup() -> None:
     gc.disable()
 
 
-def _render_chunk(document: TableDocument, widths: list[float], static: str, title_block: bool
-                  ) -> tuple[bytes, int, float]:
-    """Render one chunk, no page numbers: (pdf bytes, pages, this process's peak RSS in MB)."""
+class _Chunk(NamedTuple):
+    pdf: bytes
+    pages: int
+    peak_mb: float  # the worker's peak RSS so far
+    cpu_seconds: float  # the CPU time this chunk took in the worker
+
+
+@functools.cache
+def _call_in_roomy_stack_chunk() -> Callable:
+    """A caller whose frame makes CPython start a 64 KiB chunk of its frame stack, with room for
+    ≈5,000 more slots after it, in which the whole render then runs.
+
+    CPython 3.11 keeps Python frames in 16 KiB chunks that it mmaps when the stack grows past a
+    chunk's edge and munmaps as soon as it shrinks back. WeasyPrint's layout recursion goes up and
+    down across such an edge all the time; where the edges fall depends on how deep the render
+    starts, and in a pool worker (spawn_main → … → _render_chunk) they fell badly: 100-120k
+    mmap/munmap pairs and as many page faults per 250 rows, ≈20 % of the CPU time (strace and
+    getrusage, on this machine). A frame of S slots gets a chunk of 16 KiB × 2^k ≥ 8 × (S + 1000)
+    bytes; S = 3,097 gives 64 KiB, so ≈40 KiB of stack is left for the render above it, more than
+    it uses: no more edges, and the cost is one 64 KiB mmap a chunk. Harmless on other versions.
+    """
+    slots = 64 * 1024 // 8 // 2 - 1000 + 1  # just past 32 KiB with the overhead: a 64 KiB chunk
+    names = ", ".join(f"_{index}" for index in range(slots))
+    source = f"def call(fn, args):\n    if False:\n        {names} = (None,) * {slots}\n    return fn(*args)\n"
+    namespace: dict = {}
+    exec(compile(source, "<roomy stack chunk>", "exec"), namespace)  # local names only, no user input
+    return namespace["call"]
+
+
+def _render_chunk(document: TableDocument, widths: list[float], static: str, title_block: bool) -> _Chunk:
+    """Render one chunk of rows without page numbers."""
+    started = time.process_time()
+    markup = build_html(document, document.rows, static=Path(static), title_block=title_block, footer=False,
+                        widths=widths)
     try:
-        pdf, pages = _write(build_html(document, document.rows, static=Path(static), title_block=title_block,
-                                       footer=False, widths=widths), Path(static))
+        pdf, pages = _call_in_roomy_stack_chunk()(_write, (markup, Path(static)))
     finally:
         if _IN_WORKER:
             gc.collect()
-    return pdf, pages, _peak_rss_mb()
+    return _Chunk(pdf, pages, _peak_rss_mb(), time.process_time() - started)
 
 
 # --- The public API ------------------------------------------------------------------------------
@@ -278,6 +310,8 @@ class RenderStats:
     workers: int = 0
     pages: int = 0
     child_peak_mb: float = 0.0  # the largest peak RSS any worker reported (0: no worker)
+    worker_cpu_seconds: float = 0.0  # CPU time of all the chunks, added up
+    chunk_cpu_seconds: tuple[float, ...] = ()  # CPU time of each chunk, in order
     join_seconds: float = 0.0  # joining the chunks and writing the page numbers, in this process
 
 
@@ -314,7 +348,7 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
         return pdf
 
     widths = column_widths(document)  # once for all: the columns line up across the joins
-    results: list[tuple[bytes, int, float] | None] = [None] * len(slices)
+    results: list[_Chunk] = [None] * len(slices)  # type: ignore[list-item]
     done = 0
     workers = max(1, min(workers, len(slices)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
@@ -339,10 +373,12 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
             raise
 
     started = time.perf_counter()
-    pdf = _join_and_number([result[0] for result in results], static, document.title)
+    pdf = _join_and_number([result.pdf for result in results], static, document.title)
     last_stats = RenderStats(
-        chunks=len(slices), chunk_rows=size, workers=workers, pages=sum(result[1] for result in results),
-        child_peak_mb=max(result[2] for result in results), join_seconds=time.perf_counter() - started)
+        chunks=len(slices), chunk_rows=size, workers=workers, pages=sum(result.pages for result in results),
+        child_peak_mb=max(result.peak_mb for result in results),
+        worker_cpu_seconds=sum(result.cpu_seconds for result in results),
+        chunk_cpu_seconds=tuple(round(result.cpu_seconds, 2) for result in results), join_seconds=time.perf_counter() - started)
     return pdf
 
 

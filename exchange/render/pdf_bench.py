@@ -150,18 +150,21 @@ class _RssSampler:
         self.peak = max(self.peak, _current_rss_mb())
 
 
-def _naive_in_child(document: pdf_render.TableDocument, static: str) -> tuple[float, int, float]:
-    """In a fresh process: (seconds, pages, peak RSS in MB) of one naive render."""
+def _naive_in_child(document: pdf_render.TableDocument, static: str) -> tuple[float, float, int, float]:
+    """In a fresh process: (seconds, CPU seconds, pages, peak RSS in MB) of one naive render.
+
+    The same work as `render_pdf_naive` (which needs Django's settings only for the static path).
+    """
     from pathlib import Path
 
     import pypdf
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     markup = pdf_render.build_html(document, document.rows, static=Path(static), title_block=True, footer=True)
     pdf, _pages = pdf_render._write(markup, Path(static))
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     pages = len(pypdf.PdfReader(__import__("io").BytesIO(pdf)).pages)
-    return seconds, pages, pdf_render._peak_rss_mb()
+    return seconds, cpu, pages, pdf_render._peak_rss_mb()
 
 
 def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.DEFAULT_WORKERS,
@@ -179,10 +182,10 @@ def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.D
     if naive:
         # A spawned process of its own: its ru_maxrss is the naive render's peak, nothing else's.
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            naive_seconds, naive_pages, naive_peak = pool.submit(
+            naive_seconds, naive_cpu, naive_pages, naive_peak = pool.submit(
                 _naive_in_child, document, str(pdf_render.static_root())).result()
     else:
-        naive_seconds = naive_pages = naive_peak = None
+        naive_seconds = naive_cpu = naive_pages = naive_peak = None
 
     before = _current_rss_mb()
     with _RssSampler() as sampler:
@@ -197,6 +200,9 @@ def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.D
         naive_seconds=round(naive_seconds, 2) if naive_seconds is not None else None,
         chunked_seconds=round(chunked_seconds, 2),
         speedup=round(naive_seconds / chunked_seconds, 2) if naive_seconds is not None else None,
+        naive_cpu_seconds=round(naive_cpu, 2) if naive_cpu is not None else None,
+        chunked_worker_cpu_seconds=round(stats.worker_cpu_seconds, 2),
+        join_seconds=round(stats.join_seconds, 2),
         naive_peak_mb=round(naive_peak, 1) if naive_peak is not None else None,
         chunked_parent_peak_mb=round(sampler.peak, 1),
         chunked_parent_growth_mb=round(sampler.peak - before, 1),

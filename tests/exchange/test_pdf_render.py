@@ -1,0 +1,190 @@
+"""The long-table PDF renderer: chunks in worker processes, joined, numbered across the joins.
+
+One chunked render (120 rows in chunks of 40: three chunks, a pool of two workers) is shared by
+most tests; the rest render a few rows in this process. No database.
+"""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from pypdf import PdfReader
+from weasyprint.urls import URLFetcher
+
+from exchange.official import MENTEES
+from exchange.render import pdf as pdf_render
+from exchange.render.pdf import TableDocument, column_widths, render_pdf, render_pdf_naive, url_fetcher
+
+STATIC = Path(settings.BASE_DIR) / "static"
+FONT = STATIC / "fonts" / "dejavu" / "DejaVuSans.ttf"
+HOSTILE = "<script>alert(1)</script> & «Ёлкин»"
+IMAGE = '<img src="http://example.com/x.png">'
+
+
+def _document(rows: int, *, extra: dict[int, dict[int, str]] | None = None) -> TableDocument:
+    table = []
+    for number in range(1, rows + 1):
+        row = [
+            str(number), f"Петров{number} Пётр Сергеевич", "2010",
+            "Подготовка к олимпиаде по математике; развитие навыков публичного выступления.",
+            "01.09.2025", "Ёлкина Анна Викторовна", "Учитель – ученик", "МБОУ СОШ № 1",
+            "31.05.2026", "Призёр муниципального этапа олимпиады.", "https://school1.example/keys", "Прошёл",
+        ]
+        row[3:4] = [row[3] + ("\nВторая строка запроса" if number % 7 == 0 else "")]
+        for index, text in (extra or {}).get(number, {}).items():
+            row[index] = text
+        table.append(row)
+    return TableDocument(
+        title="База наставляемых",
+        subtitle_lines=["МБОУ СОШ № 1, Управление образования г. N", "Выгрузка на 23.11.2026"],
+        headers=MENTEES.headers,
+        widths=[column.width for column in MENTEES.columns],
+        rows=table,
+    )
+
+
+def _flat(text: str) -> str:
+    """Page text without whitespace and the hyphens WeasyPrint adds when it hyphenates a header."""
+    return re.sub(r"[\s\u2010\u00ad]", "", text)
+
+
+def _fonts(page) -> set[str]:
+    fonts = page["/Resources"]["/Font"]
+    return {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+
+
+@pytest.fixture(scope="module")
+def chunked():
+    """(document, pdf reader, progress calls) of one render through the pool: 3 chunks of 40 rows."""
+    document = _document(120, extra={5: {3: HOSTILE, 9: IMAGE}, 77: {1: "Ёлкин-Заозёрный Фёдор"}})
+    calls = []
+    pdf = render_pdf(document, workers=2, chunk_rows=40, progress=lambda done, total: calls.append((done, total)))
+    assert pdf_render.last_stats.chunks == 3 and pdf_render.last_stats.workers == 2  # the pool really ran
+    return document, PdfReader(io.BytesIO(pdf)), calls
+
+
+def test_page_numbers_count_across_the_joins(chunked):
+    _document, reader, _calls = chunked
+    total = len(reader.pages)
+    assert total == pdf_render.last_stats.pages
+    assert total > 3  # several pages a chunk, so that the joins are inside the numbering
+    for number, page in enumerate(reader.pages, start=1):
+        footers = re.findall(r"Стр\. (\d+) из (\d+)", page.extract_text())
+        assert footers == [(str(number), str(total))], (number, footers)
+
+
+def test_every_row_is_there_once_in_order(chunked):
+    _document, reader, _calls = chunked
+    text = _flat("".join(page.extract_text() for page in reader.pages))
+    positions = [text.find(f"Петров{number}Пётр") for number in range(1, 121) if number != 77]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Ёлкин-ЗаозёрныйФёдор" in text
+
+
+def test_headers_on_every_page_and_the_title_on_the_first_only(chunked):
+    document, reader, _calls = chunked
+    for index, page in enumerate(reader.pages):
+        text = _flat(page.extract_text())
+        for header in document.headers:
+            assert _flat(header) in text, (index, header)
+        for title in [document.title, *document.subtitle_lines]:
+            assert (_flat(title) in text) == (index == 0), (index, title)
+
+
+def test_user_text_comes_out_literally(chunked):
+    _document, reader, _calls = chunked
+    text = _flat("".join(page.extract_text() for page in reader.pages))
+    assert _flat(HOSTILE) in text
+    assert _flat(IMAGE) in text
+    assert "Ёлкина" in text
+
+
+def test_progress_reaches_the_total(chunked):
+    _document, _reader, calls = chunked
+    assert calls[-1] == (120, 120)
+    assert [done for done, _total in calls] == sorted(done for done, _total in calls)
+    assert {total for _done, total in calls} == {120}
+
+
+def test_only_the_bundled_font_is_embedded(chunked):
+    _document, reader, _calls = chunked
+    for page in reader.pages:
+        fonts = _fonts(page)
+        assert fonts and all(re.fullmatch(r"/[A-Z]{6}\+Registry-Sans(-Bold)?", name) for name in fonts), fonts
+    assert any(name.endswith("+Registry-Sans") for name in _fonts(reader.pages[0]))
+
+
+def test_a_small_table_renders_in_process(monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a small table needs no pool")
+
+    monkeypatch.setattr(pdf_render, "ProcessPoolExecutor", no_pool)
+    calls = []
+    pdf = render_pdf(_document(5), chunk_rows=40, progress=lambda done, total: calls.append((done, total)))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    assert "Стр. 1 из 1" in reader.pages[0].extract_text()
+    assert calls == [(5, 5)]
+
+
+def test_naive_render_has_the_same_content():
+    document = _document(12, extra={2: {3: HOSTILE}})
+    reader = PdfReader(io.BytesIO(render_pdf_naive(document)))
+    text = _flat("".join(page.extract_text() for page in reader.pages))
+    assert _flat(document.title) in text and _flat(HOSTILE) in text
+    assert f"Стр.1из{len(reader.pages)}" in text
+
+
+def test_the_fetcher_refuses_anything_but_static_files():
+    fetcher = url_fetcher()
+    for url in [
+        "http://example.com/x.png",
+        "https://example.com/x.png",
+        "ftp://example.com/x.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd",
+        (Path(settings.BASE_DIR) / "manage.py").as_uri(),
+        STATIC.as_uri() + "/../manage.py",
+        "file://example.com" + FONT.as_posix(),
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    response = fetcher.fetch(FONT.as_uri())
+    try:
+        assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType file
+    finally:
+        response.close()
+
+
+def test_weasyprint_fetches_nothing_from_other_hosts(monkeypatch):
+    """Even markup that is not escaped (the renderer escapes all user text) fetches nothing else."""
+    fetched = []
+    real_fetch = URLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.append(url)
+        return real_fetch(self, url, headers)
+
+    monkeypatch.setattr(URLFetcher, "fetch", spy)
+    markup = (
+        f'<style>@font-face {{ font-family: "Registry Sans"; src: url("{FONT.as_uri()}"); }}'
+        f'body {{ font-family: "Registry Sans"; background: url("https://example.com/bg.png"); }}</style>'
+        f'<p>Текст</p><img src="http://example.com/x.png"><img src="/etc/hostname">'
+    )
+    pdf_render._write(markup, STATIC)
+    assert fetched == [FONT.as_uri()]  # only the font got through to the real fetcher
+    fetched.clear()
+    render_pdf_naive(_document(3, extra={1: {3: IMAGE}}))
+    assert fetched and all(url.startswith(STATIC.as_uri() + "/fonts/") for url in fetched), fetched
+
+
+def test_column_widths_keep_dates_on_one_line():
+    document = _document(3)
+    widths = column_widths(document)
+    assert abs(sum(widths) - 100) < 1e-6
+    date_width_pt = widths[4] / 100 * pdf_render._CONTENT_WIDTH_PT
+    assert date_width_pt >= 10 * 0.636 * pdf_render._FONT_SIZE_PT  # ten digits of DejaVu Sans at 8 pt
+    # the long-text columns stay the widest
+    assert widths[3] == max(widths) or widths[9] == max(widths)
