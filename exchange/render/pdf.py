@@ -1,24 +1,36 @@
 """Render a long official table («База наставников», «База наставляемых») to PDF.
 
-One WeasyPrint render of a long table is slow and memory hungry (≈100 s and 1.5 GB for 5,000
-rows of the 12-column form), and its cost grows with the cells. So `render_pdf` cuts the rows into
-chunks, renders each chunk as its own small document in worker processes (a "spawn" pool: the
-caller may be a threaded web or task process, which must not be forked), and joins the chunks
-with pypdf. Only the first chunk carries the title block; every chunk repeats the header row.
+One WeasyPrint render of a long table is slow and memory hungry (≈115 s and 1.8 GB for 5,000
+rows of the 12-column form on this 2-core machine) and its cost per row grows with the table.
+So `render_pdf` cuts the rows into chunks, renders each chunk as a document of its own in
+worker processes, and joins the chunks with pypdf:
 
-The chunks are rendered without page numbers, since a chunk does not know where it starts nor
-how many pages there will be. Once every chunk is done and its pages counted, one cheap WeasyPrint
-document of M blank pages is rendered whose @page margin box says «Стр. N из M» (the same page
-box as the content), and its pages are merged over the content pages.
+- The pool is a "spawn" ProcessPoolExecutor: the caller may be a threaded web or task process,
+  which must not be forked. A worker gets plain data (its rows, the column widths, the static
+  folder's path), imports only this module, WeasyPrint and the standard library (no Django),
+  and sends back the chunk's PDF bytes. Only the first chunk carries the title block; every
+  chunk repeats the header row (thead as table-header-group), and each chunk starts a new page.
+- The columns' widths are worked out once over all the rows (`column_widths`) and handed to
+  every chunk, so that the columns line up across the joins.
+- Page numbers: the chunks are rendered without them, as a chunk knows neither where it starts
+  nor how many pages there will be. Once all are done, `_FooterStamper` writes «Стр. N из M» at
+  the foot of every page, in the bundled font, as a few raw PDF text operators: ≈0.4 s for 1,400
+  pages, where rendering M blank numbered pages with WeasyPrint and pypdf's merge_page took 7 s
+  and 350 MB in the parent.
+- In a worker (and only there) automatic garbage collection is off (collected after each chunk)
+  and the render runs in a roomy frame-stack chunk: together ≈35 % less CPU a row; see
+  `_worker_setup` and `_call_in_roomy_stack_chunk`.
 
-`render_pdf_naive` is the same look in one single WeasyPrint render: the baseline of the bench
-(exchange/render/pdf_bench.py) and the way small tables go anyway.
+Measured with exchange.render.pdf_bench.compare (synthetic «База наставляемых», see there):
+5,000 rows, 2 workers: ≈33-37 s against ≈115 s for one render, workers ≈100-180 MB each, the
+parent grows by a few MB. The speed-up is bound by the cores (2) times the CPU saved per row
+in the workers (≈14 ms a row against ≈23 ms in one long render).
+
+`render_pdf_naive` is the same look in one single WeasyPrint render: the baseline of the bench,
+and what `render_pdf` does itself for a table of one chunk.
 
 Security: every text is HTML-escaped, and WeasyPrint fetches nothing but files under the
 project's static folder (`StaticOnlyURLFetcher`): the bundled DejaVu fonts, nothing else.
-
-The worker side (`_render_chunk`) needs no Django: it gets plain data (the rows of its chunk and
-the static folder's path) and imports only this module, WeasyPrint and the standard library.
 """
 
 from __future__ import annotations
@@ -31,28 +43,32 @@ import multiprocessing
 import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-# Rows per chunk. Measured on the 2-core machine with the 12-column «База наставляемых»
-# (see pdf_bench.compare and the notes in the report): WeasyPrint's cost per row is almost flat
-# from 100 to 1,000 rows a document, so the chunk size matters little for speed; 250 rows
-# (≈14 pages) keep a worker well under 150 MB, cost ≈0.5 s of startup overhead a chunk at most
-# and give a progress step every few seconds.
-DEFAULT_CHUNK_ROWS = 250
+# Rows per chunk. Measured at 5,000 rows with 2 workers (pdf_bench): 100, 125, 160 and 250 rows a
+# chunk all take 33-37 s and ≈65-74 CPU seconds in the workers, within this machine's noise:
+# WeasyPrint's cost per row is flat from 50 rows a document on (≈40 ms of fixed cost a chunk).
+# 125 rows (≈35 pages) keeps a worker near 100-150 MB, leaves the second worker idle for at most
+# ≈2 s at the end, splits a table of a few hundred rows over both workers, and moves the progress
+# bar every ≈2 s. Smaller chunks add pages: each chunk's last page is partly empty (+0.5 page a
+# chunk: 5,000 rows give 1,440 pages against 1,427 in one piece).
+DEFAULT_CHUNK_ROWS = 125
 DEFAULT_WORKERS = 2
-# A worker is replaced after this many chunks: caps the memory a long-lived child can pile up
-# (Python's allocator does not always hand freed memory back) at a small startup cost.
-MAX_CHUNKS_PER_WORKER = 8
+# No max_tasks_per_child on the pool: on CPython 3.11 to 3.15.0b3 a pool with it deadlocks once a
+# worker retires with tasks still queued (gh-115634: the retired worker is not replaced; seen
+# here at 5,000 rows). A worker's memory stays flat from chunk to chunk anyway: it collects its
+# garbage after each chunk (see `_render_chunk`), and its peak is that of its largest chunk.
 
 FONT_FAMILY = "Registry Sans"
 FOOTER_TEXT = '"Стр. " counter(page) " из " counter(pages)'
@@ -226,13 +242,30 @@ def build_html(document: TableDocument, rows: Sequence[Sequence[str]], *, static
     )
 
 
-def _write(markup: str, static: Path):
-    """Render `markup`; return (pdf bytes, page count)."""
+def _write(markup: str, static: Path) -> tuple[bytes, int]:
+    """Render `markup` with WeasyPrint (in a roomy frame-stack chunk); return (pdf bytes, pages)."""
+    return _call_in_roomy_stack_chunk()(_write_here, (markup, static))
+
+
+def _write_here(markup: str, static: Path) -> tuple[bytes, int]:
     rendered = HTML(string=markup, base_url=static.as_uri() + "/", url_fetcher=StaticOnlyURLFetcher(static)).render()
     return rendered.write_pdf(), len(rendered.pages)
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak RSS in MB.
+
+    On Linux VmHWM, the high-water mark of this address space: ru_maxrss is not right in a
+    spawned child, as Linux carries it over across exec from the forked copy of the parent
+    (so a worker of a 160 MB parent would show at least 160 MB).
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
@@ -246,9 +279,11 @@ def _worker_setup() -> None:
     """Pool initializer, in each worker process.
 
     WeasyPrint's layout makes millions of small objects; Python's automatic cycle collection
-    keeps rescanning them and costs ≈20-25 % of a render (more on a long table). A worker is a
-    process of its own that renders one bounded chunk at a time, so there it is safe to turn
-    automatic collection off and collect once after each chunk instead (measured: +7 % peak).
+    keeps rescanning them and costs ≈20-25 % of a render (more on a long table: its heap is
+    bigger). A worker is a process of its own that renders one bounded chunk at a time, so there
+    it is safe to turn automatic collection off and collect once after each chunk instead
+    (measured: 250 rows 4.4 → 3.3 s, peak +7 %; the memory stays flat over many chunks). Not in
+    the caller's process: gc.disable() is process-wide.
     """
     global _IN_WORKER
     _IN_WORKER = True
@@ -271,9 +306,11 @@ def _call_in_roomy_stack_chunk() -> Callable:
     CPython 3.11 keeps Python frames in 16 KiB chunks that it mmaps when the stack grows past a
     chunk's edge and munmaps as soon as it shrinks back. WeasyPrint's layout recursion goes up and
     down across such an edge all the time; where the edges fall depends on how deep the render
-    starts, and in a pool worker (spawn_main → … → _render_chunk) they fell badly: 100-120k
+    starts, and in a spawned process (spawn_main → … → the render) they fell badly: 100-120k
     mmap/munmap pairs and as many page faults per 250 rows, ≈20 % of the CPU time (strace and
-    getrusage, on this machine). A frame of S slots gets a chunk of 16 KiB × 2^k ≥ 8 × (S + 1000)
+    getrusage, on this machine; one render of 1,000 rows: 21.0 s plain, 16.9 s this way). Every
+    render of this module goes through it, the naive one too, so the bench compares like with
+    like. A frame of S slots gets a chunk of 16 KiB × 2^k ≥ 8 × (S + 1000)
     bytes; S = 3,097 gives 64 KiB, so ≈40 KiB of stack is left for the render above it, more than
     it uses: no more edges, and the cost is one 64 KiB mmap a chunk. Harmless on other versions.
     """
@@ -291,7 +328,7 @@ def _render_chunk(document: TableDocument, widths: list[float], static: str, tit
     markup = build_html(document, document.rows, static=Path(static), title_block=title_block, footer=False,
                         widths=widths)
     try:
-        pdf, pages = _call_in_roomy_stack_chunk()(_write, (markup, Path(static)))
+        pdf, pages = _write(markup, Path(static))
     finally:
         if _IN_WORKER:
             gc.collect()
@@ -303,7 +340,7 @@ def _render_chunk(document: TableDocument, widths: list[float], static: str, tit
 
 @dataclass
 class RenderStats:
-    """What the last `render_pdf` call in this process measured (read by the bench)."""
+    """What a `render_pdf` call measured (see `last_stats`; read by the bench)."""
 
     chunks: int = 0
     chunk_rows: int = 0
@@ -315,11 +352,22 @@ class RenderStats:
     join_seconds: float = 0.0  # joining the chunks and writing the page numbers, in this process
 
 
-last_stats = RenderStats()
+_stats = threading.local()
+
+
+def last_stats() -> RenderStats:
+    """What the last `render_pdf` call in this thread measured."""
+    return getattr(_stats, "value", RenderStats())
+
+
+def _check(document: TableDocument) -> None:
+    if len(document.widths) != len(document.headers):
+        raise ValueError(f"{len(document.headers)} headers but {len(document.widths)} widths")
 
 
 def render_pdf_naive(document: TableDocument) -> bytes:
     """One WeasyPrint render of the whole table, page numbers included, in this process."""
+    _check(document)
     static = static_root()
     pdf, _pages = _write(build_html(document, document.rows, static=static, title_block=True, footer=True), static)
     return pdf
@@ -330,10 +378,12 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     """The table as a PDF: chunks of `chunk_rows` rows rendered in `workers` processes, joined.
 
     `progress(done_rows, total_rows)` is called in this thread as chunks finish; the last call is
-    (total, total), just before the join (≈1 s for 5,000 rows). A table of at most one chunk
-    renders in this process, with no pool, exactly as `render_pdf_naive`.
+    (total, total), just before the join (≈0.5 s for 5,000 rows). An exception from `progress`
+    (a cancelled job, say) cancels the chunks not started yet and propagates. A table of at most
+    one chunk renders in this process, with no pool, exactly as `render_pdf_naive`.
+    Diagnostics of the call: `last_stats()`.
     """
-    global last_stats
+    _check(document)
     static = static_root()
     rows = list(document.rows)
     total = len(rows)
@@ -342,7 +392,7 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
 
     if len(slices) == 1:
         pdf, pages = _write(build_html(document, rows, static=static, title_block=True, footer=True), static)
-        last_stats = RenderStats(chunks=1, chunk_rows=size, workers=0, pages=pages)
+        _stats.value = RenderStats(chunks=1, chunk_rows=size, workers=0, pages=pages)
         if progress:
             progress(total, total)
         return pdf
@@ -352,7 +402,7 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     done = 0
     workers = max(1, min(workers, len(slices)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_setup, max_tasks_per_child=MAX_CHUNKS_PER_WORKER) as pool:
+                             initializer=_worker_setup) as pool:
         pending = {}
         for index, chunk in enumerate(slices):
             part = TableDocument(document.title, list(document.subtitle_lines), list(document.headers),
@@ -374,11 +424,13 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
 
     started = time.perf_counter()
     pdf = _join_and_number([result.pdf for result in results], static, document.title)
-    last_stats = RenderStats(
+    _stats.value = RenderStats(
         chunks=len(slices), chunk_rows=size, workers=workers, pages=sum(result.pages for result in results),
         child_peak_mb=max(result.peak_mb for result in results),
         worker_cpu_seconds=sum(result.cpu_seconds for result in results),
-        chunk_cpu_seconds=tuple(round(result.cpu_seconds, 2) for result in results), join_seconds=time.perf_counter() - started)
+        chunk_cpu_seconds=tuple(round(result.cpu_seconds, 2) for result in results),
+        join_seconds=time.perf_counter() - started,
+    )
     return pdf
 
 

@@ -10,11 +10,16 @@ this process's RSS growth during the call, its workers report their own peaks).
 from __future__ import annotations
 
 import datetime
+import io
 import multiprocessing
+import os
 import random
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pypdf import PdfReader
 
 from exchange.official import MENTEES
 from exchange.render import pdf as pdf_render
@@ -121,8 +126,6 @@ def synthetic_mentees(rows: int, *, seed: int = 20261123) -> pdf_render.TableDoc
 def _current_rss_mb() -> float:
     try:
         with open("/proc/self/statm") as statm:
-            import os
-
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
     except OSError:  # not Linux: fall back on the peak so far
         return pdf_render._peak_rss_mb()
@@ -155,15 +158,11 @@ def _naive_in_child(document: pdf_render.TableDocument, static: str) -> tuple[fl
 
     The same work as `render_pdf_naive` (which needs Django's settings only for the static path).
     """
-    from pathlib import Path
-
-    import pypdf
-
     started, cpu = time.perf_counter(), time.process_time()
     markup = pdf_render.build_html(document, document.rows, static=Path(static), title_block=True, footer=True)
     pdf, _pages = pdf_render._write(markup, Path(static))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    pages = len(pypdf.PdfReader(__import__("io").BytesIO(pdf)).pages)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
     return seconds, cpu, pages, pdf_render._peak_rss_mb()
 
 
@@ -171,12 +170,16 @@ def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.D
             chunk_rows: int | None = None) -> dict:
     """Render a synthetic `rows`-row «База наставляемых» naively and chunked; return the figures.
 
-    naive=False skips the (slow) naive render: its fields are then None.
+    naive=False skips the (slow) naive render: its fields are then None. Both renders run in
+    this same call, one after the other, on the same rows.
+
+    Besides the figures asked for (rows, pages, naive_seconds, chunked_seconds, speedup,
+    naive_peak_mb, chunked_parent_peak_mb, chunked_child_peak_mb, chunk_rows, workers), the dict
+    has CPU seconds of both, the join time, and `chunked_parallel_efficiency`: the workers' CPU
+    time over workers × wall time. Well under ~0.9 means the machine was busy with something else
+    during the chunked render (its seconds are then not to be trusted); the naive render's
+    `naive_cpu_seconds` far under `naive_seconds` means the same for it.
     """
-    import io
-
-    import pypdf
-
     document = synthetic_mentees(rows)
     result = {"rows": rows}
     if naive:
@@ -192,8 +195,8 @@ def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.D
         started = time.perf_counter()
         pdf = pdf_render.render_pdf(document, workers=workers, chunk_rows=chunk_rows)
         chunked_seconds = time.perf_counter() - started
-    stats = pdf_render.last_stats
-    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    stats = pdf_render.last_stats()
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
     result.update(
         pages=pages,
         naive_pages=naive_pages,
@@ -202,6 +205,8 @@ def compare(rows: int = 5000, *, naive: bool = True, workers: int = pdf_render.D
         speedup=round(naive_seconds / chunked_seconds, 2) if naive_seconds is not None else None,
         naive_cpu_seconds=round(naive_cpu, 2) if naive_cpu is not None else None,
         chunked_worker_cpu_seconds=round(stats.worker_cpu_seconds, 2),
+        chunked_parallel_efficiency=round(stats.worker_cpu_seconds / (stats.workers * chunked_seconds), 2)
+        if stats.workers else None,
         join_seconds=round(stats.join_seconds, 2),
         naive_peak_mb=round(naive_peak, 1) if naive_peak is not None else None,
         chunked_parent_peak_mb=round(sampler.peak, 1),
