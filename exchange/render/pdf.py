@@ -1,6 +1,6 @@
 """Render a long official table («База наставников», «База наставляемых») to PDF.
 
-One WeasyPrint render of a long table is slow and memory hungry (≈115 s and 1.8 GB for 5,000
+One WeasyPrint render of a long table is slow and memory hungry (≈110 s and 1.8 GB for 5,000
 rows of the 12-column form on this 2-core machine) and its cost per row grows with the table.
 So `render_pdf` cuts the rows into chunks, renders each chunk as a document of its own in
 worker processes, and joins the chunks with pypdf:
@@ -17,14 +17,16 @@ worker processes, and joins the chunks with pypdf:
   the foot of every page, in the bundled font, as a few raw PDF text operators: ≈0.4 s for 1,400
   pages, where rendering M blank numbered pages with WeasyPrint and pypdf's merge_page took 7 s
   and 350 MB in the parent.
-- In a worker (and only there) automatic garbage collection is off (collected after each chunk)
-  and the render runs in a roomy frame-stack chunk: together ≈35 % less CPU a row; see
-  `_worker_setup` and `_call_in_roomy_stack_chunk`.
+- In a worker (and only there) automatic garbage collection is off and runs once after each
+  chunk (`_worker_setup`). Every render here, the naive one too, runs in a roomy frame-stack
+  chunk (`_call_in_roomy_stack_chunk`): up to ≈20 % less CPU on CPython 3.11.
 
-Measured with exchange.render.pdf_bench.compare (synthetic «База наставляемых», see there):
-5,000 rows, 2 workers: ≈33-37 s against ≈115 s for one render, workers ≈100-180 MB each, the
-parent grows by a few MB. The speed-up is bound by the cores (2) times the CPU saved per row
-in the workers (≈14 ms a row against ≈23 ms in one long render).
+Measured with exchange.render.pdf_bench.compare (synthetic «База наставляемых», 2 cores, both
+renders in the same run): 5,000 rows (≈1,430 pages) 37 s against 110-112 s for one render
+(×2.9-3.0), the workers ≈110 MB each against 1.8 GB, the parent +50 MB; 1,000 rows 8.6 s against
+16.6 s (×1.9). The speed-up is the cores (2, used at ≈95 %) times the CPU saved per row in the
+workers: ≈14 ms a row there against ≈17 ms a row in one render of 1,000 rows and ≈22 ms in one
+of 5,000 (a longer render has a bigger heap to collect and to walk).
 
 `render_pdf_naive` is the same look in one single WeasyPrint render: the baseline of the bench,
 and what `render_pdf` does itself for a table of one chunk.
@@ -57,12 +59,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 # Rows per chunk. Measured at 5,000 rows with 2 workers (pdf_bench): 100, 125, 160 and 250 rows a
-# chunk all take 33-37 s and ≈65-74 CPU seconds in the workers, within this machine's noise:
-# WeasyPrint's cost per row is flat from 50 rows a document on (≈40 ms of fixed cost a chunk).
-# 125 rows (≈35 pages) keeps a worker near 100-150 MB, leaves the second worker idle for at most
-# ≈2 s at the end, splits a table of a few hundred rows over both workers, and moves the progress
-# bar every ≈2 s. Smaller chunks add pages: each chunk's last page is partly empty (+0.5 page a
-# chunk: 5,000 rows give 1,440 pages against 1,427 in one piece).
+# chunk all take 33-40 s and 64-76 CPU seconds in the workers, within this machine's noise
+# (≈40 ms of fixed cost a chunk; the cost per row is flat from ~50 rows a document on).
+# 125 rows (≈35 pages) keeps a worker near 110 MB (250 rows: ≈150 MB), leaves the second worker
+# idle for at most ≈2 s at the end, splits a table of a few hundred rows over both workers, and
+# moves the progress bar every ≈2 s. Smaller chunks add pages: each chunk's last page is partly
+# empty (+0.3 page a chunk: 5,000 rows give 1,440 pages, 1,427 in one piece).
 DEFAULT_CHUNK_ROWS = 125
 DEFAULT_WORKERS = 2
 # No max_tasks_per_child on the pool: on CPython 3.11 to 3.15.0b3 a pool with it deadlocks once a
@@ -152,6 +154,8 @@ _CELL_PADDING_PT = 4 + 1  # 2pt left and right, plus the borders
 # A token (run without spaces) at most this long stays on one line: dates, years, row numbers,
 # short words. Longer ones (URLs, long surnames) may break anywhere instead of widening a column.
 _KEEP_WHOLE_CHARS = 12
+# A header at most this long stays on one line («№ п/п»); longer ones are hyphenated.
+_WHOLE_HEADER_CHARS = 6
 
 
 # The page box is the same with and without the footer, so that the stamp pages fit the content.
@@ -187,13 +191,25 @@ def _text(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def column_widths(document: TableDocument) -> list[float]:
+@functools.cache
+def _advances(font_file: str) -> dict[int, float]:
+    """Advance widths in em of a TTF's characters, by code point."""
+    from fontTools.ttLib import TTFont  # a WeasyPrint dependency
+
+    ttf = TTFont(font_file, lazy=True)
+    hmtx, units = ttf["hmtx"], ttf["head"].unitsPerEm
+    return {code: hmtx[name][0] / units for code, name in ttf.getBestCmap().items()}
+
+
+def column_widths(document: TableDocument, static: Path | None = None) -> list[float]:
     """The columns' widths in % of the table: the relative `widths`, each widened if need be so
-    that its longest short token (a date «23.11.2026», a year, a row number) fits on one line.
+    that its longest short token (a date «23.11.2026», a year, a row number) fits on one line,
+    and so does a short header («№ п/п») as a whole.
 
     Worked out once over all the rows and handed to every chunk, so that columns line up across
     the joins (the table layout is fixed: WeasyPrint does not measure the cells itself).
     """
+    static = static_root() if static is None else static
     count = len(document.widths)
     longest = [0] * count
     for row in document.rows:
@@ -203,6 +219,12 @@ def column_widths(document: TableDocument) -> list[float]:
                 token = max((len(word) for word in text.split()), default=0)
                 longest[index] = max(longest[index], min(token, _KEEP_WHOLE_CHARS))
     minimum = [n * _CHAR_EM * _FONT_SIZE_PT + _CELL_PADDING_PT if n else 0 for n in longest]
+    bold = static / "fonts" / "dejavu" / "DejaVuSans-Bold.ttf"
+    advances = _advances(str(bold if bold.is_file() else static / "fonts" / "dejavu" / "DejaVuSans.ttf"))
+    for index, header in enumerate(document.headers[:count]):
+        if len(header) <= _WHOLE_HEADER_CHARS:
+            width = sum(advances.get(ord(char), 1.0) for char in header) * _FONT_SIZE_PT + _CELL_PADDING_PT
+            minimum[index] = max(minimum[index], width)
     total = sum(document.widths) or 1
     wanted = [_CONTENT_WIDTH_PT * width / total for width in document.widths]
     fixed: dict[int, float] = {}
@@ -226,7 +248,7 @@ def build_html(document: TableDocument, rows: Sequence[Sequence[str]], *, static
     `widths` are the columns' widths in % (see `column_widths`); worked out from `document`
     if not given.
     """
-    percent = column_widths(document) if widths is None else widths
+    percent = column_widths(document, static) if widths is None else widths
     cols = "".join(f'<col style="width:{width:.3f}%">' for width in percent)
     head = "".join(f"<th>{_text(header)}</th>" for header in document.headers)
     body = "".join("<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
@@ -375,7 +397,9 @@ def render_pdf_naive(document: TableDocument) -> bytes:
 
 def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk_rows: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> bytes:
-    """The table as a PDF: chunks of `chunk_rows` rows rendered in `workers` processes, joined.
+    """The table as a PDF: chunks of at most `chunk_rows` rows rendered in `workers` processes,
+    joined. The rows are cut into equal chunks, as many as a multiple of `workers` (300 rows in
+    chunks of at most 125 on 2 workers: 4 chunks of 75), so that no worker is left alone at the end.
 
     `progress(done_rows, total_rows)` is called in this thread as chunks finish; the last call is
     (total, total), just before the join (≈0.5 s for 5,000 rows). An exception from `progress`
@@ -387,7 +411,12 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     static = static_root()
     rows = list(document.rows)
     total = len(rows)
-    size = max(1, chunk_rows or DEFAULT_CHUNK_ROWS)
+    limit = max(1, chunk_rows or DEFAULT_CHUNK_ROWS)
+    workers = max(1, workers)
+    count = -(-total // limit)  # chunks of at most `limit` rows...
+    if count > 1:
+        count = -(-count // workers) * workers  # ...as many as keep every worker busy to the end
+    size = max(1, -(-total // max(1, count)))  # ...and all the same size (give or take a row)
     slices = [rows[start:start + size] for start in range(0, total, size)] or [[]]
 
     if len(slices) == 1:
@@ -397,10 +426,10 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
             progress(total, total)
         return pdf
 
-    widths = column_widths(document)  # once for all: the columns line up across the joins
+    widths = column_widths(document, static)  # once for all: the columns line up across the joins
     results: list[_Chunk] = [None] * len(slices)  # type: ignore[list-item]
     done = 0
-    workers = max(1, min(workers, len(slices)))
+    workers = min(workers, len(slices))
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_setup) as pool:
         pending = {}

@@ -1,10 +1,16 @@
 """Bench: the chunked parallel PDF render against one plain WeasyPrint render of the same table.
 
-`compare(rows)` builds a synthetic «База наставляемых» (deterministic texts of realistic length),
-renders it both ways in the same run and returns the seconds, the speed-up and the peak memory.
-The naive render runs in a spawned process of its own so that its peak RSS is its own and does
-not inflate the parent's figure; the chunked render runs in this process (its parent peak is
-this process's RSS growth during the call, its workers report their own peaks).
+`compare(rows)` builds a synthetic «База наставляемых» (deterministic texts of realistic length:
+requests and results of 60-200 characters, names, dates, links), renders it both ways in the
+same run and returns the seconds, the speed-up and the peak memory.
+
+The naive render (the work of `render_pdf_naive`) runs in a spawned process of its own, so that
+its peak RSS is its own and does not inflate this process's figure. The chunked render runs from
+this process: chunked_parent_peak_mb is this process's highest RSS during the call (sampled every
+20 ms; it includes Django and the rows), chunked_parent_growth_mb the part the call added, and
+chunked_child_peak_mb the highest peak any worker reported. For standalone use:
+DJANGO_SETTINGS_MODULE=mentoring.settings, django.setup(), then compare(); the caller's main
+module must be import-safe (an `if __name__ == "__main__":` guard), as spawned workers import it.
 """
 
 from __future__ import annotations

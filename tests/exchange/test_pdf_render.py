@@ -1,7 +1,7 @@
 """The long-table PDF renderer: chunks in worker processes, joined, numbered across the joins.
 
-One chunked render (120 rows in chunks of 40: three chunks, a pool of two workers) is shared by
-most tests; the rest render a few rows in this process. No database.
+One chunked render (120 rows in chunks of at most 40 on two workers: four chunks of 30, a pool of
+two workers) is shared by most tests; the rest render a few rows in this process. No database.
 """
 
 import io
@@ -57,11 +57,12 @@ def _fonts(page) -> set[str]:
 
 @pytest.fixture(scope="module")
 def chunked():
-    """(document, pdf reader, progress calls) of one render through the pool: 3 chunks of 40 rows."""
+    """(document, pdf reader, progress calls) of one render through the pool: 4 chunks of 30 rows."""
     document = _document(120, extra={5: {3: HOSTILE, 9: IMAGE}, 77: {1: "Ёлкин-Заозёрный Фёдор"}})
     calls = []
     pdf = render_pdf(document, workers=2, chunk_rows=40, progress=lambda done, total: calls.append((done, total)))
-    assert pdf_render.last_stats().chunks == 3 and pdf_render.last_stats().workers == 2  # the pool really ran
+    stats = pdf_render.last_stats()
+    assert (stats.chunks, stats.chunk_rows, stats.workers) == (4, 30, 2)  # the pool really ran
     return document, PdfReader(io.BytesIO(pdf)), calls
 
 
