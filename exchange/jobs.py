@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from pathlib import Path
 
 from django.core.files import File
 from django.db import connection, connections, transaction
@@ -151,8 +150,3 @@ def report_json(report) -> dict:
         "lines": [[row, text] for row, text in report.lines[:2000]],
         "more_lines": max(0, len(report.lines) - 2000),
     }
-
-
-def remove_files(job: Job) -> None:
-    if job.file and Path(job.file.path).exists():
-        job.file.delete(save=False)

@@ -17,11 +17,11 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange import jobs
-from exchange.exporters import PERIOD_LABELS, ExportParams, Period, exporter_for
+from exchange.exporters import PERIOD_LABELS, Period, exporter_for
 from exchange.forms import LIST_FILTERS, ExportForm, ImportForm
 from exchange.models import Job, JobKind, JobStatus
 from exchange.official import FORMS, Kind
-from exchange.writers import CONTENT_TYPES, ExportTooLarge, write
+from exchange.writers import CONTENT_TYPES, ExportTooLarge, check_size, write
 from registry.access import editable_organisations
 from registry.models import Organisation
 from registry.models.pairs import PairStatus
@@ -56,17 +56,18 @@ def export(request: HttpRequest) -> HttpResponse:
         params = form.params()
         exporter = exporter_for(request.user, params)
         rows = exporter.count()
-        title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
-                 f"({params.file_format.upper()})")
-        if rows > jobs.SYNC_ROWS[params.file_format]:
-            job = jobs.start_export(request.user, params, title=title, total=rows)
-            return redirect("job_detail", pk=job.pk)
-        out = io.BytesIO()
         try:
-            write(exporter, out)
+            check_size(params.file_format, rows)  # refused here, not by a job a minute later
         except ExportTooLarge as error:
             form.add_error(None, str(error))
         else:
+            if rows > jobs.SYNC_ROWS[params.file_format]:
+                title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
+                         f"({params.file_format.upper()})")
+                job = jobs.start_export(request.user, params, title=title, total=rows)
+                return redirect("job_detail", pk=job.pk)
+            out = io.BytesIO()
+            write(exporter, out)
             out.seek(0)
             return FileResponse(out, as_attachment=True, filename=exporter.filename(),
                                 content_type=CONTENT_TYPES[params.file_format])

@@ -155,15 +155,19 @@ def pdf_document(exporter: Exporter, rows: Iterable[list]) -> TableDocument:
     )
 
 
+def check_size(file_format: str, rows: int) -> None:
+    """Refuse (ExportTooLarge, Russian) a base too large for the format, before any work starts."""
+    if file_format == "pdf" and rows > PDF_MAX_ROWS:
+        raise ExportTooLarge(
+            f"В выгрузке {rows:,} строк — для PDF это слишком много (не больше {PDF_MAX_ROWS:,}). ".replace(",", " ")
+            + "Выберите формат Excel или сузьте отбор: организации, участники."
+        )
+
+
 def write_pdf(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
     """Write the base as a printable A4 landscape PDF to `out`; returns the number of data rows."""
     total = exporter.count()
-    if total > PDF_MAX_ROWS:
-        raise ExportTooLarge(
-            f"Строк в выгрузке {total:,}".replace(",", " ")
-            + f" — для PDF это слишком много (не больше {PDF_MAX_ROWS:,}). ".replace(",", " ")
-            + "Выберите формат Excel или сузьте отбор: организацию, период."
-        )
+    check_size(exporter.params.file_format, total)
     document = pdf_document(exporter, exporter.rows())
     out.write(render_pdf(document, progress=progress))
     return len(document.rows)

@@ -100,7 +100,7 @@ def compare(rows: int = 100_000, repeat: int = 3, memory_rows: tuple[int, int] =
             bare.append(_timed(lambda: bare_openpyxl(values, out)))
         with tempfile.TemporaryFile() as out:
             ours.append(_timed(lambda: write_xlsx(exporter, out)))
-    del values, exporter
+    values = exporter = None  # free the ready rows before the memory runs
     memory = {}
     for size in memory_rows:
         tracemalloc.start()

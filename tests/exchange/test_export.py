@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from exchange import jobs
+from exchange import jobs, writers
 from exchange.models import Job, JobStatus
 from exchange.official import MENTEES, MENTORS
 from tests import factories
@@ -158,6 +158,15 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     # Another user's job does not exist for them.
     assert as_persona("curator_a2").get(reverse("job_detail", args=[job.pk])).status_code == 404
     assert as_persona("methodist_a").get(reverse("job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_pdf_too_large_is_refused_on_the_form_and_no_job_starts(world, as_persona, school_a1_pairs, monkeypatch):
+    monkeypatch.setattr(writers, "PDF_MAX_ROWS", 2)
+    response = as_persona("curator_a1").post(reverse("export"), {"base": "mentees", "period": "all",
+                                                                 "file_format": "pdf"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "для PDF это слишком много" in page and "Выберите формат Excel" in page
+    assert not Job.objects.exists()
 
 
 def test_a_running_job_page_polls_and_shows_the_progress(world, as_persona):

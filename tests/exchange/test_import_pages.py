@@ -55,7 +55,8 @@ def test_a_file_with_mistakes_shows_where_and_cannot_be_saved(world, as_persona,
     upload(client, workbook(MENTEES, rows), organisation=world.school_a1, capture=django_capture_on_commit_callbacks)
     check = Job.objects.get()
     page = client.get(reverse("job_detail", args=[check.pk])).content.decode()
-    assert "В файле есть ошибки" in page and "31.02.2025" in page and "ученик – робот" in page
+    assert f"В файле есть ошибки: {check.report['problem_count']}." in page and check.report["problem_count"] >= 2
+    assert "31.02.2025" in page and "ученик – робот" in page
     assert "Загрузить в реестр" not in page
     response = client.post(reverse("job_confirm", args=[check.pk]), follow=True)
     assert "нельзя загрузить" in response.content.decode()
