@@ -11,6 +11,7 @@ admin.site.index_title = "Системное администрирование"
 urlpatterns = [
     path("", include("registry.urls")),
     path("", include("exchange.views")),
+    path("", include("roadmap.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

@@ -120,6 +120,64 @@ def reset_link(world):
     return {"uidb64": "MQ", "token": "set-password"}
 
 
+# --- roadmaps -------------------------------------------------------------------------------------
+
+
+def _roadmap(world, organisation=None):
+    from roadmap.models import ResponsibleKind
+    from tests.roadmap.conftest import make_roadmap
+
+    return make_roadmap(world.department_a, organisation, period_text="2022–2024 гг.", items=[
+        ("1.1.", "Утверждение рабочей группы", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION),
+        ("1.2.", "Мониторинг", "До 01.05.2022", ResponsibleKind.ORGANISATION),
+    ])
+
+
+def municipal_roadmap(world):
+    return {"pk": _roadmap(world).pk}
+
+
+def roadmap_of_a1(world):
+    return {"pk": _roadmap(world, world.school_a1).pk}
+
+
+def municipal_section(world):
+    return {"pk": _roadmap(world).sections.get().pk}
+
+
+def municipal_item(world):
+    return {"pk": _roadmap(world).items.get(number="1.2.").pk}
+
+
+def municipal_own_mark(world):
+    return {"pk": _roadmap(world).items.get(number="1.2.").occurrences.get().pk}
+
+
+def a1_part_of_municipal_item(world):
+    item = _roadmap(world).items.get(number="1.1.")
+    return {"pk": item.occurrences.filter(organisation=world.school_a1).first().pk}
+
+
+def mark_of_a1_roadmap(world):
+    return {"pk": _roadmap(world, world.school_a1).items.get(number="1.2.").occurrences.get().pk}
+
+
+def evidence_of_a1_roadmap(world):
+    occurrence = _roadmap(world, world.school_a1).items.get(number="1.2.").occurrences.get()
+    occurrence.evidence_file.save("Приказ.pdf", ContentFile(b"%PDF-1.4"))
+    return {"pk": occurrence.pk}
+
+
+def department_read():
+    """Anything of department A read: everyone of the department, nobody else."""
+    return {M: 200, H: 200, C1: 200, C2: 200, MB: 404, ANON: 302}
+
+
+def municipal_write(status=200):
+    """A municipal roadmap changed: its methodists only; the department's others read it (403)."""
+    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+
+
 # (url name, kwargs, method, {persona: status})
 MATRIX = [
     ("home", no_args, "get", everyone(200)),
@@ -192,6 +250,52 @@ MATRIX = [
     ("job_download", export_job_of_curator_a1, "get", own_job_only()),
     ("job_confirm", checked_upload_of_curator_a1, "get", everyone(405)),
     ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
+    # Roadmaps
+    ("roadmap_list", no_args, "get", everyone(200)),
+    ("roadmap_agenda", no_args, "get", everyone(200)),
+    ("roadmap_create", no_args, "get", data_entry()),
+    ("roadmap_create", no_args, "post", data_entry()),
+    ("roadmap_import", no_args, "get", data_entry()),
+    ("roadmap_import", no_args, "post", data_entry()),
+    ("roadmap_import_confirm", no_args, "get", everyone(405)),
+    ("roadmap_import_confirm", no_args, "post", everyone(302)),  # no preview in the session: back to the list
+    ("roadmap_detail", municipal_roadmap, "get", department_read()),
+    ("roadmap_detail", roadmap_of_a1, "get", organisation_read()),
+    ("roadmap_matrix", municipal_roadmap, "get", department_read()),
+    ("roadmap_export", municipal_roadmap, "get", department_read()),
+    ("roadmap_export", roadmap_of_a1, "get", organisation_read()),
+    ("roadmap_edit", municipal_roadmap, "get", municipal_write()),
+    ("roadmap_edit", municipal_roadmap, "post", municipal_write()),
+    ("roadmap_edit", roadmap_of_a1, "get", organisation_write()),
+    ("roadmap_edit", roadmap_of_a1, "post", organisation_write()),
+    ("roadmap_delete", municipal_roadmap, "get", municipal_write()),
+    ("roadmap_delete", municipal_roadmap, "post", municipal_write(302)),
+    ("roadmap_delete", roadmap_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    # A curator copies the municipal roadmap into the own school; a head copies nothing.
+    ("roadmap_copy", municipal_roadmap, "get", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, ANON: 302}),
+    ("roadmap_copy", municipal_roadmap, "post", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, ANON: 302}),
+    ("roadmap_copy", roadmap_of_a1, "get", organisation_write()),
+    ("roadmap_section_create", municipal_roadmap, "get", municipal_write()),
+    ("roadmap_section_create", municipal_roadmap, "post", municipal_write()),
+    ("roadmap_section_edit", municipal_section, "get", municipal_write()),
+    ("roadmap_section_edit", municipal_section, "post", municipal_write()),
+    ("roadmap_section_delete", municipal_section, "get", municipal_write(302)),  # not empty: explained
+    ("roadmap_section_move", municipal_section, "get", everyone(405)),
+    ("roadmap_section_move", municipal_section, "post", municipal_write(302)),
+    ("roadmap_item_create", municipal_roadmap, "get", municipal_write()),
+    ("roadmap_item_create", municipal_roadmap, "post", municipal_write()),
+    ("roadmap_item_edit", municipal_item, "get", municipal_write()),
+    ("roadmap_item_edit", municipal_item, "post", municipal_write()),
+    ("roadmap_item_delete", municipal_item, "get", municipal_write()),
+    ("roadmap_item_delete", municipal_item, "post", municipal_write(302)),
+    ("roadmap_item_move", municipal_item, "get", everyone(405)),
+    ("roadmap_item_move", municipal_item, "post", municipal_write(302)),
+    ("roadmap_occurrence_edit", municipal_own_mark, "get", department_read()),
+    ("roadmap_occurrence_edit", municipal_own_mark, "post", municipal_write()),
+    ("roadmap_occurrence_edit", a1_part_of_municipal_item, "get", organisation_read()),
+    ("roadmap_occurrence_edit", a1_part_of_municipal_item, "post", organisation_write()),
+    ("roadmap_occurrence_edit", mark_of_a1_roadmap, "post", organisation_write()),
+    ("roadmap_evidence", evidence_of_a1_roadmap, "get", organisation_read()),
     # Accounts
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),

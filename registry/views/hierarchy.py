@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from registry.services import accounts as services
@@ -16,6 +17,7 @@ from registry.access import (
 from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
 from registry.text import normalise
 from registry.views.common import paginate
+from roadmap import agenda as roadmap_agenda
 from registry.models import (
     EducationDepartment,
     Membership,
@@ -78,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "curated": curated,
             "scope": scope,
             "registry": _registry_counts(request.user),
+            "roadmap": roadmap_agenda.counts(request.user, timezone.localdate()),
         },
     )
 

@@ -7,6 +7,7 @@ the broken and hostile ones. No database.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -57,6 +58,10 @@ def rewrite_zip(content: bytes, *, replace=None, add=None, stored=False) -> byte
             data = source.read(info.filename)
             if replace and info.filename in replace:
                 old, new = replace[info.filename]
+                # openpyxl writes an empty element as `<v />` through the stdlib and as `<v/>` or
+                # `<v></v>` through lxml: spell them all the stdlib's way first.
+                data = re.sub(rb"<(\w+)([^<>]*?)\s*/>", rb"<\1\2 />", data)
+                data = re.sub(rb"<(\w+)([^<>/]*)></\1>", rb"<\1\2 />", data)
                 assert old in data, (old, data[:500])
                 data = data.replace(old, new)
             target.writestr(info.filename, data)

@@ -1,0 +1,90 @@
+"""Who may read and change roadmaps: the registry's scope (`registry/access.py`) applied to them.
+
+- A municipal roadmap is read by everyone of its department (curators too: they see the items
+  their organisation must do) and changed by its methodists.
+- An organisation's roadmap is read like the organisation's registry and changed by its curator
+  and the department's methodists.
+- Execution marks: a methodist marks anything in the department; a curator marks the items of
+  the organisation's own roadmap and the organisation's part of municipal «каждая ОО» items.
+A head reads everything in the department and changes nothing. Outside the scope: 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from registry.access import Scope, scope_for
+from registry.models import EducationDepartment, Organisation, User
+from roadmap.models import Occurrence, Roadmap, RoadmapItem, Section
+
+READ_ONLY = "Изменять эту дорожную карту могут методист муниципалитета и куратор её организации."
+MARK_ONLY_OWN = "Отмечать исполнение может методист муниципалитета или куратор организации, которая выполняет пункт."
+
+
+def edits_roadmap(scope: Scope, roadmap: Roadmap) -> bool:
+    if roadmap.organisation_id is None:
+        return roadmap.department_id in scope.methodist_departments
+    return roadmap.organisation_id in scope.curator_organisations or roadmap.department_id in scope.methodist_departments
+
+
+def marks_occurrence(scope: Scope, occurrence: Occurrence, roadmap: Roadmap) -> bool:
+    if roadmap.department_id in scope.methodist_departments:
+        return True
+    if roadmap.organisation_id is not None:
+        return roadmap.organisation_id in scope.curator_organisations
+    return occurrence.organisation_id in scope.curator_organisations
+
+
+def get_roadmap(user: User, pk: int, *, write: bool = False) -> Roadmap:
+    roadmap = get_object_or_404(
+        Roadmap.objects.for_user(user).select_related("department", "organisation"), pk=pk
+    )
+    if write and not edits_roadmap(scope_for(user), roadmap):
+        raise PermissionDenied(READ_ONLY)
+    return roadmap
+
+
+def get_section(user: User, pk: int, *, write: bool = False) -> Section:
+    section = get_object_or_404(Section.objects.select_related("roadmap"), pk=pk)
+    section.roadmap = get_roadmap(user, section.roadmap_id, write=write)
+    return section
+
+
+def get_item(user: User, pk: int, *, write: bool = False) -> RoadmapItem:
+    item = get_object_or_404(RoadmapItem.objects.select_related("section"), pk=pk)
+    item.roadmap = get_roadmap(user, item.roadmap_id, write=write)
+    return item
+
+
+def get_occurrence(user: User, pk: int, *, write: bool = False) -> Occurrence:
+    occurrence = get_object_or_404(
+        Occurrence.objects.for_user(user).select_related(
+            "item__roadmap__department", "item__roadmap__organisation", "item__section", "organisation"
+        ),
+        pk=pk,
+    )
+    if write and not marks_occurrence(scope_for(user), occurrence, occurrence.item.roadmap):
+        raise PermissionDenied(MARK_ONLY_OWN)
+    return occurrence
+
+
+def roadmap_owners(user: User) -> tuple[QuerySet[EducationDepartment], QuerySet[Organisation]]:
+    """Where the user may create a roadmap: departments (methodist) and organisations; 403 if nowhere."""
+    scope = scope_for(user)
+    departments = EducationDepartment.objects.filter(pk__in=scope.methodist_departments)
+    organisations = scope.editable_organisations(Organisation.objects.select_related("department"))
+    if not scope.methodist_departments and not scope.curator_organisations:
+        raise PermissionDenied("Создавать дорожные карты могут методист муниципалитета и куратор организации.")
+    return departments, organisations
+
+
+def markable(user: User, occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    """The occurrences among these that the user may mark."""
+    scope = scope_for(user)
+    return occurrences.filter(
+        Q(item__roadmap__department_id__in=scope.methodist_departments)
+        | Q(item__roadmap__organisation_id__in=scope.curator_organisations)
+        | Q(item__roadmap__organisation__isnull=True, organisation_id__in=scope.curator_organisations)
+    )

@@ -1,0 +1,126 @@
+"""A roadmap with its execution status, as XLSX and PDF, through the exchange's exporter contract.
+
+The layout is the approved document's — №, content, deadlines as written, expected result,
+effectiveness indicator (when the roadmap has any), responsible — plus a column «Исполнение»:
+each occurrence's status and date, or for a «каждая ОО» item how many organisations have done
+their part. A section is a row of its own, its number and title in the first two columns.
+`exchange/writers.py` writes the rows; the same rows go to both formats.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from exchange.official import Column
+from roadmap.models import Occurrence, Roadmap, Status
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of the file (what `exchange/writers.py` reads from an exporter's `form`)."""
+
+    title: str
+    columns: tuple[Column, ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
+
+
+@dataclass(frozen=True)
+class RoadmapExportParams:
+    file_format: str  # "xlsx" | "pdf"
+
+
+class RoadmapExporter:
+    """Rows of one roadmap in the approved document's order, with the execution column."""
+
+    def __init__(self, roadmap: Roadmap, file_format: str, *, today: date | None = None) -> None:
+        self.roadmap = roadmap
+        self.params = RoadmapExportParams(file_format)
+        self.today = today or timezone.localdate()
+        self.items = list(roadmap.items.select_related("section").order_by("position", "pk"))
+        self.sections = list(roadmap.sections.order_by("position", "pk"))
+        self.with_indicator = any(item.indicator for item in self.items)
+        columns = [
+            Column("number", "№ п/п", 6),
+            Column("content", "Содержание (мероприятие)", 44),
+            Column("deadline", "Сроки", 16),
+            Column("result", "Ожидаемый результат (вид документа)", 24),
+        ]
+        if self.with_indicator:
+            columns.append(Column("indicator", "Показатели эффективности", 22))
+        columns += [Column("responsible", "Ответственный исполнитель", 20), Column("status", "Исполнение", 26)]
+        self.form = Layout("Дорожная карта", tuple(columns))
+
+    def count(self) -> int:
+        return len(self.items) + len([s for s in self.sections if s.number or s.title])
+
+    def title_lines(self) -> list[str]:
+        roadmap = self.roadmap
+        lines = [roadmap.title, f"{roadmap.owner_name} · период: {roadmap.period_text}"]
+        if roadmap.order_number:
+            order = f"Утверждена приказом № {roadmap.order_number}"
+            lines.append(order + (f" от {roadmap.order_date:%d.%m.%Y}" if roadmap.order_date else ""))
+        lines.append(f"Исполнение на {self.today:%d.%m.%Y}")
+        return lines
+
+    def filename(self) -> str:
+        title = " ".join(self.roadmap.title.split())[:80].rstrip(" .")
+        for bad in '\\/:*?"<>|':
+            title = title.replace(bad, " ")
+        return f"Дорожная карта — {title} — {self.today:%d.%m.%Y}.{self.params.file_format}"
+
+    def rows(self) -> Iterator[list]:
+        statuses = self._statuses()
+        by_section = defaultdict(list)
+        for item in self.items:
+            by_section[item.section_id].append(item)
+        width = len(self.form.columns)
+        for section in self.sections:
+            if section.number or section.title:
+                yield [section.number, section.title, *[""] * (width - 2)]
+            for item in by_section[section.pk]:
+                row = [item.number, item.content, item.deadline_text, item.result]
+                if self.with_indicator:
+                    row.append(item.indicator)
+                row += [item.responsible, "\n".join(statuses.get(item.pk, [])) or "—"]
+                yield row
+
+    def _statuses(self) -> dict[int, list[str]]:
+        lines: dict[int, list[str]] = defaultdict(list)
+        own = Occurrence.objects.filter(item__roadmap=self.roadmap, organisation__isnull=True)
+        for occurrence in own.order_by("due", "key"):
+            lines[occurrence.item_id].append(self._status_line(occurrence))
+        parts = (
+            Occurrence.objects.filter(item__roadmap=self.roadmap, organisation__isnull=False)
+            .values("item_id", "key", "label", "due")
+            .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=Status.DONE)))
+            .order_by("item_id", "due", "key")
+        )
+        for part in parts:
+            prefix = f"{part['label']}: " if part["label"] else ""
+            overdue = part["due"] is not None and part["due"] < self.today and part["done"] < part["total"]
+            lines[part["item_id"]].append(
+                f"{prefix}выполнили {part['done']} из {part['total']} ОО" + (" — просрочено" if overdue else "")
+            )
+        return lines
+
+    def _status_line(self, occurrence: Occurrence) -> str:
+        prefix = f"{occurrence.label}: " if occurrence.label else ""
+        text = occurrence.get_status_display()
+        if occurrence.status == Status.DONE and occurrence.done_on:
+            text += f" {occurrence.done_on:%d.%m.%Y}"
+        elif occurrence.status == Status.POSTPONED and occurrence.due:
+            text += f" на {occurrence.due:%d.%m.%Y}"
+        if occurrence.is_overdue(self.today):
+            text += " — просрочено"
+        if occurrence.has_evidence:
+            text += " (есть документ)"
+        return prefix + text

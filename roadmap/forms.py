@@ -1,0 +1,353 @@
+"""Forms of the roadmap pages: the roadmap, its sections and items, execution marks, import and copy."""
+
+from __future__ import annotations
+
+import calendar
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from registry.forms.common import formfield, helper, use_ru_dates
+from registry.models import EducationDepartment, Organisation
+from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Window, parse_period
+from roadmap.models import (
+    EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_BYTES,
+    Occurrence,
+    ResponsibleKind,
+    Roadmap,
+    RoadmapItem,
+    Section,
+    Status,
+)
+
+MONTHS = [
+    (1, "январь"), (2, "февраль"), (3, "март"), (4, "апрель"), (5, "май"), (6, "июнь"),
+    (7, "июль"), (8, "август"), (9, "сентябрь"), (10, "октябрь"), (11, "ноябрь"), (12, "декабрь"),
+]
+MUNICIPAL = "department"
+
+
+def owner_choices(departments: QuerySet[EducationDepartment], organisations: QuerySet[Organisation]) -> list:
+    choices = [(f"{MUNICIPAL}:{d.pk}", f"Муниципальная — {d.name}") for d in departments]
+    choices += [(f"organisation:{o.pk}", o.short_name) for o in organisations]
+    return choices
+
+
+class PeriodField(forms.CharField):
+    """The roadmap's period as people write it, checked and read by `parse_period`."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Период")
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("help_text", "Например: «2022», «2020–2021 учебный год», «2022–2024 гг.».")
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> Period:
+        text = super().clean(value)
+        try:
+            return parse_period(text)
+        except PeriodError as error:
+            raise forms.ValidationError(error.message) from error
+
+
+class OwnerMixin:
+    """A choice of the roadmap's owner: a department (municipal roadmap) or one organisation."""
+
+    def setup_owner(self, departments, organisations) -> None:
+        self._departments = {d.pk: d for d in departments}
+        self._organisations = {o.pk: o for o in organisations}
+        choices = owner_choices(departments, organisations)
+        self.fields["owner"] = forms.ChoiceField(label="Чья дорожная карта", choices=choices)
+        if len(choices) == 1:
+            self.fields["owner"].initial = choices[0][0]
+
+    def clean_owner(self):
+        kind, _, pk = self.cleaned_data["owner"].partition(":")
+        if kind == MUNICIPAL:
+            return self._departments[int(pk)], None
+        organisation = self._organisations[int(pk)]
+        return organisation.department, organisation
+
+
+class RoadmapForm(OwnerMixin, forms.ModelForm):
+    period = PeriodField()
+
+    class Meta:
+        model = Roadmap
+        fields = ["title", "order_number", "order_date", "version"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    field_order = ["owner", "title", "period", "order_number", "order_date"]
+
+    def __init__(self, *args, departments=None, organisations=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.setup_owner(departments, organisations)
+        else:
+            self.fields["period"].initial = self.instance.period_text
+        self.order_fields(self.field_order)
+        use_ru_dates(self)
+        self.helper = helper()
+
+    def save(self, commit: bool = True) -> Roadmap:
+        roadmap = super().save(commit=False)
+        period: Period = self.cleaned_data["period"]
+        roadmap.period_text, roadmap.period_start, roadmap.period_end = period.label, period.start, period.end
+        roadmap.period_academic = period.academic
+        if "owner" in self.cleaned_data:
+            roadmap.department, roadmap.organisation = self.cleaned_data["owner"]
+        if commit:
+            roadmap.save()
+        return roadmap
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["number", "title"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = helper()
+
+
+class ItemForm(forms.ModelForm):
+    """An item's texts, and — when the deadline text cannot be read — its schedule set by hand."""
+
+    manual_kind = forms.ChoiceField(
+        label="Вид срока", required=False, choices=[("", "— распознать из текста —"), *ScheduleKind.choices],
+    )
+    manual_start = forms.DateField(label="Начало", required=False)
+    manual_due = forms.DateField(label="Срок (дата)", required=False)
+    manual_months = forms.TypedMultipleChoiceField(
+        label="Месяцы (для ежегодных сроков)", required=False, coerce=int, choices=MONTHS,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "d-inline"}),
+        help_text="Ежегодно: один месяц или несколько подряд. Дважды в год: ровно два месяца.",
+    )
+
+    class Meta:
+        model = RoadmapItem
+        fields = [
+            "section", "number", "content", "deadline_text", "result", "indicator", "responsible",
+            "responsible_kind", "version",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+            "indicator": forms.Textarea(attrs={"rows": 2}),
+            "responsible": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"deadline_text": "Как в утверждённом документе: «Ежегодно сентябрь», «До 01.05.2022 г.»…"}
+
+    def __init__(self, *args, roadmap: Roadmap, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        self.fields["section"].queryset = roadmap.sections.order_by("position", "pk")
+        self.fields["section"].empty_label = None
+        if not roadmap.is_municipal:
+            self.fields["responsible_kind"].choices = [
+                c for c in ResponsibleKind.choices if c[0] != ResponsibleKind.EACH_ORGANISATION
+            ]
+        item = self.instance
+        if item.pk and item.schedule_manual:
+            schedule = item.get_schedule()
+            self.initial.update(
+                manual_kind=schedule.kind, manual_start=schedule.start, manual_due=schedule.due,
+                manual_months=_window_months(schedule.windows),
+            )
+        use_ru_dates(self)
+        self.helper = helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("manual_kind")
+        self.manual_schedule = None
+        if kind:
+            self.manual_schedule = self._manual_schedule(kind, cleaned)
+        return cleaned
+
+    def _manual_schedule(self, kind: str, cleaned: dict) -> Schedule | None:
+        start, due, months = cleaned.get("manual_start"), cleaned.get("manual_due"), cleaned.get("manual_months") or []
+        if kind == ScheduleKind.DUE:
+            if not due:
+                self.add_error("manual_due", "Укажите дату срока.")
+                return None
+            return Schedule(kind, due=due)
+        if kind == ScheduleKind.RANGE:
+            if not (start and due):
+                self.add_error("manual_due", "Укажите начало и окончание периода.")
+                return None
+            if due < start:
+                self.add_error("manual_due", "Окончание не может быть раньше начала.")
+                return None
+            return Schedule(kind, start=start, due=due)
+        if kind == ScheduleKind.YEARLY:
+            if not months or months != list(range(min(months), max(months) + 1)):
+                self.add_error("manual_months", "Для ежегодного срока отметьте один месяц или несколько подряд.")
+                return None
+            return Schedule(kind, windows=(_window(months[0], months[-1]),))
+        if kind == ScheduleKind.TWICE_A_YEAR:
+            if len(months) != 2:
+                self.add_error("manual_months", "Для срока «дважды в год» отметьте ровно два месяца.")
+                return None
+            return Schedule(kind, windows=tuple(_window(m, m) for m in months))
+        if kind == ScheduleKind.UNKNOWN:
+            self.add_error("manual_kind", "Выберите вид срока или оставьте распознавание из текста.")
+            return None
+        if kind == ScheduleKind.EVENT and due:
+            return Schedule(kind, due=due, note=cleaned.get("deadline_text", ""))
+        return Schedule(kind)
+
+    def save(self, commit: bool = True) -> RoadmapItem:
+        item = super().save(commit=False)
+        item.roadmap = self.roadmap
+        if self.manual_schedule is not None:
+            item.schedule_manual = True
+            item.set_schedule(self.manual_schedule)
+        else:
+            item.schedule_manual = False
+        if commit:
+            item.save()
+        return item
+
+
+def _window(first_month: int, last_month: int) -> Window:
+    return Window(first_month, 1, last_month, calendar.monthrange(2001, last_month)[1])
+
+
+def _window_months(windows) -> list[int]:
+    months: list[int] = []
+    for window in windows:
+        months += list(range(window.start_month, window.end_month + 1))
+    return months
+
+
+class OccurrenceForm(forms.ModelForm):
+    """An execution mark: status, date done, comment and the evidence (a document or a link)."""
+
+    class Meta:
+        model = Occurrence
+        fields = ["status", "done_on", "due", "comment", "evidence_file", "evidence_url", "version"]
+        labels = {"due": "Новый срок (если перенесено)"}
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "evidence_file": f"До {EVIDENCE_MAX_BYTES // (1024 * 1024)} МБ: {', '.join(EVIDENCE_EXTENSIONS)}.",
+            "evidence_url": "Например, страница на сайте организации, где опубликован документ.",
+        }
+
+    formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        use_ru_dates(self)
+        self.helper = helper()
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and getattr(upload, "size", 0) > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Файл больше {EVIDENCE_MAX_BYTES // (1024 * 1024)} МБ. Сожмите его или дайте ссылку на документ."
+            )
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        status, done_on = cleaned.get("status"), cleaned.get("done_on")
+        today = timezone.localdate()
+        if status == Status.DONE:
+            if not done_on:
+                self.add_error("done_on", "Укажите дату выполнения.")
+            elif done_on > today:
+                self.add_error("done_on", "Дата выполнения не может быть в будущем.")
+        elif done_on:
+            cleaned["done_on"] = None  # a date done belongs to a done item only
+        if status == Status.POSTPONED:
+            new_due = cleaned.get("due")
+            if not new_due:
+                self.add_error("due", "Укажите новый срок.")
+            elif self.instance.planned_due and new_due == self.instance.planned_due:
+                self.add_error("due", "Новый срок совпадает с плановым: выберите другую дату или другой статус.")
+        else:
+            cleaned["due"] = self.instance.planned_due
+        return cleaned
+
+
+class ImportForm(OwnerMixin, forms.Form):
+    SOURCE_HELP = "Файл .docx (таблица в документе Word) или .xlsx, до 10 МБ."
+
+    title = forms.CharField(label="Название", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    period = PeriodField()
+    order_number = forms.CharField(label="Номер приказа об утверждении", max_length=50, required=False)
+    order_date = forms.DateField(label="Дата приказа", required=False)
+    file = forms.FileField(label="Файл", required=False, help_text=SOURCE_HELP)
+    text = forms.CharField(
+        label="…или вставьте таблицу", required=False, max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Скопируйте таблицу из Word или PDF и вставьте сюда."}),
+        help_text="Строки таблицы, столбцы разделены табуляцией — так они попадают в буфер обмена из Word и Excel.",
+    )
+
+    field_order = ["owner", "title", "period", "order_number", "order_date", "file", "text"]
+
+    def __init__(self, *args, departments, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setup_owner(departments, organisations)
+        self.order_fields(self.field_order)
+        use_ru_dates(self)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        has_file, has_text = bool(cleaned.get("file")), bool((cleaned.get("text") or "").strip())
+        if not has_file and not has_text:
+            raise forms.ValidationError("Выберите файл или вставьте таблицу в поле ниже.")
+        if has_file and has_text:
+            raise forms.ValidationError("Выберите что-то одно: файл или вставленную таблицу.")
+        return cleaned
+
+
+class CopyForm(forms.Form):
+    TO_ORGANISATIONS = "organisations"
+    TO_PERIOD = "period"
+
+    mode = forms.ChoiceField(label="Куда скопировать", widget=forms.RadioSelect, choices=[
+        (TO_PERIOD, "В новый период (та же организация или муниципалитет)"),
+        (TO_ORGANISATIONS, "Организациям как шаблон их собственных дорожных карт"),
+    ], initial=TO_PERIOD)
+    period = PeriodField()
+    title = forms.CharField(label="Название копии", max_length=500, required=False,
+                            help_text="Пусто — как у исходной дорожной карты.")
+    organisations = forms.ModelMultipleChoiceField(
+        label="Организации", queryset=Organisation.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, roadmap: Roadmap, organisations: QuerySet[Organisation], may_copy_here: bool,
+                 **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations
+        choices = self.fields["mode"].choices
+        if not organisations:
+            choices = [c for c in choices if c[0] != self.TO_ORGANISATIONS]
+        if not may_copy_here:
+            choices = [c for c in choices if c[0] != self.TO_PERIOD]
+            self.fields["mode"].initial = self.TO_ORGANISATIONS
+        self.fields["mode"].choices = choices
+        self.fields["period"].initial = _next_period_text(roadmap)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("mode") == self.TO_ORGANISATIONS and not cleaned.get("organisations"):
+            self.add_error("organisations", "Отметьте организации, которым нужна копия.")
+        return cleaned
+
+
+def _next_period_text(roadmap: Roadmap) -> str:
+    years = roadmap.period_end.year - roadmap.period_start.year
+    if roadmap.period_academic:
+        first = roadmap.period_start.year + 1
+        return f"{first}–{first + 1} учебный год"
+    start = roadmap.period_end.year + 1
+    return str(start) if years == 0 else f"{start}–{start + years} гг."
+

@@ -1,0 +1,109 @@
+"""Bring an approved roadmap (a .docx, an .xlsx, or a table pasted into a text file) into the system.
+
+    python manage.py import_roadmap PATH (--department CODE | --organisation CODE) --period TEXT
+                                     [--title TEXT] [--dry-run] [--json]
+
+The same reading and saving as the import page: every item in its section, all in one
+transaction. --dry-run reads and prints without saving; --json prints each item with its section,
+number, text fields and parsed schedule. A .txt/.tsv file is read as a pasted table (UTF-8).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from registry.models import EducationDepartment, Organisation
+from roadmap import services
+from roadmap.deadlines import PeriodError, parse_deadline, parse_period
+from roadmap.reading import RoadmapReadError, read_roadmap
+
+TEXT_SUFFIXES = {".txt", ".tsv", ".csv"}
+
+
+class Command(BaseCommand):
+    help = "Загрузить утверждённую дорожную карту из .docx, .xlsx или текстового файла с таблицей."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", help="Путь к файлу .docx, .xlsx или .txt/.tsv (таблица, скопированная из Word).")
+        parser.add_argument("--department", help="Код муниципалитета: муниципальная дорожная карта (или где искать ОО).")
+        parser.add_argument("--organisation", help="Код организации: дорожная карта организации.")
+        parser.add_argument("--period", required=True, help="Период: «2022», «2020–2021 учебный год», «2022–2024 гг.».")
+        parser.add_argument("--title", help="Название (по умолчанию — имя файла).")
+        parser.add_argument("--dry-run", action="store_true", help="Только прочитать и показать, ничего не сохранять.")
+        parser.add_argument("--json", action="store_true", help="Вывести пункты в JSON.")
+
+    def handle(self, *args, **options) -> None:
+        owner = self.owner(options["department"], options["organisation"])
+        try:
+            period = parse_period(options["period"])
+        except PeriodError as error:
+            raise CommandError(error.message) from None
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"Файл «{path}» не найден: проверьте путь.")
+        try:
+            if path.suffix.lower() in TEXT_SUFFIXES:
+                draft = read_roadmap(text=path.read_text(encoding="utf-8-sig"))
+            else:
+                draft = read_roadmap(path.read_bytes(), filename=path.name)
+        except UnicodeDecodeError:
+            raise CommandError(f"Файл «{path.name}» не в кодировке UTF-8: сохраните его как «Текст (UTF-8)».") from None
+        except OSError as error:
+            raise CommandError(f"Файл «{path}» не удалось прочитать: {error.strerror or error}.") from None
+        except RoadmapReadError as error:
+            raise CommandError(error.message) from None
+
+        if options["json"]:
+            self.stdout.write(json.dumps(self.as_json(draft, period), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(f"Разделов: {len(draft.sections)}, пунктов: {len(draft.items)}.")
+            for section in draft.sections:
+                for item in section.items:
+                    parsed = parse_deadline(item.deadline, period)
+                    note = f"  ⚠ {parsed.problem}" if parsed.problem else ""
+                    self.stdout.write(f"  {item.number or '—'} {item.content[:60]} | {item.deadline} → "
+                                      f"{parsed.schedule.describe()}{note}")
+        if options["dry_run"]:
+            self.stderr.write("Проверка (--dry-run): ничего не сохранено.")
+            return
+        title = options["title"] or path.stem
+        roadmap = services.save_draft(draft, owner=owner, title=title, period=period, user=None)
+        self.stderr.write(self.style.SUCCESS(
+            f"Дорожная карта «{roadmap.title}» сохранена (№ {roadmap.pk}): {len(draft.items)} пунктов."
+        ))
+
+    @staticmethod
+    def as_json(draft, period) -> list[dict]:
+        items = []
+        for section in draft.sections:
+            for item in section.items:
+                parsed = parse_deadline(item.deadline, period)
+                items.append({
+                    "section": {"number": section.number, "title": section.title},
+                    "number": item.number, "content": item.content, "deadline": item.deadline,
+                    "result": item.result, "indicator": item.indicator, "responsible": item.responsible,
+                    "schedule": parsed.schedule.to_json(), "schedule_text": parsed.schedule.describe(),
+                    "problem": parsed.problem, "rows": item.rows,
+                })
+        return items
+
+    def owner(self, department_code: str | None, organisation_code: str | None) -> services.Owner:
+        if not department_code and not organisation_code:
+            raise CommandError("Укажите, чья дорожная карта: --department КОД или --organisation КОД.")
+        if organisation_code:
+            found = Organisation.objects.filter(code=organisation_code).select_related("department")
+            if department_code:
+                found = found.filter(department__code=department_code)
+            found = list(found)
+            if not found:
+                raise CommandError(f"Организация с кодом «{organisation_code}» не найдена.")
+            if len(found) > 1:
+                raise CommandError(f"Код «{organisation_code}» есть в нескольких муниципалитетах: добавьте --department КОД.")
+            return services.Owner(found[0].department, found[0])
+        department = EducationDepartment.objects.filter(code=department_code).first()
+        if department is None:
+            raise CommandError(f"Муниципалитет с кодом «{department_code}» не найден.")
+        return services.Owner(department)

@@ -1,0 +1,154 @@
+"""Bringing an approved roadmap in (a .docx, an .xlsx or a pasted table) and copying a roadmap.
+
+Import is two steps: the upload is read and shown as a preview — every item in its section with
+its parsed schedule and any problem — and kept in the session under a one-time token; «Сохранить»
+saves it all in one transaction. Nothing is written before the confirmation.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from registry.access import scope_for
+from registry.models import Organisation
+from roadmap import services
+from roadmap.access import edits_roadmap, get_roadmap, roadmap_owners
+from roadmap.deadlines import parse_deadline, parse_period
+from roadmap.forms import CopyForm, ImportForm
+from roadmap.models import ResponsibleKind
+from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
+
+SESSION_KEY = "roadmap_imports"
+KEPT_PREVIEWS = 3  # a user may have a few previews open in tabs
+
+
+def _draft_from_json(data: dict) -> DraftTable:
+    return DraftTable(
+        sections=[
+            DraftSection(number=s["number"], title=s["title"], items=[DraftItem(**item) for item in s["items"]])
+            for s in data["sections"]
+        ],
+        columns=data["columns"],
+        skipped=data["skipped"],
+    )
+
+
+def _preview_rows(draft: DraftTable, period, owner: services.Owner) -> list[dict]:
+    sections = []
+    for section in draft.sections:
+        items = []
+        for item in section.items:
+            parsed = parse_deadline(item.deadline, period)
+            kind = services.guess_responsible_kind(item.responsible)
+            if kind == ResponsibleKind.EACH_ORGANISATION and owner.organisation is not None:
+                kind = ResponsibleKind.ORGANISATION
+            problems = [*item.problems, *([parsed.problem] if parsed.problem else [])]
+            items.append({
+                "item": item, "schedule": parsed.schedule, "problems": problems,
+                "responsible_kind": ResponsibleKind(kind).label,
+            })
+        sections.append({"section": section, "items": items})
+    return sections
+
+
+@require_http_methods(["GET", "POST"])
+def roadmap_import(request: HttpRequest) -> HttpResponse:
+    departments, organisations = roadmap_owners(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, departments=departments,
+                      organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data.get("file"):
+                upload = data["file"]
+                draft = read_roadmap(upload.read(), filename=upload.name)
+            else:
+                draft = read_roadmap(text=data["text"])
+        except RoadmapReadError as error:
+            form.add_error("file" if data.get("file") else "text", error.message)
+        else:
+            department, organisation = data["owner"]
+            owner = services.Owner(department, organisation)
+            period = data["period"]
+            token = secrets.token_urlsafe(16)
+            previews = request.session.get(SESSION_KEY, {})
+            previews = dict(list(previews.items())[-(KEPT_PREVIEWS - 1):])
+            previews[token] = {
+                "owner": form.data["owner"], "title": data["title"], "period": period.label,
+                "order_number": data["order_number"],
+                "order_date": data["order_date"].isoformat() if data["order_date"] else "",
+                "draft": asdict(draft),
+            }
+            request.session[SESSION_KEY] = previews
+            sections = _preview_rows(draft, period, owner)
+            return render(request, "roadmap/import_preview.html", {
+                "token": token, "sections": sections, "draft": draft, "owner": owner, "period": period,
+                "title": data["title"], "item_count": len(draft.items),
+                "problem_count": sum(1 for s in sections for i in s["items"] if i["problems"]),
+            })
+    return render(request, "roadmap/import.html", {"form": form})
+
+
+@require_POST
+def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
+    previews = request.session.get(SESSION_KEY, {})
+    preview = previews.pop(request.POST.get("token", ""), None)
+    if preview is None:
+        messages.error(request, "Этот предпросмотр уже сохранён или устарел. Загрузите дорожную карту ещё раз.")
+        return redirect("roadmap_list")
+    departments, organisations = roadmap_owners(request.user)
+    form = ImportForm({**preview, "period": preview["period"], "text": "-"}, departments=departments,
+                      organisations=organisations)
+    form.is_valid()  # only the owner is read back: the user's scope may have changed since the preview
+    if "owner" not in form.cleaned_data:
+        messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
+        return redirect("roadmap_import")
+    department, organisation = form.cleaned_data["owner"]
+    roadmap = services.save_draft(
+        _draft_from_json(preview["draft"]), owner=services.Owner(department, organisation),
+        title=preview["title"], period=parse_period(preview["period"]), user=request.user,
+        order_number=preview["order_number"],
+        order_date=date.fromisoformat(preview["order_date"]) if preview["order_date"] else None,
+    )
+    request.session[SESSION_KEY] = previews
+    messages.success(request, f"Дорожная карта сохранена: {roadmap.items.count()} пунктов.")
+    return redirect("roadmap_detail", pk=roadmap.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def roadmap_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_roadmap(request.user, pk)
+    scope = scope_for(request.user)
+    targets = scope.editable_organisations(Organisation.objects.filter(department_id=source.department_id))
+    if not source.is_municipal:
+        targets = targets.none()
+    may_copy_here = edits_roadmap(scope, source)
+    if not may_copy_here and not targets.exists():
+        raise PermissionDenied("Копировать дорожную карту могут методист муниципалитета и кураторы организаций.")
+    form = CopyForm(request.POST or None, roadmap=source, organisations=targets, may_copy_here=may_copy_here)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["mode"] == CopyForm.TO_ORGANISATIONS:
+            copies = [
+                services.copy_roadmap(source, owner=services.Owner(source.department, organisation),
+                                      period=data["period"], user=request.user, title=data["title"] or None)
+                for organisation in data["organisations"]
+            ]
+            messages.success(request, f"Создано дорожных карт организаций: {len(copies)}.")
+            return redirect(f"{reverse('roadmap_list')}?owner=organisations")
+        copy = services.copy_roadmap(source, owner=services.Owner(source.department, source.organisation),
+                                     period=data["period"], user=request.user, title=data["title"] or None)
+        messages.success(request, "Копия создана. Проверьте сроки: даты, записанные полностью, остались прежними.")
+        return redirect("roadmap_detail", pk=copy.pk)
+    return render(request, "roadmap/copy.html", {
+        "form": form, "roadmap": source,
+    })

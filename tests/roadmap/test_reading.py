@@ -1,0 +1,649 @@
+"""Reading a roadmap table (roadmap/reading): pasted text, .docx and .xlsx, and every refusal.
+
+The three samples in fixtures/roadmaps/ are real tables as they arrive when copied out of Word
+or a PDF. The .docx and .xlsx files are built here from what the paste gives, so each reader is
+checked against the same sections and items.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.enum.text import WD_BREAK
+
+from roadmap.reading import (
+    FIELDS,
+    MAX_TEXT_CHARS,
+    DraftTable,
+    RoadmapReadError,
+    build,
+    read_docx,
+    read_roadmap,
+    read_text,
+    read_xlsx,
+)
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
+DISTRICT = "district-2022-2024.tsv"
+COMMITTEE = "district-committee-2022.tsv"
+SPORTS = "sports-school-2020-2021.tsv"
+SAMPLES = (DISTRICT, COMMITTEE, SPORTS)
+CYRILLIC = re.compile(r"[а-яё]", re.I)
+
+
+def sample_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def shape(table: DraftTable) -> list:
+    """Sections and items with every text field and the problems, without source row numbers."""
+    return [
+        (
+            section.number,
+            section.title,
+            [
+                tuple(getattr(item, name) for name in FIELDS) + (tuple(item.problems),)
+                for item in section.items
+            ],
+        )
+        for section in table.sections
+    ]
+
+
+def refusal(call, *args, **kwargs) -> str:
+    with pytest.raises(RoadmapReadError) as caught:
+        call(*args, **kwargs)
+    message = caught.value.message
+    assert CYRILLIC.search(message), message
+    assert str(caught.value) == message
+    return message
+
+
+# --- the samples, pasted -----------------------------------------------------------------------
+
+
+def test_district_sample():
+    table = read_text(sample_text(DISTRICT))
+    assert len(table.sections) == 4
+    assert len(table.items) == 13
+    assert [len(section.items) for section in table.sections] == [5, 3, 2, 3]
+    assert [section.number for section in table.sections] == ["1.", "2.", "3.", "4."]
+    titles = [section.title for section in table.sections]
+    assert titles[0].startswith("Нормативно-правовое регулирование внедрения")
+    assert titles[1].startswith("Организационно-методическое сопровождение и информационная")
+    assert titles[2] == "Содействие распространению лучших наставнических практик"
+    assert titles[3].startswith("Мониторинг и оценка результатов внедрения")
+    assert table.columns == {
+        "number": "№ п/п",
+        "content": "Содержание",
+        "deadline": "Сроки",
+        "result": "Ожидаемый результат (вид документа)",
+        "indicator": "Показатели эффективности",
+        "responsible": "Ответственный",
+    }
+    assert table.skipped == [10]
+
+    first = table.items[0]
+    assert first.number == "1.1."
+    assert first.content.startswith("Утверждение рабочей группы")
+    assert (first.deadline, first.result, first.responsible) == (
+        "Ежегодно сентябрь",
+        "Приказ ОО",
+        "Определяется ОО",
+    )
+    assert first.indicator == "Внедрение и реализация ЦМН во всех ОО"
+    assert first.rows == [3] and first.problems == []
+
+    unnumbered = table.sections[0].items[3]  # line 6: no number, but a deadline of its own
+    assert unnumbered.number == ""
+    assert unnumbered.content.startswith("Разработка и утверждение распорядительных актов")
+    assert unnumbered.rows == [6]
+
+    # Lines 11-19 have 5 cells under 6 headers: the indicator cell is missing.
+    publications = table.sections[1].items[1]
+    assert publications.number == "2.2."
+    assert publications.deadline == "Постоянно"
+    assert publications.result == "Не менее 5 публикаций на ресурсах: [ссылки]"
+    assert publications.indicator == ""
+    assert publications.responsible == "МБУ «ИМЦ»"
+    participation = table.sections[2].items[1]
+    assert (participation.deadline, participation.result, participation.responsible) == (
+        "По мере проведения",
+        "",
+        "МБУ «ИМЦ»",
+    )
+    last = table.items[-1]
+    assert (last.number, last.deadline, last.result, last.responsible) == (
+        "4.3.",
+        "Май",
+        "Публикации ОО",
+        "Определяется ОО",
+    )
+
+
+def test_committee_sample():
+    table = read_text(sample_text(COMMITTEE))
+    assert len(table.sections) == 1
+    section = table.sections[0]
+    assert (section.number, section.title) == ("", "")
+    assert [item.number for item in section.items] == [str(number) for number in range(1, 9)]
+    assert table.columns == {
+        "number": "№",
+        "content": "Мероприятие",
+        "deadline": "Сроки",
+        "responsible": "Ответственный",
+    }
+
+    fourth = section.items[3]  # broken across a page: line 7 holds «организации»
+    assert fourth.responsible == "Комитет образования МКУ «ИМЦСО» образовательные организации"
+    assert fourth.responsible.endswith("организации")
+    assert fourth.deadline == "Апрель 2022г."
+    assert fourth.rows == [5, 7]
+    assert table.skipped == [6]
+    assert section.items[0].deadline == "Сентябрь- Октябрь 2021г."
+    assert section.items[4].deadline == "апрель 2022г."
+    assert section.items[7].content == "Мониторинг реализации ЦМН, отчет."
+    assert all(item.problems == [] for item in table.items)
+
+
+def test_sports_school_sample():
+    table = read_text(sample_text(SPORTS))
+    assert len(table.sections) == 7
+    assert len(table.items) == 31
+    assert [len(section.items) for section in table.sections] == [5, 6, 12, 2, 3, 2, 1]
+    assert [section.number for section in table.sections] == ["1.", "2.", "3.", "4.", "5.", "1.", "2."]
+    titles = [section.title for section in table.sections]
+    assert titles[0].startswith("Нормативное правовое регулирование")
+    assert titles[1].startswith("Организационная, методическая, информационная")
+    assert titles[2].startswith("Внедрение целевой модели наставничества в МБОУ ДО ДЮСШ № 2")
+    assert titles[3].startswith("Содействие распространению и внедрению")  # a line without tabs
+    assert titles[4].startswith("Мониторинг и оценка результатов")
+    assert titles[5].startswith("Мониторинг процесса реализации программ")  # sub-sections
+    assert titles[6].startswith("Координация и управление")
+    assert table.columns == {
+        "number": "№ п/п",
+        "content": "Наименование мероприятий",
+        "deadline": "Срок реализации",
+        "responsible": "Ответственный исполнитель",
+        "result": "Результат. Вид документа",
+    }
+    assert table.skipped == [10, 20, 30, 32, 44, 46]
+
+    second = table.sections[1]
+    assert [item.number for item in second.items] == ["1.", "2", "", "", "", ""]
+    assert second.items[2].deadline == "В течение всего периода"
+    assert second.items[3].deadline == "До 15.09.2020"
+    assert second.items[4].rows == [14]
+
+    typo = table.sections[4].items[1]
+    assert typo.deadline == "В соответствии со сроками, установленными Минпрсвещения России"
+    assert typo.result == "Внесены данные в формы ФСН"
+
+    last = table.items[-1]
+    assert last.number == "1"
+    assert last.content.startswith("Контроль реализации мероприятий")
+    assert last.content.endswith("- контроль проведения программ наставничества")
+    assert "наставничества;\n- контроль проведения" in last.content
+    assert last.deadline == "Сентябрь 2020 - май 2021"
+    assert last.responsible == "Кисельникова А.В.."  # kept as written
+    assert last.rows == [43, 45]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_samples_read_as_bytes_of_text_are_refused_but_as_text_read(name):
+    assert read_roadmap(text=sample_text(name)).items
+    message = refusal(read_roadmap, sample_text(name).encode("utf-8"), filename=name)
+    assert "вставьте её как текст" in message
+
+
+# --- the samples as .docx and .xlsx ------------------------------------------------------------
+
+
+def header_cells(name: str) -> list[str]:
+    return sample_text(name).split("\n", 1)[0].split("\t")
+
+
+def layout(name: str) -> tuple[list[str], dict[str, int]]:
+    """The sample's header cells and each field's column."""
+    cells = header_cells(name)
+    table = read_text(sample_text(name))
+    positions = {field: cells.index(text) for field, text in table.columns.items()}
+    return cells, positions
+
+
+def item_cells(item, positions: dict[str, int], width: int) -> list[str]:
+    cells = [""] * width
+    for field, position in positions.items():
+        cells[position] = getattr(item, field)
+    return cells
+
+
+def fill_cell(cell, text: str) -> None:
+    """Each line of the text is a paragraph of its own (as Word keeps a cell's paragraphs)."""
+    lines = text.split("\n")
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def add_table(document, rows: list[list[str]], width: int, merged_sections: set[int]):
+    table = document.add_table(rows=len(rows), cols=width)
+    for index, cells in enumerate(rows):
+        row = table.rows[index]
+        if index in merged_sections:  # one cell across the whole width
+            merged = row.cells[0].merge(row.cells[width - 1])
+            merged.text = cells[0]
+            continue
+        for position, text in enumerate(cells):
+            fill_cell(row.cells[position], text)
+    return table
+
+
+def table_rows(name: str) -> tuple[list[list[str]], set[int], int]:
+    """The sample as a clean table: header, section rows (their indexes) and item rows."""
+    cells, positions = layout(name)
+    table = read_text(sample_text(name))
+    rows = [cells]
+    sections = set()
+    for section in table.sections:
+        if section.title:
+            sections.add(len(rows))
+            rows.append([f"{section.number} {section.title}"] + [""] * (len(cells) - 1))
+        rows.extend(item_cells(item, positions, len(cells)) for item in section.items)
+    return rows, sections, len(cells)
+
+
+def docx_bytes(name: str) -> bytes:
+    """The sample as Word keeps it: a title, the table split in two by an empty paragraph (the
+    second part without a header), a nested table in one cell, a signature table after."""
+    rows, sections, width = table_rows(name)
+    split = len(rows) // 2
+    document = Document()
+    document.add_paragraph("План мероприятий («дорожная карта») по внедрению наставничества")
+    first = add_table(document, rows[:split], width, {index for index in sections if index < split})
+    nested = first.rows[1].cells[width - 1].add_table(rows=1, cols=2)
+    nested.rows[0].cells[0].text = "вложенная таблица"
+    document.add_paragraph("")
+    add_table(document, rows[split:], width, {index - split for index in sections if index >= split})
+    document.add_paragraph("Директор")
+    signature = document.add_table(rows=1, cols=2)
+    signature.rows[0].cells[0].text = "Директор"
+    signature.rows[0].cells[1].text = "Шумилина Н.М."
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes(name: str) -> bytes:
+    """The sample on a sheet: a merged title row above the header, merged section cells."""
+    rows, sections, width = table_rows(name)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Дорожная карта"
+    sheet.append(["План мероприятий («дорожная карта»)"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for index, cells in enumerate(rows):
+        sheet.append([text or None for text in cells])
+        if index in sections:
+            sheet.merge_cells(start_row=index + 2, start_column=1, end_row=index + 2, end_column=width)
+    workbook.create_sheet("Пустой")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_docx_gives_the_same_sections_and_items_as_the_paste(name):
+    expected = shape(read_text(sample_text(name)))
+    content = docx_bytes(name)
+    assert shape(read_docx(content)) == expected
+    assert shape(read_roadmap(content, filename="карта.docx")) == expected
+    assert shape(read_roadmap(io.BytesIO(content), filename="карта.docx")) == expected
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_xlsx_gives_the_same_sections_and_items_as_the_paste(name):
+    expected = shape(read_text(sample_text(name)))
+    content = xlsx_bytes(name)
+    table = read_xlsx(content)
+    assert shape(table) == expected
+    assert shape(read_roadmap(content, filename="карта.xlsx")) == expected
+    assert table.skipped[:1] == [1]  # the title row above the header
+    assert table.items[0].rows == [4 if name != COMMITTEE else 3]  # sheet row numbers
+
+
+def test_docx_details():
+    table = read_docx(docx_bytes(SPORTS))
+    last = table.items[-1]  # its content was written as two paragraphs
+    assert last.content.endswith(";\n- контроль проведения программ наставничества")
+    assert "вложенная таблица" not in str(shape(table))
+    assert "Шумилина Н.М." == table.items[0].responsible  # the signature table is not appended
+    assert len(table.items) == 31
+    # Rows are numbered over both tables: header 1, section 2, first item 3.
+    assert table.items[0].rows == [3]
+    assert table.items[-1].rows[0] == max(row for item in table.items for row in item.rows)
+
+
+def test_docx_vertically_merged_deadline_is_not_repeated_and_not_a_continuation():
+    document = Document()
+    table = document.add_table(rows=4, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["№", "Мероприятие", "Сроки", "Ответственный"]):
+        cell.text = text
+    for index, content in enumerate(["Первое", "Второе", "Третье"], start=1):
+        table.rows[index].cells[1].text = content
+        table.rows[index].cells[3].text = "Куратор"
+    merged = table.cell(1, 2).merge(table.cell(3, 2))
+    merged.text = "Сентябрь 2020"
+    paragraph = table.cell(2, 1).paragraphs[0]
+    paragraph.add_run("с переносом").add_break(WD_BREAK.LINE)
+    paragraph.add_run("строки")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    read = read_docx(buffer.getvalue())
+    assert [item.content for item in read.items] == ["Первое", "Второес переносом\nстроки", "Третье"]
+    assert [item.deadline for item in read.items] == ["Сентябрь 2020", "", ""]
+    assert read.items[0].problems == []
+    assert all("объединённой ячейке" in item.problems[0] for item in read.items[1:])
+
+
+def test_xlsx_numbers_dates_and_vertical_merge():
+    from datetime import datetime
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["№ п/п", "Содержание мероприятия", "Сроки исполнения", "Итоговый документ", "Ответственные"]
+    )
+    sheet.append(["1. Раздел"])
+    sheet.append([1.1, "Строка\nвторая строка", datetime(2022, 5, 1), "Приказ", "ИМЦ"])
+    sheet.append([2, "Ещё", None, "Справка", None])
+    sheet.merge_cells("E3:E4")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    read = read_xlsx(buffer.getvalue())
+    first, second = read.items
+    assert (first.number, first.content, first.deadline, first.result) == (
+        "1.1",
+        "Строка\nвторая строка",
+        "01.05.2022",
+        "Приказ",
+    )
+    assert (second.number, second.deadline, second.responsible) == ("2", "", "")
+    assert second.problems == ["Срок не указан.", "Ответственный не указан."]
+    assert read.columns["result"] == "Итоговый документ"
+
+
+# --- pasted text: quoting, repeated headers, short and long rows -------------------------------
+
+HEADER = "№ п/п\tСодержание\tСроки\tОтветственный"
+
+
+def test_quoted_multiline_cells_as_excel_copies_them():
+    text = (
+        f"{HEADER}\r\n"
+        '1.\t"Первая строка\r\nвторая строка"\t"до 01.05.2022 г."\tИМЦ\r\n'
+        '2.\t"Он сказал ""да"""\tМай\t"Кураторы,\r\n- наставники"\r\n'
+        "3.\tТретье\tИюнь\tОО\r\n"
+    )
+    table = read_text(text)
+    first, second, third = table.items
+    assert first.content == "Первая строка\nвторая строка"
+    assert first.deadline == "до 01.05.2022 г."
+    assert second.content == 'Он сказал "да"'
+    assert second.responsible == "Кураторы,\n- наставники"
+    assert [item.rows for item in table.items] == [[2], [4], [6]]
+
+
+def test_stray_quote_falls_back_to_plain_splitting():
+    text = f'{HEADER}\n1.\t"Точка роста" и др.\tМай\tИМЦ\n2.\tПроект «Учитель"\tИюнь\tОО\n'
+    table = read_text(text)
+    assert [item.content for item in table.items] == ['"Точка роста" и др.', "Проект «Учитель\""]
+    unclosed = read_text(f'{HEADER}\n1.\t"Школа молодого педагога\tМай\tИМЦ\n2.\tВторое\tИюнь\tОО\n')
+    assert [item.content for item in unclosed.items] == ['"Школа молодого педагога', "Второе"]
+
+
+def test_quotes_of_a_word_copy_are_kept():
+    table = read_text(f'{HEADER}\n1.\t"Школа молодого педагога"\tМай\t"ИМЦ"\n')
+    assert (table.items[0].content, table.items[0].responsible) == ('"Школа молодого педагога"', '"ИМЦ"')
+
+
+def test_repeated_headers_numbering_row_junk_and_broken_header_are_skipped():
+    text = "\n".join(
+        [
+            "План мероприятий на 2022 год",
+            "№\tСодержание\tСроки\tОжидаемый результат (вид",
+            "п/п\t\t\tдокумента)",
+            "1\t2\t3\t4",
+            "1. Раздел первый",
+            "1.1.\tПервое\tМай\tПриказ",
+            "№\tСодержание\tСроки\tОжидаемый результат (вид",  # the next PDF page
+            " \t \t\xa0\t ",
+            "1.2.\tВторое\tИюнь\tСправка",
+            "—\t…\t--\t-",
+            "- 2 -",  # a page number
+            "\t\t\t\t12",
+            "1.3.\tТретье\tИюль\tПротокол",
+        ]
+    )
+    table = read_text(text)
+    assert table.skipped == [1, 3, 4, 7, 8, 10, 11, 12]
+    assert [item.number for item in table.items] == ["1.1.", "1.2.", "1.3."]
+    assert table.items[1].rows == [9]
+    assert table.columns["result"] == "Ожидаемый результат (вид"
+
+
+def test_header_variants():
+    text = (
+        "N\tМероприятие\tСрок\tВид документа\tПоказатель\tОтветственный исполнитель\n"
+        "1\tА\tМай\tПриказ\t100 %\tИМЦ\n"
+    )
+    table = read_text(text)
+    assert set(table.columns) == set(FIELDS)
+    assert table.items[0].indicator == "100 %"
+    text = (
+        "№\tНаименование мероприятий\tСроки исполнения\tРезультат\tОтветственные\n"
+        "1\tА\tМай\tПриказ\tИМЦ"
+    )
+    assert read_text(text).items[0].responsible == "ИМЦ"
+    assert read_text("СОДЕРЖАНИЕ\tСРОКИ\nА\tмай").items[0].deadline == "май"
+    assert read_text("№\tмероприятие\tсрок\tответственный\n1\tА\tмай\tИМЦ").items[0].content == "А"
+
+
+def test_short_row_maps_its_last_cell_to_the_last_column_and_extra_cells_join_it():
+    text = "\n".join(
+        [
+            "№\tСодержание\tСроки\tРезультат\tПоказатели эффективности\tОтветственный",
+            "1\tА\tМай\tПриказ\tИМЦ",
+            "2\tБ\tИюнь\tОО",
+            "3\tВ\tИюль\tСправка\t90 %\tИМЦ\tи ОО",
+        ]
+    )
+    first, second, third = read_text(text).items
+    assert (first.result, first.indicator, first.responsible) == ("Приказ", "", "ИМЦ")
+    assert first.problems == []
+    assert (second.deadline, second.result, second.responsible) == ("Июнь", "", "ОО")
+    assert "меньше ячеек" in second.problems[-1]
+    assert third.responsible == "ИМЦ и ОО"
+
+
+def test_continuations_and_section_rows():
+    text = "\n".join(
+        [
+            HEADER,
+            "1. Нормативно-правовое регулирование",
+            "внедрения целевой модели",  # the section title broken onto the next line
+            "1.1.\tРазработка положения\tМай\tИМЦ",
+            "\t2. Второй абзац того же пункта\t\t",  # not a section: in the content column
+            "\t• пункт списка\t\tи кураторы",
+            "продолжение текста",  # first cell only, small letter: not a section
+            "2 Организационная работа",
+            "\tБез номера и без срока\t\tОО",  # after a section row: an item
+            "\tС своим сроком\tИюнь\tОО",
+        ]
+    )
+    table = read_text(text)
+    assert [(section.number, section.title) for section in table.sections] == [
+        ("1.", "Нормативно-правовое регулирование внедрения целевой модели"),
+        ("2", "Организационная работа"),
+    ]
+    item = table.sections[0].items[0]
+    assert item.content == (
+        "Разработка положения 2. Второй абзац того же пункта\n• пункт списка продолжение текста"
+    )
+    assert item.responsible == "ИМЦ и кураторы"
+    assert item.rows == [4, 5, 6, 7]
+    no_deadline, own = table.sections[1].items
+    assert no_deadline.problems == ["Срок не указан."]
+    assert own.deadline == "Июнь" and own.number == ""
+
+
+def test_items_before_any_section_and_problems():
+    table = read_text(f"{HEADER}\n1\t\tМай\t\n2\tТекст\t\tИМЦ\n3. Раздел\n")
+    untitled, titled = table.sections
+    assert (untitled.number, untitled.title) == ("", "")
+    assert untitled.items[0].problems == ["Нет текста мероприятия.", "Ответственный не указан."]
+    assert untitled.items[1].problems == ["Срок не указан."]
+    assert (titled.number, titled.title, titled.items) == ("3.", "Раздел", [])
+
+
+def test_whitespace_is_normalised_and_text_kept_as_written():
+    row = " 1.1. \t\xa0Разработка  положения\u00a0о  ВЦМН \t ДО 01.05.2022г. \tимц  "
+    table = read_text(f"{HEADER}\n{row}\n")
+    item = table.items[0]
+    assert (item.number, item.content, item.deadline, item.responsible) == (
+        "1.1.",
+        "Разработка положения о ВЦМН",
+        "ДО 01.05.2022г.",
+        "имц",
+    )
+
+
+def test_build_takes_plain_lists():
+    table = build([["№", "Мероприятие", "Сроки"], ["1", "А", "Май"], ["", "", ""]])
+    assert table.items[0].rows == [2] and table.skipped == []
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+
+def zip_bytes(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX_TYPES = (
+    b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+    b'wordprocessingml.document.main+xml"/></Types>'
+)
+
+
+def test_refused_upload_kinds():
+    message = refusal(read_roadmap, random.Random(7).randbytes(4000), filename="карта.docx")
+    assert "«карта.docx»" in message and ".docx" in message and ".xlsx" in message
+    message = refusal(read_roadmap, zip_bytes({"readme.txt": b"hello"}), filename="архив.docx")
+    assert "не документ Word (.docx) и не книга Excel (.xlsx)" in message
+    assert "PDF" in refusal(read_roadmap, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", filename="карта.pdf")
+    assert "изображение" in refusal(read_roadmap, b"\x89PNG\r\n\x1a\n" + bytes(100), filename="скан.png")
+    assert "пустой" in refusal(read_roadmap, b"", filename="x.docx")
+    too_big = b"PK\x03\x04" + bytes(10 * 1024 * 1024)
+    assert "больше 10 МБ" in refusal(read_roadmap, too_big, filename="x.docx")
+    web_page = b"<html><body><table></table></body></html>"
+    assert "веб-страница" in refusal(read_roadmap, web_page, filename="x.doc")
+    odt = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"})
+    assert "OpenDocument" in refusal(read_roadmap, odt)
+    macros = zip_bytes(
+        {"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w/>", "word/vbaProject.bin": b"x"}
+    )
+    assert "макросами" in refusal(read_roadmap, macros, filename="x.docm")
+
+
+def test_refused_old_office_and_password_files():
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    message = refusal(read_roadmap, ole + "WordDocument".encode("utf-16-le"), filename="карта.doc")
+    assert ".doc" in message and "Сохранить как" in message and ".docx" in message
+    message = refusal(read_roadmap, ole + "Workbook".encode("utf-16-le"), filename="карта.xls")
+    assert ".xls" in message and "Книга Excel (*.xlsx)" in message
+    encrypted = ole + "EncryptedPackage".encode("utf-16-le")
+    assert "паролем" in refusal(read_roadmap, encrypted, filename="x.docx")
+
+
+def test_refused_corrupt_zip():
+    content = docx_bytes(COMMITTEE)
+    assert "повреждён" in refusal(read_roadmap, content[: len(content) // 2], filename="x.docx")
+    broken_member = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<not xml"})
+    assert "повреждён" in refusal(read_roadmap, broken_member, filename="x.docx")
+    garbage = zip_bytes({"xl/workbook.xml": b"<workbook/>"})
+    assert "повреждён" in refusal(read_roadmap, garbage, filename="x.xlsx")
+
+
+def with_declared_size(content: bytes, size: int) -> bytes:
+    """The archive with each member's uncompressed size in the central directory forged."""
+    data = bytearray(content)
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:
+        struct.pack_into("<I", data, position + 24, size)
+        position = data.find(b"PK\x01\x02", position + 4)
+    return bytes(data)
+
+
+def test_refused_zip_bombs():
+    small = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w:document/>"})
+    forged = with_declared_size(small, 150 * 1024 * 1024)
+    assert "слишком много данных" in refusal(read_roadmap, forged, filename="x.docx")
+    ratio = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": bytes(3 * 1024 * 1024)})
+    assert "слишком много данных" in refusal(read_roadmap, ratio, filename="x.docx")
+    many = zip_bytes({f"xl/part{number}.xml": b"" for number in range(1001)}, zipfile.ZIP_STORED)
+    assert "слишком много данных" in refusal(read_roadmap, many, filename="x.xlsx")
+
+
+def test_refused_tables():
+    message = refusal(read_text, HEADER + "\n\n")
+    assert message.startswith("Таблица пуста")
+    message = refusal(read_text, "№\tМероприятие\tОтветственный\n1\tА\tИМЦ\n")
+    assert "не найден столбец сроков" in message and "«Сроки»" in message and "«Мероприятие»" in message
+    message = refusal(read_text, "№\tСроки\tОтветственный\n1\tмай\tИМЦ\n")
+    assert "не найден столбец с содержанием" in message and "«Содержание»" in message
+    message = refusal(read_text, "1\tА\tМай\tИМЦ\n2\tБ\tИюнь\tОО\n")
+    assert "Не найдена строка заголовков" in message
+    assert "«Сроки»" in message and "«Содержание»" in message
+    assert "меньше трёх столбцов" in refusal(read_text, "просто текст без таблицы\nвторая строка")
+    assert "пустой" in refusal(read_text, " \n\t\n")
+    message = refusal(read_text, "а" * (MAX_TEXT_CHARS + 1))
+    assert "500 000 символов" in message
+
+
+def test_refused_too_many_items():
+    lines = [HEADER] + [f"{number}\tА\tМай\tИМЦ" for number in range(1, 2002)]
+    assert "больше 2 000 мероприятий" in refusal(read_text, "\n".join(lines))
+
+
+def test_refused_docx_without_table_and_xlsx_without_data():
+    document = Document()
+    document.add_paragraph("1. Раздел")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert "нет таблицы" in refusal(read_docx, buffer.getvalue())
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    assert "нет ни одной заполненной строки" in refusal(read_xlsx, buffer.getvalue())
+    assert "ожидается книга Excel" in refusal(read_xlsx, docx_bytes(COMMITTEE), filename="x.docx")
+
+
+def test_read_roadmap_wants_exactly_one_source():
+    with pytest.raises(ValueError):
+        read_roadmap()
+    with pytest.raises(ValueError):
+        read_roadmap(b"x", text="y")
