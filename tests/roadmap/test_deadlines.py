@@ -95,7 +95,7 @@ def test_ministry_typo_is_an_event_with_the_word_corrected():
     assert parsed.problem == "Прочитано с исправлением опечатки: «Минпрсвещения» → «Минпросвещения»."
 
 
-# --- every deadline of the three sample roadmaps (/work/shared/samples/roadmaps) --------------------------------
+# --- every deadline of the three sample roadmaps (fixtures/roadmaps) ---------------------------------------------
 
 SAMPLES = {
     "district-2022-2024.tsv": (YEARS, {
@@ -150,10 +150,9 @@ def test_sample_deadlines(period, text, expected):
     assert read(text, period).schedule == expected
 
 
-SAMPLE_DIR = Path("/work/shared/samples/roadmaps")
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
 
 
-@pytest.mark.skipif(not SAMPLE_DIR.exists(), reason="the sample roadmaps are not on this machine")
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_sample_files_hold_no_other_deadline(name):
     """Every filled «Сроки» cell of the files is in SAMPLES; blank cells and the «--» filler are «not given»."""
