@@ -17,20 +17,8 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from exchange.official import Column
+from exchange.official import Column, Layout
 from roadmap.models import Occurrence, Roadmap, Status
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of the file (what `exchange/writers.py` reads from an exporter's `form`)."""
-
-    title: str
-    columns: tuple[Column, ...]
-
-    @property
-    def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
 
 
 @dataclass(frozen=True)

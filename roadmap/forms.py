@@ -232,17 +232,21 @@ class OccurrenceForm(forms.ModelForm):
         model = Occurrence
         fields = ["status", "done_on", "due", "comment", "evidence_file", "evidence_url", "version"]
         labels = {"due": "Новый срок (если перенесено)"}
-        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3}), "evidence_file": forms.FileInput}
+        formfield_callback = formfield
         help_texts = {
             "evidence_file": f"До {EVIDENCE_MAX_BYTES // (1024 * 1024)} МБ: {', '.join(EVIDENCE_EXTENSIONS)}.",
             "evidence_url": "Например, страница на сайте организации, где опубликован документ.",
         }
 
-    formfield_callback = formfield
-
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         use_ru_dates(self)
+        if self.instance.evidence_file:
+            self.fields["evidence_file"].help_text = (
+                f"Загружен: {self.instance.evidence_name}. Выберите другой файл, чтобы заменить его. "
+                + self.fields["evidence_file"].help_text
+            )
         self.helper = helper()
 
     def clean_evidence_file(self):

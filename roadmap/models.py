@@ -11,6 +11,8 @@ occurrence per organisation of the department, so a matrix shows who has done th
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -308,6 +310,10 @@ class Occurrence(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.due is not None and self.due < today
+
+    @property
+    def evidence_name(self) -> str:
+        return PurePath(self.evidence_file.name).name if self.evidence_file else ""
 
     @property
     def has_evidence(self) -> bool:

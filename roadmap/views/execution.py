@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import mimetypes
-from pathlib import PurePath
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -52,7 +51,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     occurrence = get_occurrence(request.user, pk)
     if not occurrence.evidence_file:
         raise Http404("Документ не загружен.")
-    name = PurePath(occurrence.evidence_file.name).name
+    name = occurrence.evidence_name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return FileResponse(occurrence.evidence_file.open("rb"), as_attachment=True, filename=name,
                         content_type=content_type)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -29,6 +30,8 @@ from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadErro
 
 SESSION_KEY = "roadmap_imports"
 KEPT_PREVIEWS = 3  # a user may have a few previews open in tabs
+CLAIM_SECONDS = 24 * 3600  # a saved preview's token stays claimed (against a double click) this long
+ALREADY_SAVED = "Этот предпросмотр уже сохранён или устарел. Загрузите дорожную карту ещё раз."
 
 
 def _draft_from_json(data: dict) -> DraftTable:
@@ -70,9 +73,10 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
         try:
             if data.get("file"):
                 upload = data["file"]
-                draft = read_roadmap(upload.read(), filename=upload.name)
+                draft = read_roadmap(upload, filename=upload.name)  # reads at most the size limit
             else:
-                draft = read_roadmap(text=data["text"])
+                # As pasted: the form field strips the text, and a leading tab is an empty first cell.
+                draft = read_roadmap(text=form.data["text"])
         except RoadmapReadError as error:
             form.add_error("file" if data.get("file") else "text", error.message)
         else:
@@ -101,9 +105,10 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
     previews = request.session.get(SESSION_KEY, {})
-    preview = previews.pop(request.POST.get("token", ""), None)
+    token = request.POST.get("token", "")
+    preview = previews.pop(token, None)
     if preview is None:
-        messages.error(request, "Этот предпросмотр уже сохранён или устарел. Загрузите дорожную карту ещё раз.")
+        messages.error(request, ALREADY_SAVED)
         return redirect("roadmap_list")
     departments, organisations = roadmap_owners(request.user)
     form = ImportForm({**preview, "period": preview["period"], "text": "-"}, departments=departments,
@@ -112,6 +117,12 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
     if "owner" not in form.cleaned_data:
         messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
         return redirect("roadmap_import")
+    # The session alone does not stop a double click: both requests may read it before either
+    # saves it. The first to claim the token in the (shared, database) cache saves; the claim
+    # is rolled back with the request if saving fails.
+    if not cache.add(f"{SESSION_KEY}:{token}", True, timeout=CLAIM_SECONDS):
+        messages.error(request, ALREADY_SAVED)
+        return redirect("roadmap_list")
     department, organisation = form.cleaned_data["owner"]
     roadmap = services.save_draft(
         _draft_from_json(preview["draft"]), owner=services.Owner(department, organisation),
