@@ -304,6 +304,8 @@ class ImportForm(OwnerMixin, forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         has_file, has_text = bool(cleaned.get("file")), bool((cleaned.get("text") or "").strip())
+        if "file" in self.errors:  # an empty or unreadable upload already says what is wrong
+            return cleaned
         if not has_file and not has_text:
             raise forms.ValidationError("Выберите файл или вставьте таблицу в поле ниже.")
         if has_file and has_text:

@@ -31,6 +31,9 @@ PERSON_NAME = re.compile(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s+[А-Я
 ROLE_WORDS = re.compile(r"^(?:кураторы?|наставник\w*|педагог\w*|руководител\w*|классн\w+|заместител\w*)", re.IGNORECASE)
 
 
+NUMBER_LENGTH = RoadmapItem._meta.get_field("number").max_length  # «1.1.»; a longer text is cut
+
+
 def guess_responsible_kind(text: str) -> str:
     """Who carries an item out, guessed from the «Ответственный» text; a methodist can change it."""
     text = " ".join(text.split())
@@ -146,12 +149,12 @@ def save_draft(
     position = 0
     for section_position, drafted in enumerate(draft.sections):
         section = Section.objects.create(
-            roadmap=roadmap, position=section_position, number=drafted.number, title=drafted.title
+            roadmap=roadmap, position=section_position, number=drafted.number[:NUMBER_LENGTH], title=drafted.title
         )
         items = []
         for drafted_item in drafted.items:
             item = RoadmapItem(
-                roadmap=roadmap, section=section, position=position, number=drafted_item.number,
+                roadmap=roadmap, section=section, position=position, number=drafted_item.number[:NUMBER_LENGTH],
                 content=drafted_item.content or "(без текста)", deadline_text=drafted_item.deadline[:500],
                 result=drafted_item.result, indicator=drafted_item.indicator,
                 responsible=drafted_item.responsible,

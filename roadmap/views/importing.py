@@ -131,7 +131,7 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
         order_date=date.fromisoformat(preview["order_date"]) if preview["order_date"] else None,
     )
     request.session[SESSION_KEY] = previews
-    messages.success(request, f"Дорожная карта сохранена: {roadmap.items.count()} пунктов.")
+    messages.success(request, f"Дорожная карта сохранена, пунктов: {roadmap.items.count()}.")
     return redirect("roadmap_detail", pk=roadmap.pk)
 
 

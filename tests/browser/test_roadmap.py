@@ -44,9 +44,9 @@ def test_methodist_imports_a_pasted_roadmap_and_marks_an_item_done(page, live_se
     assert Roadmap.objects.count() == 0 and RoadmapItem.objects.count() == 0
 
     # 3. Confirmed: the roadmap page with its sections and items.
-    page.get_by_role("button", name="Сохранить дорожную карту (13 пунктов)").click()
+    page.get_by_role("button", name="Сохранить дорожную карту (пунктов: 13)").click()
     page.wait_for_url(re.compile(rf"{re.escape(live_server.url)}/roadmaps/\d+/$"))
-    assert page.get_by_text("Дорожная карта сохранена: 13 пунктов.").is_visible()
+    assert page.get_by_text("Дорожная карта сохранена, пунктов: 13.").is_visible()
     assert page.get_by_role("heading", name="Дорожная карта внедрения целевой модели наставничества").is_visible()
     for section in ("1. Нормативно-правовое регулирование", "2. Организационно-методическое сопровождение",
                     "3. Содействие распространению", "4. Мониторинг и оценка"):

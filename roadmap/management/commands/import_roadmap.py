@@ -30,13 +30,17 @@ class Command(BaseCommand):
         parser.add_argument("path", help="Путь к файлу .docx, .xlsx или .txt/.tsv (таблица, скопированная из Word).")
         parser.add_argument("--department", help="Код муниципалитета: муниципальная дорожная карта (или где искать ОО).")
         parser.add_argument("--organisation", help="Код организации: дорожная карта организации.")
-        parser.add_argument("--period", required=True, help="Период: «2022», «2020–2021 учебный год», «2022–2024 гг.».")
+        # Not required=True: argparse would refuse in English; handle() says it in Russian.
+        parser.add_argument("--period", help="Период (обязательно): «2022», «2020–2021 учебный год», «2022–2024 гг.».")
         parser.add_argument("--title", help="Название (по умолчанию — имя файла).")
         parser.add_argument("--dry-run", action="store_true", help="Только прочитать и показать, ничего не сохранять.")
         parser.add_argument("--json", action="store_true", help="Вывести пункты в JSON.")
 
     def handle(self, *args, **options) -> None:
         owner = self.owner(options["department"], options["organisation"])
+        if not options["period"]:
+            raise CommandError("Укажите период дорожной карты: --period «2022», «2020–2021 учебный год» "
+                               "или «2022–2024 гг.».")
         try:
             period = parse_period(options["period"])
         except PeriodError as error:
@@ -72,7 +76,7 @@ class Command(BaseCommand):
         title = options["title"] or path.stem
         roadmap = services.save_draft(draft, owner=owner, title=title, period=period, user=None)
         self.stderr.write(self.style.SUCCESS(
-            f"Дорожная карта «{roadmap.title}» сохранена (№ {roadmap.pk}): {len(draft.items)} пунктов."
+            f"Дорожная карта «{roadmap.title}» сохранена (№ {roadmap.pk}), пунктов: {len(draft.items)}."
         ))
 
     @staticmethod

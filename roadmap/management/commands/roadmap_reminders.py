@@ -9,9 +9,11 @@ Django's e-mail backend (the console by default, SMTP from the environment in pr
 
 from __future__ import annotations
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         users = User.objects.filter(
             is_active=True, memberships__role__in=[Role.METHODIST, Role.CURATOR]
         ).exclude(email="").distinct().order_by("pk")
-        sent = 0
+        sent, refused = 0, []
         for user in users:
             digest = agenda.build(user, today, responsible_only=True)
             if digest.is_empty:
@@ -44,7 +46,13 @@ class Command(BaseCommand):
                     "user": user, "agenda": digest, "horizon": agenda.HORIZON_DAYS,
                     "site_url": settings.SITE_URL.rstrip("/"),
                 })
-                send_mail(subject, body, None, [user.email])
+                try:
+                    send_mail(subject, body, None, [user.email])
+                except smtplib.SMTPRecipientsRefused:  # one dead mailbox must not stop the others' digests
+                    refused.append(user.email)
+                    continue
             sent += 1
         self.stderr.write(f"Писем: {sent}." + (" (--dry-run: не отправлены)" if options["dry_run"] else ""))
+        if refused:
+            raise CommandError(f"Не отправлено писем: {len(refused)} — сервер отклонил адреса: {', '.join(refused)}.")
 
