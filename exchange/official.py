@@ -82,3 +82,16 @@ MENTORS = OfficialForm(
 )
 
 FORMS = {form.kind: form for form in (MENTORS, MENTEES)}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a file that is not an official form (a roadmap, the indicator table):
+    what `exchange/writers.py` reads from an exporter's `form`."""
+
+    title: str
+    columns: tuple[Column, ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -141,6 +142,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, (date, datetime)):
         return f"{value:%d.%m.%Y}"
+    if isinstance(value, (Decimal, float)):
+        return f"{value:g}".replace(".", ",")  # 42,5 as Russian readers write it
     return str(value)
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("exchange.views")),
     path("", include("roadmap.urls")),
+    path("", include("monitoring.views")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

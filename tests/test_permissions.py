@@ -178,6 +178,31 @@ def municipal_write(status=200):
     return {M: status, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
 
 
+# --- monitoring -----------------------------------------------------------------------------------
+
+
+def indicator_cell_of_department_a(world):
+    return {"_query": f"indicator=young_teachers_share&year=2025&department={world.department_a.pk}"}
+
+
+def indicator_cell_of_school_a1(world):
+    return {"_query": (f"indicator=students_mentees_share&year=2025&department={world.department_a.pk}"
+                       f"&organisation={world.school_a1.pk}")}
+
+
+def contingent_of_a1(world):
+    return {"pk": world.school_a1.pk, "year": 2025}
+
+
+def department_wide(status=200):
+    """The department's whole picture: methodists and heads (each their own department), not curators."""
+    return {M: status, H: status, C1: 403, C2: 403, MB: status, ANON: 302}
+
+
+def methodists_only(status=200):
+    return {M: status, H: 403, C1: 403, C2: 403, MB: status, ANON: 302}
+
+
 # (url name, kwargs, method, {persona: status})
 MATRIX = [
     ("home", no_args, "get", everyone(200)),
@@ -296,6 +321,21 @@ MATRIX = [
     ("roadmap_occurrence_edit", a1_part_of_municipal_item, "post", organisation_write()),
     ("roadmap_occurrence_edit", mark_of_a1_roadmap, "post", organisation_write()),
     ("roadmap_evidence", evidence_of_a1_roadmap, "get", organisation_read()),
+    # Monitoring
+    ("indicators", no_args, "get", department_wide()),
+    ("indicators_export", no_args, "get", department_wide()),
+    ("indicators_report", no_args, "get", department_wide()),
+    ("indicator_breakdown", indicator_cell_of_department_a, "get", department_wide()),
+    ("indicator_breakdown", no_args, "get", department_wide(404)),  # no indicator chosen
+    ("indicator_drilldown", indicator_cell_of_department_a, "get", department_wide()),
+    # Methodist B asks for school A1 of department A: not found in B's department.
+    ("indicator_drilldown", indicator_cell_of_school_a1, "get", {**department_wide(), MB: 404}),
+    ("contingent_list", no_args, "get", everyone(200)),
+    ("contingent_edit", contingent_of_a1, "get", {**organisation_write(), H: 403}),
+    ("contingent_edit", contingent_of_a1, "post", organisation_write()),
+    ("contingent_upload", no_args, "get", methodists_only()),
+    ("contingent_upload", no_args, "post", methodists_only()),
+    ("contingent_template", no_args, "get", methodists_only()),
     # Accounts
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),
@@ -318,7 +358,9 @@ def _cases():
 
 @pytest.mark.parametrize("name, kwargs, method, persona, status", list(_cases()))
 def test_permission_matrix(world, name, kwargs, method, persona, status):
-    url = reverse(name, kwargs=kwargs(world))
+    arguments = kwargs(world)
+    query = arguments.pop("_query", "")
+    url = reverse(name, kwargs=arguments) + (f"?{query}" if query else "")
     response = getattr(client_for(world, persona), method)(url)
     assert response.status_code == status, f"{persona} {method.upper()} {url}"
     if persona == ANON and status == 302:

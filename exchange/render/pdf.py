@@ -546,3 +546,16 @@ class _FooterStamper:
         if "/Font" not in resources:
             resources[NameObject("/Font")] = DictionaryObject()
         resources["/Font"].get_object()[self._name] = self.font
+
+
+# --- Documents other than tables (the analytic report) --------------------------------------------
+
+
+def font_css() -> str:
+    """The @font-face rules of the bundled font, for a template of its own («Registry Sans»)."""
+    return _font_faces(static_root())
+
+
+def render_html(markup: str) -> bytes:
+    """A whole HTML document to PDF in one piece, with the same fetcher: nothing outside static/."""
+    return _write(markup, static_root())[0]

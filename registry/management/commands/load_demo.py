@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from registry import demo, freshness
+from monitoring import demo as monitoring_demo
 from roadmap import demo as roadmap_demo
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
 
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                 user=user, role=role, department=department, organisation=organisation
             )
         formed = demo.fill(organisations)
+        monitoring_demo.fill(organisations)
         roadmap_demo.fill(department, organisations, User.objects.filter(username="metodist").first())
         self.stdout.write(
             self.style.SUCCESS(

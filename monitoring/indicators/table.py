@@ -1,0 +1,202 @@
+"""The indicator table, its breakdown by organisation and the drill-down to the people counted."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from monitoring.indicators import figures
+from monitoring.indicators.definitions import INDICATORS, Indicator, get_indicator
+from monitoring.models import Contingent
+from registry import freshness
+from registry.models import EducationDepartment, MentoringPair, MentoringProgram, Organisation, Person
+
+_TENTH = Decimal("0.1")
+
+
+@dataclass
+class Cell:
+    """One indicator for one year (of the departments, or of one organisation in a breakdown).
+
+    numerator   — people (organisations, programs) counted; for a share, only in the organisations
+                  that reported the contingent's number; None when none did;
+    denominator — the contingent summed over the organisations that reported it (None: none did);
+                  for indicator 1 the number of organisations; None for the count of programs;
+    value       — the percent rounded to 0.1, or the count; None when it cannot be computed;
+    reported    — organisations that reported the number (all of them for indicators 1 and 2);
+    organisations — organisations in the departments;
+    numerator_all — the numerator over all organisations, also those without a contingent.
+    """
+
+    numerator: int | None
+    denominator: int | None
+    value: Decimal | None
+    reported: int
+    organisations: int
+    numerator_all: int = 0
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def coverage_incomplete(self) -> bool:
+        return self.reported < self.organisations
+
+
+@dataclass
+class OrgCell:
+    organisation: Organisation
+    cell: Cell
+
+
+@dataclass
+class IndicatorTable:
+    departments: list[EducationDepartment]
+    years: list[int]
+    rows: list[tuple[Indicator, dict[int, Cell]]]
+
+    def row(self, code: str) -> dict[int, Cell]:
+        return next(cells for indicator, cells in self.rows if indicator.code == code)
+
+
+def percent(numerator: int | None, denominator: int | None) -> Decimal | None:
+    if numerator is None or not denominator:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+# --- Arguments ---------------------------------------------------------------------------------------
+
+
+def _departments(departments) -> list[EducationDepartment]:
+    """One department, a list of them, or a queryset (read once)."""
+    if isinstance(departments, EducationDepartment):
+        return [departments]
+    return list(departments)
+
+
+def _ids(departments: list[EducationDepartment]) -> list[int]:
+    return sorted({department.pk for department in departments})
+
+
+def _organisations(department_ids: list[int]) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(department_id__in=department_ids).order_by("department_id", "short_name", "pk")
+    )
+
+
+def default_years(departments, *, today: date | None = None) -> list[int]:
+    """The years the data covers: from the first pair's entry to the last year a pair was active,
+    capped at the current year; the current year alone when there are no pairs (one query)."""
+    current = (today or date.today()).year
+    found = MentoringPair.objects.filter(organisation__department_id__in=_ids(_departments(departments))).aggregate(
+        first=Min("entry_date"), last_end=Max("end_date"), open=Count("pk", filter=Q(end_date__isnull=True))
+    )
+    if found["first"] is None:
+        return [current]
+    last = current if found["open"] else found["last_end"].year
+    first = min(found["first"].year, current)
+    return list(range(first, min(last, current) + 1))
+
+
+# --- Facts: computed once per state of the data ---------------------------------------------------
+
+
+def _facts(department_ids: list[int], organisations: list[Organisation], years: list[int], cached: bool) -> dict:
+    organisation_ids = [organisation.pk for organisation in organisations]
+    if not cached:
+        return figures.collect(organisation_ids, years)
+    key = hashlib.blake2b(f"{department_ids}|{years}".encode(), digest_size=10).hexdigest()  # a region: short
+    return freshness.cached(
+        f"monitoring:facts:v{figures.FACTS_VERSION}:{key}",
+        freshness.version(organisation_ids),
+        lambda: figures.collect(organisation_ids, years),
+    )
+
+
+def _cell(indicator: Indicator, facts: dict, organisation_ids: list[int], year: int) -> Cell:
+    """The indicator over these organisations (one, for a breakdown) in `year`."""
+    per_organisation = facts["counts"].get(indicator.code, {})
+    numbers = {pk: per_organisation.get(pk, {}).get(year, 0) for pk in organisation_ids}
+    total = len(organisation_ids)
+    everywhere = sum(numbers.values())
+    if indicator.code == "orgs_share":
+        running = sum(1 for number in numbers.values() if number)
+        return Cell(running, total, percent(running, total), total, total, running)
+    if not indicator.needs_contingent:  # the count of programs
+        return Cell(everywhere, None, Decimal(everywhere), total, total, everywhere)
+    reported = facts["contingent"][indicator.contingent_field]
+    reporting = [pk for pk in organisation_ids if year in reported.get(pk, {})]
+    if not reporting:
+        return Cell(None, None, None, 0, total, everywhere)
+    numerator = sum(numbers[pk] for pk in reporting)
+    denominator = sum(reported[pk][year] for pk in reporting)
+    return Cell(numerator, denominator, percent(numerator, denominator), len(reporting), total, everywhere)
+
+
+def indicator_table(departments, years: Iterable[int], *, cached: bool = True) -> IndicatorTable:
+    """The eight indicators for the departments (one, or a region) by year.
+
+    A fixed number of queries: the organisations, then the cached answer (two cache reads), or on a
+    miss the four queries of `figures.collect` and the cache write.
+    """
+    departments = _departments(departments)
+    years = sorted(set(years))
+    department_ids = _ids(departments)
+    organisations = _organisations(department_ids)
+    facts = _facts(department_ids, organisations, years, cached)
+    organisation_ids = [organisation.pk for organisation in organisations]
+    rows = [
+        (indicator, {year: _cell(indicator, facts, organisation_ids, year) for year in years})
+        for indicator in INDICATORS
+    ]
+    return IndicatorTable(departments=departments, years=years, rows=rows)
+
+
+def breakdown(departments, code: str, year: int, *, cached: bool = True) -> list[OrgCell]:
+    """Every organisation of the departments with its own cell: those without mentoring (numerator 0)
+    and those without a contingent (value None) included; in the order of the departments and names."""
+    indicator = get_indicator(code)
+    department_ids = _ids(_departments(departments))
+    organisations = _organisations(department_ids)
+    facts = _facts(department_ids, organisations, [year], cached)
+    return [OrgCell(organisation, _cell(indicator, facts, [organisation.pk], year)) for organisation in organisations]
+
+
+def drilldown(departments, code: str, year: int, organisation: Organisation | None = None) -> QuerySet:
+    """Exactly what the cell counts: people (indicators 3–8), organisations (1) or programs (2).
+
+    Without `organisation`, the table's cell: for a share, only the organisations that reported the
+    contingent's number for the year (as the numerator). With it, that organisation's own cell of the
+    breakdown, reported or not. Lazy: nothing is read until the queryset is.
+    """
+    indicator = get_indicator(code)
+    department_ids = _ids(_departments(departments))
+    in_departments = Q(organisation__department_id__in=department_ids)
+    organisations = Organisation.objects.filter(department_id__in=department_ids)
+    if indicator.code == "orgs_share":
+        if organisation is not None:
+            organisations = organisations.filter(pk=organisation.pk)
+        return figures.organisations_with_pairs(organisations, year).order_by("short_name", "pk")
+    if indicator.code == "programs_count":
+        programs = MentoringProgram.objects.filter(in_departments).select_related("organisation")
+        if organisation is not None:
+            programs = programs.filter(organisation=organisation)
+        return figures.programs_running(programs, year).order_by("organisation__short_name", "name", "pk")
+    people = Person.objects.filter(in_departments).filter(
+        figures.population_q(indicator.population, year, organisations)
+    )
+    if organisation is not None:
+        people = people.filter(organisation=organisation)
+    else:
+        reporting = Contingent.objects.filter(
+            year=year, **{f"{indicator.contingent_field}__isnull": False}
+        ).values("organisation_id")
+        people = people.filter(organisation_id__in=reporting)
+    return people.select_related("organisation").order_by("last_name", "first_name", "patronymic", "pk")
