@@ -99,7 +99,7 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     form = exporter.form
     total = exporter.count()
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(form.title)
+    sheet = workbook.create_sheet(form.title[:31])  # Excel refuses longer sheet names
     styles = _Styles(sheet)
     for index, column in enumerate(form.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2

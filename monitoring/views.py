@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -33,6 +33,7 @@ from monitoring.indicators import (
     indicator_table,
 )
 from monitoring.models import Contingent
+from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
 from registry.access import get_organisation, scope_for
 from registry.models import EducationDepartment, MentoringProgram, Organisation, Person
 from registry.views.common import paginate
@@ -150,8 +151,6 @@ def indicators_export(request: HttpRequest) -> FileResponse:
 
 
 def report(request: HttpRequest) -> FileResponse:
-    from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
-
     _, department, years = _choice(request)
     file_format = request.GET.get("format", "pdf")
     if file_format not in CONTENT_TYPES:
@@ -201,7 +200,7 @@ def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         saved.entered_by = request.user
         saved.save()
         messages.success(request, f"Контингент {organisation.short_name} за {year} год сохранён.")
-        return redirect(f"{_contingent_url()}?year={year}")
+        return redirect(f"{reverse('contingent_list')}?year={year}")
     return render(request, "monitoring/contingent_form.html", {
         "form": form, "organisation": organisation, "year": year,
     })
@@ -226,7 +225,7 @@ def contingent_upload(request: HttpRequest) -> HttpResponse:
         if result.saved:
             messages.success(request, f"Контингент за {result.year} год загружен: новых записей {result.created}, "
                                       f"обновлено {result.updated}.")
-            return redirect(f"{_contingent_url()}?year={result.year}")
+            return redirect(f"{reverse('contingent_list')}?year={result.year}")
     return render(request, "monitoring/contingent_upload.html", {
         "form": form, "department": department, "result": result, "year": _year(request),
     })
@@ -240,12 +239,6 @@ def contingent_template(request: HttpRequest) -> FileResponse:
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=template_filename(department, year),
                         content_type=CONTENT_TYPES["xlsx"])
-
-
-def _contingent_url() -> str:
-    from django.urls import reverse
-
-    return reverse("contingent_list")
 
 
 urlpatterns = [

@@ -42,6 +42,12 @@ def _q(**params) -> str:
     return urlencode(params)
 
 
+def _last_year(context: BenchContext) -> int:
+    from monitoring.indicators import default_years
+
+    return default_years([context.department])[-1]
+
+
 # (label, URL name, context → (URL kwargs, query string)[, personas]). Later pages append here.
 # The optional fourth item limits a page to some of PERSONAS (by key); by default (None) it runs for
 # all. The optional fifth, context → None, runs before each timed request, outside the timing.
@@ -65,6 +71,15 @@ PAGES: list[tuple] = [
     # The first request after any change in the scope computes the checks again (registry/freshness.py).
     ("Качество данных: после правки", "quality", lambda c: ({}, ""), None, lambda c: freshness.touch(c.organisation.pk)),
     ("Качество данных: сводка", "quality_summary", lambda c: ({}, "")),
+    ("Дорожные карты", "roadmap_list", lambda c: ({}, "")),
+    ("Сроки дорожных карт", "roadmap_agenda", lambda c: ({}, "")),
+    ("Контингент", "contingent_list", lambda c: ({}, "")),
+    # The department's indicator table: for department-wide users only.
+    ("Показатели", "indicators", lambda c: ({}, ""), {"methodist"}),
+    ("Показатели: после правки", "indicators", lambda c: ({}, ""), {"methodist"},
+     lambda c: freshness.touch(c.organisation.pk)),
+    ("Показатели: по организациям", "indicator_breakdown",
+     lambda c: ({}, _q(indicator="young_teachers_share", year=_last_year(c))), {"methodist"}),
 ]
 
 PERSONAS = {"methodist": "методист", "curator": "куратор"}
@@ -165,6 +180,10 @@ class Command(BaseCommand):
         parser.add_argument("--exports", action="store_true",
                             help="Замерить ещё выгрузки: XLSX рядом с «голым» openpyxl (100 000 строк), PDF рядом "
                                  "с обычной отрисовкой WeasyPrint (--pdf-rows строк) и базу муниципалитета из БД.")
+        parser.add_argument("--indicators", action="store_true",
+                            help="Замерить ещё таблицу показателей без кэша: муниципалитет и «регион» — до десяти "
+                                 "крупнейших муниципалитетов базы (цели: 300 мс и 3 с). Недостающий контингент "
+                                 "придумывается — только для базы замеров.")
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument("--keep-users", action="store_true",
                             help="Не удалять учётные записи bench.methodist и bench.curator после замера.")
@@ -209,6 +228,7 @@ class Command(BaseCommand):
 
         self.print_table(rows)
         exports = self.measure_exports(context, options["pdf_rows"]) if options["exports"] else None
+        indicators = self.measure_indicators(context, repeat) if options["indicators"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -219,6 +239,7 @@ class Command(BaseCommand):
                 "repeat": repeat,
                 "pages": rows,
                 "exports": exports,
+                "indicators": indicators,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -228,6 +249,26 @@ class Command(BaseCommand):
             raise CommandError(
                 "Не 200: " + "; ".join(f"{r['label']} ({PERSONAS[r['persona']]}) — {r['status']}" for r in failed)
             )
+
+    def measure_indicators(self, context: BenchContext, repeat: int) -> dict:
+        from monitoring.bench import fill_contingents, measure
+
+        region = list(
+            EducationDepartment.objects.annotate(n=Count("organisations__people")).order_by("-n", "pk")[:10]
+        )
+        fill_contingents(region)
+        results = {}
+        self.stdout.write("\nТаблица показателей без кэша (p50 / p95, запросов; с кэшем p50):")
+        for label, departments, target_ms in (("муниципалитет", [context.department], 300),
+                                              (f"регион из {len(region)}", region, 3000)):
+            figures = measure(departments, repeat)
+            results[label] = figures
+            verdict = "в норме" if figures["p95_ms"] <= target_ms else "ВЫШЕ ЦЕЛИ"
+            self.stdout.write(
+                f"  {label}: {figures['p50_ms']:.0f} / {figures['p95_ms']:.0f} мс, {figures['queries']} запросов; "
+                f"с кэшем {figures['cached_p50_ms']:.1f} мс — цель {target_ms} мс: {verdict}"
+            )
+        return results
 
     def measure_exports(self, context: BenchContext, pdf_rows: int) -> dict:
         from exchange.exporters import ExportParams, exporter_for
