@@ -143,7 +143,8 @@ def _text(value) -> str:
     if isinstance(value, (date, datetime)):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, (Decimal, float)):
-        return f"{value:g}".replace(".", ",")  # 42,5 as Russian readers write it
+        text = str(value) if isinstance(value, Decimal) else f"{value:.15g}"
+        return text.replace(".", ",")  # 42,5 as Russian readers write it
     return str(value)
 
 

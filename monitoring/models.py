@@ -5,8 +5,8 @@ many pupils and teachers an organisation has is not in it. Each organisation rep
 year (a form, or one XLSX for the whole department: monitoring/contingent.py). An empty number
 means «not reported», never zero: a share over a missing denominator is shown as missing.
 
-Saving a contingent (and, until registry/freshness.py does it itself, a mentoring program) gives the
-organisation a new data version, so the cached indicator tables are computed again.
+Saving a contingent gives the organisation a new data version (registry/freshness.py), so the cached
+indicator tables are computed again.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, post_save
 
 from registry import freshness
-from registry.models import MentoringProgram, Organisation
+from registry.models import Organisation
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -123,16 +122,4 @@ class Contingent(models.Model):
 
 # --- Data versions (registry/freshness.py) ---------------------------------------------------------
 
-
-def _touch_organisation(sender, instance, **kwargs) -> None:
-    freshness.touch(instance.organisation_id)
-
-
-def _connect() -> None:
-    # A program's dates change indicator 2; registry.freshness does not follow programs (yet).
-    for model in (Contingent, MentoringProgram):
-        post_save.connect(_touch_organisation, sender=model, dispatch_uid=f"monitoring-save-{model.__name__}")
-        post_delete.connect(_touch_organisation, sender=model, dispatch_uid=f"monitoring-delete-{model.__name__}")
-
-
-_connect()
+freshness.follow(Contingent)  # a saved contingent renews its organisation's version: tables computed again

@@ -67,7 +67,8 @@ def _share_chart(table) -> str:
         [str(year) for year in table.years],
         [charts.Series(f"{indicator.number}. {indicator.title}", [row[y].value for y in table.years])
          for indicator, row in shares],
-        unit="%", title="Показатели по годам, %", target=70,
+        unit="%", title="Показатели по годам, %",
+        target=next((indicator.target for indicator, _ in shares if indicator.target is not None), None),
     )
 
 

@@ -98,9 +98,16 @@ def _changed(sender, instance, **kwargs) -> None:
     touch(*_organisation_of(sender, instance))
 
 
-def connect() -> None:
-    from registry.models import Consent, MentoringPair, PairMentee, Person
+def follow(model) -> None:
+    """Renew the organisation's version whenever a row of `model` is saved or deleted; rows of other
+    apps that belong to an organisation (a contingent) are followed the same way."""
+    post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
 
-    for model in (Person, Consent, MentoringPair, PairMentee):
-        post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
+
+def connect() -> None:
+    from registry.models import Consent, MentoringPair, MentoringProgram, PairMentee, Person
+
+    # A program's dates count in the indicators (the number of programs running in a year).
+    for model in (Person, Consent, MentoringPair, PairMentee, MentoringProgram):
+        follow(model)

@@ -39,7 +39,7 @@ def marks_occurrence(scope: Scope, occurrence: Occurrence, roadmap: Roadmap) -> 
 
 def get_roadmap(user: User, pk: int, *, write: bool = False) -> Roadmap:
     roadmap = get_object_or_404(
-        Roadmap.objects.for_user(user).select_related("department", "organisation"), pk=pk
+        Roadmap.objects.for_user(user).select_related("department", "organisation", "source"), pk=pk
     )
     if write and not edits_roadmap(scope_for(user), roadmap):
         raise PermissionDenied(READ_ONLY)

@@ -118,7 +118,9 @@ class ItemForm(forms.ModelForm):
     """An item's texts, and — when the deadline text cannot be read — its schedule set by hand."""
 
     manual_kind = forms.ChoiceField(
-        label="Вид срока", required=False, choices=[("", "— распознать из текста —"), *ScheduleKind.choices],
+        label="Вид срока", required=False, choices=[
+            ("", "— распознать из текста —"), *[c for c in ScheduleKind.choices if c[0] != ScheduleKind.UNKNOWN]
+        ],
     )
     manual_start = forms.DateField(label="Начало", required=False)
     manual_due = forms.DateField(label="Срок (дата)", required=False)
@@ -194,9 +196,6 @@ class ItemForm(forms.ModelForm):
                 self.add_error("manual_months", "Для срока «дважды в год» отметьте ровно два месяца.")
                 return None
             return Schedule(kind, windows=tuple(_window(m, m) for m in months))
-        if kind == ScheduleKind.UNKNOWN:
-            self.add_error("manual_kind", "Выберите вид срока или оставьте распознавание из текста.")
-            return None
         if kind == ScheduleKind.EVENT and due:
             return Schedule(kind, due=due, note=cleaned.get("deadline_text", ""))
         return Schedule(kind)

@@ -197,31 +197,29 @@ def renumber(roadmap: Roadmap) -> None:
             position += 1
 
 
+def _swap_with_neighbour(rows: list, moved, direction: str) -> None:
+    """Swap `moved` and its neighbour in `rows` (ordered, positions already renumbered)."""
+    index = next(i for i, row in enumerate(rows) if row.pk == moved.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(rows):
+        a, b = rows[index], rows[other]
+        type(a).objects.filter(pk=a.pk).update(position=b.position)
+        type(b).objects.filter(pk=b.pk).update(position=a.position)
+
+
 @transaction.atomic
 def move_item(item: RoadmapItem, direction: str) -> None:
     """Swap the item with its neighbour within its section (`up` or `down`)."""
     renumber(item.roadmap)
-    siblings = list(item.section.items.order_by("position", "pk"))
-    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    a, b = siblings[index], siblings[other]
-    RoadmapItem.objects.filter(pk=a.pk).update(position=b.position)
-    RoadmapItem.objects.filter(pk=b.pk).update(position=a.position)
+    _swap_with_neighbour(list(item.section.items.order_by("position", "pk")), item, direction)
 
 
 @transaction.atomic
 def move_section(section: Section, direction: str) -> None:
+    """Swap the section with its neighbour; the items follow their sections' order."""
     renumber(section.roadmap)
-    sections = list(section.roadmap.sections.order_by("position", "pk"))
-    index = next(i for i, s in enumerate(sections) if s.pk == section.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(sections):
-        sections[index], sections[other] = sections[other], sections[index]
-        for position, moved in enumerate(sections):
-            Section.objects.filter(pk=moved.pk).update(position=position)
-        renumber(section.roadmap)
+    _swap_with_neighbour(list(section.roadmap.sections.order_by("position", "pk")), section, direction)
+    renumber(section.roadmap)
 
 
 # --- copying -----------------------------------------------------------------------------------------

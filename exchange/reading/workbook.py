@@ -199,18 +199,23 @@ def _check_bytes(content: bytes, filename: str, max_bytes: int) -> None:
         raise WorkbookError(CORRUPT) from exc
 
 
+def declared_sizes_safe(entries: list[zipfile.ZipInfo]) -> bool:
+    """A zip bomb judged before anything is unpacked: too many members, too much in all, or a member
+    compressed suspiciously well (by the sizes the central directory declares). For any zip upload."""
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return False
+    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+        return False
+    return not any(
+        entry.file_size > RATIO_CHECK_MIN_BYTES
+        and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+
+
 def _check_archive(archive: zipfile.ZipFile, filename: str) -> None:
     entries = archive.infolist()
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise WorkbookError(ZIP_BOMB)
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > RATIO_CHECK_MIN_BYTES and (
-            entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-        ):
-            raise WorkbookError(ZIP_BOMB)
-    if total > MAX_UNCOMPRESSED_BYTES:
+    if not declared_sizes_safe(entries):
         raise WorkbookError(ZIP_BOMB)
     if any(entry.flag_bits & 0x1 for entry in entries):
         # Zip-level encryption (not Excel's own, but refused the same way).

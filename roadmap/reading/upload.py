@@ -15,14 +15,13 @@ import zipfile
 
 from exchange.reading.workbook import (
     ENCRYPTED_PACKAGE_MARK,
-    MAX_COMPRESSION_RATIO,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     MAX_ZIP_ENTRIES,
     OLE_SIGNATURE,
-    RATIO_CHECK_MIN_BYTES,
     ZIP_SIGNATURES,
     _size_text,
+    declared_sizes_safe,
 )
 from roadmap.reading.draft import RoadmapReadError
 
@@ -135,20 +134,6 @@ def _refuse_not_zip(content: bytes, filename: str) -> None:
     raise RoadmapReadError(_not_accepted(filename))
 
 
-def _check_declared_sizes(entries: list[zipfile.ZipInfo]) -> None:
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise RoadmapReadError(ZIP_BOMB)
-    total = 0
-    for entry in entries:
-        total += entry.file_size
-        if entry.file_size > RATIO_CHECK_MIN_BYTES and (
-            entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-        ):
-            raise RoadmapReadError(ZIP_BOMB)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise RoadmapReadError(ZIP_BOMB)
-
-
 def _read_small(archive: zipfile.ZipFile, name: str) -> str:
     try:
         with archive.open(name) as source:
@@ -159,7 +144,8 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> str:
 
 def _zip_kind(archive: zipfile.ZipFile, filename: str) -> str:
     entries = archive.infolist()
-    _check_declared_sizes(entries)
+    if not declared_sizes_safe(entries):
+        raise RoadmapReadError(ZIP_BOMB)
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise RoadmapReadError(PASSWORD)
     names = {entry.filename.lower() for entry in entries}

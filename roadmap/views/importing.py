@@ -25,7 +25,7 @@ from roadmap import services
 from roadmap.access import edits_roadmap, get_roadmap, roadmap_owners
 from roadmap.deadlines import parse_deadline, parse_period
 from roadmap.forms import CopyForm, ImportForm
-from roadmap.models import ResponsibleKind
+from roadmap.models import ResponsibleKind, Roadmap
 from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
 
 SESSION_KEY = "roadmap_imports"
@@ -149,12 +149,21 @@ def roadmap_copy(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["mode"] == CopyForm.TO_ORGANISATIONS:
+            period = data["period"]
+            # A second click, or a second run for the same period, does not give a school two copies.
+            has_copy = set(Roadmap.objects.filter(
+                source=source, organisation__in=data["organisations"], period_start=period.start,
+                period_end=period.end,
+            ).values_list("organisation_id", flat=True))
             copies = [
                 services.copy_roadmap(source, owner=services.Owner(source.department, organisation),
-                                      period=data["period"], user=request.user, title=data["title"] or None)
-                for organisation in data["organisations"]
+                                      period=period, user=request.user, title=data["title"] or None)
+                for organisation in data["organisations"] if organisation.pk not in has_copy
             ]
-            messages.success(request, f"Создано дорожных карт организаций: {len(copies)}.")
+            text = f"Создано дорожных карт организаций: {len(copies)}."
+            if has_copy:
+                text += f" У организаций ({len(has_copy)}) копия на этот период уже была — её не дублировали."
+            messages.success(request, text)
             return redirect(f"{reverse('roadmap_list')}?owner=organisations")
         copy = services.copy_roadmap(source, owner=services.Owner(source.department, source.organisation),
                                      period=data["period"], user=request.user, title=data["title"] or None)

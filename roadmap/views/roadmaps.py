@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -154,9 +153,7 @@ def roadmap_delete(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap(request.user, pk, write=True)
     marked = Occurrence.objects.filter(item__roadmap=roadmap).exclude(status=Status.NOT_STARTED).count()
     if request.method == "POST":
-        with transaction.atomic():
-            Occurrence.objects.filter(item__roadmap=roadmap).delete()
-            roadmap.delete()
+        roadmap.delete()  # sections, items and their marks go with it (the request is one transaction)
         messages.success(request, f"Дорожная карта «{roadmap.title}» удалена.")
         return redirect("roadmap_list")
     return render(request, "roadmap/roadmap_delete.html", {"roadmap": roadmap, "marked": marked})

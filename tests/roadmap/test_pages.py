@@ -219,6 +219,11 @@ def test_copy_a_municipal_roadmap_to_schools_and_into_the_next_period(world, roa
     assert [c.organisation for c in copies] == [world.school_a1, world.school_a2]
     copy = copies[0]
     assert copy.items.count() == 4
+    # The same copy asked again (a second click) adds nothing.
+    client.post(reverse("roadmap_copy", args=[source.pk]), {
+        "mode": "organisations", "period": f"{year}", "organisations": [world.school_a1.pk],
+    })
+    assert Roadmap.objects.filter(source=source, organisation=world.school_a1).count() == 1
     # In a school's own roadmap the «каждая ОО» item is the school's own: no parts per organisation.
     assert not Occurrence.objects.filter(item__roadmap=copy, organisation__isnull=False).exists()
     assert not Occurrence.objects.filter(item__roadmap=copy).exclude(status=Status.NOT_STARTED).exists()
