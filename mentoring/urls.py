@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mentoring.health import health
 from registry.forms import PasswordResetForm
 
 admin.site.site_header = "Реестр наставничества: администрирование"
@@ -9,6 +10,7 @@ admin.site.site_title = "Реестр наставничества"
 admin.site.index_title = "Системное администрирование"
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("", include("registry.urls")),
     path("", include("exchange.views")),
     path("", include("roadmap.urls")),

@@ -337,6 +337,7 @@ MATRIX = [
     ("contingent_upload", no_args, "post", methodists_only()),
     ("contingent_template", no_args, "get", methodists_only()),
     # Accounts
+    ("health", no_args, "get", everyone(200, anonymous=200)),
     ("login", no_args, "get", everyone(200, anonymous=200)),
     ("logout", no_args, "post", everyone(302)),
     ("password_change", no_args, "get", everyone(200)),
