@@ -22,6 +22,7 @@ from exchange.forms import LIST_FILTERS, ExportForm, ImportForm
 from exchange.models import Job, JobKind, JobStatus
 from exchange.official import FORMS, Kind
 from exchange.writers import CONTENT_TYPES, ExportTooLarge, check_size, write
+from registry import privacy
 from registry.access import editable_organisations
 from registry.models import Organisation
 from registry.models.pairs import PairStatus
@@ -61,9 +62,12 @@ def export(request: HttpRequest) -> HttpResponse:
         except ExportTooLarge as error:
             form.add_error(None, str(error))
         else:
+            title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
+                     f"({params.file_format.upper()})")
+            # The bases hold personal data: every export is in the access log (who, when, what).
+            privacy.record_export(request, what=title, rows=rows,
+                                  organisations=list(exporter.organisations().select_related(None)))
             if rows > jobs.SYNC_ROWS[params.file_format]:
-                title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
-                         f"({params.file_format.upper()})")
                 job = jobs.start_export(request.user, params, title=title, total=rows)
                 return redirect("job_detail", pk=job.pk)
             out = io.BytesIO()

@@ -11,6 +11,7 @@ PDF goes through exchange/render/pdf.py (WeasyPrint, chunks rendered in parallel
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,7 +19,8 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from exchange.exporters import Exporter
@@ -132,6 +134,82 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     workbook.save(out)
     _report(progress, total, total)
     return written
+
+
+# --- XLSX of several small sheets (reports, a subject-request extract) --------------------------------
+
+PERCENT_FORMAT = '0.0" %"'
+COUNT_FORMAT = "#,##0"
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="ECECEC")
+_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class Sheet:
+    """A worksheet written row by row; text that a spreadsheet would run as a formula is stored as
+    text (quote prefix), as the exports above do."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: list[float]) -> None:
+        self.sheet = workbook.create_sheet(title)
+        self.row = 1
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.page_setup.paperSize = "9"  # A4
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0
+
+    def put(self, column: int, value, *, number_format: str | None = None, bold: bool = False,
+            wrap: bool = False, header: bool = False, border: bool = False, size: int | None = None):
+        cell = self.sheet.cell(row=self.row, column=column)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.value = value
+            if value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # text, never a formula
+                cell.quotePrefix = True
+        elif isinstance(value, Decimal):
+            cell.value = int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT \
+                else float(value)
+        else:
+            cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        if header:
+            cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT, _BORDER
+        else:
+            if bold or size:
+                cell.font = Font(bold=bold, size=size or 11)
+            if wrap:
+                cell.alignment = _WRAP
+            if border:
+                cell.border = _BORDER
+        return cell
+
+    def line(self, *values, **style) -> None:
+        for column, value in enumerate(values, start=1):
+            if value is not None:
+                self.put(column, value, **style)
+        self.row += 1
+
+    def merge_header(self, first: int, last: int, text: str) -> None:
+        self.put(first, text, header=True)
+        for column in range(first + 1, last + 1):
+            self.put(column, None, header=True)
+        if last > first:
+            self.sheet.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+
+    def tall(self, texts: list[tuple[int, str]]) -> None:
+        """Room for wrapped texts in this row (Excel does not grow a row for a merged or new cell)."""
+        lines = 1
+        for column, text in texts:
+            width = self.sheet.column_dimensions[get_column_letter(column)].width or 10
+            lines = max(lines, math.ceil(len(text) * 1.1 / max(width, 1)))
+        if lines > 1:
+            self.sheet.row_dimensions[self.row].height = 15 * lines
 
 
 # --- PDF -------------------------------------------------------------------------------------------

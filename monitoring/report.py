@@ -36,11 +36,9 @@ breakdown of every indicator at once in monitoring/indicators/table.py would sav
 from __future__ import annotations
 
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
@@ -48,11 +46,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 
 from exchange.render.pdf import FONT_FAMILY, font_css, render_html
-from exchange.writers import FORMULA_STARTS
+from exchange.writers import COUNT_FORMAT, PERCENT_FORMAT, Sheet
 from monitoring.charts import Series, bar_chart, format_number, line_chart
 from monitoring.indicators import INDICATORS, Cell, Indicator, IndicatorTable, breakdown, indicator_table
 from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
@@ -457,88 +453,14 @@ def report_pdf(report: Report) -> bytes:
 
 # --- XLSX --------------------------------------------------------------------------------------------
 
-PERCENT_FORMAT = '0.0" %"'
-COUNT_FORMAT = "#,##0"
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="ECECEC")
-_HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="center")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-class _Sheet:
-    """A worksheet written row by row; text that a spreadsheet would run as a formula is stored as
-    text (quote prefix), as exchange/writers.py does."""
-
-    def __init__(self, workbook: Workbook, title: str, widths: list[float]) -> None:
-        self.sheet = workbook.create_sheet(title)
-        self.row = 1
-        for index, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.page_setup.paperSize = "9"  # A4
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0
-
-    def put(self, column: int, value, *, number_format: str | None = None, bold: bool = False,
-            wrap: bool = False, header: bool = False, border: bool = False, size: int | None = None):
-        cell = self.sheet.cell(row=self.row, column=column)
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.value = value
-            if value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # text, never a formula
-                cell.quotePrefix = True
-        elif isinstance(value, Decimal):
-            cell.value = int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT \
-                else float(value)
-        else:
-            cell.value = value
-        if number_format:
-            cell.number_format = number_format
-        if header:
-            cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT, _BORDER
-        else:
-            if bold or size:
-                cell.font = Font(bold=bold, size=size or 11)
-            if wrap:
-                cell.alignment = _WRAP
-            if border:
-                cell.border = _BORDER
-        return cell
-
-    def line(self, *values, **style) -> None:
-        for column, value in enumerate(values, start=1):
-            if value is not None:
-                self.put(column, value, **style)
-        self.row += 1
-
-    def merge_header(self, first: int, last: int, text: str) -> None:
-        self.put(first, text, header=True)
-        for column in range(first + 1, last + 1):
-            self.put(column, None, header=True)
-        if last > first:
-            self.sheet.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
-
-    def tall(self, texts: list[tuple[int, str]]) -> None:
-        """Room for wrapped texts in this row (Excel does not grow a row for a merged or new cell)."""
-        lines = 1
-        for column, text in texts:
-            width = self.sheet.column_dimensions[get_column_letter(column)].width or 10
-            lines = max(lines, math.ceil(len(text) * 1.1 / max(width, 1)))
-        if lines > 1:
-            self.sheet.row_dimensions[self.row].height = 15 * lines
-
-
-def _number_or_missing(sheet: _Sheet, column: int, value, number_format: str) -> None:
+def _number_or_missing(sheet: Sheet, column: int, value, number_format: str) -> None:
     if value is None:
         sheet.put(column, NO_DATA, border=True)
     else:
         sheet.put(column, value, number_format=number_format, border=True)
 
 
-def _title_block(sheet: _Sheet, report: Report, heading: str) -> None:
+def _title_block(sheet: Sheet, report: Report, heading: str) -> None:
     department = report.department
     sheet.line(TITLE, bold=True, size=14)
     sheet.line(heading, bold=True)
@@ -555,7 +477,7 @@ def _title_block(sheet: _Sheet, report: Report, heading: str) -> None:
 def _indicators_sheet(workbook: Workbook, report: Report) -> None:
     years = report.years
     per_year = ("Значение", "Числитель", "Знаменатель", "ОО в расчёте")
-    sheet = _Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years))
+    sheet = Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years))
     _title_block(sheet, report, "Показатели реализации целевой модели наставничества")
     sheet.put(1, f"Всего ОО в муниципалитете: {report.organisations}. «ОО в расчёте» — организации, сдавшие "
                  "контингент за год (для показателей 1 и 2 — все). Доля без контингента не рассчитывается "
@@ -607,7 +529,7 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
 
 def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
     shares = [indicator for indicator in INDICATORS if indicator.is_share and indicator.code != "orgs_share"]
-    sheet = _Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares))
+    sheet = Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares))
     _title_block(sheet, report, f"Показатели по организациям за {report.breakdown_year} год")
     sheet.line(f"Показатель 1 для одной организации — «да» или «нет» (в году действовала хотя бы одна пара); "
                f"«{NO_DATA}» — организация не сдала контингент за год.")
@@ -650,7 +572,7 @@ _STATE_COLUMNS = (
 
 
 def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
-    sheet = _Sheet(workbook, "Дорожная карта", [12, 60, 14, 14, 14, 12, 12, 12])
+    sheet = Sheet(workbook, "Дорожная карта", [12, 60, 14, 14, 14, 12, 12, 12])
     _title_block(sheet, report, f"Исполнение дорожной карты на {_date(report.generated_on)}")
     if report.roadmap is None:
         sheet.line(NO_ROADMAP, bold=True)
@@ -694,7 +616,7 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
 
 
 def _quality_sheet(workbook: Workbook, report: Report) -> None:
-    sheet = _Sheet(workbook, "Качество данных", [60, 14])
+    sheet = Sheet(workbook, "Качество данных", [60, 14])
     _title_block(sheet, report, f"Качество данных на {_date(report.generated_on)}")
     sheet.put(1, QUALITY_EXPLANATION, wrap=True)
     sheet.tall([(1, QUALITY_EXPLANATION)])

@@ -183,9 +183,10 @@ def _get_in_organisation(user: User, queryset: QuerySet, pk: int, write: bool):
 
 
 def get_person(user: User, pk: int, *, write: bool = False) -> Person:
-    return _get_in_organisation(
-        user, Person.objects.select_related("organisation__department"), pk, write
-    )
+    person = _get_in_organisation(user, Person.objects.select_related("organisation__department"), pk, write)
+    if write and person.erased_at is not None:
+        raise PermissionDenied("Сведения об этом участнике уничтожены: изменять больше нечего.")
+    return person
 
 
 def get_program(user: User, pk: int, *, write: bool = False) -> MentoringProgram:

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("registry.views.pairs")),
     path("", include("registry.views.reference")),
     path("", include("registry.views.quality")),
+    path("", include("registry.views.privacy")),
 ]

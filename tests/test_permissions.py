@@ -35,6 +35,11 @@ def organisation_write():
     return {M: 200, H: 403, C1: 200, C2: 404, MB: 404, ANON: 302}
 
 
+def methodists_only():
+    """The personal-data journals: each methodist reads the own department's; nobody else."""
+    return {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}
+
+
 def organisation_read():
     return {M: 200, H: 200, C1: 200, C2: 404, MB: 404, ANON: 302}
 
@@ -225,6 +230,10 @@ MATRIX = [
     ("person_create", no_args, "post", data_entry()),
     ("person_autocomplete", no_args, "get", everyone(200)),
     ("person_detail", person_of_a1, "get", organisation_read()),
+    ("person_extract", person_of_a1, "post", organisation_write()),
+    ("person_erase", person_of_a1, "get", organisation_write()),
+    ("access_log", no_args, "get", methodists_only()),
+    ("erasure_list", no_args, "get", methodists_only()),
     ("person_edit", person_of_a1, "get", organisation_write()),
     ("person_edit", person_of_a1, "post", organisation_write()),
     ("person_delete", person_of_a1, "get", organisation_write()),

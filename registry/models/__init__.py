@@ -3,6 +3,7 @@
 hierarchy: departments, organisations, users and their roles
 reference: the lists a methodist extends (forms, role models, kinds, meeting kinds)
 people:    mentors and mentees (one Person can be both) and their consents
+privacy:   the access log of personal data and the records of erasures
 pairs:     programs, pairs and groups, participations, meetings
 """
 
@@ -25,6 +26,7 @@ from registry.models.pairs import (
     PairStatus,
 )
 from registry.models.people import Consent, ConsentGiver, Person, PersonCategory
+from registry.models.privacy import AccessKind, Erasure, ErasureReason, PersonalDataAccess
 from registry.models.reference import (
     MeetingKind,
     MentoringFormat,
@@ -34,6 +36,7 @@ from registry.models.reference import (
 )
 
 __all__ = [
+    "AccessKind", "Erasure", "ErasureReason", "PersonalDataAccess",
     "CompletionMark", "Consent", "ConsentGiver", "EducationDepartment", "Meeting", "MeetingKind",
     "Membership", "MentoringFormat", "MentoringKind", "MentoringPair", "MentoringProgram", "Organisation",
     "OrganisationKind", "PairMentee", "PairStage", "PairStatus", "Participants", "Person", "PersonCategory", "Role",

@@ -115,6 +115,9 @@ class Person(models.Model):
 
     archived_at = models.DateTimeField("в архиве с", null=True, blank=True)
     archive_reason = models.CharField("причина архивирования", max_length=300, blank=True)
+    # Set when the person's data was erased (registry/privacy.py): the row stays, depersonalised,
+    # for the indicators of past years; the Erasure record says why and by whom.
+    erased_at = models.DateTimeField("сведения удалены", null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
     name_key = models.CharField(editable=False, max_length=460, default="", db_index=True)
     version = IntegerVersionField()

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from registry import audit
+from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
 from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
 from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person
@@ -53,6 +53,8 @@ def _mark_roles_and_consent(people) -> None:
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk)
+    privacy.record_view(request, person)
+    scope = scope_for(request.user)
     consents = list(person.consents.select_related("recorded_by"))
     mentor_pairs = list(
         person.mentor_pairs.select_related("format", "organisation").prefetch_related(
@@ -76,7 +78,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentor_pairs": mentor_pairs,
         "participations": participations,
         "history": history,
-        "can_edit": scope_for(request.user).edits_organisation(person.organisation),
+        "can_edit": scope.edits_organisation(person.organisation) and person.erased_at is None,
+        "is_methodist": person.organisation.department_id in scope.methodist_departments,
+        "access_count": person.data_accesses.count(),
     })
 
 

@@ -1,0 +1,277 @@
+"""Personal data under 152-ФЗ: the access log, a subject's extract, and erasure.
+
+- `record_view` / `record_export`: each view of a minor's record and each export of a base is
+  written to `PersonalDataAccess` (who, when, from where, what), in the request's transaction.
+- `subject_extract`: everything the registry holds about one person, with its change history and
+  access log, as an XLSX for a subject request (itself logged).
+- `erase`: when consent is withdrawn or the purpose is achieved, the person's data is destroyed:
+  every text that identifies or describes them is wiped, their consents, change history and access
+  log are deleted; the row stays, depersonalised (organisation, category, birth year), so that pairs
+  of other people keep their mentor or mentee and past years' indicators keep their counts. An
+  `Erasure` record without any personal data says when, why, by whom and how much was removed.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from auditlog.context import disable_auditlog
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from openpyxl import Workbook
+
+from exchange.writers import Sheet
+from registry import audit, freshness
+from registry.models import (
+    AccessKind,
+    Consent,
+    Erasure,
+    ErasureReason,
+    MentoringPair,
+    Organisation,
+    PairMentee,
+    Person,
+    PersonalDataAccess,
+    User,
+)
+
+# --- The access log ------------------------------------------------------------------------------
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    """The client's address as nginx passes it (the first X-Forwarded-For hop), else the peer's."""
+    if request is None:
+        return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    try:
+        import ipaddress
+
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+def user_label(user: User) -> str:
+    name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
+def _entry(request: HttpRequest, kind: str, *, person: Person | None, organisation: Organisation | None,
+           department_id: int, what: str, rows: int | None = None) -> PersonalDataAccess:
+    return PersonalDataAccess.objects.create(
+        user=request.user, user_name=user_label(request.user)[:300], kind=kind, person=person,
+        organisation=organisation, department_id=department_id, what=what[:500], rows=rows,
+        address=_address(request),
+    )
+
+
+def record_view(request: HttpRequest, person: Person) -> None:
+    """A minor's record was shown; adults' records are not logged (152-ФЗ asks it for minors here)."""
+    if person.is_minor() and person.erased_at is None:
+        _entry(request, AccessKind.VIEW, person=person, organisation=person.organisation,
+               department_id=person.organisation.department_id, what=f"карточка: {person.full_name}")
+
+
+def record_export(request: HttpRequest, *, what: str, rows: int, organisations: list[Organisation]) -> None:
+    """An export of a base: one entry per department it reaches (one organisation named when alone)."""
+    by_department: dict[int, list[Organisation]] = {}
+    for organisation in organisations:
+        by_department.setdefault(organisation.department_id, []).append(organisation)
+    for department_id, members in by_department.items():
+        _entry(request, AccessKind.EXPORT, person=None,
+               organisation=members[0] if len(members) == 1 else None,
+               department_id=department_id, what=what, rows=rows)
+
+
+def log_for(scope, queryset: QuerySet[PersonalDataAccess] | None = None) -> QuerySet[PersonalDataAccess]:
+    """The entries a methodist reads: their departments' (access layer: `Scope.methodist_departments`)."""
+    queryset = PersonalDataAccess.objects.all() if queryset is None else queryset
+    return queryset.filter(department_id__in=scope.methodist_departments)
+
+
+# --- A subject's extract ----------------------------------------------------------------------------
+
+_PERSON_FIELDS = [
+    "last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group", "position",
+    "is_young_specialist", "is_young_teacher", "workplace", "competencies", "achievements", "interests",
+    "desired_mentee_age", "time_resource", "max_mentees", "main_request", "archived_at", "archive_reason",
+    "created_at", "updated_at",
+]
+
+
+def _shown(value) -> object:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return value
+
+
+def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
+    """The XLSX of a subject request and its file name; the extract itself is logged."""
+    _entry(request, AccessKind.SUBJECT_REQUEST, person=person, organisation=person.organisation,
+           department_id=person.organisation.department_id, what=f"выписка для субъекта: {person.full_name}")
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+
+    sheet = Sheet(workbook, "Сведения", [42, 70])
+    sheet.line(f"Сведения о субъекте персональных данных на {timezone.localdate():%d.%m.%Y}", bold=True, size=13)
+    sheet.line("Оператор", f"{person.organisation.full_name or person.organisation.short_name}", wrap=True)
+    sheet.line("Муниципалитет", person.organisation.department.name, wrap=True)
+    sheet.line("Цель обработки", "участие в программе наставничества (целевая модель наставничества)", wrap=True)
+    sheet.row += 1
+    sheet.line("Поле", "Значение", header=True)
+    for name in _PERSON_FIELDS:
+        field = Person._meta.get_field(name)
+        value = getattr(person, f"get_{name}_display")() if field.choices else getattr(person, name)
+        sheet.line(str(field.verbose_name).capitalize(), _shown(value), wrap=True, border=True)
+
+    sheet = Sheet(workbook, "Согласия", [22, 30, 18, 14, 14, 30, 26])
+    sheet.line("Кто дал", "Законный представитель", "Кем приходится", "Дата согласия", "Дата отзыва",
+               "Примечание", "Записал", header=True)
+    consents = list(person.consents.select_related("recorded_by").order_by("given_on", "pk"))
+    for consent in consents:
+        sheet.line(consent.get_given_by_display(), _shown(consent.representative_name),
+                   _shown(consent.representative_relation), _shown(consent.given_on), _shown(consent.withdrawn_on),
+                   _shown(consent.note), user_label(consent.recorded_by) if consent.recorded_by else "—",
+                   wrap=True, border=True)
+
+    sheet = Sheet(workbook, "Наставничество", [14, 40, 36, 14, 14, 40])
+    sheet.line("Роль", "Пара / группа", "Форма", "Вхождение", "Завершение", "Результаты", header=True)
+    for pair in person.mentor_pairs.select_related("format").order_by("entry_date", "pk"):
+        sheet.line("наставник", f"пара № {pair.pk}", pair.format.name, _shown(pair.entry_date),
+                   _shown(pair.end_date), _shown(pair.results), wrap=True, border=True)
+    participations = list(person.participations.select_related("pair__format", "pair__mentor")
+                          .order_by("pair__entry_date", "pk"))
+    for participation in participations:
+        pair = participation.pair
+        sheet.line("наставляемый", f"пара № {pair.pk}, наставник {pair.mentor.full_name}", pair.format.name,
+                   _shown(pair.entry_date), _shown(pair.end_date), _shown(participation.results),
+                   wrap=True, border=True)
+
+    sheet = Sheet(workbook, "История изменений", [18, 30, 14, 24, 60])
+    sheet.line("Когда", "Кто", "Действие", "Что", "Изменения", header=True)
+    entries = audit.entries_for(
+        (Person, [person.pk]), (Consent, [c.pk for c in consents]), (PairMentee, [p.pk for p in participations])
+    )
+    for row in audit.history(entries):
+        changes = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in row.changes)
+        sheet.line(_shown(row.entry.timestamp), user_label(row.entry.actor) if row.entry.actor else "система",
+                   row.action, row.what, changes or "—", wrap=True, border=True)
+
+    sheet = Sheet(workbook, "Журнал доступа", [18, 30, 28, 60, 16])
+    sheet.line("Когда", "Кто", "Действие", "Что", "Адрес", header=True)
+    for access in person.data_accesses.order_by("at", "pk"):
+        sheet.line(_shown(access.at), access.user_name, access.get_kind_display(), access.what,
+                   _shown(access.address), wrap=True, border=True)
+
+    workbook.properties.title = "Выписка по запросу субъекта персональных данных"
+    out = io.BytesIO()
+    workbook.save(out)
+    filename = f"Выписка ПДн — {person.last_name} {person.first_name} — {timezone.localdate():%d.%m.%Y}.xlsx"
+    return out.getvalue(), "".join("_" if ch in '\\/:*?"<>|' else ch for ch in filename)
+
+
+# --- Erasure -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """Why a person's data may be erased now, or why not (`reason` None and `refusal` says it)."""
+
+    reason: str | None
+    basis: str
+    refusal: str = ""
+
+
+def grounds(person: Person) -> Grounds:
+    if person.erased_at is not None:
+        return Grounds(None, "", "Сведения об этом участнике уже удалены.")
+    consents = list(person.consents.all())
+    if consents and all(c.withdrawn_on for c in consents):
+        last = max(c.withdrawn_on for c in consents)
+        return Grounds(ErasureReason.CONSENT_WITHDRAWN, f"согласие отозвано {last:%d.%m.%Y}")
+    active = (
+        MentoringPair.objects.filter(Q(mentor=person) | Q(participations__mentee=person), end_date__isnull=True)
+        .distinct().count()
+    )
+    if person.archived_at is not None and not active:
+        return Grounds(
+            ErasureReason.PURPOSE_ACHIEVED,
+            f"участник в архиве с {timezone.localtime(person.archived_at):%d.%m.%Y}, незавершённых пар нет",
+        )
+    if active:
+        return Grounds(None, "", (
+            f"У участника есть незавершённые пары ({active}). Удалить сведения можно, когда согласие отозвано "
+            "или цель обработки достигнута: завершите пары и переместите участника в архив."
+        ))
+    return Grounds(None, "", (
+        "Удалить сведения можно, когда согласие на обработку отозвано или цель обработки достигнута. "
+        "Отметьте отзыв согласия или переместите участника в архив."
+    ))
+
+
+_WIPED = {
+    "patronymic": "", "class_or_group": "", "position": "", "workplace": "", "competencies": "",
+    "achievements": "", "interests": "", "desired_mentee_age": "", "time_resource": "", "main_request": "",
+    "archive_reason": "",
+}
+
+
+def _history_of(person: Person, consent_ids: list[int], participation_ids: list[int]) -> QuerySet[LogEntry]:
+    condition = Q(content_type=ContentType.objects.get_for_model(Person), object_id=person.pk)
+    if consent_ids:
+        condition |= Q(content_type=ContentType.objects.get_for_model(Consent), object_id__in=consent_ids)
+    if participation_ids:
+        condition |= Q(content_type=ContentType.objects.get_for_model(PairMentee), object_id__in=participation_ids)
+    return LogEntry.objects.filter(condition)
+
+
+@transaction.atomic
+def erase(person: Person, *, user: User) -> Erasure:
+    """Destroy the person's data (see the module's note); all of it or, on any error, nothing."""
+    person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    found = grounds(person)
+    if found.reason is None:
+        raise ValueError(found.refusal)
+    consent_ids = list(person.consents.values_list("pk", flat=True))
+    participation_ids = list(person.participations.values_list("pk", flat=True))
+    removed = {
+        "consents": len(consent_ids),
+        "history": _history_of(person, consent_ids, participation_ids).delete()[0],
+        "access_log": person.data_accesses.all().delete()[0],
+    }
+    now = timezone.now()
+    erasure = Erasure.objects.create(
+        at=now, user=user, user_name=user_label(user)[:300], department_id=person.organisation.department_id,
+        organisation=person.organisation, person=person, reason=found.reason, basis=found.basis,
+        removed=removed,
+    )
+    # The wiping itself must not leave the old values in the audit trail.
+    with disable_auditlog():
+        Consent.objects.filter(pk__in=consent_ids).delete()
+        removed["texts_of_pairs"] = (
+            PairMentee.objects.filter(pk__in=participation_ids).update(results="", feedback_url="")
+            + MentoringPair.objects.filter(mentor=person).update(mentor_feedback_url="")
+        )
+        for name, value in _WIPED.items():
+            setattr(person, name, value)
+        person.last_name = "Сведения удалены"
+        person.first_name = f"запись № {erasure.pk}"
+        person.archived_at = person.archived_at or now
+        person.erased_at = now
+        person.save()
+    erasure.removed = removed
+    erasure.save(update_fields=["removed"])
+    freshness.touch(person.organisation_id)
+    return erasure

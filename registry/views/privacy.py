@@ -1,0 +1,79 @@
+"""Personal data: the access log, a subject's extract, erasure (registry/privacy.py does the work)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from registry import privacy
+from registry.access import get_person, scope_for
+from registry.forms.privacy import AccessLogFilterForm, EraseForm
+from registry.models import Erasure, Organisation
+from registry.views.common import paginate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _methodist_scope(request: HttpRequest):
+    scope = scope_for(request.user)
+    if not scope.is_methodist:
+        raise PermissionDenied("Журналы персональных данных ведёт методист муниципалитета.")
+    return scope
+
+
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    scope = _methodist_scope(request)
+    organisations = Organisation.objects.filter(department_id__in=scope.methodist_departments).order_by("short_name")
+    filters = AccessLogFilterForm(request.GET or None, organisations=organisations)
+    entries = filters.apply(privacy.log_for(scope).select_related("organisation", "person"))
+    page, query = paginate(request, entries)
+    return render(request, "registry/access_log.html", {"filters": filters, "page": page, "query": query})
+
+
+@require_GET
+def erasure_list(request: HttpRequest) -> HttpResponse:
+    scope = _methodist_scope(request)
+    erasures = Erasure.objects.filter(department_id__in=scope.methodist_departments).select_related("organisation")
+    page, query = paginate(request, erasures)
+    return render(request, "registry/erasure_list.html", {"page": page, "query": query})
+
+
+@require_POST
+def person_extract(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk, write=True)
+    if person.erased_at is not None:
+        messages.error(request, "Сведения об этом участнике удалены: выписку составить не из чего.")
+        return redirect("person_detail", pk=person.pk)
+    content, filename = privacy.subject_extract(request, person)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@require_http_methods(["GET", "POST"])
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person(request.user, pk, write=True)
+    grounds = privacy.grounds(person)
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and grounds.reason and form.is_valid():
+        erasure = privacy.erase(person, user=request.user)
+        messages.success(request, f"Сведения об участнике уничтожены. Запись об удалении № {erasure.pk} сохранена.")
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "registry/person_erase.html", {
+        "person": person, "grounds": grounds, "form": form,
+        "consents": person.consents.count(),
+        "accesses": person.data_accesses.count(),
+    }, status=200 if grounds.reason or request.method == "GET" else 409)
+
+
+urlpatterns = [
+    path("privacy/access-log/", access_log, name="access_log"),
+    path("privacy/erasures/", erasure_list, name="erasure_list"),
+    path("people/<int:pk>/extract/", person_extract, name="person_extract"),
+    path("people/<int:pk>/erase/", person_erase, name="person_erase"),
+]
