@@ -8,6 +8,7 @@ the result. Tests run tasks in-process (TASKS_BACKEND=ImmediateBackend).
 
 from __future__ import annotations
 
+import errno
 import logging
 import tempfile
 import time
@@ -31,6 +32,15 @@ FAILED_MESSAGE = (
     "Задание не выполнено из-за внутренней ошибки. Попробуйте ещё раз; если ошибка повторится, "
     "сообщите администратору время и название задания."
 )
+DISK_FULL_MESSAGE = (
+    "На сервере закончилось место на диске: файл не записан, в реестре ничего не изменилось. "
+    "Сообщите администратору; когда место освободят, запустите задание заново."
+)
+INTERRUPTED_MESSAGE = (
+    "Задание прервано: фоновый обработчик остановился во время работы. Ничего не сохранено наполовину — "
+    "загрузка сохраняется целиком или никак. Задание можно запустить заново."
+)
+ALREADY_SAVED_MESSAGE = "Этот файл уже загружен в реестр другим заданием: повторная загрузка не нужна."
 
 
 def start(job: Job) -> Job:
@@ -68,14 +78,15 @@ class ProgressWriter:
         done, total = max(0, done), max(0, total)
         done = min(done, total)
         if not connection.in_atomic_block:
-            Job.objects.filter(pk=self.job_id).update(done=done, total=total)
+            Job.objects.filter(pk=self.job_id).update(done=done, total=total, heartbeat_at=timezone.now())
         elif connection.vendor == "postgresql":
             if self._side is None:
                 self._side = connections.create_connection("default")
             with self._side.cursor() as cursor:
                 cursor.execute(
-                    f'UPDATE "{Job._meta.db_table}" SET "done" = %s, "total" = %s WHERE "id" = %s',
-                    [done, total, self.job_id],
+                    f'UPDATE "{Job._meta.db_table}" SET "done" = %s, "total" = %s, "heartbeat_at" = %s '
+                    'WHERE "id" = %s',
+                    [done, total, timezone.now(), self.job_id],
                 )
 
     def close(self) -> None:
@@ -89,15 +100,22 @@ def run_job(job_id: int) -> None:
     job = Job.objects.select_related("owner").filter(pk=job_id).first()
     if job is None or job.is_finished:
         return
-    Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, heartbeat_at=timezone.now())
     progress = ProgressWriter(job_id)
     try:
         if job.kind == JobKind.EXPORT:
             _export(job, progress)
+        elif job.kind == JobKind.IMPORT_SAVE:
+            _save_once(job, progress)
         else:
             _import(job, progress)
     except ExportTooLarge as error:
         _finish(job_id, JobStatus.FAILED, message=str(error))
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            log.exception("Job %s (%s) failed", job_id, job.kind)
+        _finish(job_id, JobStatus.FAILED,
+                message=DISK_FULL_MESSAGE if error.errno in (errno.ENOSPC, errno.EDQUOT) else FAILED_MESSAGE)
     except Exception:
         log.exception("Job %s (%s) failed", job_id, job.kind)
         _finish(job_id, JobStatus.FAILED, message=FAILED_MESSAGE)
@@ -117,6 +135,34 @@ def _export(job: Job, progress: ProgressWriter) -> None:
         job.file.save(exporter.filename(), File(out), save=False)
     Job.objects.filter(pk=job.pk).update(file=job.file.name, filename=exporter.filename())
     _finish(job.pk, JobStatus.DONE, done=rows, total=rows)
+
+
+def _save_once(job: Job, progress: ProgressWriter) -> None:
+    """Save a checked upload, at most once whatever retries and double clicks there were.
+
+    The checked job's row is locked for the whole saving transaction: a second saving of the same
+    upload waits for the first and then finds it done.
+    """
+    with transaction.atomic():
+        Job.objects.select_for_update().filter(pk=job.params.get("checked")).first()
+        saved = Job.objects.filter(
+            kind=JobKind.IMPORT_SAVE, status=JobStatus.DONE, params__checked=job.params.get("checked")
+        ).exclude(pk=job.pk)
+        if saved.exists():
+            _finish(job.pk, JobStatus.FAILED, message=ALREADY_SAVED_MESSAGE)
+            return
+        _import(job, progress)
+
+
+def retry(job: Job) -> Job:
+    """A new job doing what a failed or interrupted one was asked (same parameters, same file)."""
+    if job.is_interrupted:
+        Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), message=INTERRUPTED_MESSAGE
+        )
+    again = Job(owner=job.owner, kind=job.kind, title=job.title, params=job.params, total=job.total,
+                file=job.file.name if job.kind != JobKind.EXPORT else "")
+    return start(again)
 
 
 def _import(job: Job, progress: ProgressWriter) -> None:

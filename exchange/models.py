@@ -7,9 +7,18 @@ status, its progress (`done` of `total`), its result file or its report.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+
+# A queued job not started within this time means no worker is taking jobs.
+QUEUE_PATIENCE = timedelta(minutes=1)
+# A worker reports progress at least every few seconds (exchange/jobs.py ProgressWriter); this long
+# without a report means it died. Generous: one PDF chunk or one database step may take a while.
+HEARTBEAT_TIMEOUT = timedelta(minutes=3)
 
 
 class JobKind(models.TextChoices):
@@ -43,6 +52,9 @@ class Job(models.Model):
     report = models.JSONField("отчёт", default=dict, blank=True)
     message = models.TextField("сообщение", blank=True)
     created_at = models.DateTimeField("создано", auto_now_add=True)
+    # Written by the worker when it starts and with every progress report: a running job whose
+    # heartbeat stopped was interrupted (the worker was stopped or killed) and may be run again.
+    heartbeat_at = models.DateTimeField("последний признак работы", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
 
     class Meta:
@@ -68,3 +80,19 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def is_waiting_too_long(self) -> bool:
+        """Queued for longer than a free worker would take: the worker is probably not running."""
+        return self.status == JobStatus.QUEUED and timezone.now() - self.created_at > QUEUE_PATIENCE
+
+    @property
+    def is_interrupted(self) -> bool:
+        """Running, but the worker has given no sign of life for a while: it was stopped mid-job."""
+        last = self.heartbeat_at or self.created_at
+        return self.status == JobStatus.RUNNING and timezone.now() - last > HEARTBEAT_TIMEOUT
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == JobStatus.FAILED or self.is_interrupted
+

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange import jobs
@@ -151,6 +152,35 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_detail", pk=job.pk)
 
 
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed or interrupted job again: the same choices, the same uploaded file."""
+    job = _own_job(request, pk)
+    if not job.can_retry:
+        messages.info(request, "Это задание не нужно запускать заново: оно выполнено или ещё идёт.")
+        return redirect("job_detail", pk=job.pk)
+    if job.kind != JobKind.EXPORT and not (job.file and job.file.storage.exists(job.file.name)):
+        messages.error(request, "Загруженный файл не сохранился на сервере: загрузите его снова.")
+        return redirect("import_file")
+    again = jobs.retry(job)
+    messages.success(request, "Задание запущено заново.")
+    return redirect("job_detail", pk=again.pk)
+
+
+@require_POST
+def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give up a job still waiting in the queue (the worker, if it starts later, skips it)."""
+    job = _own_job(request, pk)
+    cancelled = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), message="Задание отменено до начала работы."
+    )
+    if cancelled:
+        messages.success(request, "Задание отменено.")
+    else:
+        messages.info(request, "Задание уже началось или завершилось: отменить его нельзя.")
+    return redirect("job_detail", pk=job.pk)
+
+
 urlpatterns = [
     path("exchange/export/", export, name="export"),
     path("exchange/import/", import_file, name="import_file"),
@@ -158,4 +188,6 @@ urlpatterns = [
     path("exchange/jobs/<int:pk>/", job_detail, name="job_detail"),
     path("exchange/jobs/<int:pk>/download/", job_download, name="job_download"),
     path("exchange/jobs/<int:pk>/confirm/", job_confirm, name="job_confirm"),
+    path("exchange/jobs/<int:pk>/retry/", job_retry, name="job_retry"),
+    path("exchange/jobs/<int:pk>/cancel/", job_cancel, name="job_cancel"),
 ]

@@ -283,6 +283,8 @@ MATRIX = [
     ("job_detail", export_job_of_curator_a1, "get", own_job_only()),
     ("job_download", export_job_of_curator_a1, "get", own_job_only()),
     ("job_confirm", checked_upload_of_curator_a1, "get", everyone(405)),
+    ("job_retry", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
+    ("job_cancel", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     # Roadmaps
     ("roadmap_list", no_args, "get", everyone(200)),

@@ -1,0 +1,163 @@
+"""Faults around files and jobs: the disk full, the worker down, an import interrupted.
+
+Each ends with a clear Russian message, nothing half-saved (no row, no part of a file), and a way to
+do the same again once the cause is gone. The disk is made full at the point where bytes are
+written (the file's chunks raise ENOSPC after the first one), so the real storage code runs.
+"""
+
+import errno
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import File
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange import jobs
+from exchange.models import Job, JobKind, JobStatus
+from exchange.official import MENTEES
+from tests import factories
+from tests.exchange.test_import_pages import upload
+from tests.exchange.test_importer import CLEAN_MENTEES, counts, workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def files_in(folder):
+    return sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Writing any stored file fails with «No space left on device» after its first chunk."""
+
+    def chunks(self, chunk_size=None):
+        first = next(iter(chunks.originals[type(self)](self)), b"")
+        yield first[:64]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    chunks.originals = {File: File.chunks, InMemoryUploadedFile: InMemoryUploadedFile.chunks}
+    monkeypatch.setattr(File, "chunks", chunks)
+    monkeypatch.setattr(InMemoryUploadedFile, "chunks", chunks)
+    return monkeypatch
+
+
+@pytest.fixture
+def pairs_of_a1(world):
+    mentor = factories.student(world.school_a1, birth_year=2008)
+    factories.pair(mentor, [factories.student(world.school_a1), factories.student(world.school_a1)])
+
+
+def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(world, as_persona, settings, full_disk,
+                                                                django_capture_on_commit_callbacks):
+    before = counts()
+    response = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
+                      capture=django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 507
+    assert "на сервере закончилось место" in page and "ничего не сохранено наполовину" in page
+    assert not Job.objects.exists() and counts() == before
+    assert files_in(settings.MEDIA_ROOT) == [], "the part already written is removed"
+
+    full_disk.undo()  # the administrator freed space: the same upload works
+    again = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
+                   capture=django_capture_on_commit_callbacks)
+    assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
+
+
+def test_an_export_job_on_a_full_disk_fails_clearly_and_runs_again(world, as_persona, settings, full_disk,
+                                                                    pairs_of_a1, django_capture_on_commit_callbacks):
+    full_disk.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    client = as_persona("curator_a1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+    job = Job.objects.get()
+    assert job.status == JobStatus.FAILED and job.message == jobs.DISK_FULL_MESSAGE and not job.file
+    assert files_in(settings.MEDIA_ROOT) == []
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "закончилось место на диске" in page and "Запустить заново" in page
+
+    full_disk.undo()
+    full_disk.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("job_retry", args=[job.pk]))
+    again = Job.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("job_detail", args=[again.pk])
+    assert again.status == JobStatus.DONE and again.total == 2 and again.params == job.params
+    assert client.get(reverse("job_download", args=[again.pk])).status_code == 200
+
+
+def test_with_the_worker_down_an_export_waits_says_why_and_can_be_cancelled_or_finished(
+    world, as_persona, settings, monkeypatch, pairs_of_a1, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    monkeypatch.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    client = as_persona("curator_a1")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+    waiting, cancelled = Job.objects.order_by("pk")
+    assert "не запущен" not in client.get(reverse("job_detail", args=[waiting.pk])).content.decode()
+    Job.objects.update(created_at=timezone.now() - timedelta(minutes=5))  # nobody took them for 5 minutes
+    page = client.get(reverse("job_detail", args=[waiting.pk])).content.decode()
+    assert "фоновый обработчик заданий, похоже, не запущен" in page and "Отменить задание" in page
+
+    client.post(reverse("job_cancel", args=[cancelled.pk]))
+    cancelled.refresh_from_db()
+    assert cancelled.status == JobStatus.FAILED and "отменено" in cancelled.message
+
+    # The worker is started again: it runs the waiting job and skips the cancelled one.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    waiting.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert waiting.status == JobStatus.DONE and client.get(reverse("job_download", args=[waiting.pk])).status_code == 200
+    assert cancelled.status == JobStatus.FAILED and not cancelled.file
+    assert client.post(reverse("job_cancel", args=[waiting.pk])).status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == JobStatus.DONE, "a finished job is not cancelled"
+
+
+def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(world, as_persona,
+                                                                          django_capture_on_commit_callbacks):
+    client = as_persona("curator_a1")
+    before = counts()
+    upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
+           capture=django_capture_on_commit_callbacks)
+    check = Job.objects.get(kind=JobKind.IMPORT_CHECK)
+    # The worker was killed while saving: its transaction never committed, the job row says «running».
+    interrupted = Job.objects.create(
+        owner=world.curator_a1, kind=JobKind.IMPORT_SAVE, title="Загрузка файла", status=JobStatus.RUNNING,
+        params={**check.params, "checked": check.pk}, file=check.file.name,
+        heartbeat_at=timezone.now() - timedelta(minutes=10),
+    )
+    page = client.get(reverse("job_detail", args=[interrupted.pk])).content.decode()
+    assert "Задание прервано" in page and "Ничего не сохранено наполовину" in page and "hx-trigger" not in page
+    assert counts() == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("job_retry", args=[interrupted.pk]))
+    interrupted.refresh_from_db()
+    assert interrupted.status == JobStatus.FAILED and interrupted.message == jobs.INTERRUPTED_MESSAGE
+    again = Job.objects.get(kind=JobKind.IMPORT_SAVE, status=JobStatus.DONE)
+    assert response["Location"] == reverse("job_detail", args=[again.pk]) and again.report["saved"]
+    saved = counts()
+    assert saved[0] > before[0]
+
+    # Run again once more (a second click on an old page): the upload is not saved twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("job_retry", args=[interrupted.pk]))
+    third = Job.objects.filter(kind=JobKind.IMPORT_SAVE).latest("pk")
+    assert third.status == JobStatus.FAILED and third.message == jobs.ALREADY_SAVED_MESSAGE
+    assert counts() == saved
+
+
+def test_a_running_job_with_a_recent_heartbeat_is_not_interrupted(world, as_persona):
+    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.EXPORT, title="База", status=JobStatus.RUNNING,
+                             heartbeat_at=timezone.now() - timedelta(seconds=20))
+    page = as_persona("curator_a1").get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "прервано" not in page and "hx-trigger" in page
+    assert as_persona("curator_a1").post(reverse("job_retry", args=[job.pk])).status_code == 302
+    assert Job.objects.count() == 1, "a job still running is not started twice"
