@@ -188,7 +188,7 @@ TEMPLATES = [
     },
 ]
 
-(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)  # git-ignored: SQLite file, uploads, static
+(BASE_DIR / "var").mkdir(exist_ok=True)  # git-ignored: the SQLite file and, by default, uploads and static
 DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
 }
@@ -247,6 +247,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (mentoring/proxy.py).
+AXES_CLIENT_IP_CALLABLE = "mentoring.proxy.client_ip"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -276,6 +278,8 @@ STATIC_URL = "static/"
 # Where collectstatic puts the files whitenoise serves, and where uploads and job files live
 # (served only through access-checked views). Both default to git-ignored folders under var/.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+if STATIC_ROOT == BASE_DIR / "var" / "static":
+    STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder; a set one is the admin's
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "mentoring.storage.FileStorage"},

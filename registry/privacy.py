@@ -26,6 +26,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from exchange.writers import Sheet
+from mentoring.proxy import client_ip
 from registry import audit, freshness
 from registry.models import (
     AccessKind,
@@ -44,17 +45,7 @@ from registry.models import (
 
 
 def _address(request: HttpRequest | None) -> str | None:
-    """The client's address as nginx passes it (the first X-Forwarded-For hop), else the peer's."""
-    if request is None:
-        return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
-    try:
-        import ipaddress
-
-        return str(ipaddress.ip_address(address)) if address else None
-    except ValueError:
-        return None
+    return client_ip(request) if request is not None else None
 
 
 def user_label(user: User) -> str:

@@ -47,13 +47,16 @@ def get_roadmap(user: User, pk: int, *, write: bool = False) -> Roadmap:
 
 
 def get_section(user: User, pk: int, *, write: bool = False) -> Section:
-    section = get_object_or_404(Section.objects.select_related("roadmap"), pk=pk)
+    # Looked up among the readable roadmaps' sections: another tenant's row is never read.
+    section = get_object_or_404(Section.objects.filter(roadmap__in=Roadmap.objects.for_user(user)), pk=pk)
     section.roadmap = get_roadmap(user, section.roadmap_id, write=write)
     return section
 
 
 def get_item(user: User, pk: int, *, write: bool = False) -> RoadmapItem:
-    item = get_object_or_404(RoadmapItem.objects.select_related("section"), pk=pk)
+    item = get_object_or_404(
+        RoadmapItem.objects.filter(roadmap__in=Roadmap.objects.for_user(user)).select_related("section"), pk=pk
+    )
     item.roadmap = get_roadmap(user, item.roadmap_id, write=write)
     return item
 

@@ -1,0 +1,178 @@
+"""No view reads another tenant's rows: every URL of the matrix, watched row by row.
+
+Other schools and another department are filled with data of every kind. Then each URL of the
+permission matrix is requested as a curator, a methodist of the same department and a methodist of
+the other department, while every model instance Django builds from a database row is checked
+against the user's scope (`post_init`). A view that loads a foreign row — even one it then refuses
+with 403/404, or one it only uses to compute a number — fails here with the URL, model and row.
+Views that go through the access layer (registry/access.py and the `for_user` querysets) never do.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db.models.signals import post_init
+from django.urls import reverse
+
+from exchange.models import Job, JobKind, JobStatus
+from monitoring.models import Contingent
+from registry.access import Scope, scope_for
+from registry.models import (
+    AccessKind,
+    Consent,
+    EducationDepartment,
+    Meeting,
+    MeetingKind,
+    Membership,
+    MentoringFormat,
+    MentoringPair,
+    MentoringProgram,
+    Organisation,
+    PairMentee,
+    Person,
+    PersonalDataAccess,
+    RoleModel,
+)
+from roadmap.models import Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section
+from tests import factories
+from tests.conftest import client_for
+from tests.roadmap.conftest import make_roadmap
+from tests.test_permissions import MATRIX, _roadmap
+
+WATCHED_PERSONAS = ["curator_a1", "methodist_a", "methodist_b"]
+
+
+def tenant(instance) -> tuple[int, int | None] | None:
+    """(department, organisation or None for a department's own row), or None: not a tenant's row."""
+    model = type(instance)
+    if model is EducationDepartment:
+        return instance.pk, None
+    if model is Organisation:
+        return instance.department_id, instance.pk
+    if model in (Person, MentoringProgram, MentoringPair, Contingent):
+        return ORGANISATIONS[instance.organisation_id], instance.organisation_id
+    if model is Consent:
+        return tenant_of_row(Person, instance.person_id)
+    if model in (PairMentee, Meeting):
+        return tenant_of_row(MentoringPair, instance.pair_id)
+    if model in (Membership, PersonalDataAccess, Roadmap):
+        return instance.department_id, instance.organisation_id
+    if model in (Section, RoadmapItem):
+        return tenant_of_row(Roadmap, instance.roadmap_id)
+    if model is Occurrence:
+        department, organisation = tenant_of_row(RoadmapItem, instance.item_id)
+        return department, instance.organisation_id or organisation
+    if model in (MentoringFormat, RoleModel, MeetingKind):
+        return (instance.department_id, None) if instance.department_id else None
+    return None
+
+
+ORGANISATIONS: dict[int, int] = {}
+ROWS: dict[tuple[type, int], tuple[int, int | None]] = {}
+
+
+def tenant_of_row(model, pk):
+    return ROWS[(model, pk)]
+
+
+def remember_every_row():
+    """The tenant of every row, read before the request (so the check itself makes no query)."""
+    ORGANISATIONS.clear()
+    ROWS.clear()
+    ORGANISATIONS.update(Organisation.objects.values_list("pk", "department_id"))
+    for model in (Person, MentoringPair, Roadmap, RoadmapItem):
+        for instance in model.objects.all():
+            ROWS[(model, instance.pk)] = tenant(instance)
+
+
+def visible(scope: Scope, row: tuple[int, int | None]) -> bool:
+    department, organisation = row
+    return (
+        department in scope.department_wide
+        or organisation in scope.curator_organisations
+        or (organisation is None and department in scope.curator_departments)
+    )
+
+
+def fill(organisation, tag):
+    """One of everything in an organisation, with the tag in its texts."""
+    mentor = factories.teacher(organisation, last_name=f"Наставник{tag}")
+    mentee = factories.student(organisation, last_name=f"Наставляемый{tag}", birth_year=2012)
+    factories.ConsentFactory(person=mentee)
+    factories.ProgramFactory(organisation=organisation)
+    pair = factories.pair(mentor, [mentee], format_name="студент – ученик")
+    Meeting.objects.create(pair=pair, kind=MeetingKind.objects.filter(department__isnull=True).first(),
+                           date=date(2025, 10, 1))
+    Contingent.objects.create(organisation=organisation, year=2025, students_total=500, students_10_18=300)
+    PersonalDataAccess.objects.create(user_name=tag, kind=AccessKind.VIEW, department=organisation.department,
+                                      organisation=organisation, person=mentee, what=f"карточка {tag}")
+
+
+@pytest.fixture
+def crowded(world):
+    """Schools A2 and B1 and department B hold data of every kind; so does A1 through the matrix."""
+    fill(world.school_a2, "A2")
+    fill(world.school_b1, "B1")
+    _roadmap(world, world.school_a2)
+    make_roadmap(world.department_b, period_text="2022–2024 гг.", title="Карта Б", items=[
+        ("1.1.", "Рабочая группа", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION)])
+    MentoringFormat.objects.create(department=world.department_b, name="своя форма Б")
+    job = Job.objects.create(owner=world.curator_a2, kind=JobKind.EXPORT, status=JobStatus.DONE, title="Чужая",
+                             filename="Чужая.xlsx")
+    job.file.save("Чужая.xlsx", ContentFile(b"PK"))
+    return world
+
+
+def _cases():
+    for name, kwargs, method, _expected in MATRIX:
+        for persona in WATCHED_PERSONAS:
+            yield pytest.param(name, kwargs, method, persona, id=f"{name}-{method}-{persona}")
+
+
+@pytest.mark.parametrize("name, kwargs, method, persona", list(_cases()))
+def test_no_view_reads_a_foreign_row(crowded, name, kwargs, method, persona):
+    arguments = kwargs(crowded)
+    query = arguments.pop("_query", "")
+    url = reverse(name, kwargs=arguments) + (f"?{query}" if query else "")
+    user = getattr(crowded, persona)
+    scope = scope_for(user)
+    client = client_for(crowded, persona)
+    remember_every_row()
+    foreign = []
+
+    def watch(sender, instance, **_):
+        if instance.pk is None:  # built in code, not read from the database
+            return
+        if sender is Job and instance.owner_id != user.pk:
+            foreign.append(f"Job #{instance.pk} of another user")
+            return
+        row = tenant(instance) if (sender not in (Consent, PairMentee, Meeting, Section, RoadmapItem, Occurrence)
+                                   or _known(sender, instance)) else None
+        if row is not None and not visible(scope, row):
+            foreign.append(f"{sender.__name__} #{instance.pk} (department {row[0]}, organisation {row[1]})")
+
+    post_init.connect(watch, weak=False)
+    try:
+        getattr(client, method)(url)
+    finally:
+        post_init.disconnect(watch)
+    assert not foreign, f"{persona} {method.upper()} {url} read rows outside the scope: {sorted(set(foreign))}"
+
+
+def _known(sender, instance) -> bool:
+    """A child row whose parent was remembered (parents created by the request itself are new, not foreign)."""
+    parent = {Consent: (Person, "person_id"), PairMentee: (MentoringPair, "pair_id"), Meeting: (MentoringPair, "pair_id"),
+              Section: (Roadmap, "roadmap_id"), RoadmapItem: (Roadmap, "roadmap_id"),
+              Occurrence: (RoadmapItem, "item_id")}[sender]
+    return (parent[0], getattr(instance, parent[1])) in ROWS
+
+
+def test_the_watch_catches_a_foreign_read(crowded):
+    """The check can fail: reading school B1's person by primary key, bypassing the access layer, is caught."""
+    scope = scope_for(crowded.curator_a1)
+    remember_every_row()
+    outsider = Person.objects.filter(organisation=crowded.school_b1).first()
+    assert not visible(scope, tenant(outsider))
+    assert visible(scope, tenant(Person.objects.filter(organisation=crowded.school_a1).first() or
+                                 factories.student(crowded.school_a1)))
