@@ -4,7 +4,8 @@
 #   /srv/mentoring/deploy/manage.sh check --deploy
 #   /srv/mentoring/deploy/manage.sh createsuperuser
 # Run it as root (it switches to the user mentoring) or as mentoring. The settings are read from
-# /etc/mentoring/mentoring.env (MENTORING_ENV_FILE names another), the file the services use.
+# /etc/mentoring/mentoring.env (MENTORING_ENV_FILE names another), the file the services use; a variable
+# already set in the calling shell wins over the file (useful for DATABASE_URL=… during a restore check).
 set -euo pipefail
 
 app_dir=$(cd "$(dirname "$0")/.." && pwd)
