@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from pathlib import PurePath
 
 from django import forms
 from django.db.models import QuerySet
@@ -254,6 +255,9 @@ class OccurrenceForm(forms.ModelForm):
             raise forms.ValidationError(
                 f"Файл больше {EVIDENCE_MAX_BYTES // (1024 * 1024)} МБ. Сожмите его или дайте ссылку на документ."
             )
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the file already kept
+            name = PurePath(upload.name.replace("\\", "/")).name
+            self.instance.evidence_original_name = "".join(ch for ch in name if ch.isprintable())[:255]
         return upload
 
     def clean(self) -> dict:

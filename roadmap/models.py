@@ -253,6 +253,9 @@ class Occurrence(models.Model):
         max_length=300,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )
+    # The name the document had when uploaded: the storage makes the stored name safe (no spaces,
+    # commas, «№»; a suffix when taken), and the user should get back the name they gave.
+    evidence_original_name = models.CharField("имя загруженного документа", max_length=255, blank=True)
     evidence_url = models.URLField("ссылка на документ", max_length=500, blank=True)
     orphaned = models.BooleanField(
         "нет в расписании", default=False, help_text="Срок исчез из расписания после правки, а отметка о нём осталась."
@@ -313,7 +316,9 @@ class Occurrence(models.Model):
 
     @property
     def evidence_name(self) -> str:
-        return PurePath(self.evidence_file.name).name if self.evidence_file else ""
+        if not self.evidence_file:
+            return ""
+        return self.evidence_original_name or PurePath(self.evidence_file.name).name
 
     @property
     def has_evidence(self) -> bool:

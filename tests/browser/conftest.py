@@ -58,7 +58,7 @@ def pytest_collection_modifyitems(items):
 
 def artifacts_dir(item) -> Path:
     """var/test-artifacts/<test name>/: the test's name (with its parameters) made safe for a path."""
-    return ARTIFACTS / re.sub(r"[^\w.\-]+", "_", item.name).strip("_")
+    return ARTIFACTS / re.sub(r"[^\w.\-]+", "_", item.name).strip("_")[:120]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -67,7 +67,11 @@ def pytest_runtest_makereport(item, call):
     fixtures' teardown, and name the artefacts folder in a failing browser test's report."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
-    if report.when == "call" and report.failed and "page" in getattr(item, "funcargs", {}):
+    watch = getattr(getattr(item, "funcargs", {}).get("page"), "watch", None)
+    if report.when == "call" and report.failed and watch is not None:
+        problems = watch.problems()
+        if problems and not getattr(item, "failed_on_browser_problems", False):  # failed for another reason
+            report.sections.append(("browser problems", "\n".join(problems)))
         report.sections.append((
             "browser artefacts",
             f"Screenshots, HTML and console of every open page: {artifacts_dir(item)}/",
@@ -84,6 +88,7 @@ def pytest_runtest_call(item):
         watch.flush()
         problems = watch.problems()
         if problems:
+            item.failed_on_browser_problems = True
             pytest.fail("The browser reported problems:\n" + "\n".join(f"  - {p}" for p in problems),
                         pytrace=False)
     return result
@@ -176,6 +181,7 @@ def page(browser, live_server, reference_lists, request):
     `page.watch` holds what the browser reported (console, uncaught errors, CSP violations) for
     every page of the context; on failure the open pages are saved under var/test-artifacts/.
     """
+    shutil.rmtree(artifacts_dir(request.node), ignore_errors=True)  # what an earlier run left
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900}, accept_downloads=True)
     watch = BrowserWatch(context)
     context.expose_binding(
@@ -198,9 +204,8 @@ def page(browser, live_server, reference_lists, request):
 
 def save_artifacts(item, context, watch: BrowserWatch) -> Path:
     """A full-page screenshot, the HTML and the console of every open page of the context."""
-    folder = artifacts_dir(item)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder = artifacts_dir(item)  # emptied when the test started: what is there is this run's
+    folder.mkdir(parents=True, exist_ok=True)
     (folder / "console.txt").write_text(watch.console_log(), encoding="utf-8")
     for number, page in enumerate(context.pages, start=1):
         slug = re.sub(r"[^\w.\-]+", "_", page.url.split("://", 1)[-1])[:80].strip("_") or "blank"
