@@ -149,6 +149,7 @@ class Exporter:
             organisations[0].department.municipality if organisations else "реестр"
         )
         suffix = {Period.CURRENT: "", Period.ARCHIVE: " (архив)", Period.ALL: " (все)"}[self.params.period]
+        where = " ".join("".join(ch for ch in where if ch.isprintable()).split())[:80]  # names as typed
         name = f"{self.form.title}{suffix} — {where} — {self.today:%d.%m.%Y}.{self.params.file_format}"
         return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
 

@@ -132,8 +132,9 @@ def _export(job: Job, progress: ProgressWriter) -> None:
     with tempfile.TemporaryFile() as out:
         rows = write(exporter, out, progress)
         out.seek(0)
-        job.file.save(exporter.filename(), File(out), save=False)
-    Job.objects.filter(pk=job.pk).update(file=job.file.name, filename=exporter.filename())
+        # Stored under the job's number; the name users see (Job.filename) is given at download.
+        job.file.save(f"export-{job.pk}.{exporter.params.file_format}", File(out), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, filename=exporter.filename()[:255])
     _finish(job.pk, JobStatus.DONE, done=rows, total=rows)
 
 

@@ -64,7 +64,7 @@ def export(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
-                     f"({params.file_format.upper()})")
+                     f"({params.file_format.upper()})")[: Job._meta.get_field("title").max_length]
             # The bases hold personal data: every export is in the access log (who, when, what).
             privacy.record_export(request, what=title, rows=rows,
                                   organisations=list(exporter.organisations().select_related(None)))

@@ -55,6 +55,7 @@ class _Styles:
         border = Border(left=thin, right=thin, top=thin, bottom=thin)
         wrap = Alignment(wrap_text=True, vertical="top")
         self.sheet = sheet
+        self._quoted = {}
         self.title = self._style(font=Font(bold=True, size=14))
         self.subtitle = self._style(font=Font(italic=True))
         self.header = self._style(
@@ -64,6 +65,17 @@ class _Styles:
         self.text = self._style(alignment=wrap)
         self.formula_like = self._style(alignment=wrap, quote_prefix=True)
         self.date = self._style(number_format=DATE_FORMAT)
+
+    def quoted(self, style):
+        """The same look with Excel's quote prefix (text that would otherwise run as a formula)."""
+        if style is self.text or style is self.formula_like:
+            return self.formula_like
+        if style not in self._quoted:
+            cell = WriteOnlyCell(self.sheet)
+            cell._style = style
+            cell.quotePrefix = True
+            self._quoted[style] = cell._style
+        return self._quoted[style]
 
     def _style(self, *, quote_prefix: bool = False, number_format: str | None = None, **attributes):
         cell = WriteOnlyCell(self.sheet)
@@ -81,11 +93,36 @@ class _Styles:
         return cell
 
 
+def xlsx_text(value: str) -> str:
+    """Text a workbook can hold: control characters (pasted from Word, say) that XML forbids removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def set_text(cell, value: str) -> None:
+    """Put text into an ordinary (not write-only) cell: control characters removed, never a formula."""
+    value = xlsx_text(value)
+    cell.value = value
+    if value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True
+
+
+def _text_cell(styles: _Styles, value: str, style):
+    """A cell of text in a given style, never a formula (see the module's note)."""
+    value = xlsx_text(value)
+    if value.startswith(FORMULA_STARTS):
+        cell = styles.cell(value, styles.quoted(style))
+        cell.data_type = "s"
+        return cell
+    return styles.cell(value, style)
+
+
 def _data_cell(styles: _Styles, value, wrap: bool):
     """A styled cell for `value`, or the value itself where the default look will do (cheaper)."""
     if value is None or value == "":
         return None  # nothing written: Excel's grid shows the empty cell
     if isinstance(value, str):
+        value = xlsx_text(value)
         if value.startswith(FORMULA_STARTS):
             cell = styles.cell(value, styles.formula_like)
             cell.data_type = "s"  # text, never a formula
@@ -115,11 +152,12 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
 
-    sheet.append([styles.cell(form.title, styles.title)])
+    # The title block names the department and organisations as users typed them: text, never formulas.
+    sheet.append([_text_cell(styles, form.title, styles.title)])
     for line in lines:
-        sheet.append([styles.cell(line, styles.subtitle)])
+        sheet.append([_text_cell(styles, line, styles.subtitle)])
     sheet.append([])
-    sheet.append([styles.cell(header, styles.header) for header in form.headers])
+    sheet.append([_text_cell(styles, header, styles.header) for header in form.headers])
     written = 0
     _report(progress, 0, total)
     # Long texts wrap; short ones (names, dates, numbers) keep the default look, which costs
@@ -166,11 +204,7 @@ class Sheet:
             wrap: bool = False, header: bool = False, border: bool = False, size: int | None = None):
         cell = self.sheet.cell(row=self.row, column=column)
         if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.value = value
-            if value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"  # text, never a formula
-                cell.quotePrefix = True
+            set_text(cell, value)
         elif isinstance(value, Decimal):
             cell.value = int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT \
                 else float(value)
@@ -215,9 +249,16 @@ class Sheet:
 # --- PDF -------------------------------------------------------------------------------------------
 
 
+# A PDF cell shows at most this many characters: a table row must fit on a page, and WeasyPrint's
+# layout time grows steeply with a cell's length (5 000 characters took minutes). The XLSX has it all.
+PDF_CELL_CHARS = 1000
+
+
 def _text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value if len(value) <= PDF_CELL_CHARS else value[:PDF_CELL_CHARS].rstrip() + "… (полностью — в XLSX)"
     if isinstance(value, (date, datetime)):
         return f"{value:%d.%m.%Y}"
     if isinstance(value, (Decimal, float)):

@@ -35,6 +35,7 @@ from exchange.reading.workbook import (
     check_upload,
     normalise_header,
 )
+from exchange.writers import set_text
 from monitoring.models import COUNT_FIELDS, FIRST_YEAR, LAST_YEAR, PARTS, YEAR_MESSAGE, Contingent
 from registry.models import EducationDepartment, Organisation
 from registry.text import normalise
@@ -416,7 +417,7 @@ def write_template(department: EducationDepartment, year: int, out: BinaryIO) ->
     sheet.title = "Контингент"
     sheet["A1"] = f"Контингент образовательных организаций за {year} год"
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = department.name
+    set_text(sheet["A2"], department.name)  # names as users typed them: text, never formulas
     sheet["A3"] = (
         "Впишите целые числа. Пустая ячейка — сведения не сданы (не ноль). Не меняйте «Код ОО»: по нему "
         "строка находит организацию. Учителей – молодых специалистов и педагогов до 35 лет не больше, "
@@ -436,9 +437,10 @@ def write_template(department: EducationDepartment, year: int, out: BinaryIO) ->
     for offset, organisation in enumerate(organisations, start=1):
         row = header_row + offset
         contingent = reported.get(organisation.pk)
-        code_cell = sheet.cell(row=row, column=1, value=organisation.code)
+        code_cell = sheet.cell(row=row, column=1)
+        set_text(code_cell, organisation.code)
         code_cell.number_format = "@"
-        sheet.cell(row=row, column=2, value=organisation.short_name)
+        set_text(sheet.cell(row=row, column=2), organisation.short_name)
         for index, column in enumerate(NUMBERS, start=3):
             cell = sheet.cell(row=row, column=index, value=getattr(contingent, column.key) if contingent else None)
             cell.number_format = "0"

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
 
 from registry.forms.common import formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
@@ -243,9 +244,10 @@ class OccurrenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         use_ru_dates(self)
         if self.instance.evidence_file:
-            self.fields["evidence_file"].help_text = (
-                f"Загружен: {self.instance.evidence_name}. Выберите другой файл, чтобы заменить его. "
-                + self.fields["evidence_file"].help_text
+            # crispy renders help text as HTML: the uploaded name is the user's text, so escape it.
+            self.fields["evidence_file"].help_text = format_html(
+                "Загружен: {}. Выберите другой файл, чтобы заменить его. {}",
+                self.instance.evidence_name, self.fields["evidence_file"].help_text,
             )
         self.helper = helper()
 

@@ -73,7 +73,8 @@ def send_invitation(membership: Membership, *, site_url: str, new_account: bool)
         context["set_password_url"] = site_url.rstrip("/") + reverse(
             "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
         )
-    subject = render_to_string("registry/email/curator_invitation_subject.txt", context).strip()
+    # One line whatever the names hold: a line break in a header is refused by send_mail.
+    subject = " ".join(render_to_string("registry/email/curator_invitation_subject.txt", context).split())
     body = render_to_string("registry/email/curator_invitation.txt", context)
     send_mail(subject, body, None, [user.email])
 
