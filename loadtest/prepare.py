@@ -237,7 +237,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--department", default="gen-1-1", help="code of the generated department")
     parser.add_argument("--prefix", default="load", help="account names start with it")
-    parser.add_argument("--curators", type=int, default=30, help="curator accounts (one per organisation)")
+    parser.add_argument("--curators", type=int, default=15, help="curator accounts, one per school (largest first)")
     parser.add_argument("--methodists", type=int, default=6)
     parser.add_argument("--no-roadmap", action="store_true", help="skip roadmaps and contingent")
     parser.add_argument("--plan", type=Path, required=True)

@@ -9,7 +9,7 @@
 #   4. loadtest/report.py: the table per page, var/loadtest/results-*.json, and the verdict
 #      (non-zero on a server error, a connection error, a failed flow, or a page with p95 > 300 ms).
 #
-# Environment (defaults): LOAD_USERS (20), LOAD_DURATION (3m), LOAD_SPAWN_RATE (2 per second),
+# Environment (defaults): LOAD_USERS (20), LOAD_DURATION (3m), LOAD_SPAWN_RATE (1 per second),
 # LOAD_THINK_MIN / LOAD_THINK_MAX (1 / 3 s between a user's actions), LOAD_P95_MS (300),
 # LOAD_PEOPLE / LOAD_PAIRS / LOAD_ORGANISATIONS (50000 / 25000 / 30), LOAD_DB (mentoring_load),
 # LOAD_PG (postgres://postgres@127.0.0.1:5432), LOAD_PORT (a free port), LOAD_WORKERS (3),
@@ -24,7 +24,7 @@ PG_BIN=/usr/lib/postgresql/15/bin
 
 USERS=${LOAD_USERS:-20}
 DURATION=${LOAD_DURATION:-3m}
-SPAWN_RATE=${LOAD_SPAWN_RATE:-2}
+SPAWN_RATE=${LOAD_SPAWN_RATE:-1}
 WORKERS=${LOAD_WORKERS:-3}
 PEOPLE=${LOAD_PEOPLE:-50000}
 PAIRS=${LOAD_PAIRS:-25000}
@@ -91,10 +91,12 @@ say "collectstatic"
 PORT=${LOAD_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 gunicorn_pid=""
 worker_pid=""
+sampler_pid=""
 stop_servers() {
   local rc=$?
   trap - EXIT INT TERM
-  for pid in $gunicorn_pid $worker_pid; do
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
+  for pid in ${locust_pid:-} $gunicorn_pid $worker_pid; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in $gunicorn_pid $worker_pid; do
@@ -108,10 +110,13 @@ stop_servers() {
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-say "gunicorn ($WORKERS workers) on 127.0.0.1:$PORT and db_worker; logs in $RUN"
-"$ROOT/.venv/bin/gunicorn" mentoring.wsgi --workers "$WORKERS" --bind "127.0.0.1:$PORT" \
-  --access-logfile "$RUN/access.log" --access-logformat '%(t)s "%(r)s" %(s)s %(b)s %(M)sms' \
-  --error-logfile - --graceful-timeout 10 >"$RUN/gunicorn.log" 2>&1 &
+# The production gunicorn settings (deploy/gunicorn.conf.py: sync workers, timeouts, max_requests)
+# when the file is there; the flags override the number of workers, the address and the logs.
+CONFIG=()
+[ -f deploy/gunicorn.conf.py ] && CONFIG=(--config deploy/gunicorn.conf.py)
+say "gunicorn ($WORKERS workers${CONFIG:+, deploy/gunicorn.conf.py}) on 127.0.0.1:$PORT and db_worker; logs in $RUN"
+"$ROOT/.venv/bin/gunicorn" "${CONFIG[@]}" mentoring.wsgi:application --workers "$WORKERS" \
+  --bind "127.0.0.1:$PORT" --access-logfile "$RUN/access.log" --error-logfile - >"$RUN/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
 "$PY" manage.py db_worker --no-startup-delay >"$RUN/db_worker.log" 2>&1 &
 worker_pid=$!
@@ -126,17 +131,25 @@ done
 # --- the load ----------------------------------------------------------------------------------
 say "locust: $USERS users, spawn rate $SPAWN_RATE/s, for $DURATION"
 export LOAD_PLAN="$RUN/plan.json" LOAD_SAMPLES="$RUN/samples.json" LOAD_USERS="$USERS"
-set +e
 "$ROOT/.venv/bin/locust" -f loadtest/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
   --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$DURATION" --stop-timeout 30 \
-  --only-summary --csv "$RUN/locust" --loglevel WARNING >"$RUN/locust.log" 2>&1
+  --only-summary --csv "$RUN/locust" --loglevel WARNING >"$RUN/locust.log" 2>&1 &
+locust_pid=$!
+# The load average and the CPU time of gunicorn, the task worker, PostgreSQL's backends of $DB and
+# locust, every 2 s: the report says how much CPU the application spent, whatever else ran.
+"$PY" loadtest/cpusample.py --out "$RUN/cpu.jsonl" --gunicorn "$gunicorn_pid" --worker "$worker_pid" \
+  --locust "$locust_pid" --db "$DB" &
+sampler_pid=$!
+set +e
+wait "$locust_pid"
 locust_rc=$?
 set -e
 echo "locust finished (exit $locust_rc; its own summary is in $RUN/locust.log)"
 
 # --- the verdict -------------------------------------------------------------------------------
 say "Results"
-"$PY" loadtest/report.py --samples "$RUN/samples.json" --server-log "$RUN/gunicorn.log" \
+kill "$sampler_pid" 2>/dev/null || true
+"$PY" loadtest/report.py --samples "$RUN/samples.json" --server-log "$RUN/gunicorn.log" --cpu "$RUN/cpu.jsonl" \
   --out "$OUT/results-$STAMP.json" --latest "$OUT/results-latest.json" \
   --meta users="$USERS" duration="$DURATION" spawn_rate="$SPAWN_RATE" workers="$WORKERS" dataset="$SIGNATURE" \
   run_dir="$RUN"
