@@ -1,4 +1,10 @@
-"""A full disk answers with a Russian page instead of a server error.
+"""Two guards around every request.
+
+A NUL byte in a query string is dropped: no search or filter needs one, and PostgreSQL refuses it in a
+query (a scanner's probe made the staff and people searches answer 500). Forms refuse NUL in posted
+data themselves, with Django's Russian message.
+
+A full disk answers with a Russian page instead of a server error.
 
 The request's transaction (ATOMIC_REQUESTS) is rolled back before this runs, and the storage
 (mentoring/storage.py) has removed any part of a file already written: nothing is half-saved, and
@@ -15,6 +21,19 @@ from django.shortcuts import render
 log = logging.getLogger(__name__)
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def drop_nul_from_query(get_response):
+    def middleware(request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = request.GET.copy()
+            for key in list(cleaned.keys()):
+                cleaned.setlist(key, [value.replace("\x00", "") for value in cleaned.getlist(key)])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return get_response(request)
+
+    return middleware
 
 
 class DiskFullMiddleware:

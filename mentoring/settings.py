@@ -149,6 +149,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in a query string (a scanner's probe) is dropped before any view searches with it.
+    "mentoring.middleware.drop_nul_from_query",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -237,6 +239,8 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# The database store, but a lost connection while saving the session is a 500, not a 400 (registry/sessions.py).
+SESSION_ENGINE = "registry.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Failed-login throttling (django-axes): a user name from one address is locked after

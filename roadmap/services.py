@@ -197,6 +197,11 @@ def renumber(roadmap: Roadmap) -> None:
             position += 1
 
 
+def _lock(roadmap: Roadmap) -> None:
+    """Moves in one roadmap take turns: two at once renumbered rows in opposite orders and deadlocked."""
+    Roadmap.objects.select_for_update().filter(pk=roadmap.pk).values_list("pk", flat=True).first()
+
+
 def _swap_with_neighbour(rows: list, moved, direction: str) -> None:
     """Swap `moved` and its neighbour in `rows` (ordered, positions already renumbered)."""
     index = next(i for i, row in enumerate(rows) if row.pk == moved.pk)
@@ -210,6 +215,7 @@ def _swap_with_neighbour(rows: list, moved, direction: str) -> None:
 @transaction.atomic
 def move_item(item: RoadmapItem, direction: str) -> None:
     """Swap the item with its neighbour within its section (`up` or `down`)."""
+    _lock(item.roadmap)
     renumber(item.roadmap)
     _swap_with_neighbour(list(item.section.items.order_by("position", "pk")), item, direction)
 
@@ -217,6 +223,7 @@ def move_item(item: RoadmapItem, direction: str) -> None:
 @transaction.atomic
 def move_section(section: Section, direction: str) -> None:
     """Swap the section with its neighbour; the items follow their sections' order."""
+    _lock(section.roadmap)
     renumber(section.roadmap)
     _swap_with_neighbour(list(section.roadmap.sections.order_by("position", "pk")), section, direction)
     renumber(section.roadmap)
