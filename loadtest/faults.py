@@ -256,6 +256,7 @@ class Client:
         self.session = requests.Session()
         self.session.headers.update({"X-Forwarded-Proto": "https", "Origin": self.origin})
         self.logged_in = False
+        self.last: Sample | None = None
 
     def call(self, method: str, path: str, label: str, *, data=None, referer: str | None = None,
              expect=(200,)) -> requests.Response | None:
@@ -275,7 +276,8 @@ class Client:
             error = f"connection: {exc}"[:200]
         for cookie in self.session.cookies:
             cookie.secure = False  # see the class docstring
-        self.samples.append(Sample(start, time.time(), self.number, label, method, status, error))
+        self.last = Sample(start, time.time(), self.number, label, method, status, error)
+        self.samples.append(self.last)
         if response is not None and status == 302 and "/accounts/login/" in response.headers.get("Location", ""):
             self.logged_in = False
         return None if error else response
@@ -300,6 +302,7 @@ class Load:
         self.base, self.plan = base, plan
         self.samples: list[Sample] = []
         self.saved_pairs: list[int] = []
+        self.attempts: dict[str, Sample] = {}  # typed mentee's surname → the POST that sent it
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
         self.counter = 0
@@ -377,12 +380,13 @@ class Load:
                              ("class_or_group", "6 А")):
             form.set(f"new_mentee-0-{field}", value)
         saved = client.call("POST", "/pairs/new/", "pair save", data=form.fields, referer="/pairs/new/", expect=(302,))
+        self.attempts[f"{MARK}{number}"] = client.last
         if saved is not None:
             match = re.fullmatch(r"/pairs/(\d+)/", urlsplit(saved.headers["Location"]).path)
             if match:
                 self.saved_pairs.append(int(match.group(1)))
             else:
-                self.samples[-1].error = f"saved, but went to {saved.headers['Location']}"
+                client.last.error = f"saved, but went to {saved.headers['Location']}"
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -484,10 +488,12 @@ def restart_scenario(mode: str, cluster: Cluster, server: Gunicorn, load: Load, 
                failed=len(failed_during))
     wrong = [s for s in samples if s.end >= began and 400 <= s.status < 500]
     result["answered_4xx"] = [f"{s.method} {s.label}: HTTP {s.status}" for s in wrong]
+    interrupted = (server.logdir / "gunicorn.log").read_text(errors="replace").count("SessionInterrupted:")
     checks.add(scenario, "an outage is answered as a server error, never as the client's (4xx)", not wrong,
                f"{len(wrong)} requests answered 4xx: {', '.join(result['answered_4xx']) or '—'}"
-               + (" (Django's DB session save fails after the view committed → SessionInterrupted → 400; "
-                  "see docs/faults.md)" if wrong else ""), answered_4xx=len(wrong))
+               + (f"; SessionInterrupted in the server log so far: {interrupted} (the session saved after the view, "
+                  "on a lost connection, becomes a 400: docs/faults.md)" if wrong and interrupted else ""),
+               answered_4xx=len(wrong))
     checks.add(scenario, "gunicorn not restarted, workers kept", workers_before == workers_after
                and server.process.poll() is None,
                f"master {server.pid} alive, workers {sorted(workers_before)} → {sorted(workers_after)}")
@@ -641,15 +647,24 @@ def main() -> int:
         present = {row[0] for row in cluster.query(
             "SELECT id FROM registry_mentoringpair WHERE id = ANY(%s)", (saved,))} if saved else set()
         created = cluster.query("SELECT count(*) FROM registry_mentoringpair WHERE id > %s", (pairs_before[0],))[0][0]
-        typed = cluster.query(f"SELECT count(*) FROM registry_person WHERE last_name LIKE '{MARK}%%'")[0][0]
+        typed_names = [row[0] for row in cluster.query(
+            f"SELECT last_name FROM registry_person WHERE last_name LIKE '{MARK}%%'")]
+        typed = len(typed_names)
+        # Saved although the client was told otherwise: the answer was lost after the commit.
+        unacknowledged = [
+            {"mentee": name, "status": load.attempts[name].status, "error": load.attempts[name].error,
+             "at": time.strftime("%H:%M:%S", time.localtime(load.attempts[name].start))}
+            for name in typed_names if name in load.attempts and not load.attempts[name].ok
+        ]
         results["data"] = {"invariants": found, "pairs_saved_by_client": len(saved), "pairs_found": len(present),
-                           "pairs_created": created, "typed_mentees": typed}
+                           "pairs_created": created, "typed_mentees": typed, "unacknowledged": unacknowledged}
         checks.add("A+B: data", "nothing half-written (SQL invariants)", not broken,
                    "; ".join(f"{name}: {n}" for name, n in found.items()))
         checks.add("A+B: data", "every pair the client saw saved is in the database", len(present) == len(saved),
-                   f"{len(saved)} saved (302) → {len(present)} found; {created} pairs created in all "
-                   f"({created - len(present)} committed though the client got an error), {typed} typed mentees, "
-                   "each with a participation")
+                   f"{len(saved)} saved (302) → {len(present)} found; {created} pairs created in all, {typed} typed "
+                   f"mentees, each with a participation; committed though the client got an error: "
+                   + (", ".join(f"{u['mentee']} ({u['error'] or u['status']} at {u['at']})" for u in unacknowledged)
+                      or "none"))
         total = len(load.samples)
         results["requests"] = {"total": total, "failed": sum(1 for s in load.samples if not s.ok)}
         log(f"{total} requests in all, {results['requests']['failed']} failed")

@@ -16,6 +16,9 @@ then repeats weighted tasks with a think time of LOAD_THINK_MIN–LOAD_THINK_MAX
   the job page is polled like the browser's htmx does, then the file), the indicator table and the
   roadmap as XLSX.
 
+Each user downloads each kind of file at most once every LOAD_EXPORT_EVERY seconds (120): people
+export a base now and then, and without the cap the exports would take most of the CPU.
+
 Requests are named by page («люди: список») and grouped through the request context: `page`
 (GET of a page; the p95 limit applies to these), `action` (form posts, the login), `export`
 (files and the export job), `static`.
@@ -51,6 +54,9 @@ SAMPLES_PATH = Path(os.environ.get("LOAD_SAMPLES", "var/loadtest/samples.json"))
 TOTAL_USERS = int(os.environ.get("LOAD_USERS", "20"))
 CURATOR_USERS = max(1, round(TOTAL_USERS * 3 / 4))  # the weights below: 3 curators to 1 methodist
 THINK = (float(os.environ.get("LOAD_THINK_MIN", "1")), float(os.environ.get("LOAD_THINK_MAX", "3")))
+# A user downloads each kind of file at most this often (seconds): people export a base now and then,
+# not every minute; without the cap the exports would be most of the CPU spent.
+EXPORT_EVERY = float(os.environ.get("LOAD_EXPORT_EVERY", "120"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -132,6 +138,7 @@ class RegistryUser(FastHttpUser):
         self.base_headers = {"X-Forwarded-Proto": "https", "Origin": origin}
         self.origin = origin
         self.rng = random.Random()
+        self.exported: dict[str, float] = {}
         self.people: list[str] = []
         self.pairs: list[str] = []
         self.login()
@@ -178,6 +185,15 @@ class RegistryUser(FastHttpUser):
         if urlsplit(target).path != "/":
             raise FlowFailed(f"login went to {target}")
         self.home()
+
+    def export_due(self, kind: str) -> bool:
+        """True at most once every EXPORT_EVERY seconds per kind of file (the first time at random)."""
+        now = time.monotonic()
+        last = self.exported.setdefault(kind, now - self.rng.uniform(0, EXPORT_EVERY))
+        if now - last < EXPORT_EVERY:
+            return False
+        self.exported[kind] = now
+        return True
 
     def run_flow(self, flow, *args) -> None:
         try:
@@ -385,11 +401,12 @@ class Curator(RegistryUser):
 
     @task(1)
     def t_export_base(self) -> None:
-        self.run_flow(self.export_base, self.rng.choice(["mentees", "mentors"]), [])
+        if self.export_due("base"):
+            self.run_flow(self.export_base, self.rng.choice(["mentees", "mentors"]), [])
 
     @task(1)
     def t_export_roadmap(self) -> None:
-        if self.account.get("roadmap"):
+        if self.account.get("roadmap") and self.export_due("roadmap"):
             self.download(f"/roadmaps/{self.account['roadmap']}/export/?format=xlsx", "выгрузка: дорожная карта XLSX",
                           referer=f"/roadmaps/{self.account['roadmap']}/")
 
@@ -532,15 +549,17 @@ class Methodist(RegistryUser):
 
     @task(1)
     def t_export_department(self) -> None:
-        self.run_flow(self.export_base, "mentees", [])
+        if self.export_due("base"):
+            self.run_flow(self.export_base, "mentees", [])
 
     @task(1)
     def t_export_indicators(self) -> None:
-        self.download("/monitoring/export/?format=xlsx", "выгрузка: показатели XLSX", referer="/monitoring/")
+        if self.export_due("indicators"):
+            self.download("/monitoring/export/?format=xlsx", "выгрузка: показатели XLSX", referer="/monitoring/")
 
     @task(1)
     def t_export_roadmap(self) -> None:
-        if PLAN.get("municipal_roadmap"):
+        if PLAN.get("municipal_roadmap") and self.export_due("roadmap"):
             municipal = PLAN["municipal_roadmap"]
             self.download(f"/roadmaps/{municipal}/export/?format=xlsx", "выгрузка: дорожная карта XLSX",
                           referer=f"/roadmaps/{municipal}/")

@@ -10,7 +10,8 @@
 #      (non-zero on a server error, a connection error, a failed flow, or a page with p95 > 300 ms).
 #
 # Environment (defaults): LOAD_USERS (20), LOAD_DURATION (3m), LOAD_SPAWN_RATE (1 per second),
-# LOAD_THINK_MIN / LOAD_THINK_MAX (1 / 3 s between a user's actions), LOAD_P95_MS (300),
+# LOAD_THINK_MIN / LOAD_THINK_MAX (1 / 3 s between a user's actions), LOAD_EXPORT_EVERY (120 s: a
+# user downloads each kind of file at most that often), LOAD_P95_MS (300),
 # LOAD_PEOPLE / LOAD_PAIRS / LOAD_ORGANISATIONS (50000 / 25000 / 30), LOAD_DB (mentoring_load),
 # LOAD_PG (postgres://postgres@127.0.0.1:5432), LOAD_PORT (a free port), LOAD_WORKERS (3),
 # LOAD_FRESH=1 rebuilds the database even when its marker matches.
@@ -69,7 +70,8 @@ if [ -z "${LOAD_FRESH:-}" ] && [ "$(psql_ -d postgres -c "SELECT 1 FROM pg_datab
 fi
 if [ "$current" = "$SIGNATURE" ]; then
   echo "reused: it already holds $SIGNATURE"
-  "$PY" manage.py migrate --noinput | grep -v '^  No migrations to apply' || true
+  "$PY" manage.py migrate --noinput >"$RUN/migrate.log"
+  grep -E '^  Applying' "$RUN/migrate.log" || true
 else
   echo "building it: $SIGNATURE"
   psql_ -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
