@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -167,13 +169,22 @@ def curator_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation(request.user, pk, manage=True)
     form = CuratorInviteForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        invitation = services.invite_curator(
-            organisation,
-            by=request.user,
-            data=form.cleaned_data,
-            existing_user=form.existing_user,
-            site_url=request.build_absolute_uri("/"),
-        )
+        try:
+            with transaction.atomic():
+                invitation = services.invite_curator(
+                    organisation,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    existing_user=form.existing_user,
+                    site_url=request.build_absolute_uri("/"),
+                )
+        except ValidationError as error:  # another request took the login or address first
+            form.add_error(None, error)
+        except IntegrityError:  # both requests were still in their transactions (a double click)
+            form.add_error(None, "Такой логин или адрес уже занят — возможно, форму отправили дважды. "
+                                 "Обновите страницу организации: куратор, скорее всего, уже назначен.")
+        if form.errors:
+            return render(request, "registry/curator_invite.html", {"form": form, "organisation": organisation})
         user = invitation.membership.user
         if invitation.new_account:
             messages.success(
