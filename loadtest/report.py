@@ -108,7 +108,7 @@ def machine_figures(path: Path | None, start: float, end: float, requests: int) 
     }
 
 
-def table(rows: list[dict], with_role: bool = True) -> str:
+def table(rows: list[dict]) -> str:
     head = f"{'page':<58} {'role':<9} {'count':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} {'fail':>5} {'5xx':>4}"
     lines = [head, "-" * len(head)]
     for row in rows:
@@ -193,8 +193,8 @@ def main() -> int:
         cpu = machine["cpu_seconds"]
         print("CPU seconds in the steady state: " + ", ".join(f"{kind} {v}" for kind, v in cpu.items())
               + f"; the application (web + database) {machine['app_cpu_per_second']} CPU-s per second, "
-              f"{machine['app_cpu_ms_per_request']} ms per request → {machine['cpus']} idle cores would serve "
-              f"≈ {machine['capacity_req_per_s']} requests/s of this mix")
+              f"{machine['app_cpu_ms_per_request']} ms per request → at most ≈ {machine['capacity_req_per_s']} "
+              f"requests/s of this mix on {machine['cpus']} cores, counting the CPU alone")
     if log_errors["count"]:
         print(f"Server log: {log_errors['count']} tracebacks")
         for kind, n in log_errors["kinds"].items():
