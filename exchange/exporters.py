@@ -24,6 +24,7 @@ from django.utils import timezone
 from exchange.official import MENTEES, MENTORS, FORMS, Kind, OfficialForm
 from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, User
 from registry.models.pairs import CompletionMark
+from registry.text import name_part
 
 CHUNK = 2000  # rows fetched from the database at a time: memory does not grow with the base
 
@@ -149,9 +150,9 @@ class Exporter:
             organisations[0].department.municipality if organisations else "реестр"
         )
         suffix = {Period.CURRENT: "", Period.ARCHIVE: " (архив)", Period.ALL: " (все)"}[self.params.period]
-        where = " ".join("".join(ch for ch in where if ch.isprintable()).split())[:80]  # names as typed
+        where = name_part(where)  # names as typed
         name = f"{self.form.title}{suffix} — {where} — {self.today:%d.%m.%Y}.{self.params.file_format}"
-        return "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
+        return name
 
 
 def _mark(value: str) -> str:

@@ -25,7 +25,7 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 def drop_nul_from_query(get_response):
     def middleware(request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        if "%00" in request.META.get("QUERY_STRING", ""):
             cleaned = request.GET.copy()
             for key in list(cleaned.keys()):
                 cleaned.setlist(key, [value.replace("\x00", "") for value in cleaned.getlist(key)])

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from exchange.official import Column, Layout
 from monitoring.indicators import IndicatorTable
+from registry.text import name_part
 
 MISSING = "нет данных"
 
@@ -50,9 +51,7 @@ class IndicatorTableExporter:
     def filename(self) -> str:
         years = self.table.years
         span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-        name = self.department_names[:80]
-        for bad in '\\/:*?"<>|':
-            name = name.replace(bad, " ")
+        name = name_part(self.department_names)
         return f"Показатели наставничества — {name} — {span} — {self.today:%d.%m.%Y}.{self.params.file_format}"
 
     def rows(self) -> Iterator[list]:

@@ -36,7 +36,6 @@ breakdown of every indicator at once in monitoring/indicators/table.py would sav
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,6 +54,7 @@ from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
 from registry.models import EducationDepartment, Organisation, User
 from registry.quality import CHECKS_BY_SLUG, minors_without_consent, pairs_without_order
 from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
+from registry.text import name_part
 
 __all__ = [
     "OccurrenceCounts", "OverdueLine", "Report", "RoadmapState", "RoadmapSummary", "build_report", "report_filename",
@@ -645,7 +645,6 @@ def report_xlsx(report: Report) -> bytes:
 
 # --- File name ---------------------------------------------------------------------------------------
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 FILENAME_MAX_BYTES = 240  # file systems take 255 bytes of UTF-8 (a Cyrillic letter is 2)
 
 
@@ -653,8 +652,8 @@ def report_filename(report: Report, fmt: str) -> str:
     """«Аналитическая справка — <ОУО> — 2021–2024 — 23.11.2026.pdf»: no / \\ : * ? " < > | in it."""
     if fmt not in ("pdf", "xlsx"):
         raise ValueError(f"Unknown format {fmt!r}")
-    name = " ".join(_FORBIDDEN.sub(" ", report.department.name).split())
-    period = " ".join(_FORBIDDEN.sub(" ", report.period).split())
+    name = name_part(report.department.name, limit=FILENAME_MAX_BYTES)
+    period = name_part(report.period)
 
     def whole(name: str) -> str:
         return f"Аналитическая справка — {name} — {period} — {_date(report.generated_on)}.{fmt}"

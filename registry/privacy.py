@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from exchange.writers import Sheet
 from mentoring.proxy import client_ip
 from registry import audit, freshness
+from registry.text import name_part
 from registry.models import (
     AccessKind,
     Consent,
@@ -169,8 +170,8 @@ def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
     workbook.properties.title = "Выписка по запросу субъекта персональных данных"
     out = io.BytesIO()
     workbook.save(out)
-    filename = f"Выписка ПДн — {person.last_name} {person.first_name} — {timezone.localdate():%d.%m.%Y}.xlsx"
-    return out.getvalue(), "".join("_" if ch in '\\/:*?"<>|' else ch for ch in filename)
+    who = name_part(f"{person.last_name} {person.first_name}")
+    return out.getvalue(), f"Выписка ПДн — {who} — {timezone.localdate():%d.%m.%Y}.xlsx"
 
 
 # --- Erasure -----------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from exchange.official import Column, Layout
 from roadmap.models import Occurrence, Roadmap, Status
+from registry.text import name_part
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,7 @@ class RoadmapExporter:
         return lines
 
     def filename(self) -> str:
-        title = " ".join(self.roadmap.title.split())[:80].rstrip(" .")
-        for bad in '\\/:*?"<>|':
-            title = title.replace(bad, " ")
+        title = name_part(self.roadmap.title)
         return f"Дорожная карта — {title} — {self.today:%d.%m.%Y}.{self.params.file_format}"
 
     def rows(self) -> Iterator[list]:

@@ -32,7 +32,12 @@ class AccessLogFilterForm(forms.Form):
         return data
 
     def apply(self, entries: QuerySet[PersonalDataAccess]) -> QuerySet[PersonalDataAccess]:
-        data = self.cleaned_data if self.is_valid() else {}
+        if not self.is_bound:
+            return entries
+        if not self.is_valid():
+            # An audit page never shows more than was asked for: a wrong filter shows its error, not the whole log.
+            return entries.none()
+        data = self.cleaned_data
         if data.get("q"):
             entries = entries.filter(Q(what__icontains=data["q"]) | Q(user_name__icontains=data["q"]))
         if data.get("kind"):

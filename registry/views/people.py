@@ -55,6 +55,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk)
     privacy.record_view(request, person)
     scope = scope_for(request.user)
+    can_edit = scope.edits_organisation(person.organisation) and person.erased_at is None
+    is_methodist = person.organisation.department_id in scope.methodist_departments
     consents = list(person.consents.select_related("recorded_by"))
     mentor_pairs = list(
         person.mentor_pairs.select_related("format", "organisation").prefetch_related(
@@ -78,9 +80,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mentor_pairs": mentor_pairs,
         "participations": participations,
         "history": history,
-        "can_edit": scope.edits_organisation(person.organisation) and person.erased_at is None,
-        "is_methodist": person.organisation.department_id in scope.methodist_departments,
-        "access_count": person.data_accesses.count(),
+        "can_edit": can_edit,
+        "is_methodist": is_methodist,
+        # Only those who see the personal-data card need the count (one query).
+        "access_count": person.data_accesses.count() if can_edit or is_methodist else None,
     })
 
 

@@ -11,14 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exchange.writers import CONTENT_TYPES
 from registry import privacy
 from registry.access import get_person, scope_for
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
 from registry.models import Erasure, Organisation
 from registry.views.common import paginate
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _methodist_scope(request: HttpRequest):
     scope = scope_for(request.user)
@@ -52,7 +50,7 @@ def person_extract(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Сведения об этом участнике удалены: выписку составить не из чего.")
         return redirect("person_detail", pk=person.pk)
     content, filename = privacy.subject_extract(request, person)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX)
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 
 @require_http_methods(["GET", "POST"])

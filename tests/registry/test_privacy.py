@@ -65,6 +65,7 @@ def test_the_methodist_reads_the_log_of_the_own_department_only(world, minor):
     wrong = client_for(world, "methodist_a").get(reverse("access_log"), {"date_from": "31.12.2026",
                                                                          "date_to": "01.01.2026"})
     assert "Дата «с» позже даты «по»" in wrong.content.decode()
+    assert "Ласточкина Вера" not in wrong.content.decode(), "a wrong filter shows no rows, not the whole log"
     for persona in ("head_a", "curator_a1"):
         assert client_for(world, persona).get(reverse("access_log")).status_code == 403
 
