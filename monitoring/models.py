@@ -122,4 +122,4 @@ class Contingent(models.Model):
 
 # --- Data versions (registry/freshness.py) ---------------------------------------------------------
 
-freshness.follow(Contingent)  # a saved contingent renews its organisation's version: tables computed again
+freshness.follow(Contingent, freshness.CONTINGENT)  # a saved contingent renews its organisation's version: tables computed again

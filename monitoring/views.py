@@ -29,6 +29,7 @@ from monitoring.indicators import (
     breakdown as breakdown_of,
     default_years,
     drilldown as drilldown_of,
+    drilldown_count,
     get_indicator,
     indicator_table,
 )
@@ -132,7 +133,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         counted = counted.select_related("organisation").order_by("organisation__short_name", "name")
     else:
         counted = counted.order_by("short_name")
-    page, query = paginate(request, counted)
+    count = drilldown_count([department], indicator.code, data["year"], organisation)
+    page, query = paginate(request, counted, count=count)
     return render(request, "monitoring/drilldown.html", {
         "indicator": indicator, "year": data["year"], "department": department, "organisation": organisation,
         "page": page, "query": query, "kind": model.__name__.lower(),

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from registry import freshness
@@ -30,11 +32,61 @@ def _within(queryset: QuerySet, organisation: Organisation | None) -> QuerySet:
     return queryset.filter(organisation=organisation) if organisation is not None else queryset
 
 
-def _pairs(user: User, organisation: Organisation | None) -> QuerySet[MentoringPair]:
+# Each check is two parts: which rows are problems (a filter over the user's scope), and how they are
+# shown (`present`: the related rows, annotations and order). The department's first rows are looked up
+# by their keys (see below), shown the same way without filtering the department again.
+
+
+def _with_mentee_count(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
+    """`mentee_count`, as a subquery: PostgreSQL counts it for the rows shown only, after the LIMIT."""
+    mentees = (
+        PairMentee.objects.filter(pair=OuterRef("pk")).order_by().values("pair").annotate(n=Count("pk")).values("n")
+    )
+    return pairs.select_related("organisation", "mentor", "format").annotate(
+        mentee_count=Coalesce(Subquery(mentees), 0)
+    )
+
+
+def present_pairs_by_organisation(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
     return (
-        _within(MentoringPair.objects.for_user(user), organisation)
-        .select_related("organisation", "mentor", "format")
-        .annotate(mentee_count=Count("participations"))
+        _with_mentee_count(pairs)
+        .order_by("organisation__short_name", "entry_date", "pk")
+    )
+
+
+def present_pairs_by_lateness(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
+    """Active ones first, the longest overdue at the top (`pair.is_active` tells them apart)."""
+    return (
+        _with_mentee_count(pairs)
+        .order_by(F("end_date").asc(nulls_first=True), "planned_end_date", "organisation__short_name", "pk")
+    )
+
+
+def present_minors(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Those in an active pair (`in_active_pair`) first."""
+    in_active_pair = PairMentee.objects.filter(
+        Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")), active=True
+    )
+    return (
+        people.select_related("organisation")
+        .annotate(in_active_pair=Exists(in_active_pair))
+        .order_by("-in_active_pair", "organisation__short_name", "last_name", "first_name", "patronymic", "pk")
+    )
+
+
+def present_mentors_by_load(people: QuerySet[Person]) -> QuerySet[Person]:
+    """With `active_mentees`, the most overloaded first."""
+    load = (
+        PairMentee.objects.filter(mentor=OuterRef("pk"), active=True)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("mentee", distinct=True))
+        .values("n")
+    )
+    return (
+        people.annotate(active_mentees=Subquery(load))
+        .select_related("organisation")
+        .order_by(F("max_mentees") - F("active_mentees"), "organisation__short_name", "last_name", "pk")
     )
 
 
@@ -43,11 +95,10 @@ def _pairs(user: User, organisation: Organisation | None) -> QuerySet[MentoringP
 
 def pairs_without_order(user: User, organisation: Organisation | None = None) -> QuerySet[MentoringPair]:
     """Active pairs whose order (приказ о закреплении) lacks a number or a date."""
-    return (
-        _pairs(user, organisation)
+    return present_pairs_by_organisation(
+        _within(MentoringPair.objects.for_user(user), organisation)
         .active()
         .filter(Q(order_number="") | Q(order_date__isnull=True))
-        .order_by("organisation__short_name", "entry_date", "pk")
     )
 
 
@@ -58,17 +109,11 @@ def minors_without_consent(
     user: User, organisation: Organisation | None = None, *, year: int | None = None
 ) -> QuerySet[Person]:
     """Current minors with no valid consent; those in an active pair (`in_active_pair`) first."""
-    in_active_pair = PairMentee.objects.filter(
-        Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")), active=True
-    )
-    return (
+    return present_minors(
         _within(Person.objects.for_user(user), organisation)
         .current()
         .minors(year or timezone.localdate().year)
         .without_consent()
-        .select_related("organisation")
-        .annotate(in_active_pair=Exists(in_active_pair))
-        .order_by("-in_active_pair", "organisation__short_name", "last_name", "first_name", "patronymic", "pk")
     )
 
 
@@ -85,10 +130,8 @@ def pairs_past_due(
     today = today or timezone.localdate()
     overdue = Q(end_date__isnull=True, planned_end_date__lt=today)
     without_results = Q(end_date__isnull=False, results="")
-    return (
-        _pairs(user, organisation)
-        .filter(overdue | without_results)
-        .order_by(F("end_date").asc(nulls_first=True), "planned_end_date", "organisation__short_name", "pk")
+    return present_pairs_by_lateness(
+        _within(MentoringPair.objects.for_user(user), organisation).filter(overdue | without_results)
     )
 
 
@@ -172,13 +215,6 @@ def overloaded_mentors(user: User, organisation: Organisation | None = None) -> 
     The load is counted from the active participations alone (which carry their mentor),
     not by joining every person to every pair.
     """
-    load = (
-        PairMentee.objects.filter(mentor=OuterRef("pk"), active=True)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("mentee", distinct=True))
-        .values("n")
-    )
     overloaded = (
         PairMentee.objects.filter(active=True, mentor__max_mentees__isnull=False)
         .order_by()
@@ -187,13 +223,7 @@ def overloaded_mentors(user: User, organisation: Organisation | None = None) -> 
         .filter(n__gt=F("cap"))
         .values("mentor")
     )
-    return (
-        _within(Person.objects.for_user(user), organisation)
-        .filter(pk__in=overloaded)
-        .annotate(active_mentees=Subquery(load))
-        .select_related("organisation")
-        .order_by(F("max_mentees") - F("active_mentees"), "organisation__short_name", "last_name", "pk")
-    )
+    return present_mentors_by_load(_within(Person.objects.for_user(user), organisation).filter(pk__in=overloaded))
 
 
 # --- The checks, in the page's order --------------------------------------------------------------
@@ -210,6 +240,9 @@ class Check:
     # The rows are small (a few fields each): fetch them all once and count them in Python, rather
     # than aggregate the department twice (count, then the first rows).
     fetch_whole: bool = False
+    # For the checks kept per organisation: the model of the rows and how they are shown.
+    model: type | None = None
+    present: Callable[[QuerySet], QuerySet] | None = None
 
     def show(self, user: User, rows: Iterable) -> list:
         rows = list(rows)
@@ -222,6 +255,8 @@ CHECKS: list[Check] = [
         "Пары без приказа о закреплении",
         "Действующие пары и группы, у которых не указан номер или дата приказа о закреплении.",
         pairs_without_order,
+        model=MentoringPair,
+        present=present_pairs_by_organisation,
     ),
     Check(
         "consents",
@@ -229,6 +264,8 @@ CHECKS: list[Check] = [
         "Участники младше 18 лет (по году рождения) без действующего согласия на обработку персональных "
         "данных; сначала — те, кто состоит в действующих парах.",
         minors_without_consent,
+        model=Person,
+        present=present_minors,
     ),
     Check(
         "overdue",
@@ -236,6 +273,8 @@ CHECKS: list[Check] = [
         "Действующие пары, у которых прошла плановая дата завершения, и завершённые пары "
         "без внесённых результатов.",
         pairs_past_due,
+        model=MentoringPair,
+        present=present_pairs_by_lateness,
     ),
     Check(
         "duplicates",
@@ -250,6 +289,8 @@ CHECKS: list[Check] = [
         "Наставники с нагрузкой выше заявленной",
         "Наставники, у которых в действующих парах больше наставляемых, чем они могут вести одновременно.",
         overloaded_mentors,
+        model=Person,
+        present=present_mentors_by_load,
     ),
 ]
 CHECKS_BY_SLUG = {check.slug: check for check in CHECKS}
@@ -258,9 +299,24 @@ CHECKS_BY_SLUG = {check.slug: check for check in CHECKS}
 # --- What the pages read: computed once per state of the data --------------------------------------
 #
 # The checks read a whole department: 0.5 s on PostgreSQL with 100 000 people, far too slow for
-# every request, and the same answer until someone changes the data. So the pages read them
-# through `freshness.cached`, keyed by the user's reach and the versions of the organisations in
-# it: the first request after a change computes, the others read one cache row.
+# every request, and the same answer until someone changes the data. So the pages read them through
+# `registry/freshness.py`, in two ways:
+#
+# - the checks whose rows belong to one organisation each (all but duplicates) are kept *per
+#   organisation*: its number of problems and the keys of its first rows in the check's order. A
+#   department's count is the sum of its organisations'; its first rows are among the union of its
+#   organisations' first rows (each organisation's first N hold all of its rows in the department's
+#   first N), so one small query over those keys, in the check's own order, gives them. A curator's
+#   save in one school computes that school's part again, not the department's;
+# - duplicates span organisations: that answer is kept whole, and only a change of people renews it.
+
+PREVIEW_ROWS = 20
+PER_ORGANISATION = [check for check in CHECKS if not check.fetch_whole]
+# What the per-organisation checks read: their rows (pairs), their order (people in active pairs)
+# and the consents of minors.
+PER_ORGANISATION_TOPICS = (freshness.PEOPLE, freshness.CONSENTS, freshness.PAIRS)
+DUPLICATE_TOPICS = (freshness.PEOPLE,)
+SECTION_TOPICS = {check.slug: DUPLICATE_TOPICS if check.fetch_whole else PER_ORGANISATION_TOPICS for check in CHECKS}
 
 
 def _cache_name(user: User, organisation: Organisation | None, *parts: object) -> str:
@@ -268,39 +324,105 @@ def _cache_name(user: User, organisation: Organisation | None, *parts: object) -
 
     scope = scope_for(user)
     reach = (sorted(scope.department_wide), sorted(scope.curator_organisations))
-    return ":".join(map(str, ("quality", *reach, organisation.pk if organisation else "", *parts))).replace(" ", "")
+    today = timezone.localdate()  # «minors» and «overdue» depend on the day
+    return ":".join(map(str, ("quality", today, *reach, organisation.pk if organisation else "", *parts))).replace(
+        " ", ""
+    )
+
+
+def _ordering(queryset: QuerySet) -> list[OrderBy]:
+    """The queryset's order_by as expressions, for a window's ORDER BY."""
+    ordering = []
+    for item in queryset.query.order_by:
+        if isinstance(item, str):
+            ordering.append(F(item[1:]).desc() if item.startswith("-") else F(item).asc())
+        elif isinstance(item, OrderBy):
+            ordering.append(item)
+        else:
+            ordering.append(item.asc())
+    return ordering
+
+
+def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int, dict[str, tuple[int, list[int]]]]:
+    """organisation -> check slug -> (problems, keys of the first PREVIEW_ROWS rows in the check's order).
+
+    Computed for the organisations whose data changed since: one query per check for all of them
+    (a window numbers each organisation's rows and counts them).
+    """
+
+    def compute(stale: list[int]) -> dict[int, dict[str, tuple[int, list[int]]]]:
+        parts: dict[int, dict[str, tuple[int, list[int]]]] = {pk: {} for pk in stale}
+        for check in PER_ORGANISATION:
+            rows = check.rows(user, None).filter(organisation_id__in=stale)
+            by_organisation = [F("organisation_id")]
+            ranked = (
+                rows.annotate(
+                    problem_rank=Window(RowNumber(), partition_by=by_organisation, order_by=_ordering(rows)),
+                    problem_total=Window(Count("pk"), partition_by=by_organisation),
+                )
+                .filter(problem_rank__lte=PREVIEW_ROWS)
+                .values_list("organisation_id", "pk", "problem_total", "problem_rank")
+            )
+            found: dict[int, list[tuple[int, int]]] = {}
+            totals: dict[int, int] = {}
+            for organisation_id, pk, total, rank in ranked:
+                found.setdefault(organisation_id, []).append((rank, pk))
+                totals[organisation_id] = total
+            for pk in stale:
+                parts[pk][check.slug] = (totals.get(pk, 0), [key for _, key in sorted(found.get(pk, []))])
+        return parts
+
+    return freshness.cached_by_organisation(
+        f"quality:{timezone.localdate()}:{PREVIEW_ROWS}", organisation_ids, PER_ORGANISATION_TOPICS, compute, dict
+    )
+
+
+def _duplicates(user: User, organisation_ids: list[int], organisation: Organisation | None, preview: int):
+    """(groups, the first `preview` of them shown) — the one check kept whole."""
+    check = CHECKS_BY_SLUG["duplicates"]
+
+    def compute() -> tuple[int, list]:
+        rows = list(check.rows(user, organisation))
+        return len(rows), check.show(user, rows[:preview])
+
+    return freshness.cached(
+        _cache_name(user, organisation, "duplicates", preview), freshness.version(organisation_ids, DUPLICATE_TOPICS),
+        compute,
+    )
 
 
 def counts(user: User, organisation_ids: Iterable[int]) -> list[tuple[Check, int]]:
     """Each check with its number of problems (for a summary, e.g. the home page)."""
-    numbers = freshness.cached(
-        _cache_name(user, None, "counts"),
-        freshness.version(organisation_ids),
-        lambda: [check.rows(user, None).count() for check in CHECKS],
-    )
-    return list(zip(CHECKS, numbers))
+    return [(check, count) for check, count, _ in overview(user, organisation_ids, None, PREVIEW_ROWS, rows=False)]
 
 
 def overview(
-    user: User, organisation_ids: Iterable[int], organisation: Organisation | None, preview: int
+    user: User, organisation_ids: Iterable[int], organisation: Organisation | None, preview: int = PREVIEW_ROWS,
+    *, rows: bool = True,
 ) -> list[tuple[Check, int, list]]:
-    """Each check with its count and its first `preview` rows, ready to show."""
+    """Each check with its count and its first `preview` rows, ready to show (no rows with `rows=False`).
 
-    def compute() -> list[tuple[int, list]]:
-        result = []
-        for check in CHECKS:
-            rows = check.rows(user, organisation)
-            if check.fetch_whole:
-                rows = list(rows)
-                result.append((len(rows), check.show(user, rows[:preview])))
-            else:
-                result.append((rows.count(), check.show(user, rows[:preview])))
-        return result
-
-    found = freshness.cached(
-        _cache_name(user, organisation, "overview", preview), freshness.version(organisation_ids), compute
-    )
-    return [(check, count, rows) for check, (count, rows) in zip(CHECKS, found)]
+    `organisation_ids` is the user's reach; `organisation`, one of them to narrow to.
+    """
+    if preview > PREVIEW_ROWS:
+        raise ValueError(f"At most {PREVIEW_ROWS} rows are kept per organisation")
+    organisation_ids = sorted(set(organisation_ids))
+    parts = _organisation_parts(user, organisation_ids)
+    shown_ids = [organisation.pk] if organisation is not None else organisation_ids
+    result = []
+    for check in CHECKS:
+        if check.fetch_whole:
+            count, first = _duplicates(user, organisation_ids, organisation, preview)
+            result.append((check, count, first if rows else []))
+            continue
+        count = sum(parts[pk][check.slug][0] for pk in shown_ids)
+        first: list = []
+        if rows and count:
+            # The kept keys are problems under the data's current versions: shown, not filtered again.
+            keys = [key for pk in shown_ids for key in parts[pk][check.slug][1]]
+            first = check.show(user, check.present(check.model.objects.filter(pk__in=keys, organisation_id__in=shown_ids))[:preview])
+        result.append((check, count, first))
+    return result
 
 
 class _Counted:
@@ -318,7 +440,7 @@ def section_page(
     page_number: str | int | None, per_page: int,
 ) -> Page:
     """One page of one check's rows (an invalid page number gives the nearest page, as get_page does)."""
-    data_version = freshness.version(organisation_ids)
+    data_version = freshness.version(organisation_ids, SECTION_TOPICS[check.slug])
     count = freshness.cached(
         _cache_name(user, organisation, check.slug, "count"),
         data_version,

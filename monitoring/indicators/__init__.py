@@ -21,11 +21,12 @@ from monitoring.indicators.table import (
     breakdown,
     default_years,
     drilldown,
+    drilldown_count,
     indicator_table,
     percent,
 )
 
 __all__ = [
     "BY_CODE", "Cell", "INDICATORS", "Indicator", "IndicatorTable", "OrgCell", "Population", "breakdown",
-    "default_years", "drilldown", "get_indicator", "indicator_table", "percent",
+    "default_years", "drilldown", "drilldown_count", "get_indicator", "indicator_table", "percent",
 ]

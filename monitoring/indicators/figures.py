@@ -192,11 +192,14 @@ def _in_range(sql: _Sql, years: list[int]) -> str:
     return "r.entry_date <= %s AND (r.end_date IS NULL OR r.end_date >= %s)"
 
 
-def _people_statement(organisation_ids: list[int], years: list[int]) -> tuple[_Sql, list[tuple[str, int, str]]]:
+def _people_statement(
+    organisation_ids: list[int], years: list[int], among: list[int]
+) -> tuple[_Sql, list[tuple[str, int, str]]]:
     """The statement, and (indicator code, year, result column) for each counted column.
 
-    From the inside out: two per-person summaries of the roles in the pairs of these organisations —
-    `e` as a mentee (with the ИОМ bit), `m` as a mentor — each a bit per year; joined to the people
+    From the inside out: two per-person summaries of the roles in the pairs of the organisations
+    `among` — `e` as a mentee (with the ИОМ bit), `m` as a mentor — each a bit per year, for the
+    people of `organisation_ids` (all of `among`, or some of them when only they are counted again); joined to the people
     of the organisations who have any role; grouped by everything the populations look at
     (organisation, category, birth year of pupils, flags, bits), so that the conditions of the
     indicators are evaluated once per group, not per person; and summed by organisation.
@@ -233,15 +236,17 @@ def _people_statement(organisation_ids: list[int], years: list[int]) -> tuple[_S
         "FROM (SELECT pm.mentee_id AS person_id, CASE WHEN pm.iom_built THEN 1 ELSE 0 END AS iom, "
         f"pr.entry_date AS entry_date, pr.end_date AS end_date FROM {pairmentee} pm "
         f"INNER JOIN {pair} pr ON pr.id = pm.pair_id "
-        f"WHERE pm.organisation_id IN ({sql.placeholders(organisation_ids)}) "
+        f"WHERE pm.organisation_id IN ({sql.placeholders(among)}) "
         # The same organisations again, on the pair (a participation's is its pair's): an index for both.
-        f"AND pr.organisation_id IN ({sql.placeholders(organisation_ids)})) r "
+        f"AND pr.organisation_id IN ({sql.placeholders(among)})"
+        f"{_people_of(sql, 'pm.mentee_id', organisation_ids, among)}) r "
         f"WHERE {_in_range(sql, years)} GROUP BY r.person_id) e ON e.person_id = p.id"
     )
     masks = _masks(sql, years, ((MENTOR_BIT, ""),))
     sql.add(
         f"LEFT JOIN (SELECT r.mentor_id AS person_id, {masks} FROM {pair} r "
-        f"WHERE r.organisation_id IN ({sql.placeholders(organisation_ids)}) AND {_in_range(sql, years)} "
+        f"WHERE r.organisation_id IN ({sql.placeholders(among)}) AND {_in_range(sql, years)}"
+        f"{_people_of(sql, 'r.mentor_id', organisation_ids, among)} "
         "GROUP BY r.mentor_id) m ON m.person_id = p.id"
     )
     sql.add(
@@ -253,10 +258,20 @@ def _people_statement(organisation_ids: list[int], years: list[int]) -> tuple[_S
     return sql, columns
 
 
-def _people(organisation_ids: list[int], years: list[int]) -> dict[str, dict[int, dict[int, int]]]:
+def _people_of(sql: _Sql, column: str, organisation_ids: list[int], among: list[int]) -> str:
+    """«… and the person is one of `organisation_ids`'», when they are not all of `among`."""
+    if set(organisation_ids) >= set(among):
+        return ""
+    return (
+        f" AND {column} IN (SELECT q.id FROM {_table(Person)} q "
+        f"WHERE q.{_column(Person, 'organisation')} IN ({sql.placeholders(organisation_ids)}))"
+    )
+
+
+def _people(organisation_ids: list[int], years: list[int], among: list[int]) -> dict[str, dict[int, dict[int, int]]]:
     """indicator code -> organisation -> year -> people counted (absent: none)."""
     found: dict[str, dict[int, dict[int, int]]] = {indicator.code: {} for indicator in PEOPLE_INDICATORS}
-    sql, columns = _people_statement(organisation_ids, years)
+    sql, columns = _people_statement(organisation_ids, years, among)
     text = sql.text
     if connection.vendor == "postgresql":
         # A region's statement is costly enough for PostgreSQL to compile it with JIT, which takes
@@ -275,14 +290,44 @@ def _people(organisation_ids: list[int], years: list[int]) -> dict[str, dict[int
     return found
 
 
-def collect(organisation_ids: list[int], years: list[int]) -> dict:
+def empty() -> dict:
+    return {"version": FACTS_VERSION, "counts": {}, "contingent": {name: {} for name in COUNT_FIELDS}}
+
+
+def collect(organisation_ids: list[int], years: list[int], *, among: list[int] | None = None) -> dict:
     """Every number the table and the breakdown need for these organisations (four queries; none
-    when there are no years or no organisations)."""
+    when there are no years or no organisations).
+
+    People's roles are read from the pairs of the organisations `among` (the departments asked
+    about; by default `organisation_ids` themselves), so the facts of some organisations of a
+    department are exactly their share of the department's facts (`split`, `merge`).
+    """
     if not years or not organisation_ids:
-        return {"version": FACTS_VERSION, "counts": {}, "contingent": {name: {} for name in COUNT_FIELDS}}
+        return empty()
+    among = sorted(set(among or organisation_ids) | set(organisation_ids))
     counts = {"orgs_share": _pairs(organisation_ids, years), "programs_count": _programs(organisation_ids, years)}
-    counts.update(_people(organisation_ids, years))
+    counts.update(_people(organisation_ids, years, among))
     return {"version": FACTS_VERSION, "counts": counts, "contingent": _contingents(organisation_ids, years)}
+
+
+def split(facts: dict, organisation_ids: list[int]) -> dict[int, dict]:
+    """The facts of each organisation on its own (every fact belongs to one organisation)."""
+    parts = {pk: empty() for pk in organisation_ids}
+    for section in ("counts", "contingent"):
+        for name, by_organisation in facts[section].items():
+            for pk, numbers in by_organisation.items():
+                parts[pk][section].setdefault(name, {})[pk] = numbers
+    return parts
+
+
+def merge(parts) -> dict:
+    """The facts of several organisations together: the inverse of `split`."""
+    facts = empty()
+    for part in parts:
+        for section in ("counts", "contingent"):
+            for name, by_organisation in part[section].items():
+                facts[section].setdefault(name, {}).update(by_organisation)
+    return facts
 
 
 # --- The drill-down: the same rules as querysets ----------------------------------------------------

@@ -108,16 +108,25 @@ def default_years(departments, *, today: date | None = None) -> list[int]:
 # --- Facts: computed once per state of the data ---------------------------------------------------
 
 
+# What the facts read: not the consents.
+FACTS_TOPICS = (freshness.PEOPLE, freshness.PAIRS, freshness.PROGRAMS, freshness.CONTINGENT)
+
+
 def _facts(department_ids: list[int], organisations: list[Organisation], years: list[int], cached: bool) -> dict:
+    """The facts of the organisations, kept per organisation: after a school's change only that school's
+    facts are counted again (its people's roles still read from all the departments' pairs)."""
     organisation_ids = [organisation.pk for organisation in organisations]
     if not cached:
         return figures.collect(organisation_ids, years)
     key = hashlib.blake2b(f"{department_ids}|{years}".encode(), digest_size=10).hexdigest()  # a region: short
-    return freshness.cached(
+    parts = freshness.cached_by_organisation(
         f"monitoring:facts:v{figures.FACTS_VERSION}:{key}",
-        freshness.version(organisation_ids),
-        lambda: figures.collect(organisation_ids, years),
+        organisation_ids,
+        FACTS_TOPICS,
+        lambda stale: figures.split(figures.collect(stale, years, among=organisation_ids), stale),
+        figures.empty,
     )
+    return figures.merge(parts.values())
 
 
 def _cell(indicator: Indicator, facts: dict, organisation_ids: list[int], year: int) -> Cell:
@@ -167,6 +176,18 @@ def breakdown(departments, code: str, year: int, *, cached: bool = True) -> list
     organisations = _organisations(department_ids)
     facts = _facts(department_ids, organisations, [year], cached)
     return [OrgCell(organisation, _cell(indicator, facts, [organisation.pk], year)) for organisation in organisations]
+
+
+def drilldown_count(departments, code: str, year: int, organisation: Organisation | None = None) -> int:
+    """How many rows `drilldown` gives, read from the cached facts of the breakdown: counting the
+    people behind a figure in the database costs as much as the figure (0.4 s for 50 000 people)."""
+    indicator = get_indicator(code)
+    department_ids = _ids(_departments(departments))
+    organisations = _organisations(department_ids)
+    facts = _facts(department_ids, organisations, [year], cached=True)
+    if organisation is not None:
+        return _cell(indicator, facts, [organisation.pk], year).numerator_all
+    return _cell(indicator, facts, [o.pk for o in organisations], year).numerator or 0
 
 
 def drilldown(departments, code: str, year: int, organisation: Organisation | None = None) -> QuerySet:

@@ -16,6 +16,7 @@ from concurrency.fields import IntegerVersionField
 from django.db import models
 from django.db.models import F, Q
 
+from registry import freshness
 from registry.models.hierarchy import Organisation
 from registry.models.people import Person, PersonCategory
 from registry.models.reference import MeetingKind, MentoringFormat, MentoringKind, Participants, RoleModel
@@ -102,7 +103,7 @@ class PairQuerySet(ByOrganisationQuerySet):
         )
 
 
-class MentoringPair(models.Model):
+class MentoringPair(freshness.RemembersLoaded, models.Model):
     """Наставническая пара или группа: one mentor, one or more mentees (see PairMentee)."""
 
     organisation = models.ForeignKey(
@@ -143,6 +144,7 @@ class MentoringPair(models.Model):
     updated_at = models.DateTimeField("изменена", auto_now=True)
 
     objects = PairQuerySet.as_manager()
+    remembered_fields = ("organisation_id", "mentor_id")  # the former mentor's school too
 
     class Meta:
         verbose_name = "наставническая пара (группа)"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from registry import freshness
 from registry.models.hierarchy import Organisation
 from registry.text import normalise
 
@@ -64,7 +65,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(~Exists(valid))
 
 
-class Person(models.Model):
+class Person(freshness.RemembersLoaded, models.Model):
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -125,6 +126,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+    remembered_fields = ("organisation_id",)  # a move renews the former school's answers too
 
     class Meta:
         verbose_name = "участник"

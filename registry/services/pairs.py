@@ -100,7 +100,7 @@ def save_pair(pair: MentoringPair, mentees: Iterable[Person]) -> MentoringPair:
                 if pk not in existing
             )
             # bulk_create and update() send no signals: the mentees' organisations by hand.
-            freshness.touch(*(mentee.organisation_id for mentee in mentees))
+            freshness.touch(*(mentee.organisation_id for mentee in mentees), topics=(freshness.PAIRS,))
     except IntegrityError as error:
         raise ValidationError(integrity_message(error)) from None
     return pair

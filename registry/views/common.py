@@ -33,9 +33,26 @@ def save_or_explain(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
     return None
 
 
-def paginate(request: HttpRequest, queryset) -> tuple[Page, str]:
-    """The requested page, and the query string without `page` for the pagination links."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+class _KnownCountPaginator(Paginator):
+    """A paginator told its count (known from elsewhere, e.g. a cached figure), so it does not ask
+    the database for it."""
+
+    def __init__(self, object_list, per_page, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
+def paginate(request: HttpRequest, queryset, *, count: int | None = None) -> tuple[Page, str]:
+    """The requested page, and the query string without `page` for the pagination links.
+
+    `count`, when the caller already knows how many rows the queryset gives.
+    """
+    paginator = Paginator(queryset, PAGE_SIZE) if count is None else _KnownCountPaginator(queryset, PAGE_SIZE, count)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -19,7 +19,7 @@ from registry import quality as checks
 from registry.access import scope_for
 from registry.models import Organisation
 
-PREVIEW_ROWS = 20
+PREVIEW_ROWS = checks.PREVIEW_ROWS
 PAGE_SIZE = 50
 
 

@@ -18,6 +18,7 @@ from monitoring.indicators import (
     indicator_table,
 )
 from monitoring.models import Contingent
+from registry import freshness
 from registry.models import MentoringProgram, PersonCategory
 from registry.services.pairs import save_pair
 from tests import factories
@@ -369,6 +370,7 @@ def test_the_number_of_queries_does_not_depend_on_years_or_size(boundary_world, 
 
 def test_with_the_cache_the_number_of_queries_does_not_depend_on_years_either(boundary_world):
     department = boundary_world.department_a
+    freshness.versions(department.organisations.values_list("pk", flat=True))  # the first ever: tokens made
     counts = []
     for years in ([2024], list(range(2015, 2027))):  # two different answers: both computed, then kept
         with CaptureQueriesContext(connection) as computed:
@@ -393,6 +395,42 @@ def test_the_table_is_cached_until_the_data_changes(boundary_world, django_asser
     assert indicator_table(department, [2024]).row("programs_count")[2024].value == 1
     pair(external_mentor(school), [factories.student(school, birth_year=2012)], date(2024, 9, 1))
     assert indicator_table(department, [2024]).row("students_mentees_share")[2024].numerator == 3
+
+
+def _tables_agree(department, years):
+    cached, fresh = indicator_table(department, years), indicator_table(department, years, cached=False)
+    assert cached.rows == fresh.rows
+    return cached
+
+
+def test_a_change_in_one_school_counts_that_school_again_with_roles_from_every_school(world):
+    """Facts are kept per organisation; a school's people still count their roles in other schools' pairs."""
+    department, school, other = world.department_a, world.school_a1, world.school_a2
+    years = [2024, 2025]
+    guest = factories.teacher(other)  # a teacher of A2 mentors in A1: counted in A2
+    young = factories.teacher(school, is_young_specialist=True, is_young_teacher=True)
+    pair(guest, [young], date(2024, 9, 1), form=STAFF_FORM)
+    pair(factories.student(other, birth_year=2008), [factories.student(other, birth_year=2011)], date(2024, 2, 2),
+         form="ученик – ученик")
+    for organisation in (school, other):
+        contingent(organisation, 2024, teachers=20, young_specialists=2, young_teachers=2)
+    table = _tables_agree(department, years)
+    assert table.row("teachers_mentors_share")[2024].numerator == 1
+
+    with CaptureQueriesContext(connection) as queries:
+        pair(factories.teacher(school), [factories.teacher(school, is_young_specialist=True)], date(2025, 1, 9),
+             form=STAFF_FORM)
+        table = _tables_agree(department, years)
+    statements = [q["sql"] for q in queries.captured_queries if "BIT_OR" in q["sql"] or "MAX(CASE" in q["sql"]]
+    assert len(statements) == 2  # the cached table counted A1's people again; then the uncached one
+    assert f"IN ({school.pk}))" in statements[0] and f"IN ({other.pk}))" not in statements[0]
+    assert table.row("teachers_mentors_share")[2025].numerator_all == 2  # the guest of A2 still counted
+
+    guest.organisation = school  # moved: both schools' facts are counted again
+    guest.save()
+    table = _tables_agree(department, years)
+    assert table.row("teachers_mentors_share")[2025].numerator_all == 2
+    assert [c.cell.numerator_all for c in breakdown(department, "teachers_mentors_share", 2025)] == [2, 0]
 
 
 def test_default_years_span_the_data(world):

@@ -61,6 +61,41 @@ def test_a_figure_opens_exactly_the_people_it_counts(world, registry, as_persona
     assert list(response.context["page"].object_list) == [registry["mentor"]]
 
 
+def test_the_figures_people_are_counted_from_the_table_and_paged_through_exactly(world, registry, as_persona):
+    """The page's count comes from the cached figures, not a COUNT over the people: the same number as
+    the rows it pages through, for every indicator, for the department and for each organisation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.indicators import INDICATORS
+    from registry.views.common import PAGE_SIZE
+
+    a1 = world.school_a1
+    mentor = factories.student(a1, birth_year=2008)
+    factories.pair(mentor, [factories.student(a1, birth_year=2012) for _ in range(PAGE_SIZE + 2)],
+                   entry_date=date(2025, 2, 1), format_name="ученик – ученик")
+    client = as_persona("methodist_a")
+    for indicator in INDICATORS:
+        for organisation in (None, a1, world.school_a2):
+            query = {"indicator": indicator.code, "year": 2025, "department": world.department_a.pk}
+            if organisation:
+                query["organisation"] = organisation.pk
+            client.get(reverse("indicator_drilldown"), query)  # the figures computed and kept
+            with CaptureQueriesContext(connection) as queries:
+                first = client.get(reverse("indicator_drilldown"), query)
+            assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]], indicator.code
+            page = first.context["page"]
+            rows = list(page.object_list)
+            if page.paginator.num_pages > 1:
+                last = client.get(reverse("indicator_drilldown"), {**query, "page": page.paginator.num_pages})
+                rows += list(last.context["page"].object_list)
+                assert page.paginator.num_pages == 2
+            assert page.paginator.count == len(rows), (indicator.code, organisation)
+    mentees = client.get(reverse("indicator_drilldown"), {
+        "indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk})
+    assert mentees.context["page"].paginator.count == 1 + PAGE_SIZE + 2
+
+
 def test_the_breakdown_shows_schools_without_mentoring_and_sorts(world, registry, as_persona):
     response = as_persona("methodist_a").get(reverse("indicator_breakdown"), {
         "indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk, "sort": "-value",

@@ -352,7 +352,7 @@ def queries_of_build(department, years, user_pk) -> int:
     return len(queries)
 
 
-QUERIES_COLD = 52  # the indicators computed (cache miss), the roadmap, the quality counts
+QUERIES_COLD = 45  # the indicators computed (cache miss), the roadmap, the quality counts
 QUERIES_WARM = 34  # the same report again: the indicators from the cache
 
 
