@@ -103,7 +103,7 @@ def test_units_are_hardened_and_run_as_the_service_user():
     services = sorted(UNITS.glob("*.service"))
     assert {path.name for path in services} == {
         "mentoring-web.service", "mentoring-worker.service", "mentoring-reminders.service",
-        "mentoring-backup.service",
+        "mentoring-backup.service", "mentoring-housekeeping.service",
     }
     for path in services:
         text = path.read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def test_units_are_hardened_and_run_as_the_service_user():
                      "PrivateTmp=yes", "NoNewPrivileges=yes"):
             assert f"\n{line}\n" in text, f"{path.name}: {line}"
         assert "\nReadWritePaths=" in text, path.name
-    for timer in ("mentoring-reminders", "mentoring-backup"):
+    for timer in ("mentoring-reminders", "mentoring-backup", "mentoring-housekeeping"):
         assert (UNITS / f"{timer}.timer").exists()
     worker = (UNITS / "mentoring-worker.service").read_text(encoding="utf-8")
     assert "manage.py db_worker" in worker and "\nRestart=always\n" in worker
