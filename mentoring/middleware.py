@@ -1,10 +1,11 @@
-"""Two guards around every request.
+"""Three guards around every request.
 
 A NUL byte in a query string is dropped: no search or filter needs one, and PostgreSQL refuses it in a
 query (a scanner's probe made the staff and people searches answer 500). Forms refuse NUL in posted
 data themselves, with Django's Russian message.
 
-A full disk answers with a Russian page instead of a server error.
+A full disk answers with a Russian page instead of a server error — while a view saves a file, and
+while an upload is being read (`read_uploads_first`).
 
 The request's transaction (ATOMIC_REQUESTS) is rolled back before this runs, and the storage
 (mentoring/storage.py) has removed any part of a file already written: nothing is half-saved, and
@@ -36,6 +37,29 @@ def drop_nul_from_query(get_response):
     return middleware
 
 
+def disk_full_page(request):
+    log.error("No space left on the server's disk while serving %s %s", request.method, request.path)
+    return render(request, "disk_full.html", status=507)
+
+
+def read_uploads_first(get_response):
+    """A form with files is read here, before the CSRF check reads it: Django spools an upload past
+    2.5 MB to a temporary file, and a full disk there answers with the same Russian page (507) as a
+    full disk anywhere else, rather than a server error from inside the CSRF middleware."""
+
+    def middleware(request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 — parses the body: the fields and the files
+            except OSError as error:
+                if error.errno not in DISK_FULL:
+                    raise
+                return disk_full_page(request)
+        return get_response(request)
+
+    return middleware
+
+
 class DiskFullMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -45,6 +69,5 @@ class DiskFullMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, OSError) and exception.errno in DISK_FULL:
-            log.error("No space left on the server's disk while serving %s %s", request.method, request.path)
-            return render(request, "disk_full.html", status=507)
+            return disk_full_page(request)
         return None

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import File
-from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +64,37 @@ def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(world, as_persona
     full_disk.undo()  # the administrator freed space: the same upload works
     again = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
                    capture=django_capture_on_commit_callbacks)
+    assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
+
+
+def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world, as_persona, settings, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    """Past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools an upload to a temporary file while the form is read —
+    by the CSRF check, before any view. A full disk there is the same Russian page, with nothing saved."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # the workbook goes to a temporary file, as a large one does
+    client = as_persona("curator_a1")
+    client.handler.enforce_csrf_checks = True  # as a browser meets it: the check reads the form first
+    token = str(client.get(reverse("import_file")).context["csrf_token"])
+    form = {"base": "mentees", "organisation": world.school_a1.pk, "csrfmiddlewaretoken": token}
+
+    def no_space(self, raw_data, start):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    before = counts()
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", no_space)
+    response = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
+        "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+    assert response.status_code == 507
+    assert "на сервере закончилось место" in response.content.decode()
+    assert response.has_header("Content-Security-Policy")  # the page went out through the usual headers
+    assert not Job.objects.exists() and counts() == before
+
+    monkeypatch.undo()  # space freed: the same upload goes through the CSRF check and is checked
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
+            "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
 
 
