@@ -27,8 +27,8 @@ import base64
 import hashlib
 import pickle
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from django.conf import settings
@@ -79,10 +79,11 @@ def _set_many(values: dict[str, object], timeout: int | None) -> None:
     seconds = backend.get_backend_timeout(timeout)
     expires = datetime.max if seconds is None else datetime.fromtimestamp(seconds, tz=UTC if settings.USE_TZ else None)
     expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
-    rows = [
+    # In the keys' order, so two transactions writing the same keys lock them in the same order.
+    rows = sorted(
         (backend.make_and_validate_key(key), base64.b64encode(pickle.dumps(value, backend.pickle_protocol)).decode())
         for key, value in values.items()
-    ]
+    )
     name = connection.ops.quote_name
     key, value, expiry = name("cache_key"), name("value"), name("expires")
     with connection.cursor() as cursor:
