@@ -14,6 +14,7 @@ the same action can be repeated once the administrator frees space.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 
@@ -42,6 +43,16 @@ def disk_full_page(request):
     return render(request, "disk_full.html", status=507)
 
 
+def _discard_spooled(request) -> None:
+    """Close (and so delete) the temporary file an upload was being spooled to: on a full disk its part
+    would otherwise stay until the request object is collected."""
+    for handler in request.upload_handlers:
+        spooled = getattr(handler, "file", None)
+        if spooled is not None:
+            with contextlib.suppress(OSError):
+                spooled.close()
+
+
 def read_uploads_first(get_response):
     """A form with files is read here, before the CSRF check reads it: Django spools an upload past
     2.5 MB to a temporary file, and a full disk there answers with the same Russian page (507) as a
@@ -54,6 +65,7 @@ def read_uploads_first(get_response):
             except OSError as error:
                 if error.errno not in DISK_FULL:
                     raise
+                _discard_spooled(request)
                 return disk_full_page(request)
         return get_response(request)
 

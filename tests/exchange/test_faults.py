@@ -6,6 +6,9 @@ written (the file's chunks raise ENOSPC after the first one), so the real storag
 """
 
 import errno
+import os
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -95,6 +98,65 @@ def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world,
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
             "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+    assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real filesystem of 1 MB (tmpfs) for the test's files; mounting needs root, as CI has."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"a tmpfs cannot be mounted here: {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(disk) -> None:
+    """Write until the kernel says «No space left on device»."""
+    with open(disk / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+
+
+@pytest.mark.parametrize("where", ["spooling the upload", "saving the file"])
+def test_a_really_full_disk_says_so_and_leaves_nothing(world, as_persona, settings, small_disk, where,
+                                                       django_capture_on_commit_callbacks):
+    """No stand-in: the media folder (and the upload's temporary file) on a tmpfs filled to the last byte."""
+    settings.MEDIA_ROOT = small_disk / "media"
+    if where == "spooling the upload":
+        settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+        settings.FILE_UPLOAD_TEMP_DIR = str(small_disk)
+    fill(small_disk)
+    client = as_persona("curator_a1")
+    client.handler.enforce_csrf_checks = True
+    token = str(client.get(reverse("import_file")).context["csrf_token"])
+    form = {"base": "mentees", "organisation": world.school_a1.pk, "csrfmiddlewaretoken": token}
+    before = counts()
+
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
+                "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+
+    response = send()
+    assert response.status_code == 507
+    assert "на сервере закончилось место" in response.content.decode()
+    assert not Job.objects.exists() and counts() == before
+    assert sorted(p.name for p in small_disk.rglob("*") if p.is_file()) == ["filler"], "nothing half-written"
+
+    (small_disk / "filler").unlink()  # the administrator freed space: the same upload goes through
+    again = send()
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
 
 
