@@ -311,6 +311,7 @@ CHECKS_BY_SLUG = {check.slug: check for check in CHECKS}
 # - duplicates span organisations: that answer is kept whole, and only a change of people renews it.
 
 PREVIEW_ROWS = 20
+PARTS_VERSION = 1  # the shape of a kept part: bump it when it changes, so no old part is read
 PER_ORGANISATION = [check for check in CHECKS if not check.fetch_whole]
 # What the per-organisation checks read: their rows (pairs), their order (people in active pairs)
 # and the consents of minors.
@@ -373,7 +374,7 @@ def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int
         return parts
 
     return freshness.cached_by_organisation(
-        f"quality:{timezone.localdate()}:{PREVIEW_ROWS}", organisation_ids, PER_ORGANISATION_TOPICS, compute, dict
+        f"quality:v{PARTS_VERSION}:{timezone.localdate()}:{PREVIEW_ROWS}", organisation_ids, PER_ORGANISATION_TOPICS, compute, dict
     )
 
 
