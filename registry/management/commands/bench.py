@@ -68,8 +68,12 @@ PAGES: list[tuple] = [
     ("Пара", "pair_detail", lambda c: ({"pk": c.pair_pk}, "")),
     ("Программы", "program_list", lambda c: ({}, "")),
     ("Качество данных", "quality", lambda c: ({}, "")),
-    # The first request after any change in the scope computes the checks again (registry/freshness.py).
+    # The first request after a change in one organisation computes that organisation's part again
+    # (registry/freshness.py): after any change of its people the department's duplicate check too;
+    # after a pair formed or completed, that organisation's part alone.
     ("Качество данных: после правки", "quality", lambda c: ({}, ""), None, lambda c: freshness.touch(c.organisation.pk)),
+    ("Качество данных: после новой пары", "quality", lambda c: ({}, ""), None,
+     lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,))),
     ("Качество данных: сводка", "quality_summary", lambda c: ({}, "")),
     ("Дорожные карты", "roadmap_list", lambda c: ({}, "")),
     ("Сроки дорожных карт", "roadmap_agenda", lambda c: ({}, "")),
@@ -78,6 +82,8 @@ PAGES: list[tuple] = [
     ("Показатели", "indicators", lambda c: ({}, ""), {"methodist"}),
     ("Показатели: после правки", "indicators", lambda c: ({}, ""), {"methodist"},
      lambda c: freshness.touch(c.organisation.pk)),
+    ("Показатели: после новой пары", "indicators", lambda c: ({}, ""), {"methodist"},
+     lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,))),
     ("Показатели: по организациям", "indicator_breakdown",
      lambda c: ({}, _q(indicator="young_teachers_share", year=_last_year(c))), {"methodist"}),
 ]
