@@ -207,7 +207,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "registry_cache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # Answers expire after a day and `manage.py housekeeping` removes expired rows every night;
+        # registry/freshness.py writes without culling. Django's own culling (a third of all keys at
+        # once) stays for the few other writers, past this many rows.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
 # Background jobs (exchange/jobs.py: large exports, imports) on django-tasks, the backport of

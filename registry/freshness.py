@@ -67,7 +67,9 @@ def _set_many(values: dict[str, object], timeout: int | None) -> None:
 
     Django's database cache writes key by key, five queries each; a department's parts are tens of
     keys. The rows are the ones it writes itself (key, base64 of the pickle, expiry), so `get_many`
-    reads them as its own; culling is left to the cache's next ordinary `set`.
+    reads them as its own. No culling either: Django's culls a third of all keys when the table passes
+    MAX_ENTRIES — under a write load that threw away every organisation's parts at once — so answers
+    leave by their time-to-live instead, removed every night by `manage.py housekeeping`.
     """
     if not values:
         return
@@ -162,7 +164,7 @@ def cached(name: str, data_version: str, compute: Callable[[], T]) -> T:
     if hit is not None:
         return hit
     value = compute()
-    cache.set(key, value, timeout=_TIMEOUT)
+    _set_many({key: value}, timeout=_TIMEOUT)
     return value
 
 

@@ -403,40 +403,52 @@ def overview(
 ) -> list[tuple[Check, int, list]]:
     """Each check with its count and its first `preview` rows, ready to show (no rows with `rows=False`).
 
-    `organisation_ids` is the user's reach; `organisation`, one of them to narrow to. The whole answer is
-    kept too while nothing in the reach changed (two cache reads); after a change it is put together
-    again from the kept parts, computing only the organisations that changed.
+    `organisation_ids` is the user's reach; `organisation`, one of them to narrow to. The counts and the
+    keys of the first rows are kept while nothing in the reach changed (two cache reads), and put together
+    again from the kept parts after a change; the rows themselves are read by their keys (a few rows).
     """
     if preview > PREVIEW_ROWS:
         raise ValueError(f"At most {PREVIEW_ROWS} rows are kept per organisation")
     organisation_ids = sorted(set(organisation_ids))
-    found = freshness.cached(
-        _cache_name(user, organisation, "overview", preview, rows),
-        freshness.version(organisation_ids, PER_ORGANISATION_TOPICS),  # the duplicates' topic included
-        lambda: _put_together(user, organisation_ids, organisation, preview, rows),
-    )
-    return [(CHECKS_BY_SLUG[slug], count, first) for slug, count, first in found]
-
-
-def _put_together(
-    user: User, organisation_ids: list[int], organisation: Organisation | None, preview: int, rows: bool
-) -> list[tuple[str, int, list]]:
-    parts = _organisation_parts(user, organisation_ids)
     shown_ids = [organisation.pk] if organisation is not None else organisation_ids
+    found = dict(freshness.cached(
+        _cache_name(user, organisation, "first-keys", preview, rows),
+        freshness.version(organisation_ids, PER_ORGANISATION_TOPICS),
+        lambda: _first_keys(user, organisation_ids, shown_ids, preview, rows),
+    ))
     result = []
     for check in CHECKS:
         if check.fetch_whole:
             count, first = _duplicates(user, organisation_ids, organisation, preview)
-            result.append((check.slug, count, first if rows else []))
+            result.append((check, count, first if rows else []))
             continue
-        count = sum(parts[pk][check.slug][0] for pk in shown_ids)
-        first: list = []
-        if rows and count:
-            # The kept keys are problems under the data's current versions: shown, not filtered again.
-            keys = [key for pk in shown_ids for key in parts[pk][check.slug][1]]
+        count, keys = found[check.slug]
+        first = []
+        if keys:
             kept = check.model.objects.filter(pk__in=keys, organisation_id__in=shown_ids)
-            first = check.show(user, check.present(kept)[:preview])
-        result.append((check.slug, count, first))
+            first = check.show(user, check.present(kept))
+        result.append((check, count, first))
+    return result
+
+
+def _first_keys(
+    user: User, organisation_ids: list[int], shown_ids: list[int], preview: int, rows: bool
+) -> list[tuple[str, tuple[int, list[int]]]]:
+    """Each per-organisation check's count and the keys of its first rows, from the organisations' parts.
+
+    The department's first rows are among its organisations' first rows: looked up by those keys in the
+    check's own order (the kept keys are problems under the data's current versions: not filtered again).
+    """
+    parts = _organisation_parts(user, organisation_ids)
+    result = []
+    for check in PER_ORGANISATION:
+        count = sum(parts[pk][check.slug][0] for pk in shown_ids)
+        keys: list[int] = []
+        if rows and count:
+            candidates = [key for pk in shown_ids for key in parts[pk][check.slug][1]]
+            kept = check.model.objects.filter(pk__in=candidates, organisation_id__in=shown_ids)
+            keys = list(check.present(kept).values_list("pk", flat=True)[:preview])
+        result.append((check.slug, (count, keys)))
     return result
 
 

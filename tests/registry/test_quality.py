@@ -396,14 +396,14 @@ def test_a_change_is_seen_at_once_and_a_rolled_back_one_never(world, as_persona)
 
 
 # Computed (both schools changed): session and user (2), ATOMIC_REQUESTS' savepoint and release (2),
-# the scope's memberships (1), the organisations to choose from (1); the whole answer: versions and a
-# miss (2); the per-organisation checks: versions and parts (2), one ranking query per check for the
-# changed schools (4), the parts stored in one statement (1), the first rows of the checks with problems
-# (4); the duplicates: versions and answer (2), the groups fetched whole (1) with the people of those
-# shown (1), stored (5); the whole answer stored (5); the session's idle timeout is saved (3).
-QUERIES_COMPUTED = 36
-# Unchanged data: the whole answer read (versions and one cache row) instead of all that.
-QUERIES_CACHED = 11
-# A section reads its version, its count and its page (3), computed and stored (2 × 5 + 2 + 1), or not.
-QUERIES_SECTION_COMPUTED = 25
+# the scope's memberships (1), the organisations to choose from (1); the counts and first keys: versions
+# and a miss (2), the organisations' versions and parts (2), one ranking query per check for the changed
+# schools (4), the parts stored in one statement (1), the first keys of the checks with problems (4),
+# stored (1); the first rows read by their keys (4); the duplicates: versions and answer (2), the groups
+# fetched whole (1) with the people of those shown (1), stored (1); the session's idle timeout (3).
+QUERIES_COMPUTED = 32
+# Unchanged data: the counts and keys read (2), the rows by their keys (4), the duplicates' answer (2).
+QUERIES_CACHED = 17
+# A section reads its version, its count and its page (3), computed and stored (2 × 1 + 2 + 1), or not.
+QUERIES_SECTION_COMPUTED = 17
 QUERIES_SECTION_CACHED = 12
