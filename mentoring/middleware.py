@@ -18,6 +18,7 @@ import contextlib
 import errno
 import logging
 
+from django.http import UnreadablePostError
 from django.shortcuts import render
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def read_uploads_first(get_response):
                 and request.user.is_authenticated):
             try:
                 request.POST  # noqa: B018 — parses the body: the fields and the files
+            except UnreadablePostError:
+                pass  # the client went away mid-upload: the CSRF check answers 403, as it always did
             except OSError as error:
                 if error.errno not in DISK_FULL:
                     raise

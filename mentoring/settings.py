@@ -155,6 +155,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page asks for a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -164,10 +165,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
-    # A form with files is read before the CSRF check reads it, so a full disk while spooling an upload
-    # answers with the Russian page (with the headers above), not a 500 from inside the CSRF middleware.
+    # A signed-in user's form with files is read here, before the CSRF check reads it (every middleware's
+    # __call__ runs before any process_view): a full disk while spooling an upload answers with the
+    # Russian page — with the headers and the CSRF cookie above — not a 500 from the CSRF check.
     "mentoring.middleware.read_uploads_first",
-    "django.middleware.csrf.CsrfViewMiddleware",
     # A full disk answers with a Russian page (507) after the request's transaction rolled back.
     "mentoring.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.

@@ -467,6 +467,7 @@ def section_page(
     page_number: str | int | None, per_page: int,
 ) -> Page:
     """One page of one check's rows (an invalid page number gives the nearest page, as get_page does)."""
+    organisation_ids = sorted(set(organisation_ids))
     data_version = freshness.version(organisation_ids, SECTION_TOPICS[check.slug])
     count = freshness.cached(
         _cache_name(user, organisation, check.slug, "count"),
@@ -481,9 +482,20 @@ def section_page(
     except EmptyPage:
         number = paginator.num_pages
     start = (number - 1) * per_page
-    rows = freshness.cached(
-        _cache_name(user, organisation, check.slug, per_page, number),
+    if check.fetch_whole:  # duplicates: groups of one department, renewed by any change of its people
+        rows = freshness.cached(
+            _cache_name(user, organisation, check.slug, per_page, number),
+            data_version,
+            lambda: check.show(user, check.rows(user, organisation)[start : start + per_page]),
+        )
+        return Page(rows, number, paginator)
+    # The keys are kept, the rows read by them: a mentor from another school shows as that school has
+    # them now — renamed, or erased (152-ФЗ) — though this reach's data did not change.
+    keys = freshness.cached(
+        _cache_name(user, organisation, check.slug, "keys", per_page, number),
         data_version,
-        lambda: check.show(user, check.rows(user, organisation)[start : start + per_page]),
+        lambda: list(check.rows(user, organisation).values_list("pk", flat=True)[start : start + per_page]),
     )
+    shown = [organisation.pk] if organisation is not None else organisation_ids
+    rows = check.show(user, check.present(check.model.objects.filter(pk__in=keys, organisation_id__in=shown)))
     return Page(rows, number, paginator)

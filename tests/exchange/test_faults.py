@@ -7,6 +7,7 @@ written (the file's chunks raise ENOSPC after the first one), so the real storag
 
 import errno
 import os
+import re
 import shutil
 import subprocess
 from datetime import timedelta
@@ -93,12 +94,40 @@ def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world,
     assert "на сервере закончилось место" in response.content.decode()
     assert response.has_header("Content-Security-Policy")  # the page went out through the usual headers
     assert not Job.objects.exists() and counts() == before
+    # Its forms work: the logout button's token matches the CSRF cookie.
+    logout_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()).group(1)
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": logout_token}).status_code == 302
+    client = as_persona("curator_a1")
+    client.handler.enforce_csrf_checks = True
+    token = str(client.get(reverse("import_file")).context["csrf_token"])
+    form["csrfmiddlewaretoken"] = token
 
     monkeypatch.undo()  # space freed: the same upload goes through the CSRF check and is checked
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
             "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
+
+
+def test_an_upload_broken_off_by_the_client_is_refused_as_before_not_a_server_error(world, as_persona, settings,
+                                                                                   monkeypatch):
+    """The connection lost mid-upload: the CSRF check refuses the half-read form (403), as it always did."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+    from django.http import UnreadablePostError
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    client = as_persona("curator_a1")
+    client.handler.enforce_csrf_checks = True
+    token = str(client.get(reverse("import_file")).context["csrf_token"])
+
+    def gone(self, raw_data, start):
+        raise UnreadablePostError("request data read error")
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", gone)
+    response = client.post(reverse("import_file"), {
+        "base": "mentees", "organisation": world.school_a1.pk, "csrfmiddlewaretoken": token,
+        "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+    assert response.status_code == 403 and not Job.objects.exists()
 
 
 @pytest.fixture

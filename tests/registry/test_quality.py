@@ -359,6 +359,24 @@ def test_a_change_in_one_school_computes_that_school_again_and_keeps_the_others(
     assert counts(response)["duplicates"] == 2  # a change of pairs keeps the duplicate groups
 
 
+def test_a_mentor_from_another_school_is_shown_as_that_school_has_them_now(world, as_persona):
+    """School A2's page keeps its answer while A2's data is unchanged, but a mentor of A1 renamed (or erased)
+    in A1 is shown as A1 has them now, in the overview and in the section."""
+    guest = factories.teacher(world.school_a1, last_name="Приезжая")
+    mentees = [factories.teacher(world.school_a2) for _ in range(2)]
+    factories.pair(guest, mentees, format_name="учитель – учитель", planned_end_date=today() - timedelta(days=3))
+    client = as_persona("curator_a2")
+    for query in ({}, {"section": "overdue"}):
+        assert [p.mentor.last_name for p in section_rows(client.get(reverse("quality"), query), "overdue")] == [
+            "Приезжая"]
+    guest.last_name = "Переименованная"
+    guest.save()  # renews A1's data version, not A2's
+    for query in ({}, {"section": "overdue"}):
+        page = client.get(reverse("quality"), query)
+        assert [p.mentor.last_name for p in section_rows(page, "overdue")] == ["Переименованная"]
+        assert "Приезжая" not in page.content.decode()
+
+
 def test_the_first_rows_of_a_department_are_those_of_the_whole_list(world, as_persona):
     """Kept per organisation, merged in the check's order: the same rows as the whole list's first."""
     for i in range(quality.PREVIEW_ROWS + 5):
