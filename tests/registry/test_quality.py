@@ -179,6 +179,11 @@ def test_mentors_leading_more_mentees_than_they_can(world):
 
     found = list(quality.overloaded_mentors(world.methodist_a))
     assert [(p, p.max_mentees, p.active_mentees) for p in found] == [(overloaded, 1, 2)]
+    # The per-organisation form (the cached parts use it) finds the same.
+    of_school = list(quality.overloaded_mentors_of(world.methodist_a, [school.pk]))
+    assert [(p, p.max_mentees, p.active_mentees) for p in of_school] == [(overloaded, 1, 2)]
+    assert list(quality.overloaded_mentors_of(world.methodist_a, [world.school_a2.pk])) == []
+    assert list(quality.overloaded_mentors_of(world.methodist_b, [school.pk])) == []  # not in B's reach
 
 
 def test_a_mentor_load_is_seen_from_the_mentors_own_school(world):
