@@ -120,7 +120,8 @@ say "gunicorn ($WORKERS workers${CONFIG:+, deploy/gunicorn.conf.py}) on 127.0.0.
 "$ROOT/.venv/bin/gunicorn" "${CONFIG[@]}" mentoring.wsgi:application --workers "$WORKERS" \
   --bind "127.0.0.1:$PORT" --access-logfile "$RUN/access.log" --error-logfile - >"$RUN/gunicorn.log" 2>&1 &
 gunicorn_pid=$!
-"$PY" manage.py db_worker --no-startup-delay >"$RUN/db_worker.log" 2>&1 &
+# At the priority the production unit gives it (deploy/systemd/mentoring-worker.service: Nice=10).
+nice -n 10 "$PY" manage.py db_worker --no-startup-delay >"$RUN/db_worker.log" 2>&1 &
 worker_pid=$!
 for _ in $(seq 1 100); do
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$PORT/accounts/login/" || true)

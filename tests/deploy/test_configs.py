@@ -115,3 +115,6 @@ def test_units_are_hardened_and_run_as_the_service_user():
         assert (UNITS / f"{timer}.timer").exists()
     worker = (UNITS / "mentoring-worker.service").read_text(encoding="utf-8")
     assert "manage.py db_worker" in worker and "\nRestart=always\n" in worker
+    # Background jobs yield the CPU to pages, and the load test runs the worker the same way.
+    assert "\nNice=10\n" in worker
+    assert 'nice -n 10 "$PY" manage.py db_worker' in (ROOT / "scripts" / "loadtest.sh").read_text(encoding="utf-8")
