@@ -254,6 +254,10 @@ class Check:
     present: Callable[[QuerySet], QuerySet] | None = None
     rows_of: Callable[[User, list[int]], QuerySet] | None = None
 
+    def by_keys(self, keys: Iterable[int], organisation_ids: Iterable[int]) -> QuerySet:
+        """These rows (kept keys of problems), shown in the check's order, within these organisations."""
+        return self.present(self.model.objects.filter(pk__in=list(keys), organisation_id__in=list(organisation_ids)))
+
     def rows_of_organisations(self, user: User, organisation_ids: list[int]) -> QuerySet:
         if self.rows_of is not None:
             return self.rows_of(user, organisation_ids)
@@ -389,9 +393,8 @@ def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int
                 parts[pk][check.slug] = (totals.get(pk, 0), [key for _, key in sorted(found.get(pk, []))])
         return parts
 
-    return freshness.cached_by_organisation(
-        f"quality:v{PARTS_VERSION}:{timezone.localdate()}:{PREVIEW_ROWS}", organisation_ids, PER_ORGANISATION_TOPICS, compute, dict
-    )
+    name = f"quality:v{PARTS_VERSION}:{timezone.localdate()}:{PREVIEW_ROWS}"
+    return freshness.cached_by_organisation(name, organisation_ids, PER_ORGANISATION_TOPICS, compute, dict)
 
 
 def _duplicates(user: User, organisation_ids: list[int], organisation: Organisation | None, preview: int):
@@ -441,8 +444,7 @@ def overview(
         count, keys = found[check.slug]
         first = []
         if keys:
-            kept = check.model.objects.filter(pk__in=keys, organisation_id__in=shown_ids)
-            first = check.show(user, check.present(kept))
+            first = check.show(user, check.by_keys(keys, shown_ids))
         result.append((check, count, first))
     return result
 
@@ -462,8 +464,7 @@ def _first_keys(
         keys: list[int] = []
         if rows and count:
             candidates = [key for pk in shown_ids for key in parts[pk][check.slug][1]]
-            kept = check.model.objects.filter(pk__in=candidates, organisation_id__in=shown_ids)
-            keys = list(check.present(kept).values_list("pk", flat=True)[:preview])
+            keys = list(check.by_keys(candidates, shown_ids).values_list("pk", flat=True)[:preview])
         result.append((check.slug, (count, keys)))
     return result
 
@@ -513,5 +514,5 @@ def section_page(
         lambda: list(check.rows(user, organisation).values_list("pk", flat=True)[start : start + per_page]),
     )
     shown = [organisation.pk] if organisation is not None else organisation_ids
-    rows = check.show(user, check.present(check.model.objects.filter(pk__in=keys, organisation_id__in=shown)))
+    rows = check.show(user, check.by_keys(keys, shown))
     return Page(rows, number, paginator)

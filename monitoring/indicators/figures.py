@@ -199,8 +199,8 @@ def _people_statement(
 
     From the inside out: two per-person summaries of the roles in the pairs of the organisations
     `among` — `e` as a mentee (with the ИОМ bit), `m` as a mentor — each a bit per year, for the
-    people of `organisation_ids` (all of `among`, or some of them when only they are counted again); joined to the people
-    of the organisations who have any role; grouped by everything the populations look at
+    people of `organisation_ids` (all of `among`, or some of them when only they are counted again);
+    joined to those people who have any role; grouped by everything the populations look at
     (organisation, category, birth year of pupils, flags, bits), so that the conditions of the
     indicators are evaluated once per group, not per person; and summed by organisation.
     """
