@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast migrations-check loadtest faults scan clean
+.PHONY: install run test test-fast lint migrations-check loadtest faults scan clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11")'
@@ -34,8 +34,14 @@ run: install
 migrations-check: $(VENV)/.installed .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# ruff (lint and format), then the architecture's contracts (pyproject.toml).
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 test: $(VENV)/.installed .env
 	@scripts/system-deps.sh tests
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory migrations-check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 

@@ -21,7 +21,7 @@ from enum import StrEnum
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from exchange.official import MENTEES, MENTORS, FORMS, Kind, OfficialForm
+from exchange.official import FORMS, MENTEES, MENTORS, Kind, OfficialForm
 from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, User
 from registry.models.pairs import CompletionMark
 from registry.text import name_part
@@ -80,7 +80,11 @@ class Exporter:
     form: OfficialForm
 
     def __init__(
-        self, user: User | None, params: ExportParams, *, department: EducationDepartment | None = None,
+        self,
+        user: User | None,
+        params: ExportParams,
+        *,
+        department: EducationDepartment | None = None,
         today: date | None = None,
     ) -> None:
         """`user`'s scope bounds what is read; without a user (manage.py), `department` does."""
@@ -146,8 +150,10 @@ class Exporter:
 
     def filename(self) -> str:
         organisations = list(self.organisations()[:2])
-        where = organisations[0].short_name if len(organisations) == 1 else (
-            organisations[0].department.municipality if organisations else "реестр"
+        where = (
+            organisations[0].short_name
+            if len(organisations) == 1
+            else (organisations[0].department.municipality if organisations else "реестр")
         )
         suffix = {Period.CURRENT: "", Period.ARCHIVE: " (архив)", Period.ALL: " (все)"}[self.params.period]
         where = name_part(where)  # names as typed
@@ -173,9 +179,7 @@ class MenteesExporter(Exporter):
         return self.participations().count()
 
     def rows(self) -> Iterator[list]:
-        participations = self.participations().select_related(
-            "mentee", "pair__mentor__organisation", "pair__format"
-        )
+        participations = self.participations().select_related("mentee", "pair__mentor__organisation", "pair__format")
         for number, p in enumerate(participations.iterator(chunk_size=CHUNK), start=1):
             pair, mentee, mentor = p.pair, p.mentee, p.pair.mentor
             yield [

@@ -19,24 +19,37 @@ class ExportForm(forms.Form):
     base = forms.ChoiceField(label="Форма", choices=BASE_CHOICES, widget=forms.RadioSelect, initial=Kind.MENTEES)
     period = forms.ChoiceField(
         label="Участники",
-        choices=[(Period.CURRENT.value, "Действующие"), (Period.ARCHIVE.value, "Архив: завершившие программу"),
-                 (Period.ALL.value, "Все")],
-        widget=forms.RadioSelect, initial=Period.CURRENT,
+        choices=[
+            (Period.CURRENT.value, "Действующие"),
+            (Period.ARCHIVE.value, "Архив: завершившие программу"),
+            (Period.ALL.value, "Все"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Period.CURRENT,
     )
     organisations = forms.ModelMultipleChoiceField(
-        label="Организации", required=False, queryset=Organisation.objects.none(),
+        label="Организации",
+        required=False,
+        queryset=Organisation.objects.none(),
         help_text="Не выбрано — все организации, которые вам доступны.",
     )
     file_format = forms.ChoiceField(
         label="Формат файла",
         choices=[(FileFormat.XLSX.value, "Excel (.xlsx)"), (FileFormat.PDF.value, "PDF для печати")],
-        widget=forms.RadioSelect, initial=FileFormat.XLSX,
+        widget=forms.RadioSelect,
+        initial=FileFormat.XLSX,
     )
 
     def __init__(self, *args, organisations: QuerySet[Organisation], filters: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations
-        self.fields["organisations"].widget.attrs.update({"class": "form-select", "data-autocomplete": "multiple", "data-placeholder": "Все доступные организации — или выберите"})
+        self.fields["organisations"].widget.attrs.update(
+            {
+                "class": "form-select",
+                "data-autocomplete": "multiple",
+                "data-placeholder": "Все доступные организации — или выберите",
+            }
+        )
         self.filters = filters
 
     def params(self) -> ExportParams:
@@ -51,10 +64,10 @@ class ExportForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    base = forms.ChoiceField(label="Что в файле", choices=BASE_CHOICES, widget=forms.RadioSelect,
-                             initial=Kind.MENTEES)
-    organisation = forms.ModelChoiceField(label="В какую организацию", queryset=Organisation.objects.none(),
-                                          empty_label="Выберите организацию")
+    base = forms.ChoiceField(label="Что в файле", choices=BASE_CHOICES, widget=forms.RadioSelect, initial=Kind.MENTEES)
+    organisation = forms.ModelChoiceField(
+        label="В какую организацию", queryset=Organisation.objects.none(), empty_label="Выберите организацию"
+    )
     file = forms.FileField(
         label="Файл Excel (.xlsx)",
         help_text=f"Таблица в форме «База наставников» или «База наставляемых», до {MAX_UPLOAD_BYTES // 2**20} МБ. "

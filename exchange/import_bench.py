@@ -59,14 +59,21 @@ FORMS = [
     ("работодатель – ученик", 0.1, "ООО «Кедровский машиностроительный завод»", False),
 ]
 REQUESTS = [
-    "повышение успеваемости по математике", "подготовка к ОГЭ по русскому языку", "выбор профессии",
-    "адаптация в новом коллективе", "подготовка проекта к научно-практической конференции",
-    "освоение методики формирующего оценивания", "развитие навыков публичного выступления",
+    "повышение успеваемости по математике",
+    "подготовка к ОГЭ по русскому языку",
+    "выбор профессии",
+    "адаптация в новом коллективе",
+    "подготовка проекта к научно-практической конференции",
+    "освоение методики формирующего оценивания",
+    "развитие навыков публичного выступления",
 ]
 RESULTS = [
-    "успеваемость по предмету повысилась с «3» до «4»", "выступил на школьной конференции с докладом",
-    "стал призёром муниципального этапа олимпиады", "провёл открытый урок для коллег",
-    "разработал и защитил индивидуальный проект", "определился с профилем обучения",
+    "успеваемость по предмету повысилась с «3» до «4»",
+    "выступил на школьной конференции с докладом",
+    "стал призёром муниципального этапа олимпиады",
+    "провёл открытый урок для коллег",
+    "разработал и защитил индивидуальный проект",
+    "определился с профилем обучения",
 ]
 MARKS = ["Прошёл(а) программу", "прошёл", "прошла", "да", "+", "не завершил(а)", "нет"]
 
@@ -84,8 +91,7 @@ class _Names:
             if self.faker.random.random() < 0.5:
                 parts = (self.faker.last_name_male(), self.faker.first_name_male(), self.faker.middle_name_male())
             else:
-                parts = (self.faker.last_name_female(), self.faker.first_name_female(),
-                         self.faker.middle_name_female())
+                parts = (self.faker.last_name_female(), self.faker.first_name_female(), self.faker.middle_name_female())
             name = " ".join(parts)
             if name not in self.used:
                 self.used.add(name)
@@ -121,15 +127,22 @@ def build_workbook(rows: int, seed: int = 1, *, all_completed: bool = False) -> 
             link = ""
             if end and details.random() < 0.3:
                 link = f"{'https://' if details.random() < 0.5 else ''}school1.ru/otzyv/{details.randint(1, 99999)}"
-            sheet.append([
-                number, names(), str(year) if year_as_text else year, rng.choice(REQUESTS),
-                entry.strftime("%d.%m.%Y") if date_as_text else datetime.combine(entry, datetime.min.time()),
-                mentor, form, workplace or "",
-                (end.strftime("%d.%m.%Y") if end else None),
-                details.choice(RESULTS) if end and details.random() < 0.8 else None,
-                link or None,
-                details.choice(MARKS) if end and details.random() < 0.9 else None,
-            ])
+            sheet.append(
+                [
+                    number,
+                    names(),
+                    str(year) if year_as_text else year,
+                    rng.choice(REQUESTS),
+                    entry.strftime("%d.%m.%Y") if date_as_text else datetime.combine(entry, datetime.min.time()),
+                    mentor,
+                    form,
+                    workplace or "",
+                    (end.strftime("%d.%m.%Y") if end else None),
+                    details.choice(RESULTS) if end and details.random() < 0.8 else None,
+                    link or None,
+                    details.choice(MARKS) if end and details.random() < 0.9 else None,
+                ]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -175,8 +188,11 @@ def _measure(rows: int, seed: int) -> dict:
     )
     try:
         school = Organisation.objects.create(
-            department=department, code="school1", short_name=SCHOOL, full_name=f"Муниципальное бюджетное "
-            f"общеобразовательное учреждение «{SCHOOL}»", kind=OrganisationKind.SCHOOL,
+            department=department,
+            code="school1",
+            short_name=SCHOOL,
+            full_name=f"Муниципальное бюджетное общеобразовательное учреждение «{SCHOOL}»",
+            kind=OrganisationKind.SCHOOL,
         )
 
         def timed(commit: bool, workbook: bytes = data):

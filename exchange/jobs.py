@@ -84,8 +84,7 @@ class ProgressWriter:
                 self._side = connections.create_connection("default")
             with self._side.cursor() as cursor:
                 cursor.execute(
-                    f'UPDATE "{Job._meta.db_table}" SET "done" = %s, "total" = %s, "heartbeat_at" = %s '
-                    'WHERE "id" = %s',
+                    f'UPDATE "{Job._meta.db_table}" SET "done" = %s, "total" = %s, "heartbeat_at" = %s WHERE "id" = %s',
                     [done, total, timezone.now(), self.job_id],
                 )
 
@@ -114,8 +113,11 @@ def run_job(job_id: int) -> None:
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             log.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, JobStatus.FAILED,
-                message=DISK_FULL_MESSAGE if error.errno in (errno.ENOSPC, errno.EDQUOT) else FAILED_MESSAGE)
+        _finish(
+            job_id,
+            JobStatus.FAILED,
+            message=DISK_FULL_MESSAGE if error.errno in (errno.ENOSPC, errno.EDQUOT) else FAILED_MESSAGE,
+        )
     except Exception:
         log.exception("Job %s (%s) failed", job_id, job.kind)
         _finish(job_id, JobStatus.FAILED, message=FAILED_MESSAGE)
@@ -161,8 +163,14 @@ def retry(job: Job) -> Job:
         Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED, finished_at=timezone.now(), message=INTERRUPTED_MESSAGE
         )
-    again = Job(owner=job.owner, kind=job.kind, title=job.title, params=job.params, total=job.total,
-                file=job.file.name if job.kind != JobKind.EXPORT else "")
+    again = Job(
+        owner=job.owner,
+        kind=job.kind,
+        title=job.title,
+        params=job.params,
+        total=job.total,
+        file=job.file.name if job.kind != JobKind.EXPORT else "",
+    )
     return start(again)
 
 
@@ -175,8 +183,13 @@ def _import(job: Job, progress: ProgressWriter) -> None:
     with job.file.open("rb") as uploaded:
         data = uploaded.read()
     report = run_import(
-        data, job.params["filename"], Kind(job.params["base"]), organisation, job.owner,
-        commit=job.kind == JobKind.IMPORT_SAVE, progress=progress,
+        data,
+        job.params["filename"],
+        Kind(job.params["base"]),
+        organisation,
+        job.owner,
+        commit=job.kind == JobKind.IMPORT_SAVE,
+        progress=progress,
     )
     _finish(job.pk, JobStatus.DONE, report=report_json(report), done=report.rows_read, total=report.rows_read)
 

@@ -95,4 +95,3 @@ class Job(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status == JobStatus.FAILED or self.is_interrupted
-

@@ -51,7 +51,9 @@ def export(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     filters = {name: source[name] for name in LIST_FILTERS if source.get(name)}
     form = ExportForm(
-        request.POST or None, organisations=organisations, filters=filters,
+        request.POST or None,
+        organisations=organisations,
+        filters=filters,
         initial=_export_initial(request) if request.method == "GET" else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -63,23 +65,33 @@ def export(request: HttpRequest) -> HttpResponse:
         except ExportTooLarge as error:
             form.add_error(None, str(error))
         else:
-            title = (f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
-                     f"({params.file_format.upper()})")[: Job._meta.get_field("title").max_length]
+            title = (
+                f"{exporter.form.title}, {PERIOD_LABELS[params.period]} — {exporter.where()} "
+                f"({params.file_format.upper()})"
+            )[: Job._meta.get_field("title").max_length]
             # The bases hold personal data: every export is in the access log (who, when, what).
-            privacy.record_export(request, what=title, rows=rows,
-                                  organisations=list(exporter.organisations().select_related(None)))
+            privacy.record_export(
+                request, what=title, rows=rows, organisations=list(exporter.organisations().select_related(None))
+            )
             if rows > jobs.SYNC_ROWS[params.file_format]:
                 job = jobs.start_export(request.user, params, title=title, total=rows)
                 return redirect("job_detail", pk=job.pk)
             out = io.BytesIO()
             write(exporter, out)
             out.seek(0)
-            return FileResponse(out, as_attachment=True, filename=exporter.filename(),
-                                content_type=CONTENT_TYPES[params.file_format])
-    return render(request, "exchange/export.html", {
-        "form": form, "filters": filters, "show_organisations": len(organisations) > 1,
-        "sync_rows": jobs.SYNC_ROWS,
-    })
+            return FileResponse(
+                out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[params.file_format]
+            )
+    return render(
+        request,
+        "exchange/export.html",
+        {
+            "form": form,
+            "filters": filters,
+            "show_organisations": len(organisations) > 1,
+            "sync_rows": jobs.SYNC_ROWS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +105,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
         upload = data["file"]
         form_title = FORMS[Kind(data["base"])].title
         job = Job(
-            owner=request.user, kind=JobKind.IMPORT_CHECK,
+            owner=request.user,
+            kind=JobKind.IMPORT_CHECK,
             title=f"Проверка файла «{upload.name}»: {form_title} → {data['organisation'].short_name}",
             params={"base": data["base"], "organisation": data["organisation"].pk, "filename": upload.name},
         )
@@ -117,7 +130,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     template = "exchange/includes/job_status.html" if request.headers.get("HX-Request") else "exchange/job_detail.html"
     can_save = (
-        job.kind == JobKind.IMPORT_CHECK and job.status == JobStatus.DONE and job.report.get("ok")
+        job.kind == JobKind.IMPORT_CHECK
+        and job.status == JobStatus.DONE
+        and job.report.get("ok")
         and not Job.objects.filter(owner=request.user, kind=JobKind.IMPORT_SAVE, params__checked=job.pk).exists()
     )
     return render(request, template, {"job": job, "can_save": can_save, "JobKind": JobKind, "JobStatus": JobStatus})
@@ -127,8 +142,12 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_job(request, pk)
     if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or not job.file:
         raise Http404("Файл ещё не готов.")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                        content_type=CONTENT_TYPES.get(job.filename.rsplit(".", 1)[-1], "application/octet-stream"))
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=CONTENT_TYPES.get(job.filename.rsplit(".", 1)[-1], "application/octet-stream"),
+    )
 
 
 @require_POST
@@ -143,7 +162,8 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if existing:  # a second click, or the back button: the same saving, not a second one
         return redirect("job_detail", pk=existing.pk)
     job = Job(
-        owner=request.user, kind=JobKind.IMPORT_SAVE,
+        owner=request.user,
+        kind=JobKind.IMPORT_SAVE,
         title=checked.title.replace("Проверка файла", "Загрузка файла", 1),
         params={**checked.params, "organisation": organisation.pk, "checked": checked.pk},
         file=checked.file.name,

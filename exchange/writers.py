@@ -59,7 +59,8 @@ class _Styles:
         self.title = self._style(font=Font(bold=True, size=14))
         self.subtitle = self._style(font=Font(italic=True))
         self.header = self._style(
-            font=Font(bold=True), alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+            font=Font(bold=True),
+            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
             border=border,
         )
         self.text = self._style(alignment=wrap)
@@ -165,7 +166,7 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     wraps = [column.width >= WRAP_FROM_WIDTH for column in form.columns]
     sheet.print_options.gridLines = True
     for row in exporter.rows():
-        sheet.append([_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps)])
+        sheet.append([_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps, strict=False)])
         written += 1
         if written % PROGRESS_EVERY == 0:
             _report(progress, min(written, total), total)
@@ -200,14 +201,25 @@ class Sheet:
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
 
-    def put(self, column: int, value, *, number_format: str | None = None, bold: bool = False,
-            wrap: bool = False, header: bool = False, border: bool = False, size: int | None = None):
+    def put(
+        self,
+        column: int,
+        value,
+        *,
+        number_format: str | None = None,
+        bold: bool = False,
+        wrap: bool = False,
+        header: bool = False,
+        border: bool = False,
+        size: int | None = None,
+    ):
         cell = self.sheet.cell(row=self.row, column=column)
         if isinstance(value, str):
             set_text(cell, value)
         elif isinstance(value, Decimal):
-            cell.value = int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT \
-                else float(value)
+            cell.value = (
+                int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT else float(value)
+            )
         else:
             cell.value = value
         if number_format:

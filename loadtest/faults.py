@@ -48,7 +48,6 @@ from urllib.parse import urlsplit
 
 import psycopg2
 import requests
-
 import webforms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,10 +58,10 @@ PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 DB = "mentoring_faults"
 THREADS = int(os.environ.get("LOAD_THREADS", "6"))
 WORKERS = 3
-RECOVERY_LIMIT_S = 5.0   # the app serves again this soon after the database is back
-CLEAN_FAILURE_S = 15.0   # a request caught by a fault fails at least this fast (else: hung)
+RECOVERY_LIMIT_S = 5.0  # the app serves again this soon after the database is back
+CLEAN_FAILURE_S = 15.0  # a request caught by a fault fails at least this fast (else: hung)
 CLIENT_TIMEOUT_S = 30.0  # past this, a request counts as hung
-MARK = "Сбойнов"         # surname prefix of the mentees the load types in (the invariants find them)
+MARK = "Сбойнов"  # surname prefix of the mentees the load types in (the invariants find them)
 
 
 def log(message: str) -> None:
@@ -77,7 +76,7 @@ def free_port(preferred: int) -> int:
                 return port
             except OSError:
                 continue
-    raise SystemExit("no free port near %d" % preferred)
+    raise SystemExit(f"no free port near {preferred}")
 
 
 # --- the private PostgreSQL cluster --------------------------------------------------------------
@@ -106,8 +105,19 @@ class Cluster:
             path.mkdir(parents=True, exist_ok=True)
             self._chown(path)
         os.chmod(self.data, 0o700)
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-instructions")
+        self._run(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-instructions",
+        )
 
     def stop_leftover(self) -> None:
         """A cluster left running in var/faults by an interrupted run (ours, by its data dir)."""
@@ -115,16 +125,42 @@ class Cluster:
             self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "fast", "-w", check=False)
 
     def options(self) -> str:
-        return (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.logfile.parent} "
-                "-c max_connections=60 -c shared_buffers=64MB")
+        return (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.logfile.parent} "
+            "-c max_connections=60 -c shared_buffers=64MB"
+        )
 
     def start(self) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.logfile), "-o", self.options(),
-                  "-w", "-t", "60", "start")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.logfile),
+            "-o",
+            self.options(),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def restart(self, mode: str) -> None:
-        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.logfile), "-o", self.options(),
-                  "-m", mode, "-w", "-t", "60", "restart")
+        self._run(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.logfile),
+            "-o",
+            self.options(),
+            "-m",
+            mode,
+            "-w",
+            "-t",
+            "60",
+            "restart",
+        )
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
@@ -189,16 +225,31 @@ class Gunicorn:
 
     def start(self) -> None:
         config = ROOT / "deploy" / "gunicorn.conf.py"
-        args = [GUNICORN, *(["--config", str(config)] if config.exists() else []), "mentoring.wsgi:application",
-                "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60",
-                "--max-requests", "0", "--access-logfile", str(self.logdir / "access.log"), "--error-logfile", "-"]
-        self.log = open(self.logdir / "gunicorn.log", "w")
+        args = [
+            GUNICORN,
+            *(["--config", str(config)] if config.exists() else []),
+            "mentoring.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            "60",
+            "--max-requests",
+            "0",
+            "--access-logfile",
+            str(self.logdir / "access.log"),
+            "--error-logfile",
+            "-",
+        ]
+        self.log = open(self.logdir / "gunicorn.log", "w")  # noqa: SIM115 — open while gunicorn runs: stop() closes it
         self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                r = requests.get(f"http://127.0.0.1:{self.port}/accounts/login/",
-                                 headers={"X-Forwarded-Proto": "https"}, timeout=5)
+                r = requests.get(
+                    f"http://127.0.0.1:{self.port}/accounts/login/", headers={"X-Forwarded-Proto": "https"}, timeout=5
+                )
                 if r.status_code == 200 and len(self.workers()) == WORKERS:
                     return
             except requests.RequestException:
@@ -223,6 +274,7 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -243,7 +295,6 @@ class Sample:
         return not self.error
 
 
-
 class Client:
     """One virtual curator: a requests session that behaves like a browser behind nginx.
 
@@ -258,14 +309,21 @@ class Client:
         self.logged_in = False
         self.last: Sample | None = None
 
-    def call(self, method: str, path: str, label: str, *, data=None, referer: str | None = None,
-             expect=(200,)) -> requests.Response | None:
+    def call(
+        self, method: str, path: str, label: str, *, data=None, referer: str | None = None, expect=(200,)
+    ) -> requests.Response | None:
         headers = {"Referer": self.origin + referer} if referer else {}
         start = time.time()
         status, error, response = 0, "", None
         try:
-            response = self.session.request(method, self.base + path, data=data, headers=headers,
-                                            allow_redirects=False, timeout=(5, CLIENT_TIMEOUT_S))
+            response = self.session.request(
+                method,
+                self.base + path,
+                data=data,
+                headers=headers,
+                allow_redirects=False,
+                timeout=(5, CLIENT_TIMEOUT_S),
+            )
             status = response.status_code
             if status not in expect:
                 where = response.headers.get("Location", "")
@@ -289,8 +347,9 @@ class Client:
         form = webforms.post_form(page.text, "username")
         form.set("username", username)
         form.set("password", password)
-        done = self.call("POST", "/accounts/login/", "login", data=form.fields, referer="/accounts/login/",
-                         expect=(302,))
+        done = self.call(
+            "POST", "/accounts/login/", "login", data=form.fields, referer="/accounts/login/", expect=(302,)
+        )
         self.logged_in = done is not None and urlsplit(done.headers["Location"]).path == "/"
         return self.logged_in
 
@@ -375,9 +434,14 @@ class Load:
         form.set("entry_date", date.today().strftime("%d.%m.%Y"))
         form.set("planned_end_date", (date.today() + timedelta(days=120)).strftime("%d.%m.%Y"))
         form.set("mentor_choice", str(rng.choice(account["mentors"])[0]))
-        for field, value in (("last_name", f"{MARK}{number}"), ("first_name", "Пётр"), ("patronymic", "Ильич"),
-                             ("birth_year", str(date.today().year - 12)), ("category", "student"),
-                             ("class_or_group", "6 А")):
+        for field, value in (
+            ("last_name", f"{MARK}{number}"),
+            ("first_name", "Пётр"),
+            ("patronymic", "Ильич"),
+            ("birth_year", str(date.today().year - 12)),
+            ("category", "student"),
+            ("class_or_group", "6 А"),
+        ):
             form.set(f"new_mentee-0-{field}", value)
         saved = client.call("POST", "/pairs/new/", "pair save", data=form.fields, referer="/pairs/new/", expect=(302,))
         self.attempts[f"{MARK}{number}"] = client.last
@@ -397,8 +461,15 @@ class Checks:
         self.items: list[dict] = []
 
     def add(self, scenario: str, name: str, passed: bool, measured: str, **numbers) -> None:
-        self.items.append({"scenario": scenario, "check": name, "verdict": "PASS" if passed else "FAIL",
-                           "measured": measured, **numbers})
+        self.items.append(
+            {
+                "scenario": scenario,
+                "check": name,
+                "verdict": "PASS" if passed else "FAIL",
+                "measured": measured,
+                **numbers,
+            }
+        )
         log(f"{'PASS' if passed else 'FAIL'}  {scenario}: {name} — {measured}")
 
     @property
@@ -436,7 +507,7 @@ def wait_for_database(cluster: Cluster, started: float, limit: float = 120) -> f
                 return time.time()
         except psycopg2.Error:
             time.sleep(0.05)
-    raise SystemExit("the database did not come back within %d s" % limit)
+    raise SystemExit(f"the database did not come back within {limit} s")
 
 
 def window(samples: list[Sample], start: float, end: float) -> list[Sample]:
@@ -457,46 +528,80 @@ def restart_scenario(mode: str, cluster: Cluster, server: Gunicorn, load: Load, 
     restart.join()
     time.sleep(12)  # the load goes on
     samples = list(load.samples)
-    during = [s for s in samples if s.end >= began and s.start < back]          # in flight or sent while down
+    during = [s for s in samples if s.end >= began and s.start < back]  # in flight or sent while down
     after = [s for s in samples if s.start >= back]
     failed_during = [s for s in during if not s.ok]
     first_ok = min((s.end for s in after if s.ok), default=None)
     recovery = (first_ok - back) if first_ok else float("inf")
     late_failures = [s for s in samples if s.start >= back + RECOVERY_LIMIT_S and not s.ok]
-    unclean = [s for s in samples if s.end >= began and not s.ok and (s.end - s.start > CLEAN_FAILURE_S
-                                                                     or s.error.startswith("timeout"))]
+    unclean = [
+        s
+        for s in samples
+        if s.end >= began and not s.ok and (s.end - s.start > CLEAN_FAILURE_S or s.error.startswith("timeout"))
+    ]
     slowest_failure = max((s.end - s.start for s in samples if s.end >= began and not s.ok), default=0.0)
     workers_after = server.workers()
     result = {
-        "mode": mode, "down_s": round(back - began, 2), "requests_during": len(during),
-        "failed_during": len(failed_during), "failed_after_back": sum(1 for s in after if not s.ok),
-        "recovery_s": round(recovery, 3), "late_failures": len(late_failures), "unclean_failures": len(unclean),
+        "mode": mode,
+        "down_s": round(back - began, 2),
+        "requests_during": len(during),
+        "failed_during": len(failed_during),
+        "failed_after_back": sum(1 for s in after if not s.ok),
+        "recovery_s": round(recovery, 3),
+        "late_failures": len(late_failures),
+        "unclean_failures": len(unclean),
         "slowest_failure_s": round(slowest_failure, 3),
         "ok_after_back_12s": sum(1 for s in window(samples, back, back + 12) if s.ok),
         "failure_kinds": sorted({s.error[:90] for s in failed_during + [s for s in after if not s.ok]}),
-        "workers_unchanged": workers_before == workers_after, "gunicorn_master": server.pid,
+        "workers_unchanged": workers_before == workers_after,
+        "gunicorn_master": server.pid,
     }
-    checks.add(scenario, "serves again within 5 s of the database", recovery <= RECOVERY_LIMIT_S,
-               f"database down {result['down_s']} s; first success {recovery:.2f} s after it was back; "
-               f"{result['ok_after_back_12s']} successful requests in the next 12 s", recovery_s=result["recovery_s"])
-    checks.add(scenario, "nothing fails once the database has been back 5 s", not late_failures,
-               f"{len(late_failures)} failures later than 5 s; {result['failed_after_back']} failures among requests "
-               f"sent after it was back", late_failures=len(late_failures))
-    checks.add(scenario, "in-flight requests fail fast, none hangs (≤ 15 s, no client timeout)", not unclean,
-               f"{len(failed_during)} of {len(during)} requests failed while it was down, slowest failure "
-               f"{slowest_failure:.2f} s, hung {len(unclean)}; kinds: {'; '.join(result['failure_kinds'][:4]) or '—'}",
-               failed=len(failed_during))
+    checks.add(
+        scenario,
+        "serves again within 5 s of the database",
+        recovery <= RECOVERY_LIMIT_S,
+        f"database down {result['down_s']} s; first success {recovery:.2f} s after it was back; "
+        f"{result['ok_after_back_12s']} successful requests in the next 12 s",
+        recovery_s=result["recovery_s"],
+    )
+    checks.add(
+        scenario,
+        "nothing fails once the database has been back 5 s",
+        not late_failures,
+        f"{len(late_failures)} failures later than 5 s; {result['failed_after_back']} failures among requests "
+        f"sent after it was back",
+        late_failures=len(late_failures),
+    )
+    checks.add(
+        scenario,
+        "in-flight requests fail fast, none hangs (≤ 15 s, no client timeout)",
+        not unclean,
+        f"{len(failed_during)} of {len(during)} requests failed while it was down, slowest failure "
+        f"{slowest_failure:.2f} s, hung {len(unclean)}; kinds: {'; '.join(result['failure_kinds'][:4]) or '—'}",
+        failed=len(failed_during),
+    )
     wrong = [s for s in samples if s.end >= began and 400 <= s.status < 500]
     result["answered_4xx"] = [f"{s.method} {s.label}: HTTP {s.status}" for s in wrong]
     interrupted = (server.logdir / "gunicorn.log").read_text(errors="replace").count("SessionInterrupted:")
-    checks.add(scenario, "an outage is answered as a server error, never as the client's (4xx)", not wrong,
-               f"{len(wrong)} requests answered 4xx: {', '.join(result['answered_4xx']) or '—'}"
-               + (f"; SessionInterrupted in the server log so far: {interrupted} (the session saved after the view, "
-                  "on a lost connection, becomes a 400: docs/faults.md)" if wrong and interrupted else ""),
-               answered_4xx=len(wrong))
-    checks.add(scenario, "gunicorn not restarted, workers kept", workers_before == workers_after
-               and server.process.poll() is None,
-               f"master {server.pid} alive, workers {sorted(workers_before)} → {sorted(workers_after)}")
+    checks.add(
+        scenario,
+        "an outage is answered as a server error, never as the client's (4xx)",
+        not wrong,
+        f"{len(wrong)} requests answered 4xx: {', '.join(result['answered_4xx']) or '—'}"
+        + (
+            f"; SessionInterrupted in the server log so far: {interrupted} (the session saved after the view, "
+            "on a lost connection, becomes a 400: docs/faults.md)"
+            if wrong and interrupted
+            else ""
+        ),
+        answered_4xx=len(wrong),
+    )
+    checks.add(
+        scenario,
+        "gunicorn not restarted, workers kept",
+        workers_before == workers_after and server.process.poll() is None,
+        f"master {server.pid} alive, workers {sorted(workers_before)} → {sorted(workers_after)}",
+    )
     return result
 
 
@@ -532,35 +637,57 @@ def kill_scenario(server: Gunicorn, load: Load, checks: Checks, kills: int = 3) 
         samples = list(load.samples)
         in_flight = [s for s in samples if s.start <= killed <= s.end + 0.2]
         failed = [s for s in in_flight if not s.ok]
-        rounds.append({
-            "victim": victim, "victim_was_serving": bool(busy),
-            "respawn_s": round(respawned - killed, 3) if respawned else None,
-            "in_flight": len(in_flight), "failed": len(failed), "failure_kinds": sorted({s.error[:90] for s in failed}),
-            "in_flight_ok": sum(1 for s in in_flight if s.ok),
-            "ok_in_next_5s": sum(1 for s in window(samples, killed, killed + 5) if s.ok),
-            "workers_after": sorted(server.workers()),
-        })
+        rounds.append(
+            {
+                "victim": victim,
+                "victim_was_serving": bool(busy),
+                "respawn_s": round(respawned - killed, 3) if respawned else None,
+                "in_flight": len(in_flight),
+                "failed": len(failed),
+                "failure_kinds": sorted({s.error[:90] for s in failed}),
+                "in_flight_ok": sum(1 for s in in_flight if s.ok),
+                "ok_in_next_5s": sum(1 for s in window(samples, killed, killed + 5) if s.ok),
+                "workers_after": sorted(server.workers()),
+            }
+        )
     samples = list(load.samples)
     phase = [s for s in samples if s.end >= kill_times[0] - 1]
     all_failed = [s for s in phase if not s.ok]
     failed_at_kill = sum(r["failed"] for r in rounds)
-    result = {"kills": kills, "baseline_ok_5s": baseline_ok, "rounds": rounds, "requests_in_phase": len(phase),
-              "failed_total": len(all_failed), "failure_kinds": sorted({s.error[:90] for s in all_failed})}
-    checks.add(scenario, "only the killed worker's request fails (≤ 1 per kill, none elsewhere)",
-               failed_at_kill <= kills and len(all_failed) == failed_at_kill,
-               f"{kills} kills (victim serving a request: {[r['victim_was_serving'] for r in rounds]}): failed at each "
-               f"kill {[r['failed'] for r in rounds]}; {len(all_failed)} failures among "
-               f"{len(phase)} requests of the phase; kinds: {'; '.join(result['failure_kinds'][:3]) or '—'}",
-               failed=failed_at_kill)
-    checks.add(scenario, "other requests go on succeeding",
-               all(r["ok_in_next_5s"] > 0 for r in rounds) and sum(r["in_flight_ok"] for r in rounds) > 0,
-               f"requests in flight at each kill that still succeeded {[r['in_flight_ok'] for r in rounds]}; "
-               f"successes in the 5 s after each kill {[r['ok_in_next_5s'] for r in rounds]} "
-               f"(5 s before the first kill: {baseline_ok})")
+    result = {
+        "kills": kills,
+        "baseline_ok_5s": baseline_ok,
+        "rounds": rounds,
+        "requests_in_phase": len(phase),
+        "failed_total": len(all_failed),
+        "failure_kinds": sorted({s.error[:90] for s in all_failed}),
+    }
+    checks.add(
+        scenario,
+        "only the killed worker's request fails (≤ 1 per kill, none elsewhere)",
+        failed_at_kill <= kills and len(all_failed) == failed_at_kill,
+        f"{kills} kills (victim serving a request: {[r['victim_was_serving'] for r in rounds]}): failed at each "
+        f"kill {[r['failed'] for r in rounds]}; {len(all_failed)} failures among "
+        f"{len(phase)} requests of the phase; kinds: {'; '.join(result['failure_kinds'][:3]) or '—'}",
+        failed=failed_at_kill,
+    )
+    checks.add(
+        scenario,
+        "other requests go on succeeding",
+        all(r["ok_in_next_5s"] > 0 for r in rounds) and sum(r["in_flight_ok"] for r in rounds) > 0,
+        f"requests in flight at each kill that still succeeded {[r['in_flight_ok'] for r in rounds]}; "
+        f"successes in the 5 s after each kill {[r['ok_in_next_5s'] for r in rounds]} "
+        f"(5 s before the first kill: {baseline_ok})",
+    )
     respawns = [r["respawn_s"] for r in rounds]
-    checks.add(scenario, "the master re-spawns a worker", all(r is not None and r < 5 for r in respawns)
-               and server.process.poll() is None and len(server.workers()) == WORKERS,
-               f"re-spawned after {respawns} s, master {server.pid} alive, {len(server.workers())} workers now")
+    checks.add(
+        scenario,
+        "the master re-spawns a worker",
+        all(r is not None and r < 5 for r in respawns)
+        and server.process.poll() is None
+        and len(server.workers()) == WORKERS,
+        f"re-spawned after {respawns} s, master {server.pid} alive, {len(server.workers())} workers now",
+    )
     return result
 
 
@@ -604,16 +731,31 @@ def main() -> int:
         conn.cursor().execute(f"CREATE DATABASE {DB}")
         conn.close()
         env = {
-            **os.environ, "ENV_FILE": "", "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": cluster.url(), "LOG_LEVEL": "WARNING",
+            **os.environ,
+            "ENV_FILE": "",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": cluster.url(),
+            "LOG_LEVEL": "WARNING",
         }
         env.pop("TASKS_BACKEND", None)
         env.pop("CONN_MAX_AGE", None)  # the default (60 s, with health checks) is what is tested
-        for step in (["manage.py", "migrate", "--noinput"],
-                     ["manage.py", "generate_data", "--people", str(args.people), "--organisations", "6"],
-                     ["loadtest/prepare.py", "--curators", "4", "--methodists", "1", "--no-roadmap",
-                      "--plan", str(run_dir / "plan.json")],
-                     ["manage.py", "collectstatic", "--noinput"]):
+        for step in (
+            ["manage.py", "migrate", "--noinput"],
+            ["manage.py", "generate_data", "--people", str(args.people), "--organisations", "6"],
+            [
+                "loadtest/prepare.py",
+                "--curators",
+                "4",
+                "--methodists",
+                "1",
+                "--no-roadmap",
+                "--plan",
+                str(run_dir / "plan.json"),
+            ],
+            ["manage.py", "collectstatic", "--noinput"],
+        ):
             if step[1] == "collectstatic" and static_is_fresh():
                 log("collectstatic: var/static is newer than every file in static/, skipped")
                 continue
@@ -644,27 +786,51 @@ def main() -> int:
         found = invariants(cluster)
         broken = {name: n for name, n in found.items() if n}
         saved = load.saved_pairs
-        present = {row[0] for row in cluster.query(
-            "SELECT id FROM registry_mentoringpair WHERE id = ANY(%s)", (saved,))} if saved else set()
+        present = (
+            {row[0] for row in cluster.query("SELECT id FROM registry_mentoringpair WHERE id = ANY(%s)", (saved,))}
+            if saved
+            else set()
+        )
         created = cluster.query("SELECT count(*) FROM registry_mentoringpair WHERE id > %s", (pairs_before[0],))[0][0]
-        typed_names = [row[0] for row in cluster.query(
-            f"SELECT last_name FROM registry_person WHERE last_name LIKE '{MARK}%%'")]
+        typed_names = [
+            row[0] for row in cluster.query(f"SELECT last_name FROM registry_person WHERE last_name LIKE '{MARK}%%'")
+        ]
         typed = len(typed_names)
         # Saved although the client was told otherwise: the answer was lost after the commit.
         unacknowledged = [
-            {"mentee": name, "status": load.attempts[name].status, "error": load.attempts[name].error,
-             "at": time.strftime("%H:%M:%S", time.localtime(load.attempts[name].start))}
-            for name in typed_names if name in load.attempts and not load.attempts[name].ok
+            {
+                "mentee": name,
+                "status": load.attempts[name].status,
+                "error": load.attempts[name].error,
+                "at": time.strftime("%H:%M:%S", time.localtime(load.attempts[name].start)),
+            }
+            for name in typed_names
+            if name in load.attempts and not load.attempts[name].ok
         ]
-        results["data"] = {"invariants": found, "pairs_saved_by_client": len(saved), "pairs_found": len(present),
-                           "pairs_created": created, "typed_mentees": typed, "unacknowledged": unacknowledged}
-        checks.add("A+B: data", "nothing half-written (SQL invariants)", not broken,
-                   "; ".join(f"{name}: {n}" for name, n in found.items()))
-        checks.add("A+B: data", "every pair the client saw saved is in the database", len(present) == len(saved),
-                   f"{len(saved)} saved (302) → {len(present)} found; {created} pairs created in all, {typed} typed "
-                   f"mentees, each with a participation; committed though the client got an error: "
-                   + (", ".join(f"{u['mentee']} ({u['error'] or u['status']} at {u['at']})" for u in unacknowledged)
-                      or "none"))
+        results["data"] = {
+            "invariants": found,
+            "pairs_saved_by_client": len(saved),
+            "pairs_found": len(present),
+            "pairs_created": created,
+            "typed_mentees": typed,
+            "unacknowledged": unacknowledged,
+        }
+        checks.add(
+            "A+B: data",
+            "nothing half-written (SQL invariants)",
+            not broken,
+            "; ".join(f"{name}: {n}" for name, n in found.items()),
+        )
+        checks.add(
+            "A+B: data",
+            "every pair the client saw saved is in the database",
+            len(present) == len(saved),
+            f"{len(saved)} saved (302) → {len(present)} found; {created} pairs created in all, {typed} typed "
+            f"mentees, each with a participation; committed though the client got an error: "
+            + (
+                ", ".join(f"{u['mentee']} ({u['error'] or u['status']} at {u['at']})" for u in unacknowledged) or "none"
+            ),
+        )
         total = len(load.samples)
         results["requests"] = {"total": total, "failed": sum(1 for s in load.samples if not s.ok)}
         log(f"{total} requests in all, {results['requests']['failed']} failed")
@@ -688,8 +854,10 @@ def main() -> int:
     print()
     for item in checks.items:
         print(f"{item['verdict']}  {item['scenario']}: {item['check']}\n      {item['measured']}")
-    print(f"\n{results['verdict']}: {len(checks.items) - len(checks.failed)} of {len(checks.items)} checks passed; "
-          f"results in {VAR / f'results-{stamp}.json'}, logs in {run_dir}")
+    print(
+        f"\n{results['verdict']}: {len(checks.items) - len(checks.failed)} of {len(checks.items)} checks passed; "
+        f"results in {VAR / f'results-{stamp}.json'}, logs in {run_dir}"
+    )
     return 1 if checks.failed else 0
 
 

@@ -44,10 +44,9 @@ from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import webforms
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
-
-import webforms
 
 PLAN = json.loads(Path(os.environ.get("LOAD_PLAN", "var/loadtest/plan.json")).read_text(encoding="utf-8"))
 SAMPLES_PATH = Path(os.environ.get("LOAD_SAMPLES", "var/loadtest/samples.json"))
@@ -67,16 +66,32 @@ RUN = {"started": None, "spawned": None, "stopped": None}
 
 
 @events.request.add_listener
-def record(request_type, name, response_time, response_length, response=None, context=None, exception=None,
-           start_time=None, **_kwargs) -> None:
+def record(
+    request_type,
+    name,
+    response_time,
+    response_length,
+    response=None,
+    context=None,
+    exception=None,
+    start_time=None,
+    **_kwargs,
+) -> None:
     context = context or {}
     status = getattr(response, "status_code", 0) or 0
-    SAMPLES.append({
-        "t": round(start_time or time.time(), 3), "method": request_type, "name": name,
-        "group": context.get("group", "page"), "role": context.get("role", ""),
-        "ms": round(response_time, 1), "status": status, "bytes": response_length or 0,
-        "error": "" if exception is None else f"{type(exception).__name__}: {exception}"[:300],
-    })
+    SAMPLES.append(
+        {
+            "t": round(start_time or time.time(), 3),
+            "method": request_type,
+            "name": name,
+            "group": context.get("group", "page"),
+            "role": context.get("role", ""),
+            "ms": round(response_time, 1),
+            "status": status,
+            "bytes": response_length or 0,
+            "error": "" if exception is None else f"{type(exception).__name__}: {exception}"[:300],
+        }
+    )
 
 
 @events.test_start.add_listener
@@ -94,9 +109,18 @@ def spawned(**_kwargs) -> None:
 def stopped(**_kwargs) -> None:
     RUN["stopped"] = time.time()
     SAMPLES_PATH.parent.mkdir(parents=True, exist_ok=True)
-    SAMPLES_PATH.write_text(json.dumps({
-        **RUN, "users": TOTAL_USERS, "think": THINK, "samples": SAMPLES,
-    }, ensure_ascii=False), encoding="utf-8")
+    SAMPLES_PATH.write_text(
+        json.dumps(
+            {
+                **RUN,
+                "users": TOTAL_USERS,
+                "think": THINK,
+                "samples": SAMPLES,
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
 # --- the users ----------------------------------------------------------------------------------
@@ -152,8 +176,14 @@ class RegistryUser(FastHttpUser):
 
     def get(self, path: str, name: str, group: str = "page", expect: int = 200, headers: dict | None = None):
         """GET a page; a status other than `expect` (or the login page instead) is a failure."""
-        with self.client.get(path, name=name, context={"group": group}, allow_redirects=False,
-                             headers=self.headers(**(headers or {})), catch_response=True) as response:
+        with self.client.get(
+            path,
+            name=name,
+            context={"group": group},
+            allow_redirects=False,
+            headers=self.headers(**(headers or {})),
+            catch_response=True,
+        ) as response:
             if response.status_code != expect:
                 where = response.headers.get("Location", "") if response.headers else ""
                 error = getattr(response, "error", None) or ""
@@ -161,12 +191,20 @@ class RegistryUser(FastHttpUser):
                 raise FlowFailed(name)
             return response
 
-    def post(self, path: str, form: webforms.Form, name: str, *, referer: str, group: str = "action",
-             expect: int = 302) -> str:
+    def post(
+        self, path: str, form: webforms.Form, name: str, *, referer: str, group: str = "action", expect: int = 302
+    ) -> str:
         """POST a form as the browser would; returns the redirect target (a form shown again: failure)."""
         headers = self.headers(referer=referer, **FORM_HEADERS)
-        with self.client.post(path, data=form.encode(), name=name, context={"group": group},
-                              allow_redirects=False, headers=headers, catch_response=True) as response:
+        with self.client.post(
+            path,
+            data=form.encode(),
+            name=name,
+            context={"group": group},
+            allow_redirects=False,
+            headers=headers,
+            catch_response=True,
+        ) as response:
             if response.status_code != expect:
                 detail = webforms.error_text(response.text or "") if response.status_code == 200 else ""
                 detail = detail or str(getattr(response, "error", None) or "")
@@ -265,10 +303,20 @@ class RegistryUser(FastHttpUser):
         self.get(target.split("#")[0], "дорожные карты: после отметки")
 
     def download(self, path: str, name: str, referer: str) -> None:
-        with self.client.get(path, name=name, context={"group": "export"}, allow_redirects=False,
-                             headers=self.headers(referer=referer), catch_response=True) as response:
+        with self.client.get(
+            path,
+            name=name,
+            context={"group": "export"},
+            allow_redirects=False,
+            headers=self.headers(referer=referer),
+            catch_response=True,
+        ) as response:
             kind = response.headers.get("Content-Type", "") if response.headers else ""
-            if response.status_code != 200 or not kind.startswith(XLSX) or not (response.content or b"").startswith(b"PK"):
+            if (
+                response.status_code != 200
+                or not kind.startswith(XLSX)
+                or not (response.content or b"").startswith(b"PK")
+            ):
                 response.failure(f"HTTP {response.status_code}, {kind or 'no content type'}: not an XLSX file")
 
     def export_base(self, base: str, organisations: list[str]) -> None:
@@ -282,9 +330,15 @@ class RegistryUser(FastHttpUser):
         title = {"mentees": "база наставляемых", "mentors": "база наставников"}[base]
         headers = self.headers(referer="/exchange/export/", **FORM_HEADERS)
         started = time.perf_counter()
-        with self.client.post("/exchange/export/", data=form.encode(), name=f"выгрузка: {title} XLSX (POST)",
-                              context={"group": "export"}, allow_redirects=False, headers=headers,
-                              catch_response=True) as response:
+        with self.client.post(
+            "/exchange/export/",
+            data=form.encode(),
+            name=f"выгрузка: {title} XLSX (POST)",
+            context={"group": "export"},
+            allow_redirects=False,
+            headers=headers,
+            catch_response=True,
+        ) as response:
             kind = response.headers.get("Content-Type", "") if response.headers else ""
             if response.status_code == 200 and kind.startswith(XLSX):
                 return  # small enough: written in the request
@@ -304,15 +358,26 @@ class RegistryUser(FastHttpUser):
             if f"{job}download/" in status.text:
                 break
             if "не выполнено" in status.text or time.monotonic() > deadline:
-                events.request.fire(request_type="JOB", name=f"выгрузка: {title} XLSX, фоновое задание целиком",
-                                    response_time=(time.perf_counter() - started) * 1000, response_length=0,
-                                    context={"group": "export", "role": self.role}, response=None,
-                                    exception=FlowFailed("the job failed or took over 180 s"))
+                events.request.fire(
+                    request_type="JOB",
+                    name=f"выгрузка: {title} XLSX, фоновое задание целиком",
+                    response_time=(time.perf_counter() - started) * 1000,
+                    response_length=0,
+                    context={"group": "export", "role": self.role},
+                    response=None,
+                    exception=FlowFailed("the job failed or took over 180 s"),
+                )
                 return
         self.download(f"{job}download/", "выгрузка: файл задания", referer=job)
-        events.request.fire(request_type="JOB", name=f"выгрузка: {title} XLSX, фоновое задание целиком",
-                            response_time=(time.perf_counter() - started) * 1000, response_length=0,
-                            context={"group": "export", "role": self.role}, response=None, exception=None)
+        events.request.fire(
+            request_type="JOB",
+            name=f"выгрузка: {title} XLSX, фоновое задание целиком",
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=0,
+            context={"group": "export", "role": self.role},
+            response=None,
+            exception=None,
+        )
 
 
 class Curator(RegistryUser):
@@ -375,6 +440,7 @@ class Curator(RegistryUser):
             self.get("/roadmaps/", "дорожные карты: список")
             if self.account.get("roadmap"):
                 self.get(f"/roadmaps/{self.account['roadmap']}/", "дорожные карты: карта")
+
         self.run_flow(flow)
 
     @task(1)
@@ -396,8 +462,12 @@ class Curator(RegistryUser):
         if self.account.get("roadmap") and self.rng.random() < 0.7:
             self.run_flow(self.mark_occurrence, f"/roadmaps/{self.account['roadmap']}/", "дорожные карты: карта", mine)
         elif PLAN.get("municipal_roadmap"):
-            self.run_flow(self.mark_occurrence, f"/roadmaps/{PLAN['municipal_roadmap']}/matrix/",
-                          "дорожные карты: матрица исполнения", mine)
+            self.run_flow(
+                self.mark_occurrence,
+                f"/roadmaps/{PLAN['municipal_roadmap']}/matrix/",
+                "дорожные карты: матрица исполнения",
+                mine,
+            )
 
     @task(1)
     def t_export_base(self) -> None:
@@ -407,8 +477,11 @@ class Curator(RegistryUser):
     @task(1)
     def t_export_roadmap(self) -> None:
         if self.account.get("roadmap") and self.export_due("roadmap"):
-            self.download(f"/roadmaps/{self.account['roadmap']}/export/?format=xlsx", "выгрузка: дорожная карта XLSX",
-                          referer=f"/roadmaps/{self.account['roadmap']}/")
+            self.download(
+                f"/roadmaps/{self.account['roadmap']}/export/?format=xlsx",
+                "выгрузка: дорожная карта XLSX",
+                referer=f"/roadmaps/{self.account['roadmap']}/",
+            )
 
     # --- form a pair, then complete it ----------------------------------------------------------
 
@@ -478,6 +551,7 @@ class Methodist(RegistryUser):
             link = self.pick_link(page.text, r"/organisations/\d+/")
             if link:
                 self.get(link, "организации: карточка")
+
         self.run_flow(flow)
 
     @task(2)
@@ -513,6 +587,7 @@ class Methodist(RegistryUser):
         def flow() -> None:
             page = self.get("/monitoring/", "показатели")
             self.indicator_links = webforms.links(page.text, r"/monitoring/(?:breakdown|people)/\?[^\"]+")
+
         self.run_flow(flow)
 
     @task(2)
@@ -523,6 +598,7 @@ class Methodist(RegistryUser):
             link = self.rng.choice(self.indicator_links)
             name = "показатели: по организациям" if "/breakdown/" in link else "показатели: люди за цифрой"
             self.get(link, name)
+
         self.run_flow(flow)
 
     @task(2)
@@ -533,6 +609,7 @@ class Methodist(RegistryUser):
                 municipal = PLAN["municipal_roadmap"]
                 self.get(f"/roadmaps/{municipal}/", "дорожные карты: карта")
                 self.get(f"/roadmaps/{municipal}/matrix/", "дорожные карты: матрица исполнения")
+
         self.run_flow(flow)
 
     @task(1)
@@ -544,8 +621,12 @@ class Methodist(RegistryUser):
         # The municipality's own items (not a school's part): methodists take different ones.
         slot, slots = self.mark_slot
         if PLAN.get("municipal_roadmap"):
-            self.run_flow(self.mark_occurrence, f"/roadmaps/{PLAN['municipal_roadmap']}/", "дорожные карты: карта",
-                          lambda i: i % slots == slot % slots)
+            self.run_flow(
+                self.mark_occurrence,
+                f"/roadmaps/{PLAN['municipal_roadmap']}/",
+                "дорожные карты: карта",
+                lambda i: i % slots == slot % slots,
+            )
 
     @task(1)
     def t_export_department(self) -> None:
@@ -561,5 +642,8 @@ class Methodist(RegistryUser):
     def t_export_roadmap(self) -> None:
         if PLAN.get("municipal_roadmap") and self.export_due("roadmap"):
             municipal = PLAN["municipal_roadmap"]
-            self.download(f"/roadmaps/{municipal}/export/?format=xlsx", "выгрузка: дорожная карта XLSX",
-                          referer=f"/roadmaps/{municipal}/")
+            self.download(
+                f"/roadmaps/{municipal}/export/?format=xlsx",
+                "выгрузка: дорожная карта XLSX",
+                referer=f"/roadmaps/{municipal}/",
+            )

@@ -80,32 +80,39 @@ def ensure_accounts(department: EducationDepartment, prefix: str, curators: int,
     )
     if len(schools) < curators:  # a small data set: any organisation with students will do
         extra = (
-            Organisation.objects.filter(department=department).exclude(pk__in=[s.pk for s in schools])
-            .annotate(students=Count("people", distinct=True)).order_by("-students", "code")
+            Organisation.objects.filter(department=department)
+            .exclude(pk__in=[s.pk for s in schools])
+            .annotate(students=Count("people", distinct=True))
+            .order_by("-students", "code")
         )
         schools += list(extra[: curators - len(schools)])
     wanted = [(f"{prefix}.metodist{n}", Role.METHODIST, None) for n in range(1, methodists + 1)]
     wanted += [(f"{prefix}.kurator.{school.code}", Role.CURATOR, school) for school in schools]
     accounts = {"methodists": [], "curators": []}
     with transaction.atomic():
-        for n, (username, role, organisation) in enumerate(wanted, start=1):
+        for username, role, organisation in wanted:
             user, _ = User.objects.update_or_create(
                 username=username,
                 defaults={
                     "last_name": "Нагрузочная" if role == Role.METHODIST else "Кураторова",
-                    "first_name": "Анна", "patronymic": "Тестовна",
-                    "email": f"{username}@load.invalid", "is_active": True, "password": password_hash,
+                    "first_name": "Анна",
+                    "patronymic": "Тестовна",
+                    "email": f"{username}@load.invalid",
+                    "is_active": True,
+                    "password": password_hash,
                 },
             )
-            Membership.objects.get_or_create(
-                user=user, role=role, department=department, organisation=organisation
-            )
+            Membership.objects.get_or_create(user=user, role=role, department=department, organisation=organisation)
             if role == Role.METHODIST:
                 accounts["methodists"].append({"username": username})
             else:
-                accounts["curators"].append({
-                    "username": username, "organisation": organisation.pk, "organisation_code": organisation.code,
-                })
+                accounts["curators"].append(
+                    {
+                        "username": username,
+                        "organisation": organisation.pk,
+                        "organisation_code": organisation.code,
+                    }
+                )
     return accounts
 
 
@@ -123,13 +130,21 @@ def ensure_roadmaps(department: EducationDepartment, methodist: User) -> int:
     draft = read_roadmap(text=SOURCE.read_text(encoding="utf-8"))
     with transaction.atomic():
         roadmap = services.save_draft(
-            draft, owner=services.Owner(department), title=ROADMAP_TITLE, period=period, user=methodist,
-            order_number="412-о", order_date=period.start - timedelta(days=4),
+            draft,
+            owner=services.Owner(department),
+            title=ROADMAP_TITLE,
+            period=period,
+            user=methodist,
+            order_number="412-о",
+            order_date=period.start - timedelta(days=4),
         )
         schools = Organisation.objects.filter(department=department, kind=OrganisationKind.SCHOOL).order_by("code")
         for school in schools:
             services.copy_roadmap(
-                roadmap, owner=services.Owner(department, school), period=period, user=methodist,
+                roadmap,
+                owner=services.Owner(department, school),
+                period=period,
+                user=methodist,
                 title=f"Дорожная карта внедрения целевой модели наставничества в {school.short_name}",
             )
         rng = random.Random(2026)
@@ -137,7 +152,7 @@ def ensure_roadmaps(department: EducationDepartment, methodist: User) -> int:
             Occurrence.objects.filter(item__roadmap__department=department, due__lt=today).values_list("pk", "due")
         )
         done, in_work = [], []
-        for pk, due in past:
+        for pk, _due in past:
             draw = rng.random()
             if draw < 0.6:
                 done.append(pk)
@@ -150,10 +165,15 @@ def ensure_roadmaps(department: EducationDepartment, methodist: User) -> int:
             by_due.setdefault(due_of[pk], []).append(pk)
         for due, pks in by_due.items():
             Occurrence.objects.filter(pk__in=pks).update(
-                status=Status.DONE, done_on=due, comment="Выполнено (данные нагрузочного теста)", updated_by=methodist,
+                status=Status.DONE,
+                done_on=due,
+                comment="Выполнено (данные нагрузочного теста)",
+                updated_by=methodist,
             )
         Occurrence.objects.filter(pk__in=in_work).update(
-            status=Status.IN_PROGRESS, comment="В работе", updated_by=methodist,
+            status=Status.IN_PROGRESS,
+            comment="В работе",
+            updated_by=methodist,
         )
     return 1 + len(schools)
 
@@ -166,9 +186,15 @@ def ensure_contingent(department: EducationDepartment) -> int:
         base = max(organisation.n, 1)
         for y in range(year - 2, year + 1):
             _, created = Contingent.objects.get_or_create(
-                organisation=organisation, year=y,
-                defaults={"students_total": base * 2, "students_10_18": base, "teachers": max(base // 12, 1),
-                          "young_specialists": max(base // 90, 0), "young_teachers": max(base // 60, 0)},
+                organisation=organisation,
+                year=y,
+                defaults={
+                    "students_total": base * 2,
+                    "students_10_18": base,
+                    "teachers": max(base // 12, 1),
+                    "young_specialists": max(base // 90, 0),
+                    "young_teachers": max(base // 60, 0),
+                },
             )
             made += created
     if made:
@@ -184,14 +210,14 @@ def pools(organisation_id: int, rng: random.Random, mentors: int = 40, mentees: 
     pair of the form as mentees (each flow completes its pair, so they are free again afterwards)."""
     this_year = current_year()
     students = Person.objects.filter(
-        organisation_id=organisation_id, category=PersonCategory.STUDENT, archived_at__isnull=True,
+        organisation_id=organisation_id,
+        category=PersonCategory.STUDENT,
+        archived_at__isnull=True,
     )
     pair_format = MentoringFormat.objects.get(name=PAIR_FORMAT, department__isnull=True)
     busy = PairMentee.objects.filter(format=pair_format, active=True).values("mentee_id")
     older = list(students.filter(birth_year__lte=this_year - 15).values_list("pk", "last_name"))
-    younger = list(
-        students.filter(birth_year__gt=this_year - 15).exclude(pk__in=busy).values_list("pk", "last_name")
-    )
+    younger = list(students.filter(birth_year__gt=this_year - 15).exclude(pk__in=busy).values_list("pk", "last_name"))
     rng.shuffle(older)
     rng.shuffle(younger)
     return {"mentors": older[:mentors], "mentees": younger[:mentees]}
@@ -205,7 +231,9 @@ def write_plan(path: Path, department: EducationDepartment, accounts: dict) -> N
         curator["roadmap"] = own.pk if own else None
     municipal = Roadmap.objects.filter(department=department, organisation__isnull=True).order_by("pk").first()
     surnames = list(
-        Person.objects.filter(organisation__department=department).order_by("?").values_list("last_name", flat=True)[:300]
+        Person.objects.filter(organisation__department=department)
+        .order_by("?")
+        .values_list("last_name", flat=True)[:300]
     )
     plan = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -249,8 +277,10 @@ def main() -> None:
     if department is None:
         sys.exit(f"[prepare] no department {args.department!r}: run generate_data first")
     accounts = ensure_accounts(department, args.prefix, args.curators, args.methodists)
-    log(f"accounts: {len(accounts['methodists'])} methodists, {len(accounts['curators'])} curators "
-        f"(password {PASSWORD})")
+    log(
+        f"accounts: {len(accounts['methodists'])} methodists, {len(accounts['curators'])} curators "
+        f"(password {PASSWORD})"
+    )
     if not args.no_roadmap:
         methodist = User.objects.get(username=accounts["methodists"][0]["username"])
         made = ensure_roadmaps(department, methodist)

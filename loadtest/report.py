@@ -29,8 +29,12 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 LOGIN = "вход (POST)"
-GROUPS = [("page", "Pages (GET)"), ("action", "Form posts and login"), ("export", "Exports (files, background job)"),
-          ("static", "Static files")]
+GROUPS = [
+    ("page", "Pages (GET)"),
+    ("action", "Form posts and login"),
+    ("export", "Exports (files, background job)"),
+    ("static", "Static files"),
+]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -53,7 +57,9 @@ def summarise(samples: list[dict]) -> dict:
     ms = [s["ms"] for s in samples]
     return {
         "count": len(samples),
-        "p50": round(percentile(ms, 0.50)), "p95": round(percentile(ms, 0.95)), "p99": round(percentile(ms, 0.99)),
+        "p50": round(percentile(ms, 0.50)),
+        "p95": round(percentile(ms, 0.95)),
+        "p99": round(percentile(ms, 0.99)),
         "max": round(max(ms)) if ms else 0,
         "failures": sum(1 for s in samples if s["error"]),
         "server_errors": sum(1 for s in samples if is_server_error(s)),
@@ -98,7 +104,9 @@ def machine_figures(path: Path | None, start: float, end: float, requests: int) 
     others = max(0.0, busy - sum(by_kind.values()))
     per_request_ms = 1000 * app / requests if requests else 0
     return {
-        "cpus": os.cpu_count(), "load_mean": round(sum(loads) / len(loads), 2), "load_max": max(loads),
+        "cpus": os.cpu_count(),
+        "load_mean": round(sum(loads) / len(loads), 2),
+        "load_max": max(loads),
         "cpu_seconds": {kind: round(v, 1) for kind, v in sorted(by_kind.items())},
         "machine_busy_cpu_per_second": round(busy / duration, 2),
         "other_work_cpu_per_second": round(others / duration, 2),
@@ -156,17 +164,24 @@ def main() -> int:
     for group, title in GROUPS:
         members = [s for s in samples if s["group"] == group]
         groups[group] = {"title": title, **summarise(members), "per_second": round(len(members) / duration, 2)}
-    total = {**summarise(samples), "per_second": round(len(samples) / duration, 2), "duration_s": round(duration, 1),
-             "ramp_up_s": round(steady_from - (data["started"] or steady_from), 1), "ramp_up_requests": len(ramp),
-             "ramp_up_server_errors": sum(1 for s in ramp if is_server_error(s)),
-             "ramp_up_failures": sum(1 for s in ramp if s["error"])}
+    total = {
+        **summarise(samples),
+        "per_second": round(len(samples) / duration, 2),
+        "duration_s": round(duration, 1),
+        "ramp_up_s": round(steady_from - (data["started"] or steady_from), 1),
+        "ramp_up_requests": len(ramp),
+        "ramp_up_server_errors": sum(1 for s in ramp if is_server_error(s)),
+        "ramp_up_failures": sum(1 for s in ramp if s["error"]),
+    }
     log_errors = server_log_errors(args.server_log)
 
     machine = machine_figures(args.cpu, steady_from, stopped, len(samples))
 
     # --- print -----------------------------------------------------------------------------------
-    print(f"Ramp-up ({len(ramp)} requests in {steady_from - (data['started'] or steady_from):.0f} s, "
-          "not in the figures below): every user logs in through the form")
+    print(
+        f"Ramp-up ({len(ramp)} requests in {steady_from - (data['started'] or steady_from):.0f} s, "
+        "not in the figures below): every user logs in through the form"
+    )
     ramp_rows = []
     for name in sorted({s["name"] for s in ramp}):
         items = [s for s in ramp if s["name"] == name]
@@ -178,23 +193,32 @@ def main() -> int:
         if not members:
             continue
         g = groups[group]
-        print(f"\n{title}: {g['count']} requests, {g['per_second']}/s; p50 {g['p50']} / p95 {g['p95']} / "
-              f"p99 {g['p99']} ms; failures {g['failures']}, server errors {g['server_errors']}")
+        print(
+            f"\n{title}: {g['count']} requests, {g['per_second']}/s; p50 {g['p50']} / p95 {g['p95']} / "
+            f"p99 {g['p99']} ms; failures {g['failures']}, server errors {g['server_errors']}"
+        )
         print(table(members))
-    print(f"\nTotal: {total['count']} requests in {total['duration_s']} s = {total['per_second']} req/s; "
-          f"failures {total['failures']}, server errors (5xx or no answer) {total['server_errors']}; "
-          f"pages {groups['page']['per_second']} req/s, exports {groups['export']['count']} requests")
+    print(
+        f"\nTotal: {total['count']} requests in {total['duration_s']} s = {total['per_second']} req/s; "
+        f"failures {total['failures']}, server errors (5xx or no answer) {total['server_errors']}; "
+        f"pages {groups['page']['per_second']} req/s, exports {groups['export']['count']} requests"
+    )
     if machine:
         shared = machine["other_work_cpu_per_second"] > 0.2
-        print(f"Machine: {machine['cpus']} CPUs, busy {machine['machine_busy_cpu_per_second']} CPU-s per second, of "
-              f"which other work (not this run's processes) {machine['other_work_cpu_per_second']}"
-              + (" — the machine was shared" if shared else "")
-              + f"; load average (1 min) mean {machine['load_mean']}, max {machine['load_max']}")
+        print(
+            f"Machine: {machine['cpus']} CPUs, busy {machine['machine_busy_cpu_per_second']} CPU-s per second, of "
+            f"which other work (not this run's processes) {machine['other_work_cpu_per_second']}"
+            + (" — the machine was shared" if shared else "")
+            + f"; load average (1 min) mean {machine['load_mean']}, max {machine['load_max']}"
+        )
         cpu = machine["cpu_seconds"]
-        print("CPU seconds in the steady state: " + ", ".join(f"{kind} {v}" for kind, v in cpu.items())
-              + f"; the application (web + database) {machine['app_cpu_per_second']} CPU-s per second, "
-              f"{machine['app_cpu_ms_per_request']} ms per request → at most ≈ {machine['capacity_req_per_s']} "
-              f"requests/s of this mix on {machine['cpus']} cores, counting the CPU alone")
+        print(
+            "CPU seconds in the steady state: "
+            + ", ".join(f"{kind} {v}" for kind, v in cpu.items())
+            + f"; the application (web + database) {machine['app_cpu_per_second']} CPU-s per second, "
+            f"{machine['app_cpu_ms_per_request']} ms per request → at most ≈ {machine['capacity_req_per_s']} "
+            f"requests/s of this mix on {machine['cpus']} cores, counting the CPU alone"
+        )
     if log_errors["count"]:
         print(f"Server log: {log_errors['count']} tracebacks")
         for kind, n in log_errors["kinds"].items():
@@ -222,11 +246,20 @@ def main() -> int:
             print(f"  {n:>4} × {text[:220]}")
 
     result = {
-        "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "meta": meta, "p95_limit_ms": args.p95_ms,
-        "think_s": data.get("think"), "users": data.get("users"), "machine": machine, "total": total,
-        "groups": groups, "rows": rows, "ramp_up_rows": ramp_rows,
-        "server_log": log_errors, "failures": dict(failures.most_common(50)),
-        "verdict": "FAIL" if reasons else "PASS", "reasons": reasons,
+        "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "meta": meta,
+        "p95_limit_ms": args.p95_ms,
+        "think_s": data.get("think"),
+        "users": data.get("users"),
+        "machine": machine,
+        "total": total,
+        "groups": groups,
+        "rows": rows,
+        "ramp_up_rows": ramp_rows,
+        "server_log": log_errors,
+        "failures": dict(failures.most_common(50)),
+        "verdict": "FAIL" if reasons else "PASS",
+        "reasons": reasons,
     }
     for path in (args.out, args.latest):
         if path:

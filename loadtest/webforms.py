@@ -79,8 +79,13 @@ class _Parser(HTMLParser):
             self.form.fields.append((name, a.get("value", "")))
         elif tag == "select" and name:
             self.form.names.add(name)
-            self.select = {"name": name, "multiple": "multiple" in a, "disabled": "disabled" in a,
-                           "options": [], "selected": []}
+            self.select = {
+                "name": name,
+                "multiple": "multiple" in a,
+                "disabled": "disabled" in a,
+                "options": [],
+                "selected": [],
+            }
         elif tag == "option" and self.select is not None:
             self.option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
         elif tag == "textarea" and name:

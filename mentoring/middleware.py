@@ -61,8 +61,7 @@ def read_uploads_first(get_response):
 
     def middleware(request):
         # Only a signed-in user's: nobody else's body is read before the CSRF check has had its say.
-        if (request.method == "POST" and request.content_type == "multipart/form-data"
-                and request.user.is_authenticated):
+        if request.method == "POST" and request.content_type == "multipart/form-data" and request.user.is_authenticated:
             try:
                 request.POST  # noqa: B018 — parses the body: the fields and the files
             except UnreadablePostError:

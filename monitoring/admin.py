@@ -8,8 +8,15 @@ from monitoring.models import Contingent
 @admin.register(Contingent)
 class ContingentAdmin(admin.ModelAdmin):
     list_display = [
-        "organisation", "year", "students_total", "students_10_18", "teachers", "young_specialists",
-        "young_teachers", "entered_by", "updated_at",
+        "organisation",
+        "year",
+        "students_total",
+        "students_10_18",
+        "teachers",
+        "young_specialists",
+        "young_teachers",
+        "entered_by",
+        "updated_at",
     ]
     list_filter = ["year", "organisation__department"]
     search_fields = ["organisation__short_name", "organisation__full_name", "organisation__code"]

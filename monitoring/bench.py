@@ -79,10 +79,12 @@ def fill_contingents(departments, years: list[int] | None = None, *, reporting: 
     rng = random.Random(seed)
     departments = list(departments)
     years = years or default_years(departments)
-    organisations = list(Organisation.objects.filter(department__in=departments).annotate(
-        students=Count("people", filter=Q(people__category=PersonCategory.STUDENT)),
-        teachers=Count("people", filter=Q(people__category=PersonCategory.TEACHER)),
-    ))
+    organisations = list(
+        Organisation.objects.filter(department__in=departments).annotate(
+            students=Count("people", filter=Q(people__category=PersonCategory.STUDENT)),
+            teachers=Count("people", filter=Q(people__category=PersonCategory.TEACHER)),
+        )
+    )
     existing = set(
         Contingent.objects.filter(organisation__in=organisations, year__in=years).values_list("organisation_id", "year")
     )
@@ -94,11 +96,17 @@ def fill_contingents(departments, years: list[int] | None = None, *, reporting: 
             students = organisation.students * rng.randint(3, 6) + rng.randint(0, 50)
             teachers = organisation.teachers * rng.randint(2, 4) + rng.randint(5, 20)
             young = rng.randint(1, max(1, teachers // 8))
-            made.append(Contingent(
-                organisation=organisation, year=year, students_total=students,
-                students_10_18=int(students * rng.uniform(0.55, 0.7)), teachers=teachers,
-                young_specialists=young, young_teachers=min(teachers, young + rng.randint(0, 5)),
-            ))
+            made.append(
+                Contingent(
+                    organisation=organisation,
+                    year=year,
+                    students_total=students,
+                    students_10_18=int(students * rng.uniform(0.55, 0.7)),
+                    teachers=teachers,
+                    young_specialists=young,
+                    young_teachers=min(teachers, young + rng.randint(0, 5)),
+                )
+            )
     Contingent.objects.bulk_create(made, batch_size=1000)
     freshness.touch_all()  # bulk_create sends no signals
     return len(made)

@@ -75,19 +75,22 @@ def _attr(text: object) -> str:
 
 def _width_of(text: str, font_size: float = SMALL_FONT_SIZE, bold: bool = False) -> float:
     """An estimate of the text's width in px, on the wide side."""
-    ems = sum(0.36 if c in NARROW_CHARS else 1.1 if c in WIDEST_CHARS else 0.8 if c.isupper() or c in BROAD_CHARS
-              else 0.66 for c in text)
+    ems = sum(
+        0.36 if c in NARROW_CHARS else 1.1 if c in WIDEST_CHARS else 0.8 if c.isupper() or c in BROAD_CHARS else 0.66
+        for c in text
+    )
     return ems * font_size * (1.12 if bold else 1)
 
 
-def _fit(text: str, width: float, font_size: float = FONT_SIZE, bold: bool = False,
-         max_chars: int | None = None) -> str:
+def _fit(
+    text: str, width: float, font_size: float = FONT_SIZE, bold: bool = False, max_chars: int | None = None
+) -> str:
     """`text` cut with «…» to fit in `width` px (and `max_chars` characters), if it does not."""
     text = _clean(text)
     cut = len(text) if max_chars is None else min(len(text), max_chars)
     if cut == len(text) and _width_of(text, font_size, bold) <= width:
         return text
-    while cut > 0 and _width_of(text[:cut - 1] + "…", font_size, bold) > width:
+    while cut > 0 and _width_of(text[: cut - 1] + "…", font_size, bold) > width:
         cut -= 1
     return text[: max(cut - 1, 0)].rstrip() + "…"
 
@@ -167,27 +170,57 @@ def _el(tag: str, text: str | None = None, **attributes: object) -> str:
 def _label(x: float, y: float, text: str, size: int = FONT_SIZE, anchor: str = "start", **extra: object) -> str:
     """Text whose middle sits at `y` (baseline a third of an em lower: no dominant-baseline,
     which WeasyPrint only approximates)."""
-    return _el("text", text, x=_n(x), y=_n(y + size * 0.35), font_size=size, text_anchor=anchor,
-               fill=extra.pop("fill", TEXT_COLOUR), **extra)
+    return _el(
+        "text",
+        text,
+        x=_n(x),
+        y=_n(y + size * 0.35),
+        font_size=size,
+        text_anchor=anchor,
+        fill=extra.pop("fill", TEXT_COLOUR),
+        **extra,
+    )
 
 
 def _svg(width: int, height: int, label: str, body: list[str]) -> str:
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{_attr(label)}" '
-            f'font-family="{FONT}" font-size="{FONT_SIZE}">')
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{_attr(label)}" '
+        f'font-family="{FONT}" font-size="{FONT_SIZE}">'
+    )
     return "\n".join([head, _el("title", label), *body, "</svg>"]) + "\n"
 
 
 def _title(title: str, width: int) -> list[str]:
-    return [_label(width / 2, 14, _fit(title, width - 16, TITLE_FONT_SIZE, bold=True), TITLE_FONT_SIZE,
-                   "middle", font_weight="bold")] if title else []
+    return (
+        [
+            _label(
+                width / 2,
+                14,
+                _fit(title, width - 16, TITLE_FONT_SIZE, bold=True),
+                TITLE_FONT_SIZE,
+                "middle",
+                font_weight="bold",
+            )
+        ]
+        if title
+        else []
+    )
 
 
 # ---------------------------------------------------------------- charts
 
 
-def line_chart(categories: list[str], series: list[Series], *, unit: str = "%", title: str = "",
-               target: Number = None, width: int = 720, height: int = 320) -> str:
+def line_chart(
+    categories: list[str],
+    series: list[Series],
+    *,
+    unit: str = "%",
+    title: str = "",
+    target: Number = None,
+    width: int = 720,
+    height: int = 320,
+) -> str:
     """Values by category (year): one polyline per series, split where a value is None."""
     for one in series:
         if len(one.values) != len(categories):
@@ -212,54 +245,103 @@ def line_chart(categories: list[str], series: list[Series], *, unit: str = "%", 
     body = _title(title, width)
     decimals = _tick_decimals(step)
     for tick in _ticks(low, high, step):
-        body.append(_el("line", x1=_n(left), y1=_n(y_of(tick)), x2=_n(left + plot_w), y2=_n(y_of(tick)),
-                        stroke=GRID, stroke_width=1))
-        body.append(_label(left - 6, y_of(tick), format_number(tick, "", decimals), SMALL_FONT_SIZE, "end",
-                           fill=MUTED))
+        body.append(
+            _el(
+                "line",
+                x1=_n(left),
+                y1=_n(y_of(tick)),
+                x2=_n(left + plot_w),
+                y2=_n(y_of(tick)),
+                stroke=GRID,
+                stroke_width=1,
+            )
+        )
+        body.append(_label(left - 6, y_of(tick), format_number(tick, "", decimals), SMALL_FONT_SIZE, "end", fill=MUTED))
     if unit:
         body.append(_label(left - 6, top - 18, unit, SMALL_FONT_SIZE, "end", fill=MUTED))
     body.append(_el("line", x1=_n(left), y1=_n(top), x2=_n(left), y2=_n(bottom), stroke=AXIS, stroke_width=1))
-    body.append(_el("line", x1=_n(left), y1=_n(y_of(0)), x2=_n(left + plot_w), y2=_n(y_of(0)), stroke=AXIS,
-                    stroke_width=1))
-    for x, category in zip(x_of, categories):
-        body.append(_label(x, bottom + 14, _fit(category, band - 4, SMALL_FONT_SIZE), SMALL_FONT_SIZE,
-                           "middle"))
+    body.append(
+        _el("line", x1=_n(left), y1=_n(y_of(0)), x2=_n(left + plot_w), y2=_n(y_of(0)), stroke=AXIS, stroke_width=1)
+    )
+    for x, category in zip(x_of, categories, strict=False):
+        body.append(_label(x, bottom + 14, _fit(category, band - 4, SMALL_FONT_SIZE), SMALL_FONT_SIZE, "middle"))
     if target_value is not None:
         y = y_of(float(target_value))
-        body.append(_el("line", x1=_n(left), y1=_n(y), x2=_n(left + plot_w), y2=_n(y), stroke=AXIS,
-                        stroke_width=1.5, stroke_dasharray="6 4"))
+        body.append(
+            _el(
+                "line",
+                x1=_n(left),
+                y1=_n(y),
+                x2=_n(left + plot_w),
+                y2=_n(y),
+                stroke=AXIS,
+                stroke_width=1.5,
+                stroke_dasharray="6 4",
+            )
+        )
         body.append(_label(left + plot_w + 4, y, target_text, SMALL_FONT_SIZE, "start", fill=AXIS))
-    for index, (one, values) in enumerate(zip(series, data)):
+    for index, (one, values) in enumerate(zip(series, data, strict=False)):
         colour = PALETTE[index % len(PALETTE)]
         dash = {"stroke_dasharray": "2 3"} if index >= len(PALETTE) else {}
         parts = [_el("title", one.label)]
         runs: list[list[tuple[float, float]]] = [[]]
-        for x, value in zip(x_of, values):
+        for x, value in zip(x_of, values, strict=False):
             if value is None:
                 runs.append([])
             else:
                 runs[-1].append((x, y_of(float(value))))
         for run in (run for run in runs if len(run) > 1):
-            parts.append(_el("polyline", points=" ".join(f"{_n(x)},{_n(y)}" for x, y in run), fill="none",
-                             stroke=colour, stroke_width=2, stroke_linejoin="round", **dash))
-        for x, category, value in zip(x_of, categories, values):
+            parts.append(
+                _el(
+                    "polyline",
+                    points=" ".join(f"{_n(x)},{_n(y)}" for x, y in run),
+                    fill="none",
+                    stroke=colour,
+                    stroke_width=2,
+                    stroke_linejoin="round",
+                    **dash,
+                )
+            )
+        for x, category, value in zip(x_of, categories, values, strict=False):
             if value is not None:
-                parts.append(f'<circle cx="{_n(x)}" cy="{_n(y_of(float(value)))}" r="3.5" fill="{colour}">'
-                             + _el("title", f"{one.label}, {category}: {format_number(value, unit)}") + "</circle>")
+                parts.append(
+                    f'<circle cx="{_n(x)}" cy="{_n(y_of(float(value)))}" r="3.5" fill="{colour}">'
+                    + _el("title", f"{one.label}, {category}: {format_number(value, unit)}")
+                    + "</circle>"
+                )
         body.append("<g>" + "".join(parts) + "</g>")
         legend_y = bottom + legend_top_offset + 18 * index + 4
-        body.append("<g>" + _el("title", one.label)
-                    + _el("line", x1=_n(left), y1=_n(legend_y), x2=_n(left + 22), y2=_n(legend_y), stroke=colour,
-                          stroke_width=2, **dash)
-                    + f'<circle cx="{_n(left + 11)}" cy="{_n(legend_y)}" r="3.5" fill="{colour}"/>'
-                    + _label(left + 30, legend_y, _fit(one.label, width - left - 38)) + "</g>")
+        body.append(
+            "<g>"
+            + _el("title", one.label)
+            + _el(
+                "line",
+                x1=_n(left),
+                y1=_n(legend_y),
+                x2=_n(left + 22),
+                y2=_n(legend_y),
+                stroke=colour,
+                stroke_width=2,
+                **dash,
+            )
+            + f'<circle cx="{_n(left + 11)}" cy="{_n(legend_y)}" r="3.5" fill="{colour}"/>'
+            + _label(left + 30, legend_y, _fit(one.label, width - left - 38))
+            + "</g>"
+        )
     if not present:
         body.append(_label(left + plot_w / 2, top + plot_h / 2, NO_DATA, FONT_SIZE, "middle", fill=MUTED))
     return _svg(width, height, title or "Линейный график", body)
 
 
-def bar_chart(labels: list[str], values: list[Number], *, unit: str = "%", title: str = "",
-              highlight: set[int] | None = None, width: int = 720) -> str:
+def bar_chart(
+    labels: list[str],
+    values: list[Number],
+    *,
+    unit: str = "%",
+    title: str = "",
+    highlight: set[int] | None = None,
+    width: int = 720,
+) -> str:
     """Horizontal bars, one per label (organisation), in the given order; `highlight` holds the
     indexes of the bars to set apart (orange and bold, against blue)."""
     if len(labels) != len(values):
@@ -281,15 +363,17 @@ def bar_chart(labels: list[str], values: list[Number], *, unit: str = "%", title
     body = _title(title, width)
     decimals = _tick_decimals(step)
     for tick in _ticks(low, high, step):
-        body.append(_el("line", x1=_n(x_of(tick)), y1=_n(top), x2=_n(x_of(tick)), y2=_n(bottom), stroke=GRID,
-                        stroke_width=1))
-        body.append(_label(x_of(tick), bottom + 12, format_number(tick, "", decimals), SMALL_FONT_SIZE, "middle",
-                           fill=MUTED))
+        body.append(
+            _el("line", x1=_n(x_of(tick)), y1=_n(top), x2=_n(x_of(tick)), y2=_n(bottom), stroke=GRID, stroke_width=1)
+        )
+        body.append(
+            _label(x_of(tick), bottom + 12, format_number(tick, "", decimals), SMALL_FONT_SIZE, "middle", fill=MUTED)
+        )
     if unit:  # after the last tick's label
         caption_x = x_of(high) + _width_of(format_number(high, "", decimals)) / 2 + 4
         body.append(_label(caption_x, bottom + 12, unit, SMALL_FONT_SIZE, "start", fill=MUTED))
     zero = x_of(0)
-    for index, (name, value) in enumerate(zip(labels, data)):
+    for index, (name, value) in enumerate(zip(labels, data, strict=False)):
         middle = top + row * index + row / 2
         strong = {"font_weight": "bold"} if index in highlight else {}
         shown = _fit(name, label_w, bold=True, max_chars=LABEL_MAX_CHARS)  # bold or not, the same cut
@@ -298,10 +382,19 @@ def bar_chart(labels: list[str], values: list[Number], *, unit: str = "%", title
             parts.append(_label(zero + 4, middle, NO_DATA, SMALL_FONT_SIZE, "start", fill=MUTED, font_style="italic"))
         else:
             end = x_of(float(value))
-            parts.append(_el("rect", x=_n(min(zero, end)), y=_n(middle - bar / 2), width=_n(abs(end - zero)),
-                             height=bar, fill=PALETTE[1] if index in highlight else PALETTE[0]))
-            parts.append(_label(max(zero, end) + 4, middle, format_number(value, unit), SMALL_FONT_SIZE, "start",
-                                **strong))
+            parts.append(
+                _el(
+                    "rect",
+                    x=_n(min(zero, end)),
+                    y=_n(middle - bar / 2),
+                    width=_n(abs(end - zero)),
+                    height=bar,
+                    fill=PALETTE[1] if index in highlight else PALETTE[0],
+                )
+            )
+            parts.append(
+                _label(max(zero, end) + 4, middle, format_number(value, unit), SMALL_FONT_SIZE, "start", **strong)
+            )
         body.append("<g>" + "".join(parts) + "</g>")
     body.append(_el("line", x1=_n(zero), y1=_n(top), x2=_n(zero), y2=_n(bottom), stroke=AXIS, stroke_width=1))
     if not labels:

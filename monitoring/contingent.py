@@ -60,20 +60,39 @@ class Column:
 
 CODE = Column("code", "Код ОО", ("код", "код организации", "код образовательной организации"), 12)
 NAME = Column(
-    "name", "Образовательная организация",
-    ("организация", "наименование", "наименование ОО", "наименование организации",
-     "наименование образовательной организации", "краткое наименование", "полное наименование", "ОО"),
+    "name",
+    "Образовательная организация",
+    (
+        "организация",
+        "наименование",
+        "наименование ОО",
+        "наименование организации",
+        "наименование образовательной организации",
+        "краткое наименование",
+        "полное наименование",
+        "ОО",
+    ),
     44,
 )
 NUMBERS = (
     Column("students_total", "Обучающихся всего", ("всего обучающихся", "обучающиеся всего")),
-    Column("students_10_18", "Обучающихся в возрасте от 10 до 18 лет",
-           ("обучающихся 10–18 лет", "обучающиеся в возрасте от 10 до 18 лет", "обучающихся от 10 до 18 лет")),
+    Column(
+        "students_10_18",
+        "Обучающихся в возрасте от 10 до 18 лет",
+        ("обучающихся 10–18 лет", "обучающиеся в возрасте от 10 до 18 лет", "обучающихся от 10 до 18 лет"),
+    ),
     Column("teachers", "Учителей всего", ("всего учителей", "учителя всего", "учителей")),
-    Column("young_specialists", "Учителей – молодых специалистов",
-           ("учителя – молодые специалисты", "молодых специалистов", "молодые специалисты")),
-    Column("young_teachers", "Педагогов до 35 лет в первые три года работы",
-           ("педагоги до 35 лет в первые три года работы", "педагогов до 35 лет, первые три года работы"), 20),
+    Column(
+        "young_specialists",
+        "Учителей – молодых специалистов",
+        ("учителя – молодые специалисты", "молодых специалистов", "молодые специалисты"),
+    ),
+    Column(
+        "young_teachers",
+        "Педагогов до 35 лет в первые три года работы",
+        ("педагоги до 35 лет в первые три года работы", "педагогов до 35 лет, первые три года работы"),
+        20,
+    ),
 )
 COLUMNS = (CODE, NAME, *NUMBERS)
 HEADERS = {column.key: column.header for column in COLUMNS}
@@ -217,9 +236,13 @@ class _Organisations:
             text = _code_text(code)
             found = self.by_code.get(text.lower())
             if found is None:
-                return None, "code", (
-                    f"Организации с кодом «{text}» нет в «{self.department.name}». Коды организаций — в "
-                    "шаблоне файла (столбец «Код ОО»)."
+                return (
+                    None,
+                    "code",
+                    (
+                        f"Организации с кодом «{text}» нет в «{self.department.name}». Коды организаций — в "
+                        "шаблоне файла (столбец «Код ОО»)."
+                    ),
                 )
             return found, None, None
         if not _blank(name):
@@ -227,16 +250,20 @@ class _Organisations:
             if len(candidates) == 1:
                 return candidates[0], None, None
             if candidates:
-                return None, "name", (
-                    f"Организаций с наименованием «{str(name).strip()}» несколько — укажите «Код ОО»."
+                return (
+                    None,
+                    "name",
+                    (f"Организаций с наименованием «{str(name).strip()}» несколько — укажите «Код ОО»."),
                 )
-            return None, "name", (
-                f"Организация «{str(name).strip()}» не найдена в «{self.department.name}». Укажите «Код ОО» "
-                "или наименование, как в реестре (краткое или полное)."
+            return (
+                None,
+                "name",
+                (
+                    f"Организация «{str(name).strip()}» не найдена в «{self.department.name}». Укажите «Код ОО» "
+                    "или наименование, как в реестре (краткое или полное)."
+                ),
             )
-        return None, "code", (
-            "Не указана организация: заполните «Код ОО» или «Образовательная организация»."
-        )
+        return None, "code", ("Не указана организация: заполните «Код ОО» или «Образовательная организация».")
 
 
 def _is_total_row(code, name) -> bool:
@@ -250,19 +277,29 @@ def _read(content: bytes, report: ContingentReport) -> list[tuple[int, dict[str,
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         header = _find_header(workbook)
         if header is None:
-            report.problem(None, None, None, (
-                "Не найдена строка заголовков: ожидались столбцы «Код ОО» или «Образовательная "
-                f"организация» и {', '.join(f'«{c.header}»' for c in NUMBERS)} в первых {HEADER_SCAN_ROWS} "
-                "строках листа. Скачайте шаблон и заполните его."
-            ))
+            report.problem(
+                None,
+                None,
+                None,
+                (
+                    "Не найдена строка заголовков: ожидались столбцы «Код ОО» или «Образовательная "
+                    f"организация» и {', '.join(f'«{c.header}»' for c in NUMBERS)} в первых {HEADER_SCAN_ROWS} "
+                    "строках листа. Скачайте шаблон и заполните его."
+                ),
+            )
             return []
         sheet, header_row, columns = header
         missing = [column.header for column in NUMBERS if column.key not in columns]
         if missing:
-            report.problem(header_row, None, None, (
-                f"Нет столбцов {', '.join(f'«{name}»' for name in missing)}. Все пять чисел должны быть в "
-                "файле (пустая ячейка — сведения не сданы). Скачайте шаблон и заполните его."
-            ))
+            report.problem(
+                header_row,
+                None,
+                None,
+                (
+                    f"Нет столбцов {', '.join(f'«{name}»' for name in missing)}. Все пять чисел должны быть в "
+                    "файле (пустая ячейка — сведения не сданы). Скачайте шаблон и заполните его."
+                ),
+            )
             return []
         report.columns = {key: get_column_letter(index) for key, index in columns.items()}
         rows = []
@@ -274,8 +311,12 @@ def _read(content: bytes, report: ContingentReport) -> list[tuple[int, dict[str,
             if all(_blank(value) for value in values.values()):
                 continue
             if len(rows) >= MAX_ROWS:
-                report.problem(None, None, None, f"В файле больше {MAX_ROWS} строк — это не контингент одного "
-                               "муниципалитета. Проверьте файл.")
+                report.problem(
+                    None,
+                    None,
+                    None,
+                    f"В файле больше {MAX_ROWS} строк — это не контингент одного муниципалитета. Проверьте файл.",
+                )
                 return []
             rows.append((number, values))
         return rows
@@ -317,8 +358,12 @@ def _check_rows(rows, report: ContingentReport) -> None:
             report.problem(number, columns.get(key) or columns.get("name"), key, message)
             continue
         if organisation.pk in seen:
-            report.problem(number, columns.get("code") or columns.get("name"), "code" if "code" in columns else "name",
-                           f"Организация «{organisation.short_name}» уже указана в строке {seen[organisation.pk]}.")
+            report.problem(
+                number,
+                columns.get("code") or columns.get("name"),
+                "code" if "code" in columns else "name",
+                f"Организация «{organisation.short_name}» уже указана в строке {seen[organisation.pk]}.",
+            )
             continue
         seen[organisation.pk] = number
         for part, whole, message in PARTS:
@@ -351,8 +396,13 @@ def _save(report: ContingentReport, user) -> None:
 
 
 def import_contingent(
-    data: bytes | IO[bytes], filename: str, department: EducationDepartment, year: int, *,
-    user=None, save: bool = True,
+    data: bytes | IO[bytes],
+    filename: str,
+    department: EducationDepartment,
+    year: int,
+    *,
+    user=None,
+    save: bool = True,
 ) -> ContingentReport:
     """Check an uploaded contingent and, when `save` and there is no problem, save it all at once."""
     report = ContingentReport(department=department, year=year, filename=filename)
@@ -369,10 +419,15 @@ def import_contingent(
         return report
     _check_rows(rows, report)
     if not report.rows and report.ok:
-        report.problem(None, None, None, (
-            "В файле нет ни одной организации с числами контингента. Заполните числа в шаблоне и "
-            "загрузите его снова."
-        ))
+        report.problem(
+            None,
+            None,
+            None,
+            (
+                "В файле нет ни одной организации с числами контингента. Заполните числа в шаблоне и "
+                "загрузите его снова."
+            ),
+        )
     if not report.ok or not save:
         return report
     try:
@@ -380,10 +435,15 @@ def import_contingent(
             _save(report, user)
     except IntegrityError:
         report.created = report.updated = 0
-        report.problem(None, None, None, (
-            "Контингент этих организаций за этот год как раз изменили в другом окне или другой загрузкой. "
-            "Загрузите файл ещё раз."
-        ))
+        report.problem(
+            None,
+            None,
+            None,
+            (
+                "Контингент этих организаций за этот год как раз изменили в другом окне или другой загрузкой. "
+                "Загрузите файл ещё раз."
+            ),
+        )
         return report
     report.saved = True
     return report
@@ -449,8 +509,14 @@ def write_template(department: EducationDepartment, year: int, out: BinaryIO) ->
     if organisations:
         last_row = header_row + len(organisations)
         validation = DataValidation(
-            type="whole", operator="between", formula1="0", formula2=str(MAX_NUMBER), allow_blank=True,
-            showErrorMessage=True, errorTitle="Контингент", error="Впишите целое число не меньше нуля.",
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2=str(MAX_NUMBER),
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Контингент",
+            error="Впишите целое число не меньше нуля.",
         )
         validation.add(f"C{header_row + 1}:{get_column_letter(len(COLUMNS))}{last_row}")
         sheet.add_data_validation(validation)

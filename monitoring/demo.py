@@ -6,8 +6,8 @@ Only organisations without a record for the year get one, so running the demo ag
 
 from __future__ import annotations
 
-from registry.models import Organisation
 from monitoring.models import Contingent
+from registry.models import Organisation
 
 # code: (students total, aged 10–18, teachers, young specialists, young teachers under 35)
 NUMBERS = {
@@ -27,10 +27,15 @@ def fill(organisations: dict[str, Organisation]) -> int:
                 continue
             values = [round(n * scale) if i < 2 else n for i, n in enumerate(numbers)]
             _, made = Contingent.objects.get_or_create(
-                organisation=organisation, year=year,
-                defaults=dict(zip(
-                    ("students_total", "students_10_18", "teachers", "young_specialists", "young_teachers"), values
-                )),
+                organisation=organisation,
+                year=year,
+                defaults=dict(
+                    zip(
+                        ("students_total", "students_10_18", "teachers", "young_specialists", "young_teachers"),
+                        values,
+                        strict=False,
+                    )
+                ),
             )
             created += made
     return created

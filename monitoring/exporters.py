@@ -45,8 +45,11 @@ class IndicatorTableExporter:
 
     def title_lines(self) -> list[str]:
         years = self.table.years
-        return [self.department_names, f"Годы: {years[0]}–{years[-1]}" if len(years) > 1 else f"Год: {years[0]}",
-                f"Сформировано {self.today:%d.%m.%Y}"]
+        return [
+            self.department_names,
+            f"Годы: {years[0]}–{years[-1]}" if len(years) > 1 else f"Год: {years[0]}",
+            f"Сформировано {self.today:%d.%m.%Y}",
+        ]
 
     def filename(self) -> str:
         years = self.table.years

@@ -81,7 +81,9 @@ class ContingentForm(forms.ModelForm):
 
 class ContingentUploadForm(forms.Form):
     year = forms.IntegerField(label="Год", **YEAR_FIELD)
-    file = forms.FileField(label="Файл .xlsx", help_text="Заполненный шаблон контингента: одна строка — одна организация.")
+    file = forms.FileField(
+        label="Файл .xlsx", help_text="Заполненный шаблон контингента: одна строка — одна организация."
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

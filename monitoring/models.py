@@ -24,12 +24,13 @@ LAST_YEAR = 2100
 
 # (part, whole, message): a part of a contingent is never larger than the whole.
 PARTS = (
-    ("students_10_18", "students_total",
-     "Обучающихся 10–18 лет не может быть больше, чем всего обучающихся."),
-    ("young_specialists", "teachers",
-     "Учителей – молодых специалистов не может быть больше, чем всего учителей."),
-    ("young_teachers", "teachers",
-     "Педагогов до 35 лет в первые три года работы не может быть больше, чем всего учителей."),
+    ("students_10_18", "students_total", "Обучающихся 10–18 лет не может быть больше, чем всего обучающихся."),
+    ("young_specialists", "teachers", "Учителей – молодых специалистов не может быть больше, чем всего учителей."),
+    (
+        "young_teachers",
+        "teachers",
+        "Педагогов до 35 лет в первые три года работы не может быть больше, чем всего учителей.",
+    ),
 )
 YEAR_MESSAGE = f"Год — от {FIRST_YEAR} до {LAST_YEAR}."
 
@@ -55,21 +56,23 @@ class Contingent(models.Model):
     """Контингент of one organisation for one calendar year; an empty number is «not reported»."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contingents",
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contingents",
         verbose_name="образовательная организация",
     )
     year = models.PositiveSmallIntegerField("год", help_text="Календарный год, за который сдан контингент.")
     students_total = models.PositiveIntegerField("обучающихся всего", null=True, blank=True)
-    students_10_18 = models.PositiveIntegerField(
-        "обучающихся в возрасте от 10 до 18 лет", null=True, blank=True
-    )
+    students_10_18 = models.PositiveIntegerField("обучающихся в возрасте от 10 до 18 лет", null=True, blank=True)
     teachers = models.PositiveIntegerField("учителей всего", null=True, blank=True)
     young_specialists = models.PositiveIntegerField("учителей – молодых специалистов", null=True, blank=True)
-    young_teachers = models.PositiveIntegerField(
-        "педагогов до 35 лет в первые три года работы", null=True, blank=True
-    )
+    young_teachers = models.PositiveIntegerField("педагогов до 35 лет в первые три года работы", null=True, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="кто внёс",
     )
     updated_at = models.DateTimeField("изменён", auto_now=True)
@@ -122,4 +125,6 @@ class Contingent(models.Model):
 
 # --- Data versions (registry/freshness.py) ---------------------------------------------------------
 
-freshness.follow(Contingent, freshness.CONTINGENT)  # a saved contingent renews its organisation's version: tables computed again
+freshness.follow(
+    Contingent, freshness.CONTINGENT
+)  # a saved contingent renews its organisation's version: tables computed again

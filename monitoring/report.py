@@ -53,12 +53,20 @@ from monitoring.indicators import INDICATORS, Cell, Indicator, IndicatorTable, b
 from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
 from registry.models import EducationDepartment, Organisation, User
 from registry.quality import CHECKS_BY_SLUG, minors_without_consent, pairs_without_order
-from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
 from registry.text import name_part
+from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
 
 __all__ = [
-    "OccurrenceCounts", "OverdueLine", "Report", "RoadmapState", "RoadmapSummary", "build_report", "report_filename",
-    "report_html", "report_pdf", "report_xlsx",
+    "OccurrenceCounts",
+    "OverdueLine",
+    "Report",
+    "RoadmapState",
+    "RoadmapSummary",
+    "build_report",
+    "report_filename",
+    "report_html",
+    "report_pdf",
+    "report_xlsx",
 ]
 
 TITLE = "Аналитическая справка о реализации целевой модели наставничества"
@@ -195,8 +203,12 @@ def _roadmap_state(department: EducationDepartment, years: list[int], user, toda
     """The municipal roadmaps whose period overlaps the years: four queries, or one when there are none."""
     roadmaps = list(
         Roadmap.objects.for_user(user)
-        .filter(department=department, organisation__isnull=True,
-                period_start__lte=date(years[-1], 12, 31), period_end__gte=date(years[0], 1, 1))
+        .filter(
+            department=department,
+            organisation__isnull=True,
+            period_start__lte=date(years[-1], 12, 31),
+            period_end__gte=date(years[0], 1, 1),
+        )
         .annotate(items_count=Count("items", distinct=True))
         .order_by("period_start", "title", "pk")
     )
@@ -219,33 +231,40 @@ def _roadmap_state(department: EducationDepartment, years: list[int], user, toda
         for state, state_condition in states.items():
             aggregates[f"{whose}_{state}"] = Count("pk", filter=condition & state_condition)
     counted = {
-        row["item__roadmap_id"]: row
-        for row in occurrences.order_by().values("item__roadmap_id").annotate(**aggregates)
+        row["item__roadmap_id"]: row for row in occurrences.order_by().values("item__roadmap_id").annotate(**aggregates)
     }
     overdue: dict[int, list[tuple[tuple, OverdueLine]]] = {pk: [] for pk in ids}
     own_overdue = (
-        occurrences.filter(organisation__isnull=True).overdue(today).select_related("item")
+        occurrences.filter(organisation__isnull=True)
+        .overdue(today)
+        .select_related("item")
         .order_by("due", "item__position", "pk")
     )
     for occurrence in own_overdue:
         item = occurrence.item
-        overdue[item.roadmap_id].append((
-            (occurrence.due, item.position, item.pk),
-            OverdueLine(item.number, item.content, occurrence.label, occurrence.due),
-        ))
+        overdue[item.roadmap_id].append(
+            (
+                (occurrence.due, item.position, item.pk),
+                OverdueLine(item.number, item.content, occurrence.label, occurrence.due),
+            )
+        )
     late = is_open & Q(due__lt=today)
     parts = (
-        occurrences.filter(organisation__isnull=False).order_by()
+        occurrences.filter(organisation__isnull=False)
+        .order_by()
         .values("item__roadmap_id", "item_id", "item__position", "item__number", "item__content", "key", "label")
         .annotate(parts=Count("pk"), late=Count("pk", filter=late), due=Min("due", filter=late))
         .filter(late__gt=0)
     )
     for row in parts:
-        overdue[row["item__roadmap_id"]].append((
-            (row["due"], row["item__position"], row["item_id"]),
-            OverdueLine(row["item__number"], row["item__content"], row["label"], row["due"], row["late"],
-                        row["parts"]),
-        ))
+        overdue[row["item__roadmap_id"]].append(
+            (
+                (row["due"], row["item__position"], row["item_id"]),
+                OverdueLine(
+                    row["item__number"], row["item__content"], row["label"], row["due"], row["late"], row["parts"]
+                ),
+            )
+        )
     summaries = []
     for roadmap in roadmaps:
         row = counted.get(roadmap.pk, {})
@@ -253,8 +272,9 @@ def _roadmap_state(department: EducationDepartment, years: list[int], user, toda
             OccurrenceCounts(**{state: row.get(f"{whose}_{state}", 0) for state in states})
             for whose in ("own", "parts")
         )
-        lines = [line for _key, line in sorted(overdue[roadmap.pk], key=lambda pair: (pair[0][0] or date.max,
-                                                                                       *pair[0][1:]))]
+        lines = [
+            line for _key, line in sorted(overdue[roadmap.pk], key=lambda pair: (pair[0][0] or date.max, *pair[0][1:]))
+        ]
         summaries.append(RoadmapSummary(roadmap, roadmap.items_count, own, each, lines))
     return RoadmapState(today, summaries)
 
@@ -263,8 +283,10 @@ def _quality(department: EducationDepartment, user, today: date) -> list[tuple[s
     """The two counts the region asks about first, for the user's scope within the department."""
     in_department = Q(organisation__department_id=department.pk)
     return [
-        (CHECKS_BY_SLUG["consents"].title,
-         minors_without_consent(user, year=today.year).filter(in_department).order_by().count()),
+        (
+            CHECKS_BY_SLUG["consents"].title,
+            minors_without_consent(user, year=today.year).filter(in_department).order_by().count(),
+        ),
         (CHECKS_BY_SLUG["orders"].title, pairs_without_order(user).filter(in_department).order_by().count()),
     ]
 
@@ -339,8 +361,14 @@ def _line_chart(report: Report) -> str:
         for indicator, cells in shares
     ]
     target = next((indicator.target for indicator, _cells in shares if indicator.target is not None), None)
-    return line_chart([str(year) for year in report.years], series, unit="%", target=target, width=CHART_WIDTH,
-                      title=f"Показатели-доли по годам, {report.period}")
+    return line_chart(
+        [str(year) for year in report.years],
+        series,
+        unit="%",
+        target=target,
+        width=CHART_WIDTH,
+        title=f"Показатели-доли по годам, {report.period}",
+    )
 
 
 def _bar_charts(report: Report) -> tuple[Indicator, list[str]]:
@@ -349,11 +377,17 @@ def _bar_charts(report: Report) -> tuple[Indicator, list[str]]:
     values = [cells[indicator.code].value for _organisation, cells in report.breakdown]
     charts = []
     for start in range(0, max(len(names), 1), BARS_PER_CHART):
-        chunk = values[start:start + BARS_PER_CHART]
-        below = {index for index, value in enumerate(chunk) if
-                 indicator.target is not None and value is not None and value < indicator.target}
-        charts.append(bar_chart(names[start:start + BARS_PER_CHART], chunk, unit=indicator.unit, highlight=below,
-                                width=CHART_WIDTH))
+        chunk = values[start : start + BARS_PER_CHART]
+        below = {
+            index
+            for index, value in enumerate(chunk)
+            if indicator.target is not None and value is not None and value < indicator.target
+        }
+        charts.append(
+            bar_chart(
+                names[start : start + BARS_PER_CHART], chunk, unit=indicator.unit, highlight=below, width=CHART_WIDTH
+            )
+        )
     return indicator, charts
 
 
@@ -369,17 +403,23 @@ def _pdf_context(report: Report) -> dict:
     coverage = _coverage(table)
     rows = []
     for indicator, cells in table.rows:
-        rows.append({
-            "indicator": indicator,
-            "target": format_number(indicator.target, indicator.unit) if indicator.target is not None else "",
-            "cells": [
-                {"value": _value(indicator, cells[year]), "detail": _detail(indicator, cells[year]),
-                 "missing": cells[year].value is None,
-                 "below": indicator.target is not None and cells[year].value is not None
-                 and cells[year].value < indicator.target}
-                for year in report.years
-            ],
-        })
+        rows.append(
+            {
+                "indicator": indicator,
+                "target": format_number(indicator.target, indicator.unit) if indicator.target is not None else "",
+                "cells": [
+                    {
+                        "value": _value(indicator, cells[year]),
+                        "detail": _detail(indicator, cells[year]),
+                        "missing": cells[year].value is None,
+                        "below": indicator.target is not None
+                        and cells[year].value is not None
+                        and cells[year].value < indicator.target,
+                    }
+                    for year in report.years
+                ],
+            }
+        )
     definitions, common = [], False
     for indicator in INDICATORS:
         text, cut = _short_definition(indicator.definition)
@@ -396,9 +436,15 @@ def _pdf_context(report: Report) -> dict:
             elif not indicator.is_share:
                 values.append({"value": format_number(cell.value), "detail": "", "missing": False})
             else:
-                values.append({"value": _value(indicator, cell), "missing": cell.value is None,
-                               "detail": "" if cell.value is None else
-                               f"{format_number(cell.numerator)} / {format_number(cell.denominator)}"})
+                values.append(
+                    {
+                        "value": _value(indicator, cell),
+                        "missing": cell.value is None,
+                        "detail": ""
+                        if cell.value is None
+                        else f"{format_number(cell.numerator)} / {format_number(cell.denominator)}",
+                    }
+                )
         breakdown_rows.append({"organisation": organisation, "values": values})
     key_indicator, bar_charts = _bar_charts(report)
     department = report.department
@@ -418,7 +464,7 @@ def _pdf_context(report: Report) -> dict:
         "rows": rows,
         "coverage": [coverage[year] for year in report.years] if coverage else None,
         "organisations": len(report.breakdown),
-        "line_chart": mark_safe(_line_chart(report)),  # noqa: S308 - charts.py escapes every text
+        "line_chart": mark_safe(_line_chart(report)),
         "definitions": definitions,
         "common_rules": [ACTIVE_RULE, CONTINGENT_RULE] if common else [],
         "columns": columns,
@@ -426,7 +472,7 @@ def _pdf_context(report: Report) -> dict:
         "key_indicator": key_indicator,
         "key_label": short_label(key_indicator),
         "key_target": format_number(key_indicator.target, key_indicator.unit) if key_indicator.target else "",
-        "bar_charts": [mark_safe(chart) for chart in bar_charts],  # noqa: S308 - escaped in charts.py
+        "bar_charts": [mark_safe(chart) for chart in bar_charts],
         "roadmap": report.roadmap,
         "no_roadmap": NO_ROADMAP,
         "quality": report.quality,
@@ -452,6 +498,7 @@ def report_pdf(report: Report) -> bytes:
 
 
 # --- XLSX --------------------------------------------------------------------------------------------
+
 
 def _number_or_missing(sheet: Sheet, column: int, value, number_format: str) -> None:
     if value is None:
@@ -479,9 +526,13 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
     per_year = ("Значение", "Числитель", "Знаменатель", "ОО в расчёте")
     sheet = Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years))
     _title_block(sheet, report, "Показатели реализации целевой модели наставничества")
-    sheet.put(1, f"Всего ОО в муниципалитете: {report.organisations}. «ОО в расчёте» — организации, сдавшие "
-                 "контингент за год (для показателей 1 и 2 — все). Доля без контингента не рассчитывается "
-                 f"(«{NO_DATA}»).", wrap=False)
+    sheet.put(
+        1,
+        f"Всего ОО в муниципалитете: {report.organisations}. «ОО в расчёте» — организации, сдавшие "
+        "контингент за год (для показателей 1 и 2 — все). Доля без контингента не рассчитывается "
+        f"(«{NO_DATA}»).",
+        wrap=False,
+    )
     sheet.row += 2
     first_header = sheet.row
     for column, text in enumerate(("№", "Показатель", "Ед. изм.", "Цель"), start=1):
@@ -512,8 +563,7 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
             cell, start = cells[year], 5 + 4 * index
             _number_or_missing(sheet, start, cell.value, number_format)
             for offset, value in enumerate((cell.numerator, cell.denominator, cell.reported), start=1):
-                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None,
-                          border=True)
+                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
         sheet.tall([(2, indicator.title)])
         sheet.row += 1
     sheet.row += 1
@@ -531,8 +581,10 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
     shares = [indicator for indicator in INDICATORS if indicator.is_share and indicator.code != "orgs_share"]
     sheet = Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares))
     _title_block(sheet, report, f"Показатели по организациям за {report.breakdown_year} год")
-    sheet.line(f"Показатель 1 для одной организации — «да» или «нет» (в году действовала хотя бы одна пара); "
-               f"«{NO_DATA}» — организация не сдала контингент за год.")
+    sheet.line(
+        f"Показатель 1 для одной организации — «да» или «нет» (в году действовала хотя бы одна пара); "
+        f"«{NO_DATA}» — организация не сдала контингент за год."
+    )
     sheet.row += 1
     first_header = sheet.row
     sheet.put(1, "Организация", header=True)
@@ -560,14 +612,18 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
             cell, start = cells[indicator.code], 4 + 3 * index
             _number_or_missing(sheet, start, cell.value, PERCENT_FORMAT)
             for offset, value in enumerate((cell.numerator, cell.denominator), start=1):
-                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None,
-                          border=True)
+                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
         sheet.row += 1
 
 
 _STATE_COLUMNS = (
-    ("total", "Всего"), ("done", "Выполнено"), ("in_progress", "В работе"), ("upcoming", "Предстоит"),
-    ("overdue", "Просрочено"), ("undated", "Без срока"), ("not_done", "Не выполнено"),
+    ("total", "Всего"),
+    ("done", "Выполнено"),
+    ("in_progress", "В работе"),
+    ("upcoming", "Предстоит"),
+    ("overdue", "Просрочено"),
+    ("undated", "Без срока"),
+    ("not_done", "Не выполнено"),
 )
 
 
@@ -589,8 +645,10 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
         for column, (_state, label) in enumerate(_STATE_COLUMNS, start=2):
             sheet.put(column, label, header=True)
         sheet.row += 1
-        for label, counts in (("Сроки дорожной карты", summary.own),
-                              ("Части организаций (пункты «каждая ОО»)", summary.parts)):
+        for label, counts in (
+            ("Сроки дорожной карты", summary.own),
+            ("Части организаций (пункты «каждая ОО»)", summary.parts),
+        ):
             sheet.put(1, label, border=True, wrap=True)
             for column, (state, _label) in enumerate(_STATE_COLUMNS, start=2):
                 sheet.put(column, getattr(counts, state), border=True)
@@ -598,8 +656,7 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
         sheet.row += 1
         if summary.overdue:
             sheet.line("Просроченные пункты", bold=True)
-            for column, text in enumerate(("№ пункта", "Мероприятие", "Срок", "Не выполнили, ОО", "Всего ОО"),
-                                          start=1):
+            for column, text in enumerate(("№ пункта", "Мероприятие", "Срок", "Не выполнили, ОО", "Всего ОО"), start=1):
                 sheet.put(column, text, header=True)
             sheet.row += 1
             for line in summary.overdue:

@@ -26,12 +26,16 @@ from monitoring.exporters import IndicatorTableExporter
 from monitoring.forms import CellForm, ContingentForm, ContingentUploadForm, TableForm
 from monitoring.indicators import (
     INDICATORS,
-    breakdown as breakdown_of,
     default_years,
-    drilldown as drilldown_of,
     drilldown_count,
     get_indicator,
     indicator_table,
+)
+from monitoring.indicators import (
+    breakdown as breakdown_of,
+)
+from monitoring.indicators import (
+    drilldown as drilldown_of,
 )
 from monitoring.models import Contingent
 from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
@@ -66,9 +70,12 @@ def _share_chart(table) -> str:
     shares = [(indicator, row) for indicator, row in table.rows if indicator.is_share]
     return charts.line_chart(
         [str(year) for year in table.years],
-        [charts.Series(f"{indicator.number}. {indicator.title}", [row[y].value for y in table.years])
-         for indicator, row in shares],
-        unit="%", title="Показатели по годам, %",
+        [
+            charts.Series(f"{indicator.number}. {indicator.title}", [row[y].value for y in table.years])
+            for indicator, row in shares
+        ],
+        unit="%",
+        title="Показатели по годам, %",
         target=next((indicator.target for indicator, _ in shares if indicator.target is not None), None),
     )
 
@@ -79,15 +86,27 @@ def indicators(request: HttpRequest) -> HttpResponse:
     organisations = department.organisations.count()
     reported = dict(
         Contingent.objects.filter(organisation__department=department, year__in=years)
-        .order_by().values("year").annotate(n=Count("pk")).values_list("year", "n")
+        .order_by()
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
     )
-    return render(request, "monitoring/indicators.html", {
-        "form": form, "department": department, "table": table, "years": years,
-        "coverage": [(year, reported.get(year, 0), organisations) for year in years
-                     if reported.get(year, 0) < organisations],
-        "chart": mark_safe(_share_chart(table)),  # noqa: S308 — charts.py escapes every text it draws
-        "indicators": INDICATORS, "query": f"department={department.pk}&first={years[0]}&last={years[-1]}",
-    })
+    return render(
+        request,
+        "monitoring/indicators.html",
+        {
+            "form": form,
+            "department": department,
+            "table": table,
+            "years": years,
+            "coverage": [
+                (year, reported.get(year, 0), organisations) for year in years if reported.get(year, 0) < organisations
+            ],
+            "chart": mark_safe(_share_chart(table)),
+            "indicators": INDICATORS,
+            "query": f"department={department.pk}&first={years[0]}&last={years[-1]}",
+        },
+    )
 
 
 def _cell(request: HttpRequest):
@@ -108,16 +127,31 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     if sort != "name":
         key = sort.lstrip("-")
         missing = [row for row in rows if getattr(row.cell, key) is None]
-        present = sorted((row for row in rows if getattr(row.cell, key) is not None),
-                         key=lambda row: getattr(row.cell, key), reverse=sort.startswith("-"))
+        present = sorted(
+            (row for row in rows if getattr(row.cell, key) is not None),
+            key=lambda row: getattr(row.cell, key),
+            reverse=sort.startswith("-"),
+        )
         rows = present + missing  # «нет данных» last, whatever the direction
-    chart = charts.bar_chart([row.organisation.short_name for row in rows], [row.cell.value for row in rows],
-                             unit=indicator.unit, title=f"{indicator.title}, {year}")
-    return render(request, "monitoring/breakdown.html", {
-        "indicator": indicator, "year": year, "department": department, "rows": rows, "sort": sort,
-        "chart": mark_safe(chart),  # noqa: S308 — charts.py escapes every text it draws
-        "without_mentoring": sum(1 for row in rows if not row.cell.numerator_all),
-    })
+    chart = charts.bar_chart(
+        [row.organisation.short_name for row in rows],
+        [row.cell.value for row in rows],
+        unit=indicator.unit,
+        title=f"{indicator.title}, {year}",
+    )
+    return render(
+        request,
+        "monitoring/breakdown.html",
+        {
+            "indicator": indicator,
+            "year": year,
+            "department": department,
+            "rows": rows,
+            "sort": sort,
+            "chart": mark_safe(chart),
+            "without_mentoring": sum(1 for row in rows if not row.cell.numerator_all),
+        },
+    )
 
 
 def drilldown(request: HttpRequest) -> HttpResponse:
@@ -135,10 +169,19 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         counted = counted.order_by("short_name")
     count = drilldown_count([department], indicator.code, data["year"], organisation)
     page, query = paginate(request, counted, count=count)
-    return render(request, "monitoring/drilldown.html", {
-        "indicator": indicator, "year": data["year"], "department": department, "organisation": organisation,
-        "page": page, "query": query, "kind": model.__name__.lower(),
-    })
+    return render(
+        request,
+        "monitoring/drilldown.html",
+        {
+            "indicator": indicator,
+            "year": data["year"],
+            "department": department,
+            "organisation": organisation,
+            "page": page,
+            "query": query,
+            "kind": model.__name__.lower(),
+        },
+    )
 
 
 def indicators_export(request: HttpRequest) -> FileResponse:
@@ -160,8 +203,12 @@ def report(request: HttpRequest) -> FileResponse:
         raise Http404("Неизвестный формат: выберите xlsx или pdf.")
     built = build_report(department, years, user=request.user)
     content = report_pdf(built) if file_format == "pdf" else report_xlsx(built)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=report_filename(built, file_format),
-                        content_type=CONTENT_TYPES[file_format])
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=report_filename(built, file_format),
+        content_type=CONTENT_TYPES[file_format],
+    )
 
 
 # --- contingent ------------------------------------------------------------------------------------
@@ -181,10 +228,17 @@ def contingent_list(request: HttpRequest) -> HttpResponse:
     entered = {c.organisation_id: c for c in Contingent.objects.for_user(request.user).filter(year=year)}
     editable = set(scope.editable_organisations(organisations).values_list("pk", flat=True))
     rows = [(o, entered.get(o.pk), o.pk in editable) for o in organisations]
-    return render(request, "monitoring/contingent_list.html", {
-        "year": year, "rows": rows, "reported": len(entered), "years": range(year - 3, year + 2),
-        "can_upload": bool(scope.methodist_departments),
-    })
+    return render(
+        request,
+        "monitoring/contingent_list.html",
+        {
+            "year": year,
+            "rows": rows,
+            "reported": len(entered),
+            "years": range(year - 3, year + 2),
+            "can_upload": bool(scope.methodist_departments),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,9 +258,15 @@ def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         saved.save()
         messages.success(request, f"Контингент {organisation.short_name} за {year} год сохранён.")
         return redirect(f"{reverse('contingent_list')}?year={year}")
-    return render(request, "monitoring/contingent_form.html", {
-        "form": form, "organisation": organisation, "year": year,
-    })
+    return render(
+        request,
+        "monitoring/contingent_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "year": year,
+        },
+    )
 
 
 def _methodist_department(request: HttpRequest) -> EducationDepartment:
@@ -226,12 +286,22 @@ def contingent_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         result = import_contingent(upload, upload.name, department, form.cleaned_data["year"], user=request.user)
         if result.saved:
-            messages.success(request, f"Контингент за {result.year} год загружен: новых записей {result.created}, "
-                                      f"обновлено {result.updated}.")
+            messages.success(
+                request,
+                f"Контингент за {result.year} год загружен: новых записей {result.created}, "
+                f"обновлено {result.updated}.",
+            )
             return redirect(f"{reverse('contingent_list')}?year={result.year}")
-    return render(request, "monitoring/contingent_upload.html", {
-        "form": form, "department": department, "result": result, "year": _year(request),
-    })
+    return render(
+        request,
+        "monitoring/contingent_upload.html",
+        {
+            "form": form,
+            "department": department,
+            "result": result,
+            "year": _year(request),
+        },
+    )
 
 
 def contingent_template(request: HttpRequest) -> FileResponse:
@@ -240,8 +310,9 @@ def contingent_template(request: HttpRequest) -> FileResponse:
     out = io.BytesIO()
     write_template(department, year, out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=template_filename(department, year),
-                        content_type=CONTENT_TYPES["xlsx"])
+    return FileResponse(
+        out, as_attachment=True, filename=template_filename(department, year), content_type=CONTENT_TYPES["xlsx"]
+    )
 
 
 urlpatterns = [

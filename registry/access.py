@@ -22,9 +22,9 @@ from django.shortcuts import get_object_or_404
 from registry.models import (
     Consent,
     EducationDepartment,
+    Membership,
     MentoringPair,
     MentoringProgram,
-    Membership,
     Organisation,
     Person,
     Role,
@@ -70,15 +70,12 @@ class Scope:
         return queryset.filter(pk__in=self.department_wide | self.curator_departments)
 
     def organisations(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        return queryset.filter(
-            Q(department_id__in=self.department_wide) | Q(pk__in=self.curator_organisations)
-        )
+        return queryset.filter(Q(department_id__in=self.department_wide) | Q(pk__in=self.curator_organisations))
 
     def by_organisation(self, queryset: QuerySet) -> QuerySet:
         """Rows that belong to an organisation (people, programs, pairs): the same reach as organisations."""
         return queryset.filter(
-            Q(organisation__department_id__in=self.department_wide)
-            | Q(organisation_id__in=self.curator_organisations)
+            Q(organisation__department_id__in=self.department_wide) | Q(organisation_id__in=self.curator_organisations)
         )
 
     def memberships(self, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
@@ -95,16 +92,11 @@ class Scope:
 
     def edits_organisation(self, organisation: Organisation) -> bool:
         """The organisation's registry data: people, pairs, its roadmap."""
-        return (
-            organisation.pk in self.curator_organisations
-            or organisation.department_id in self.methodist_departments
-        )
+        return organisation.pk in self.curator_organisations or organisation.department_id in self.methodist_departments
 
     def editable_organisations(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
         """Organisations whose people, programs and pairs the user may change."""
-        return queryset.filter(
-            Q(pk__in=self.curator_organisations) | Q(department_id__in=self.methodist_departments)
-        )
+        return queryset.filter(Q(pk__in=self.curator_organisations) | Q(department_id__in=self.methodist_departments))
 
 
 def scope_for(user: User) -> Scope:
@@ -125,9 +117,7 @@ def scope_for(user: User) -> Scope:
         elif role == Role.CURATOR:
             curator_orgs.add(organisation_id)
             curator_depts.add(department_id)
-    scope = Scope(
-        frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts)
-    )
+    scope = Scope(frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts))
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
@@ -190,9 +180,7 @@ def get_person(user: User, pk: int, *, write: bool = False) -> Person:
 
 
 def get_program(user: User, pk: int, *, write: bool = False) -> MentoringProgram:
-    return _get_in_organisation(
-        user, MentoringProgram.objects.select_related("organisation__department"), pk, write
-    )
+    return _get_in_organisation(user, MentoringProgram.objects.select_related("organisation__department"), pk, write)
 
 
 def get_pair(user: User, pk: int, *, write: bool = False) -> MentoringPair:

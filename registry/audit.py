@@ -47,9 +47,7 @@ def register() -> None:
     auditlog.register(MentoringProgram, exclude_fields=_TECHNICAL, m2m_fields={"formats"})
     auditlog.register(MentoringPair, exclude_fields=_TECHNICAL)
     # A participation's copies of its pair are bookkeeping; what a person changes is below.
-    auditlog.register(
-        PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"]
-    )
+    auditlog.register(PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"])
     auditlog.register(Meeting, exclude_fields=["pair"])
     for reference in (MentoringFormat, RoleModel, MentoringKind, MeetingKind):
         auditlog.register(reference)

@@ -110,9 +110,7 @@ def _set_versions(keys: dict[str, str]) -> None:
 def touch(*organisation_ids: int | None, topics: Sequence[str] = TOPICS) -> None:
     """Give these organisations a new data version of `topics` (with the current transaction)."""
     keys = {
-        _key(pk, topic): uuid.uuid4().hex
-        for pk in set(organisation_ids) if pk is not None
-        for topic in _check(topics)
+        _key(pk, topic): uuid.uuid4().hex for pk in set(organisation_ids) if pk is not None for topic in _check(topics)
     }
     if keys:
         _set_versions(keys)
@@ -141,10 +139,7 @@ def versions(organisation_ids: Iterable[int], topics: Sequence[str] = TOPICS) ->
         _set_many(fresh, timeout=None)
         tokens.update(fresh)
     common = tokens[_ALL]
-    return {
-        pk: _digest([common, *(f"{topic}={tokens[_key(pk, topic)]}" for topic in topics)])
-        for pk in ids
-    }
+    return {pk: _digest([common, *(f"{topic}={tokens[_key(pk, topic)]}" for topic in topics)]) for pk in ids}
 
 
 def version(organisation_ids: Iterable[int], topics: Sequence[str] = TOPICS) -> str:

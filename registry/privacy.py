@@ -28,7 +28,6 @@ from openpyxl import Workbook
 from exchange.writers import Sheet
 from mentoring.proxy import client_ip
 from registry import audit, freshness
-from registry.text import name_part
 from registry.models import (
     AccessKind,
     Consent,
@@ -41,6 +40,7 @@ from registry.models import (
     PersonalDataAccess,
     User,
 )
+from registry.text import name_part
 
 # --- The access log ------------------------------------------------------------------------------
 
@@ -54,11 +54,25 @@ def user_label(user: User) -> str:
     return f"{name} ({user.get_username()})" if name else user.get_username()
 
 
-def _entry(request: HttpRequest, kind: str, *, person: Person | None, organisation: Organisation | None,
-           department_id: int, what: str, rows: int | None = None) -> PersonalDataAccess:
+def _entry(
+    request: HttpRequest,
+    kind: str,
+    *,
+    person: Person | None,
+    organisation: Organisation | None,
+    department_id: int,
+    what: str,
+    rows: int | None = None,
+) -> PersonalDataAccess:
     return PersonalDataAccess.objects.create(
-        user=request.user, user_name=user_label(request.user)[:300], kind=kind, person=person,
-        organisation=organisation, department_id=department_id, what=what[:500], rows=rows,
+        user=request.user,
+        user_name=user_label(request.user)[:300],
+        kind=kind,
+        person=person,
+        organisation=organisation,
+        department_id=department_id,
+        what=what[:500],
+        rows=rows,
         address=_address(request),
     )
 
@@ -66,8 +80,14 @@ def _entry(request: HttpRequest, kind: str, *, person: Person | None, organisati
 def record_view(request: HttpRequest, person: Person) -> None:
     """A minor's record was shown; adults' records are not logged (152-ФЗ asks it for minors here)."""
     if person.is_minor() and person.erased_at is None:
-        _entry(request, AccessKind.VIEW, person=person, organisation=person.organisation,
-               department_id=person.organisation.department_id, what=f"карточка: {person.full_name}")
+        _entry(
+            request,
+            AccessKind.VIEW,
+            person=person,
+            organisation=person.organisation,
+            department_id=person.organisation.department_id,
+            what=f"карточка: {person.full_name}",
+        )
 
 
 def record_export(request: HttpRequest, *, what: str, rows: int, organisations: list[Organisation]) -> None:
@@ -76,9 +96,15 @@ def record_export(request: HttpRequest, *, what: str, rows: int, organisations: 
     for organisation in organisations:
         by_department.setdefault(organisation.department_id, []).append(organisation)
     for department_id, members in by_department.items():
-        _entry(request, AccessKind.EXPORT, person=None,
-               organisation=members[0] if len(members) == 1 else None,
-               department_id=department_id, what=what, rows=rows)
+        _entry(
+            request,
+            AccessKind.EXPORT,
+            person=None,
+            organisation=members[0] if len(members) == 1 else None,
+            department_id=department_id,
+            what=what,
+            rows=rows,
+        )
 
 
 def log_for(scope, queryset: QuerySet[PersonalDataAccess] | None = None) -> QuerySet[PersonalDataAccess]:
@@ -90,10 +116,27 @@ def log_for(scope, queryset: QuerySet[PersonalDataAccess] | None = None) -> Quer
 # --- A subject's extract ----------------------------------------------------------------------------
 
 _PERSON_FIELDS = [
-    "last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group", "position",
-    "is_young_specialist", "is_young_teacher", "workplace", "competencies", "achievements", "interests",
-    "desired_mentee_age", "time_resource", "max_mentees", "main_request", "archived_at", "archive_reason",
-    "created_at", "updated_at",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_year",
+    "category",
+    "class_or_group",
+    "position",
+    "is_young_specialist",
+    "is_young_teacher",
+    "workplace",
+    "competencies",
+    "achievements",
+    "interests",
+    "desired_mentee_age",
+    "time_resource",
+    "max_mentees",
+    "main_request",
+    "archived_at",
+    "archive_reason",
+    "created_at",
+    "updated_at",
 ]
 
 
@@ -111,8 +154,14 @@ def _shown(value) -> object:
 
 def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
     """The XLSX of a subject request and its file name; the extract itself is logged."""
-    _entry(request, AccessKind.SUBJECT_REQUEST, person=person, organisation=person.organisation,
-           department_id=person.organisation.department_id, what=f"выписка для субъекта: {person.full_name}")
+    _entry(
+        request,
+        AccessKind.SUBJECT_REQUEST,
+        person=person,
+        organisation=person.organisation,
+        department_id=person.organisation.department_id,
+        what=f"выписка для субъекта: {person.full_name}",
+    )
     workbook = Workbook()
     workbook.remove(workbook.active)
 
@@ -129,27 +178,58 @@ def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
         sheet.line(str(field.verbose_name).capitalize(), _shown(value), wrap=True, border=True)
 
     sheet = Sheet(workbook, "Согласия", [22, 30, 18, 14, 14, 30, 26])
-    sheet.line("Кто дал", "Законный представитель", "Кем приходится", "Дата согласия", "Дата отзыва",
-               "Примечание", "Записал", header=True)
+    sheet.line(
+        "Кто дал",
+        "Законный представитель",
+        "Кем приходится",
+        "Дата согласия",
+        "Дата отзыва",
+        "Примечание",
+        "Записал",
+        header=True,
+    )
     consents = list(person.consents.select_related("recorded_by").order_by("given_on", "pk"))
     for consent in consents:
-        sheet.line(consent.get_given_by_display(), _shown(consent.representative_name),
-                   _shown(consent.representative_relation), _shown(consent.given_on), _shown(consent.withdrawn_on),
-                   _shown(consent.note), user_label(consent.recorded_by) if consent.recorded_by else "—",
-                   wrap=True, border=True)
+        sheet.line(
+            consent.get_given_by_display(),
+            _shown(consent.representative_name),
+            _shown(consent.representative_relation),
+            _shown(consent.given_on),
+            _shown(consent.withdrawn_on),
+            _shown(consent.note),
+            user_label(consent.recorded_by) if consent.recorded_by else "—",
+            wrap=True,
+            border=True,
+        )
 
     sheet = Sheet(workbook, "Наставничество", [14, 40, 36, 14, 14, 40])
     sheet.line("Роль", "Пара / группа", "Форма", "Вхождение", "Завершение", "Результаты", header=True)
     for pair in person.mentor_pairs.select_related("format").order_by("entry_date", "pk"):
-        sheet.line("наставник", f"пара № {pair.pk}", pair.format.name, _shown(pair.entry_date),
-                   _shown(pair.end_date), _shown(pair.results), wrap=True, border=True)
-    participations = list(person.participations.select_related("pair__format", "pair__mentor")
-                          .order_by("pair__entry_date", "pk"))
+        sheet.line(
+            "наставник",
+            f"пара № {pair.pk}",
+            pair.format.name,
+            _shown(pair.entry_date),
+            _shown(pair.end_date),
+            _shown(pair.results),
+            wrap=True,
+            border=True,
+        )
+    participations = list(
+        person.participations.select_related("pair__format", "pair__mentor").order_by("pair__entry_date", "pk")
+    )
     for participation in participations:
         pair = participation.pair
-        sheet.line("наставляемый", f"пара № {pair.pk}, наставник {pair.mentor.full_name}", pair.format.name,
-                   _shown(pair.entry_date), _shown(pair.end_date), _shown(participation.results),
-                   wrap=True, border=True)
+        sheet.line(
+            "наставляемый",
+            f"пара № {pair.pk}, наставник {pair.mentor.full_name}",
+            pair.format.name,
+            _shown(pair.entry_date),
+            _shown(pair.end_date),
+            _shown(participation.results),
+            wrap=True,
+            border=True,
+        )
 
     sheet = Sheet(workbook, "История изменений", [18, 30, 14, 24, 60])
     sheet.line("Когда", "Кто", "Действие", "Что", "Изменения", header=True)
@@ -158,14 +238,28 @@ def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
     )
     for row in audit.history(entries):
         changes = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in row.changes)
-        sheet.line(_shown(row.entry.timestamp), user_label(row.entry.actor) if row.entry.actor else "система",
-                   row.action, row.what, changes or "—", wrap=True, border=True)
+        sheet.line(
+            _shown(row.entry.timestamp),
+            user_label(row.entry.actor) if row.entry.actor else "система",
+            row.action,
+            row.what,
+            changes or "—",
+            wrap=True,
+            border=True,
+        )
 
     sheet = Sheet(workbook, "Журнал доступа", [18, 30, 28, 60, 16])
     sheet.line("Когда", "Кто", "Действие", "Что", "Адрес", header=True)
     for access in person.data_accesses.order_by("at", "pk"):
-        sheet.line(_shown(access.at), access.user_name, access.get_kind_display(), access.what,
-                   _shown(access.address), wrap=True, border=True)
+        sheet.line(
+            _shown(access.at),
+            access.user_name,
+            access.get_kind_display(),
+            access.what,
+            _shown(access.address),
+            wrap=True,
+            border=True,
+        )
 
     workbook.properties.title = "Выписка по запросу субъекта персональных данных"
     out = io.BytesIO()
@@ -195,7 +289,8 @@ def grounds(person: Person) -> Grounds:
         return Grounds(ErasureReason.CONSENT_WITHDRAWN, f"согласие отозвано {last:%d.%m.%Y}")
     active = (
         MentoringPair.objects.filter(Q(mentor=person) | Q(participations__mentee=person), end_date__isnull=True)
-        .distinct().count()
+        .distinct()
+        .count()
     )
     if person.archived_at is not None and not active:
         return Grounds(
@@ -203,19 +298,35 @@ def grounds(person: Person) -> Grounds:
             f"участник в архиве с {timezone.localtime(person.archived_at):%d.%m.%Y}, незавершённых пар нет",
         )
     if active:
-        return Grounds(None, "", (
-            f"У участника есть незавершённые пары ({active}). Удалить сведения можно, когда согласие отозвано "
-            "или цель обработки достигнута: завершите пары и переместите участника в архив."
-        ))
-    return Grounds(None, "", (
-        "Удалить сведения можно, когда согласие на обработку отозвано или цель обработки достигнута. "
-        "Отметьте отзыв согласия или переместите участника в архив."
-    ))
+        return Grounds(
+            None,
+            "",
+            (
+                f"У участника есть незавершённые пары ({active}). Удалить сведения можно, когда согласие отозвано "
+                "или цель обработки достигнута: завершите пары и переместите участника в архив."
+            ),
+        )
+    return Grounds(
+        None,
+        "",
+        (
+            "Удалить сведения можно, когда согласие на обработку отозвано или цель обработки достигнута. "
+            "Отметьте отзыв согласия или переместите участника в архив."
+        ),
+    )
 
 
 _WIPED = {
-    "patronymic": "", "class_or_group": "", "position": "", "workplace": "", "competencies": "",
-    "achievements": "", "interests": "", "desired_mentee_age": "", "time_resource": "", "main_request": "",
+    "patronymic": "",
+    "class_or_group": "",
+    "position": "",
+    "workplace": "",
+    "competencies": "",
+    "achievements": "",
+    "interests": "",
+    "desired_mentee_age": "",
+    "time_resource": "",
+    "main_request": "",
     "archive_reason": "",
 }
 
@@ -245,17 +356,22 @@ def erase(person: Person, *, user: User) -> Erasure:
     }
     now = timezone.now()
     erasure = Erasure.objects.create(
-        at=now, user=user, user_name=user_label(user)[:300], department_id=person.organisation.department_id,
-        organisation=person.organisation, person=person, reason=found.reason, basis=found.basis,
+        at=now,
+        user=user,
+        user_name=user_label(user)[:300],
+        department_id=person.organisation.department_id,
+        organisation=person.organisation,
+        person=person,
+        reason=found.reason,
+        basis=found.basis,
         removed=removed,
     )
     # The wiping itself must not leave the old values in the audit trail.
     with disable_auditlog():
         Consent.objects.filter(pk__in=consent_ids).delete()
-        removed["texts_of_pairs"] = (
-            PairMentee.objects.filter(pk__in=participation_ids).update(results="", feedback_url="")
-            + MentoringPair.objects.filter(mentor=person).update(mentor_feedback_url="")
-        )
+        removed["texts_of_pairs"] = PairMentee.objects.filter(pk__in=participation_ids).update(
+            results="", feedback_url=""
+        ) + MentoringPair.objects.filter(mentor=person).update(mentor_feedback_url="")
         for name, value in _WIPED.items():
             setattr(person, name, value)
         person.last_name = "Сведения удалены"

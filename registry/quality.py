@@ -48,25 +48,19 @@ def _with_mentee_count(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair
 
 
 def present_pairs_by_organisation(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
-    return (
-        _with_mentee_count(pairs)
-        .order_by("organisation__short_name", "entry_date", "pk")
-    )
+    return _with_mentee_count(pairs).order_by("organisation__short_name", "entry_date", "pk")
 
 
 def present_pairs_by_lateness(pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
     """Active ones first, the longest overdue at the top (`pair.is_active` tells them apart)."""
-    return (
-        _with_mentee_count(pairs)
-        .order_by(F("end_date").asc(nulls_first=True), "planned_end_date", "organisation__short_name", "pk")
+    return _with_mentee_count(pairs).order_by(
+        F("end_date").asc(nulls_first=True), "planned_end_date", "organisation__short_name", "pk"
     )
 
 
 def present_minors(people: QuerySet[Person]) -> QuerySet[Person]:
     """Those in an active pair (`in_active_pair`) first."""
-    in_active_pair = PairMentee.objects.filter(
-        Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")), active=True
-    )
+    in_active_pair = PairMentee.objects.filter(Q(mentee=OuterRef("pk")) | Q(mentor=OuterRef("pk")), active=True)
     return (
         people.select_related("organisation")
         .annotate(in_active_pair=Exists(in_active_pair))
@@ -186,12 +180,10 @@ class DuplicateGroup:
 def expand_duplicates(user: User, groups: Iterable[dict]) -> list[DuplicateGroup]:
     """The people of the given groups, fetched in one query (still within the user's scope)."""
     groups = list(groups)
-    result = [
-        DuplicateGroup(g["name_key"], g["birth_year"], g["size"]) for g in groups
-    ]
+    result = [DuplicateGroup(g["name_key"], g["birth_year"], g["size"]) for g in groups]
     if not result:
         return []
-    keyed = {(g["department"], g["name_key"], g["birth_year"]): group for g, group in zip(groups, result)}
+    keyed = {(g["department"], g["name_key"], g["birth_year"]): group for g, group in zip(groups, result, strict=False)}
     people = (
         _duplicate_candidates(user)
         .filter(name_key__in={key[1] for key in keyed})
@@ -289,8 +281,7 @@ CHECKS: list[Check] = [
     Check(
         "overdue",
         "Пары с истёкшим сроком без результатов",
-        "Действующие пары, у которых прошла плановая дата завершения, и завершённые пары "
-        "без внесённых результатов.",
+        "Действующие пары, у которых прошла плановая дата завершения, и завершённые пары без внесённых результатов.",
         pairs_past_due,
         model=MentoringPair,
         present=present_pairs_by_lateness,
@@ -406,7 +397,8 @@ def _duplicates(user: User, organisation_ids: list[int], organisation: Organisat
         return len(rows), check.show(user, rows[:preview])
 
     return freshness.cached(
-        _cache_name(user, organisation, "duplicates", preview), freshness.version(organisation_ids, DUPLICATE_TOPICS),
+        _cache_name(user, organisation, "duplicates", preview),
+        freshness.version(organisation_ids, DUPLICATE_TOPICS),
         compute,
     )
 
@@ -417,8 +409,12 @@ def counts(user: User, organisation_ids: Iterable[int]) -> list[tuple[Check, int
 
 
 def overview(
-    user: User, organisation_ids: Iterable[int], organisation: Organisation | None, preview: int = PREVIEW_ROWS,
-    *, rows: bool = True,
+    user: User,
+    organisation_ids: Iterable[int],
+    organisation: Organisation | None,
+    preview: int = PREVIEW_ROWS,
+    *,
+    rows: bool = True,
 ) -> list[tuple[Check, int, list]]:
     """Each check with its count and its first `preview` rows, ready to show (no rows with `rows=False`).
 
@@ -430,11 +426,13 @@ def overview(
         raise ValueError(f"At most {PREVIEW_ROWS} rows are kept per organisation")
     organisation_ids = sorted(set(organisation_ids))
     shown_ids = [organisation.pk] if organisation is not None else organisation_ids
-    found = dict(freshness.cached(
-        _cache_name(user, organisation, "first-keys", preview, rows),
-        freshness.version(organisation_ids, PER_ORGANISATION_TOPICS),
-        lambda: _first_keys(user, organisation_ids, shown_ids, preview, rows),
-    ))
+    found = dict(
+        freshness.cached(
+            _cache_name(user, organisation, "first-keys", preview, rows),
+            freshness.version(organisation_ids, PER_ORGANISATION_TOPICS),
+            lambda: _first_keys(user, organisation_ids, shown_ids, preview, rows),
+        )
+    )
     result = []
     for check in CHECKS:
         if check.fetch_whole:
@@ -480,8 +478,12 @@ class _Counted:
 
 
 def section_page(
-    user: User, organisation_ids: Iterable[int], organisation: Organisation | None, check: Check,
-    page_number: str | int | None, per_page: int,
+    user: User,
+    organisation_ids: Iterable[int],
+    organisation: Organisation | None,
+    check: Check,
+    page_number: str | int | None,
+    per_page: int,
 ) -> Page:
     """One page of one check's rows (an invalid page number gives the nearest page, as get_page does)."""
     organisation_ids = sorted(set(organisation_ids))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import OperationalError, InterfaceError
+from django.db import InterfaceError, OperationalError
 
 
 class SessionStore(DatabaseSessionStore):

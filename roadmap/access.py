@@ -26,7 +26,9 @@ MARK_ONLY_OWN = "Отмечать исполнение может методис
 def edits_roadmap(scope: Scope, roadmap: Roadmap) -> bool:
     if roadmap.organisation_id is None:
         return roadmap.department_id in scope.methodist_departments
-    return roadmap.organisation_id in scope.curator_organisations or roadmap.department_id in scope.methodist_departments
+    return (
+        roadmap.organisation_id in scope.curator_organisations or roadmap.department_id in scope.methodist_departments
+    )
 
 
 def marks_occurrence(scope: Scope, occurrence: Occurrence, roadmap: Roadmap) -> bool:

@@ -61,8 +61,11 @@ def responsible_occurrences(user: User) -> QuerySet[Occurrence]:
     """What the user must do: a methodist the municipal items, a curator the organisation's own."""
     scope = scope_for(user)
     return Occurrence.objects.filter(
-        Q(item__roadmap__organisation__isnull=True, item__roadmap__department_id__in=scope.methodist_departments,
-          organisation__isnull=True)
+        Q(
+            item__roadmap__organisation__isnull=True,
+            item__roadmap__department_id__in=scope.methodist_departments,
+            organisation__isnull=True,
+        )
         | Q(item__roadmap__organisation_id__in=scope.curator_organisations)
         | Q(item__roadmap__organisation__isnull=True, organisation_id__in=scope.curator_organisations)
     )
@@ -87,8 +90,9 @@ def build(user: User, today: date, *, responsible_only: bool = False) -> Agenda:
         overdue=list(single.overdue(today).order_by("due", "item__position", "pk")),
         due_soon=list(single.due_between(today, soon).order_by("due", "item__position", "pk")),
         done=list(
-            single.filter(status=Status.DONE, done_on__gte=today - timedelta(days=HORIZON_DAYS))
-            .order_by("-done_on", "pk")[:50]
+            single.filter(status=Status.DONE, done_on__gte=today - timedelta(days=HORIZON_DAYS)).order_by(
+                "-done_on", "pk"
+            )[:50]
         ),
     )
     if not responsible_only and scope.department_wide:
@@ -109,9 +113,15 @@ def _parts(occurrences: QuerySet[Occurrence]) -> list[PartsLine]:
     )
     return [
         PartsLine(
-            item_id=row["item_id"], roadmap_id=row["item__roadmap_id"], roadmap_title=row["item__roadmap__title"],
-            number=row["item__number"], content=row["item__content"], label=row["label"], due=row["due"],
-            open=row["open"], total=row["total"],
+            item_id=row["item_id"],
+            roadmap_id=row["item__roadmap_id"],
+            roadmap_title=row["item__roadmap__title"],
+            number=row["item__number"],
+            content=row["item__content"],
+            label=row["label"],
+            due=row["due"],
+            open=row["open"],
+            total=row["total"],
         )
         for row in rows
     ]

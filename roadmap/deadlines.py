@@ -44,14 +44,28 @@ class ScheduleKind(models.TextChoices):
 
 K = ScheduleKind
 _UNDATED = (K.CONTINUOUS, K.AS_NEEDED, K.SEPARATE_PLAN, K.AS_HELD)
-MONTHS = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
-          "декабрь")
+MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
 _ROMAN = ("I", "II", "III", "IV")
 _PERIOD_HINT = "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."
 _NO_EMPTY = "Срок не указан."
 _NO_YEAR = "В сроке не указан год, а период дорожной карты не задан: укажите год, например «май 2021»."
-_UNREADABLE = ("Срок не распознан. Примеры понятных сроков: «до 11.09.2020», «сентябрь – декабрь 2020», "
-               "«ежегодно, сентябрь», «постоянно», «по необходимости».")
+_UNREADABLE = (
+    "Срок не распознан. Примеры понятных сроков: «до 11.09.2020», «сентябрь – декабрь 2020», "
+    "«ежегодно, сентябрь», «постоянно», «по необходимости»."
+)
 
 
 def _last_day(year: int, month: int) -> int:
@@ -68,6 +82,7 @@ def _fmt(day: date) -> str:
 
 
 # --- the public data ------------------------------------------------------------------------------------------
+
 
 class PeriodError(ValueError):
     """A period text that cannot be read; ``message`` says in Russian what is expected."""
@@ -98,6 +113,7 @@ class Window:
     """A part of every year. A window ending before it starts (November – February) crosses the new year and
     belongs to the year of its end. A one-day window (start = end) means «by that day»: no start is known.
     A whole month ends on its longest day (29 for February), moved back in the years where it is shorter."""
+
     start_month: int
     start_day: int
     end_month: int
@@ -154,8 +170,14 @@ class Schedule:
         if self.kind == K.QUARTERLY:
             result, year, quarter = [], period.start.year, (period.start.month - 1) // 3
             while (year, quarter) <= (period.end.year, (period.end.month - 1) // 3):
-                result.append(Occurrence(f"{year}-q{quarter + 1}", f"{_ROMAN[quarter]} квартал {year}",
-                                         date(year, 3 * quarter + 1, 1), _day(year, 3 * quarter + 3, 31)))
+                result.append(
+                    Occurrence(
+                        f"{year}-q{quarter + 1}",
+                        f"{_ROMAN[quarter]} квартал {year}",
+                        date(year, 3 * quarter + 1, 1),
+                        _day(year, 3 * quarter + 3, 31),
+                    )
+                )
                 year, quarter = (year, quarter + 1) if quarter < 3 else (year + 1, 0)
             return result
         if self.kind == K.ACADEMIC_YEAR:
@@ -163,8 +185,10 @@ class Schedule:
             # (the summer months carry no school work to be checked).
             first = period.start.year - (period.start.month < 9)
             last = period.end.year - (period.end.month < 9)
-            return [Occurrence(f"{year}-{year + 1}", f"{year}–{year + 1} уч. год", date(year, 9, 1),
-                               date(year + 1, 5, 31)) for year in range(first, last + 1)]
+            return [
+                Occurrence(f"{year}-{year + 1}", f"{year}–{year + 1} уч. год", date(year, 9, 1), date(year + 1, 5, 31))
+                for year in range(first, last + 1)
+            ]
         return [Occurrence("once", "", self.start, self.due)]
 
     def _window_occurrences(self, period: Period) -> list[Occurrence]:
@@ -175,8 +199,9 @@ class Schedule:
                 due = _day(year, window.end_month, window.end_day)
                 if not period.start <= due <= period.end:
                     continue
-                start = None if window.one_day else _day(year - window.crosses_year, window.start_month,
-                                                         window.start_day)
+                start = (
+                    None if window.one_day else _day(year - window.crosses_year, window.start_month, window.start_day)
+                )
                 if self.kind == K.TWICE_A_YEAR:
                     key, label = f"{year}-{window.end_month:02d}", f"{MONTHS[window.end_month - 1]} {year}"
                 else:
@@ -206,17 +231,27 @@ class Schedule:
 
     def to_json(self) -> dict:
         """Only the fields that are set; dates as ISO strings."""
-        data = {"kind": self.kind.value, "start": self.start and self.start.isoformat(),
-                "due": self.due and self.due.isoformat(), "windows": [asdict(window) for window in self.windows],
-                "from_year": self.from_year, "note": self.note}
+        data = {
+            "kind": self.kind.value,
+            "start": self.start and self.start.isoformat(),
+            "due": self.due and self.due.isoformat(),
+            "windows": [asdict(window) for window in self.windows],
+            "from_year": self.from_year,
+            "note": self.note,
+        }
         return {key: value for key, value in data.items() if value not in (None, "", [])}
 
     @classmethod
     def from_json(cls, data: dict) -> Schedule:
         day = lambda value: date.fromisoformat(value) if value else None  # noqa: E731
-        return cls(kind=data["kind"], start=day(data.get("start")), due=day(data.get("due")),
-                   windows=tuple(Window(**window) for window in data.get("windows", ())),
-                   from_year=data.get("from_year"), note=data.get("note", ""))
+        return cls(
+            kind=data["kind"],
+            start=day(data.get("start")),
+            due=day(data.get("due")),
+            windows=tuple(Window(**window) for window in data.get("windows", ())),
+            from_year=data.get("from_year"),
+            note=data.get("note", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -227,6 +262,7 @@ class ParsedDeadline:
 
 
 # --- tokens and the lexicon -----------------------------------------------------------------------------------
+
 
 def _month_forms() -> dict[str, int]:
     forms = {}
@@ -240,14 +276,27 @@ def _month_forms() -> dict[str, int]:
 _MONTH_FORMS = _month_forms()
 _FILLERS = {"г", "гг", "год", "года", "году", "годы", "в", "на"}
 _NAMES = ("Минпросвещения", "Минобрнауки", "Рособрнадзора")  # bodies named in event deadlines, often misspelt
-_FIXED = [(tuple(phrase.split()), kind) for phrase, kind in [
-    ("ежеквартально", K.QUARTERLY), ("постоянно", K.CONTINUOUS), ("в течение всего периода", K.CONTINUOUS),
-    ("в течение учебного года", K.ACADEMIC_YEAR), ("по необходимости", K.AS_NEEDED),
-    ("по отдельному плану", K.SEPARATE_PLAN), ("по мере проведения", K.AS_HELD)]]
-_EVENT_LEADS = [tuple(lead.split()) for lead in
-                ("до", "к", "после", "в соответствии", "согласно", "по итогам", "по окончании", "по завершении")]
-_TOKEN = re.compile(r"""(?P<date>\d{1,2}\.\d{4} | \d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?)(?!\d)
-    | (?P<num>\d+) | (?P<word>[а-яa-z]+) | (?P<dash>-) | (?P<punct>[.,;:()«»"'/]) | (?P<other>\S)""", re.X)
+_FIXED = [
+    (tuple(phrase.split()), kind)
+    for phrase, kind in [
+        ("ежеквартально", K.QUARTERLY),
+        ("постоянно", K.CONTINUOUS),
+        ("в течение всего периода", K.CONTINUOUS),
+        ("в течение учебного года", K.ACADEMIC_YEAR),
+        ("по необходимости", K.AS_NEEDED),
+        ("по отдельному плану", K.SEPARATE_PLAN),
+        ("по мере проведения", K.AS_HELD),
+    ]
+]
+_EVENT_LEADS = [
+    tuple(lead.split())
+    for lead in ("до", "к", "после", "в соответствии", "согласно", "по итогам", "по окончании", "по завершении")
+]
+_TOKEN = re.compile(
+    r"""(?P<date>\d{1,2}\.\d{4} | \d{1,2}\.\d{1,2}(?:\.(?:\d{4}|\d{2}))?)(?!\d)
+    | (?P<num>\d+) | (?P<word>[а-яa-z]+) | (?P<dash>-) | (?P<punct>[.,;:()«»"'/]) | (?P<other>\S)""",
+    re.X,
+)
 
 
 def _normalise(text: str) -> str:
@@ -258,16 +307,16 @@ def _normalise(text: str) -> str:
 def _one_edit(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ by exactly one wrong, missing or extra letter."""
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
+        return sum(x != y for x, y in zip(a, b, strict=False)) == 1
     short, long = sorted((a, b), key=len)
-    return len(long) - len(short) == 1 and any(short == long[:i] + long[i + 1:] for i in range(len(long)))
+    return len(long) - len(short) == 1 and any(short == long[:i] + long[i + 1 :] for i in range(len(long)))
 
 
 def _starts_with(words: list[str], phrase: tuple[str, ...], typos: dict[str, str]) -> bool:
     """True when ``words`` begin with ``phrase``, a word of five letters or more being allowed one wrong, missing or
     extra letter; such corrections are added to ``typos`` only when the whole phrase matches."""
     found = {}
-    for written, expected in zip(words, phrase):
+    for written, expected in zip(words, phrase, strict=False):
         if written != expected:
             if len(written) < 5 or not _one_edit(written, expected):
                 return False
@@ -295,6 +344,7 @@ def _word_atom(word: str, typos: dict[str, str]) -> tuple[str, object]:
 @dataclass(frozen=True)
 class _Point:
     """A day or, with ``day`` None, a whole month; the year may be unknown yet."""
+
     month: int
     day: int | None = None
     year: int | None = None
@@ -320,8 +370,13 @@ def _tokenize(text: str, typos: dict[str, str]) -> list[tuple[str, object]]:
             atoms.append(("point", _Point(month, day, year)))
         elif kind == "num":
             number = int(raw)
-            atoms.append(("year", number) if 1900 <= number <= 2100 and len(raw) == 4
-                         else ("num", number) if 1 <= number <= 31 else ("other", raw))
+            atoms.append(
+                ("year", number)
+                if 1900 <= number <= 2100 and len(raw) == 4
+                else ("num", number)
+                if 1 <= number <= 31
+                else ("other", raw)
+            )
         elif kind == "word":
             atoms.append(_word_atom(raw, typos))
         else:
@@ -330,6 +385,7 @@ def _tokenize(text: str, typos: dict[str, str]) -> list[tuple[str, object]]:
 
 
 # --- the rules ------------------------------------------------------------------------------------------------
+
 
 def parse_deadline(text: str, period: Period | None) -> ParsedDeadline:
     typos: dict[str, str] = {}
@@ -349,10 +405,10 @@ def _parse(text: str, period: Period | None, typos: dict[str, str]) -> tuple[Sch
         raise _Unreadable(_NO_EMPTY)
     words = [value if kind == "word" else f"<{kind}>" for kind, value in atoms if kind != "punct"]
     for phrase, kind in _FIXED:
-        if not any(w.startswith("<") for w in words[len(phrase):]) and _starts_with(words, phrase, typos):
+        if not any(w.startswith("<") for w in words[len(phrase) :]) and _starts_with(words, phrase, typos):
             return Schedule(kind), ""
     for lead in _EVENT_LEADS:
-        wording = words[len(lead):words.index("или") if "или" in words else len(words)]
+        wording = words[len(lead) : words.index("или") if "или" in words else len(words)]
         if wording and not any(w.startswith("<") for w in wording) and _starts_with(words, lead, typos):
             return _event(text, atoms, period, typos)  # words only: «до конца мая» is a date, not an event
     recurring = any(_starts_with([word], ("ежегодно",), typos) for word in words)
@@ -361,9 +417,18 @@ def _parse(text: str, period: Period | None, typos: dict[str, str]) -> tuple[Sch
 
 def _core(atoms: list, typos: dict[str, str], recurring: bool) -> list:
     """The atoms that carry a date: no punctuation, no «г.», «года», «в»; nor «далее», «ежегодно» (if recurring)."""
+
     def dropped(kind: str, value: object) -> bool:
-        return kind == "punct" or kind == "word" and (value in _FILLERS or recurring and any(
-            _starts_with([value], (word,), typos) for word in ("далее", "ежегодно")))
+        return (
+            kind == "punct"
+            or kind == "word"
+            and (
+                value in _FILLERS
+                or recurring
+                and any(_starts_with([value], (word,), typos) for word in ("далее", "ежегодно"))
+            )
+        )
+
     return [(kind, value) for kind, value in atoms if not dropped(kind, value)]
 
 
@@ -377,7 +442,7 @@ def _event(text: str, atoms: list, period: Period | None, typos: dict[str, str])
     if not split:
         return Schedule(K.EVENT, note=note), ""
     try:
-        fallback = _date_schedule(_core(atoms[split[0] + 1:], typos, False), period, recurring=False)
+        fallback = _date_schedule(_core(atoms[split[0] + 1 :], typos, False), period, recurring=False)
     except _Unreadable as error:
         reason = error.message[:1].lower() + error.message[1:]
         return Schedule(K.EVENT, note=note), f"Срок после «или» не прочитан: {reason}"

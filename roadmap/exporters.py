@@ -18,8 +18,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from exchange.official import Column, Layout
-from roadmap.models import Occurrence, Roadmap, Status
 from registry.text import name_part
+from roadmap.models import Occurrence, Roadmap, Status
 
 
 @dataclass(frozen=True)

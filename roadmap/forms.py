@@ -25,8 +25,18 @@ from roadmap.models import (
 )
 
 MONTHS = [
-    (1, "январь"), (2, "февраль"), (3, "март"), (4, "апрель"), (5, "май"), (6, "июнь"),
-    (7, "июль"), (8, "август"), (9, "сентябрь"), (10, "октябрь"), (11, "ноябрь"), (12, "декабрь"),
+    (1, "январь"),
+    (2, "февраль"),
+    (3, "март"),
+    (4, "апрель"),
+    (5, "май"),
+    (6, "июнь"),
+    (7, "июль"),
+    (8, "август"),
+    (9, "сентябрь"),
+    (10, "октябрь"),
+    (11, "ноябрь"),
+    (12, "декабрь"),
 ]
 MUNICIPAL = "department"
 
@@ -120,14 +130,17 @@ class ItemForm(forms.ModelForm):
     """An item's texts, and — when the deadline text cannot be read — its schedule set by hand."""
 
     manual_kind = forms.ChoiceField(
-        label="Вид срока", required=False, choices=[
-            ("", "— распознать из текста —"), *[c for c in ScheduleKind.choices if c[0] != ScheduleKind.UNKNOWN]
-        ],
+        label="Вид срока",
+        required=False,
+        choices=[("", "— распознать из текста —"), *[c for c in ScheduleKind.choices if c[0] != ScheduleKind.UNKNOWN]],
     )
     manual_start = forms.DateField(label="Начало", required=False)
     manual_due = forms.DateField(label="Срок (дата)", required=False)
     manual_months = forms.TypedMultipleChoiceField(
-        label="Месяцы (для ежегодных сроков)", required=False, coerce=int, choices=MONTHS,
+        label="Месяцы (для ежегодных сроков)",
+        required=False,
+        coerce=int,
+        choices=MONTHS,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "d-inline"}),
         help_text="Ежегодно: один месяц или несколько подряд. Дважды в год: ровно два месяца.",
     )
@@ -135,8 +148,15 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = RoadmapItem
         fields = [
-            "section", "number", "content", "deadline_text", "result", "indicator", "responsible",
-            "responsible_kind", "version",
+            "section",
+            "number",
+            "content",
+            "deadline_text",
+            "result",
+            "indicator",
+            "responsible",
+            "responsible_kind",
+            "version",
         ]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 3}),
@@ -159,7 +179,9 @@ class ItemForm(forms.ModelForm):
         if item.pk and item.schedule_manual:
             schedule = item.get_schedule()
             self.initial.update(
-                manual_kind=schedule.kind, manual_start=schedule.start, manual_due=schedule.due,
+                manual_kind=schedule.kind,
+                manual_start=schedule.start,
+                manual_due=schedule.due,
                 manual_months=_window_months(schedule.windows),
             )
         use_ru_dates(self)
@@ -247,7 +269,8 @@ class OccurrenceForm(forms.ModelForm):
             # crispy renders help text as HTML: the uploaded name is the user's text, so escape it.
             self.fields["evidence_file"].help_text = format_html(
                 "Загружен: {}. Выберите другой файл, чтобы заменить его. {}",
-                self.instance.evidence_name, self.fields["evidence_file"].help_text,
+                self.instance.evidence_name,
+                self.fields["evidence_file"].help_text,
             )
         self.helper = helper()
 
@@ -293,7 +316,9 @@ class ImportForm(OwnerMixin, forms.Form):
     order_date = forms.DateField(label="Дата приказа", required=False)
     file = forms.FileField(label="Файл", required=False, help_text=SOURCE_HELP)
     text = forms.CharField(
-        label="…или вставьте таблицу", required=False, max_length=500_000,
+        label="…или вставьте таблицу",
+        required=False,
+        max_length=500_000,
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "Скопируйте таблицу из Word или PDF и вставьте сюда."}),
         help_text="Строки таблицы, столбцы разделены табуляцией — так они попадают в буфер обмена из Word и Excel.",
     )
@@ -322,20 +347,29 @@ class CopyForm(forms.Form):
     TO_ORGANISATIONS = "organisations"
     TO_PERIOD = "period"
 
-    mode = forms.ChoiceField(label="Куда скопировать", widget=forms.RadioSelect, choices=[
-        (TO_PERIOD, "В новый период (та же организация или муниципалитет)"),
-        (TO_ORGANISATIONS, "Организациям как шаблон их собственных дорожных карт"),
-    ], initial=TO_PERIOD)
+    mode = forms.ChoiceField(
+        label="Куда скопировать",
+        widget=forms.RadioSelect,
+        choices=[
+            (TO_PERIOD, "В новый период (та же организация или муниципалитет)"),
+            (TO_ORGANISATIONS, "Организациям как шаблон их собственных дорожных карт"),
+        ],
+        initial=TO_PERIOD,
+    )
     period = PeriodField()
-    title = forms.CharField(label="Название копии", max_length=500, required=False,
-                            help_text="Пусто — как у исходной дорожной карты.")
+    title = forms.CharField(
+        label="Название копии", max_length=500, required=False, help_text="Пусто — как у исходной дорожной карты."
+    )
     organisations = forms.ModelMultipleChoiceField(
-        label="Организации", queryset=Organisation.objects.none(), required=False,
+        label="Организации",
+        queryset=Organisation.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, roadmap: Roadmap, organisations: QuerySet[Organisation], may_copy_here: bool,
-                 **kwargs) -> None:
+    def __init__(
+        self, *args, roadmap: Roadmap, organisations: QuerySet[Organisation], may_copy_here: bool, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations
         choices = self.fields["mode"].choices
@@ -361,4 +395,3 @@ def _next_period_text(roadmap: Roadmap) -> str:
         return f"{first}–{first + 1} учебный год"
     start = roadmap.period_end.year + 1
     return str(start) if years == 0 else f"{start}–{start + years} гг."
-

@@ -112,7 +112,9 @@ class Roadmap(models.Model):
 class Section(models.Model):
     """Раздел дорожной карты: «1. Нормативно-правовое регулирование …». Sections are flat and ordered."""
 
-    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name="дорожная карта")
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="sections", verbose_name="дорожная карта"
+    )
     position = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("номер", max_length=20, blank=True)
     title = models.TextField("название раздела", blank=True)
@@ -149,7 +151,9 @@ class RoadmapItem(models.Model):
         "кто исполняет", max_length=20, choices=ResponsibleKind.choices, default=ResponsibleKind.ORGANISATION
     )
     schedule = models.JSONField("расписание", default=dict)
-    schedule_kind = models.CharField("вид срока", max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.UNKNOWN)
+    schedule_kind = models.CharField(
+        "вид срока", max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.UNKNOWN
+    )
     schedule_manual = models.BooleanField("срок задан вручную", default=False)
     schedule_problem = models.CharField("замечание к сроку", max_length=300, blank=True)
     version = IntegerVersionField()
@@ -207,8 +211,11 @@ class OccurrenceQuerySet(models.QuerySet):
             Q(item__roadmap__department_id__in=scope.department_wide)
             | Q(item__roadmap__organisation_id__in=scope.curator_organisations)
             | Q(item__roadmap__organisation__isnull=True, organisation_id__in=scope.curator_organisations)
-            | Q(item__roadmap__organisation__isnull=True, organisation__isnull=True,
-                item__roadmap__department_id__in=scope.curator_departments)
+            | Q(
+                item__roadmap__organisation__isnull=True,
+                organisation__isnull=True,
+                item__roadmap__department_id__in=scope.curator_departments,
+            )
         )
 
     def open(self) -> OccurrenceQuerySet:
@@ -261,7 +268,11 @@ class Occurrence(models.Model):
         "нет в расписании", default=False, help_text="Срок исчез из расписания после правки, а отметка о нём осталась."
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="отметил",
     )
     updated_at = models.DateTimeField("изменено", auto_now=True)
@@ -284,9 +295,7 @@ class Occurrence(models.Model):
                 condition=Q(organisation__isnull=False),
                 name="roadmap_occurrence_one_per_key_and_organisation",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="roadmap_occurrence_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="roadmap_occurrence_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=Status.DONE) | Q(done_on__isnull=False),
                 name="roadmap_occurrence_done_has_date",

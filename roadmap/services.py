@@ -61,11 +61,7 @@ def apply_deadline(item: RoadmapItem, period: Period) -> ParsedDeadline | None:
 
 
 def _is_untouched(occurrence: Occurrence) -> bool:
-    return (
-        occurrence.status == Status.NOT_STARTED
-        and not occurrence.comment
-        and not occurrence.has_evidence
-    )
+    return occurrence.status == Status.NOT_STARTED and not occurrence.comment and not occurrence.has_evidence
 
 
 @transaction.atomic
@@ -93,13 +89,23 @@ def sync_occurrences(roadmap: Roadmap, items: Iterable[RoadmapItem] | None = Non
                 wanted.add(key)
                 occurrence = existing.get(key)
                 if occurrence is None:
-                    to_create.append(Occurrence(
-                        item=item, organisation_id=organisation_id, key=planned.key, label=planned.label,
-                        start=planned.start, planned_due=planned.due, due=planned.due,
-                    ))
+                    to_create.append(
+                        Occurrence(
+                            item=item,
+                            organisation_id=organisation_id,
+                            key=planned.key,
+                            label=planned.label,
+                            start=planned.start,
+                            planned_due=planned.due,
+                            due=planned.due,
+                        )
+                    )
                     continue
                 changed = (occurrence.label, occurrence.start, occurrence.planned_due, occurrence.orphaned) != (
-                    planned.label, planned.start, planned.due, False
+                    planned.label,
+                    planned.start,
+                    planned.due,
+                    False,
                 )
                 if changed:
                     occurrence.label, occurrence.start, occurrence.orphaned = planned.label, planned.start, False
@@ -137,14 +143,27 @@ class Owner:
 
 @transaction.atomic
 def save_draft(
-    draft: DraftTable, *, owner: Owner, title: str, period: Period, user: User | None,
-    order_number: str = "", order_date=None,
+    draft: DraftTable,
+    *,
+    owner: Owner,
+    title: str,
+    period: Period,
+    user: User | None,
+    order_number: str = "",
+    order_date=None,
 ) -> Roadmap:
     """Save the previewed table as a new roadmap: every section and item, or nothing."""
     roadmap = Roadmap.objects.create(
-        department=owner.department, organisation=owner.organisation, title=title,
-        order_number=order_number, order_date=order_date, period_text=period.label,
-        period_start=period.start, period_end=period.end, period_academic=period.academic, created_by=user,
+        department=owner.department,
+        organisation=owner.organisation,
+        title=title,
+        order_number=order_number,
+        order_date=order_date,
+        period_text=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        period_academic=period.academic,
+        created_by=user,
     )
     position = 0
     for section_position, drafted in enumerate(draft.sections):
@@ -154,9 +173,14 @@ def save_draft(
         items = []
         for drafted_item in drafted.items:
             item = RoadmapItem(
-                roadmap=roadmap, section=section, position=position, number=drafted_item.number[:NUMBER_LENGTH],
-                content=drafted_item.content or "(без текста)", deadline_text=drafted_item.deadline[:500],
-                result=drafted_item.result, indicator=drafted_item.indicator,
+                roadmap=roadmap,
+                section=section,
+                position=position,
+                number=drafted_item.number[:NUMBER_LENGTH],
+                content=drafted_item.content or "(без текста)",
+                deadline_text=drafted_item.deadline[:500],
+                result=drafted_item.result,
+                indicator=drafted_item.indicator,
                 responsible=drafted_item.responsible,
                 responsible_kind=_responsible_kind(drafted_item.responsible, owner),
             )
@@ -242,9 +266,15 @@ def copy_roadmap(
     сентябрь» lands in the new years; a date written in full stays what it was (a methodist edits it).
     """
     copy = Roadmap.objects.create(
-        department=owner.department, organisation=owner.organisation, title=title or source.title,
-        period_text=period.label, period_start=period.start, period_end=period.end,
-        period_academic=period.academic, source=source, created_by=user,
+        department=owner.department,
+        organisation=owner.organisation,
+        title=title or source.title,
+        period_text=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        period_academic=period.academic,
+        source=source,
+        created_by=user,
     )
     for section in source.sections.order_by("position", "pk"):
         new_section = Section.objects.create(
@@ -253,15 +283,23 @@ def copy_roadmap(
         items = []
         for item in section.items.order_by("position", "pk"):
             new_item = RoadmapItem(
-                roadmap=copy, section=new_section, position=item.position, number=item.number,
-                content=item.content, deadline_text=item.deadline_text, result=item.result,
-                indicator=item.indicator, responsible=item.responsible,
+                roadmap=copy,
+                section=new_section,
+                position=item.position,
+                number=item.number,
+                content=item.content,
+                deadline_text=item.deadline_text,
+                result=item.result,
+                indicator=item.indicator,
+                responsible=item.responsible,
                 responsible_kind=(
                     ResponsibleKind.ORGANISATION
                     if owner.organisation is not None and item.for_each_organisation
                     else item.responsible_kind
                 ),
-                schedule_manual=item.schedule_manual, schedule=item.schedule, schedule_kind=item.schedule_kind,
+                schedule_manual=item.schedule_manual,
+                schedule=item.schedule,
+                schedule_kind=item.schedule_kind,
             )
             if item.schedule_manual and period != source.period:
                 new_item.schedule_manual = False  # a hand-set date belongs to the old period

@@ -103,8 +103,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 
 def teacher(organisation, **kwargs) -> Person:
-    defaults = {"category": PersonCategory.TEACHER, "birth_year": 1980, "class_or_group": "",
-                "position": "учитель математики", "max_mentees": 2}
+    defaults = {
+        "category": PersonCategory.TEACHER,
+        "birth_year": 1980,
+        "class_or_group": "",
+        "position": "учитель математики",
+        "max_mentees": 2,
+    }
     return PersonFactory(organisation=organisation, **{**defaults, **kwargs})
 
 
@@ -139,6 +144,11 @@ def mentoring_format(name: str) -> MentoringFormat:
 
 def pair(mentor, mentees, *, format_name="ученик – ученик", **fields) -> MentoringPair:
     """A pair formed through the same service the pages use, so every rule applies."""
-    values = {"organisation": mentees[0].organisation, "mentor": mentor,
-              "format": mentoring_format(format_name), "entry_date": date(2025, 9, 15), **fields}
+    values = {
+        "organisation": mentees[0].organisation,
+        "mentor": mentor,
+        "format": mentoring_format(format_name),
+        "entry_date": date(2025, 9, 15),
+        **fields,
+    }
     return save_pair(MentoringPair(**values), mentees)

@@ -52,16 +52,17 @@ def server(world):
     """Everything the server holds after a busy month, old and new."""
     owner = world.methodist_a
     now = timezone.now()
-    old_export = job(owner, JobKind.EXPORT, JobStatus.DONE, name="old.xlsx", created=DAYS_AGO_40,
-                     finished=DAYS_AGO_40)
+    old_export = job(owner, JobKind.EXPORT, JobStatus.DONE, name="old.xlsx", created=DAYS_AGO_40, finished=DAYS_AGO_40)
     new_export = job(owner, JobKind.EXPORT, JobStatus.DONE, name="new.xlsx", finished=now)
-    old_check = job(owner, JobKind.IMPORT_CHECK, JobStatus.DONE, name="upload.xlsx", created=DAYS_AGO_40,
-                    finished=DAYS_AGO_40)
+    old_check = job(
+        owner, JobKind.IMPORT_CHECK, JobStatus.DONE, name="upload.xlsx", created=DAYS_AGO_40, finished=DAYS_AGO_40
+    )
     # Confirmed yesterday: the save shares the old check's upload, which must stay.
     job(owner, JobKind.IMPORT_SAVE, JobStatus.QUEUED, shared=old_check.file.name)
     abandoned = job(owner, JobKind.EXPORT, JobStatus.QUEUED, created=DAYS_AGO_40)  # the worker never came
-    roadmap = make_roadmap(world.department_a, world.school_a1, items=[("1.", "Приказ", "До 01.06.2026",
-                                                                        ResponsibleKind.ORGANISATION)])
+    roadmap = make_roadmap(
+        world.department_a, world.school_a1, items=[("1.", "Приказ", "До 01.06.2026", ResponsibleKind.ORGANISATION)]
+    )
     occurrence = roadmap.items.get().occurrences.get()
     occurrence.evidence_file.save("Приказ.pdf", ContentFile(b"%PDF-1.4"))
     old_evidence = media(occurrence.evidence_file.name)
@@ -69,20 +70,28 @@ def server(world):
     replaced = stray(f"roadmap/evidence/{roadmap.pk}/Старый приказ.pdf", days_old=3)
     writing = stray("exchange/2026/12/uploading-now.xlsx", days_old=0.01)
     orphan = stray("exchange/2026/10/export-999.xlsx", days_old=5)
-    for key in ("a", "b"):
+    for _ in range(2):
         SessionStore().create()
     Session.objects.update(expire_date=now - timedelta(days=1))
     SessionStore().create()  # a live one
     for finished, status in ((DAYS_AGO_40, "SUCCESSFUL"), (now, "SUCCESSFUL"), (DAYS_AGO_40, "FAILED")):
-        DBTaskResult.objects.create(status=status, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
-                                    backend_name="default", run_after=finished, finished_at=finished,
-                                    exception_class_path="", traceback="")
+        DBTaskResult.objects.create(
+            status=status,
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="x.y",
+            backend_name="default",
+            run_after=finished,
+            finished_at=finished,
+            exception_class_path="",
+            traceback="",
+        )
     freshness._set_many({"expired-1": 1, "expired-2": 2}, timeout=-1)
     cache.set("live", 3)
     return {
         "gone": [media(old_export.file.name), orphan, replaced],
         "kept": [media(new_export.file.name), media(old_check.file.name), old_evidence, writing],
-        "jobs gone": [old_export.pk, old_check.pk, abandoned.pk], "new export": new_export.pk,
+        "jobs gone": [old_export.pk, old_check.pk, abandoned.pk],
+        "new export": new_export.pk,
     }
 
 
@@ -107,7 +116,12 @@ def test_a_dry_run_tells_the_same_and_removes_nothing(server):
     assert Job.objects.filter(pk__in=server["jobs gone"]).count() == 3
     done = housekeeping.run(30)
     assert (told.jobs, sorted(told.files), told.task_results, told.sessions, told.cache_rows) == (
-        done.jobs, sorted(done.files), done.task_results, done.sessions, done.cache_rows)
+        done.jobs,
+        sorted(done.files),
+        done.task_results,
+        done.sessions,
+        done.cache_rows,
+    )
 
 
 def test_the_command_reports_in_russian_and_refuses_a_wrong_term(server, capsys):

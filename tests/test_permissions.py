@@ -6,9 +6,8 @@ A URL pattern added to the project without a row here fails `test_every_url_is_i
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange.models import Job, JobKind, JobStatus
 from registry.models import MentoringFormat, MentoringKind, RoleModel
@@ -33,11 +32,6 @@ def department_write(methodist_b=404):
 def organisation_write():
     """A1's registry data written: its curator and the methodist may; the head reads; others don't see it."""
     return {M: 200, H: 403, C1: 200, C2: 404, MB: 404, ANON: 302}
-
-
-def methodists_only():
-    """The personal-data journals: each methodist reads the own department's; nobody else."""
-    return {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}
 
 
 def organisation_read():
@@ -76,8 +70,11 @@ def own_format_of_department_a(world):
 
 
 def own_role_model_of_department_a(world):
-    item = RoleModel.objects.create(department=world.department_a, name="старший – младший",
-                                    format=MentoringFormat.objects.get(name="ученик – ученик"))
+    item = RoleModel.objects.create(
+        department=world.department_a,
+        name="старший – младший",
+        format=MentoringFormat.objects.get(name="ученик – ученик"),
+    )
     return {"kind": "role-models", "pk": item.pk}
 
 
@@ -99,16 +96,22 @@ def school_a1(world):
 
 
 def export_job_of_curator_a1(world):
-    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.EXPORT, status=JobStatus.DONE, title="База",
-                             filename="База.xlsx")
+    job = Job.objects.create(
+        owner=world.curator_a1, kind=JobKind.EXPORT, status=JobStatus.DONE, title="База", filename="База.xlsx"
+    )
     job.file.save("База.xlsx", ContentFile(b"PK"))
     return {"pk": job.pk}
 
 
 def checked_upload_of_curator_a1(world):
-    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.IMPORT_CHECK, status=JobStatus.DONE,
-                             title="Проверка", report={"ok": False, "problems": []},
-                             params={"organisation": world.school_a1.pk, "base": "mentees", "filename": "x.xlsx"})
+    job = Job.objects.create(
+        owner=world.curator_a1,
+        kind=JobKind.IMPORT_CHECK,
+        status=JobStatus.DONE,
+        title="Проверка",
+        report={"ok": False, "problems": []},
+        params={"organisation": world.school_a1.pk, "base": "mentees", "filename": "x.xlsx"},
+    )
     return {"pk": job.pk}
 
 
@@ -132,10 +135,15 @@ def _roadmap(world, organisation=None):
     from roadmap.models import ResponsibleKind
     from tests.roadmap.conftest import make_roadmap
 
-    return make_roadmap(world.department_a, organisation, period_text="2022–2024 гг.", items=[
-        ("1.1.", "Утверждение рабочей группы", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION),
-        ("1.2.", "Мониторинг", "До 01.05.2022", ResponsibleKind.ORGANISATION),
-    ])
+    return make_roadmap(
+        world.department_a,
+        organisation,
+        period_text="2022–2024 гг.",
+        items=[
+            ("1.1.", "Утверждение рабочей группы", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION),
+            ("1.2.", "Мониторинг", "До 01.05.2022", ResponsibleKind.ORGANISATION),
+        ],
+    )
 
 
 def municipal_roadmap(world):
@@ -191,8 +199,12 @@ def indicator_cell_of_department_a(world):
 
 
 def indicator_cell_of_school_a1(world):
-    return {"_query": (f"indicator=students_mentees_share&year=2025&department={world.department_a.pk}"
-                       f"&organisation={world.school_a1.pk}")}
+    return {
+        "_query": (
+            f"indicator=students_mentees_share&year=2025&department={world.department_a.pk}"
+            f"&organisation={world.school_a1.pk}"
+        )
+    }
 
 
 def contingent_of_a1(world):
@@ -205,6 +217,7 @@ def department_wide(status=200):
 
 
 def methodists_only(status=200):
+    """The personal-data journals and the contingent upload: each methodist their own department's; nobody else."""
     return {M: status, H: 403, C1: 403, C2: 403, MB: status, ANON: 302}
 
 
@@ -364,8 +377,7 @@ def _cases():
     for name, kwargs, method, expected in MATRIX:
         assert set(expected) == set(PERSONAS), f"{name}: every persona needs an expected status"
         for persona in PERSONAS:
-            yield pytest.param(name, kwargs, method, persona, expected[persona],
-                               id=f"{name}-{method}-{persona}")
+            yield pytest.param(name, kwargs, method, persona, expected[persona], id=f"{name}-{method}-{persona}")
 
 
 @pytest.mark.parametrize("name, kwargs, method, persona, status", list(_cases()))

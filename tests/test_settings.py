@@ -25,7 +25,11 @@ def run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
     env["ENV_FILE"] = ""  # the developer's .env must not mask what is tested here
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -41,8 +45,7 @@ def run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
         ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
     ],
-    ids=["debug", "database-engine", "database-garbage", "time-zone", "idle-minutes", "secret-key",
-         "allowed-hosts"],
+    ids=["debug", "database-engine", "database-garbage", "time-zone", "idle-minutes", "secret-key", "allowed-hosts"],
 )
 def test_malformed_value_stops_the_start_with_a_clear_message(overrides, message):
     result = run_django({**PRODUCTION, **overrides}, "check")

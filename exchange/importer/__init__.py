@@ -145,17 +145,25 @@ def run_import(
     report.rows_read = len(sheet.rows)
     for column in sheet.missing:
         if column.key in REQUIRED[kind]:
-            report.problems.append(Problem(
-                None, None, column.header,
-                f"В строке заголовков (строка {sheet.header_row}, лист «{sheet.sheet_name}») нет столбца "
-                f"«{column.header}». Добавьте его — с названием как в официальной форме «{form.title}».",
-            ))
+            report.problems.append(
+                Problem(
+                    None,
+                    None,
+                    column.header,
+                    f"В строке заголовков (строка {sheet.header_row}, лист «{sheet.sheet_name}») нет столбца "
+                    f"«{column.header}». Добавьте его — с названием как в официальной форме «{form.title}».",
+                )
+            )
     if not report.problems and not sheet.rows:
-        report.problems.append(Problem(
-            None, None, None,
-            f"Под строкой заголовков (строка {sheet.header_row}, лист «{sheet.sheet_name}») нет ни одной "
-            "заполненной строки — загружать нечего.",
-        ))
+        report.problems.append(
+            Problem(
+                None,
+                None,
+                None,
+                f"Под строкой заголовков (строка {sheet.header_row}, лист «{sheet.sheet_name}») нет ни одной "
+                "заполненной строки — загружать нечего.",
+            )
+        )
     if report.problems:
         report.problem_count = len(report.problems)
         return report

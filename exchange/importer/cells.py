@@ -20,9 +20,7 @@ _DASHES = re.compile(rf"\s*[{_DASH}]\s*")
 _QUOTES = re.compile(r"[«»\"“”„'`]")
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _INITIALS = re.compile(r"[^\W\d_]\.?|[^\W\d_]\.[^\W\d_]\.?")
-_YEAR_AFTER_NAME = re.compile(
-    r"[\s,]*\(?\s*((?:19|20)\d{2})\s*(?:г\.?\s*(?:р\.?)?|года?(?:\s+рождения)?)?\s*\)?\s*$"
-)
+_YEAR_AFTER_NAME = re.compile(r"[\s,]*\(?\s*((?:19|20)\d{2})\s*(?:г\.?\s*(?:р\.?)?|года?(?:\s+рождения)?)?\s*\)?\s*$")
 _YEAR_ONLY = re.compile(r"\(?\s*(?:19|20)\d{2}\s*(?:г\.?\s*(?:р\.?)?|года?(?:\s+рождения)?)?\s*\)?")
 _LEADING_NUMBER = re.compile(r"^\s*\d{1,3}\s*[.)]\s*")
 _NAME_SEPARATORS = re.compile(r"[\n\r;]+")
@@ -80,18 +78,14 @@ def parse_name(text: str) -> Name:
     if len(words) < 2:
         raise ValueError(f"«{text}» — не ФИО: нужны хотя бы фамилия и имя, например «Иванов Иван Иванович».")
     if len(words) > 4:
-        raise ValueError(
-            f"«{text}» — больше четырёх слов: в ячейке должно быть одно ФИО «Фамилия Имя Отчество»."
-        )
+        raise ValueError(f"«{text}» — больше четырёх слов: в ячейке должно быть одно ФИО «Фамилия Имя Отчество».")
     if any(_INITIALS.fullmatch(word) for word in words[1:]):
         raise ValueError(
             f"«{text}» — инициалы вместо имени: напишите фамилию, имя и отчество полностью, "
             "например «Иванов Иван Иванович»."
         )
     if not all(_NAME_WORD.fullmatch(word) for word in words):
-        raise ValueError(
-            f"В ФИО «{text}» есть цифры или лишние знаки: оставьте только фамилию, имя и отчество."
-        )
+        raise ValueError(f"В ФИО «{text}» есть цифры или лишние знаки: оставьте только фамилию, имя и отчество.")
     last, first, patronymic = words[0], words[1], " ".join(words[2:])
     if max(len(last), len(first), len(patronymic)) > 150:
         raise ValueError(f"ФИО «{text[:60]}…» слишком длинное: каждая часть — не длиннее 150 знаков.")
@@ -112,10 +106,12 @@ def split_names(text: str) -> list[str]:
         if not pieces:
             continue
         is_year = [bool(_YEAR_ONLY.fullmatch(piece)) for piece in pieces]
-        if len(pieces) > 1 and not is_year[0] and all(
-            year or 2 <= len(piece.split()) <= 4 for piece, year in zip(pieces, is_year)
+        if (
+            len(pieces) > 1
+            and not is_year[0]
+            and all(year or 2 <= len(piece.split()) <= 4 for piece, year in zip(pieces, is_year, strict=False))
         ):
-            for piece, year in zip(pieces, is_year):
+            for piece, year in zip(pieces, is_year, strict=False):
                 if year:
                     names[-1] = f"{names[-1]} {piece}"
                 else:
@@ -182,17 +178,21 @@ def _mark_key(text: str) -> str:
     return re.sub(r"\s+(?:программу|программа|программы)$", "", key)
 
 
+_PASSED = (
+    "прошел", "прошла", "прошли", "да", "+", "пройдена", "пройдено", "пройден", "завершил", "завершила",
+    "завершено", "завершена", "зачтено", "выполнено", "освоил", "освоила", "освоена",
+)  # fmt: skip
+_NOT_PASSED = (
+    "не прошел", "не прошла", "нет", "-", "не завершил", "не завершила", "не завершено", "не завершена",
+    "не пройдена", "не пройдено", "не зачтено", "не освоил", "не освоила", "выбыл", "выбыла",
+)  # fmt: skip
 _MARKS = {
-    **{key: CompletionMark.PASSED for key in (
-        "прошел", "прошла", "прошли", "да", "+", "пройдена", "пройдено", "пройден", "завершил", "завершила",
-        "завершено", "завершена", "зачтено", "выполнено", "освоил", "освоила", "освоена",
-    )},
-    **{key: CompletionMark.NOT_PASSED for key in (
-        "не прошел", "не прошла", "нет", "-", "не завершил", "не завершила", "не завершено", "не завершена",
-        "не пройдена", "не пройдено", "не зачтено", "не освоил", "не освоила", "выбыл", "выбыла",
-    )},
+    **dict.fromkeys(_PASSED, CompletionMark.PASSED),
+    **dict.fromkeys(_NOT_PASSED, CompletionMark.NOT_PASSED),
     # Not a mark yet: the program goes on.
-    "в процессе": "", "продолжает": "", "продолжается": "",
+    "в процессе": "",
+    "продолжает": "",
+    "продолжается": "",
 }
 _MARKS.update({_mark_key(label): value for value, label in CompletionMark.choices})
 
@@ -246,9 +246,7 @@ _SIDE_STEMS = (
 
 def _side(text: str) -> str | None:
     text = normalise(text)
-    positions = [
-        (text.find(stem), side) for side, stems in _SIDE_STEMS for stem in stems if stem in text
-    ]
+    positions = [(text.find(stem), side) for side, stems in _SIDE_STEMS for stem in stems if stem in text]
     return min(positions)[1] if positions else None
 
 

@@ -36,7 +36,7 @@ from .cells import (
     short_name,
     split_names,
 )
-from .rows import _AMBIGUOUS, EMPTY_HINTS, REQUIRED, _Group, _Member, _Row, _Who, _chunks
+from .rows import _AMBIGUOUS, EMPTY_HINTS, REQUIRED, _chunks, _Group, _Member, _Row, _Who
 
 
 def _differs(old, new) -> bool:
@@ -60,7 +60,8 @@ class _Matching:
         fields["end_date"] = self.parse_cell(row, "end_date", parse_date)
         if fields["entry_date"] and fields["end_date"] and fields["end_date"] < fields["entry_date"]:
             self.problem(
-                row, "end_date",
+                row,
+                "end_date",
                 f"Дата завершения {fields['end_date']:%d.%m.%Y} раньше даты вхождения в программу "
                 f"{fields['entry_date']:%d.%m.%Y}: исправьте одну из дат.",
             )
@@ -195,7 +196,8 @@ class _Matching:
             who = self.find(row, "mentor", name, home)
             if who is None:
                 self.problem(
-                    row, "mentor",
+                    row,
+                    "mentor",
                     f"В базе «{home.short_name}» (место работы наставника) нет участника «{name.full}». "
                     "Сначала внесите наставника в базу той организации или исправьте ФИО и место работы.",
                 )
@@ -213,18 +215,26 @@ class _Matching:
                 category = self.category(side, fmt, mentor=True, external=external)
                 who = self.create(row, name, category, workplace=workplace if external else "")
                 who.external = external
-            elif home is None and who.person.category in (PersonCategory.COLLEGE_STUDENT, PersonCategory.EMPLOYEE,
-                                                         PersonCategory.GRADUATE):
-                self.fill(row, "mentor_workplace", who.person, "workplace", workplace, "место работы наставника",
-                          who=who)
+            elif home is None and who.person.category in (
+                PersonCategory.COLLEGE_STUDENT,
+                PersonCategory.EMPLOYEE,
+                PersonCategory.GRADUATE,
+            ):
+                self.fill(
+                    row, "mentor_workplace", who.person, "workplace", workplace, "место работы наставника", who=who
+                )
         who.refs.append((row, "mentor"))
         if name.year:
             self.fill(row, "mentor", who.person, "birth_year", name.year, "год рождения наставника", who=who)
         if self.kind == Kind.MENTORS:
             fields = row.fields
-            for attr, key in (("competencies", "competencies"), ("achievements", "achievements"),
-                              ("interests", "interests"), ("desired_mentee_age", "desired_age"),
-                              ("time_resource", "time_available")):
+            for attr, key in (
+                ("competencies", "competencies"),
+                ("achievements", "achievements"),
+                ("interests", "interests"),
+                ("desired_mentee_age", "desired_age"),
+                ("time_resource", "time_available"),
+            ):
                 label = self.form.column(key).header[0].lower() + self.form.column(key).header[1:]
                 self.fill(row, key, who.person, attr, fields[key], label, who=who)
         return who
@@ -245,7 +255,8 @@ class _Matching:
         where = "В реестре" if organisation.pk == self.organisation.pk else f"В базе «{organisation.short_name}»"
         if name.year:
             self.problem(
-                row, key,
+                row,
+                key,
                 f"{where} несколько участников «{name.full}» {name.year} г. р. — это дубликаты: "
                 "объедините или архивируйте лишние записи в реестре и загрузите файл снова.",
             )
@@ -255,7 +266,8 @@ class _Matching:
             else:
                 how = f"в скобках после ФИО, например «{name.full} (2011)»"
             self.problem(
-                row, key,
+                row,
+                key,
                 f"{where} несколько участников с ФИО «{name.full}» — укажите год рождения {how}, "
                 "чтобы было понятно, о ком речь.",
             )
@@ -263,8 +275,11 @@ class _Matching:
 
     def category(self, side: str | None, fmt: MentoringFormat, *, mentor: bool, external: bool = False) -> str:
         if external:
-            return {"student": PersonCategory.COLLEGE_STUDENT, "pupil": PersonCategory.GRADUATE,
-                    "graduate": PersonCategory.GRADUATE}.get(side, PersonCategory.EMPLOYEE)
+            return {
+                "student": PersonCategory.COLLEGE_STUDENT,
+                "pupil": PersonCategory.GRADUATE,
+                "graduate": PersonCategory.GRADUATE,
+            }.get(side, PersonCategory.EMPLOYEE)
         if fmt.participants == Participants.STUDENTS:
             return PersonCategory.STUDENT
         if fmt.participants == Participants.STAFF:
@@ -273,14 +288,21 @@ class _Matching:
             college = self.organisation.kind == OrganisationKind.COLLEGE
             return PersonCategory.STUDENT if college else PersonCategory.COLLEGE_STUDENT
         return {
-            "pupil": PersonCategory.STUDENT, "teacher": PersonCategory.TEACHER,
-            "employer": PersonCategory.EMPLOYEE, "graduate": PersonCategory.GRADUATE,
+            "pupil": PersonCategory.STUDENT,
+            "teacher": PersonCategory.TEACHER,
+            "employer": PersonCategory.EMPLOYEE,
+            "graduate": PersonCategory.GRADUATE,
         }.get(side, PersonCategory.TEACHER if mentor else PersonCategory.STUDENT)
 
     def create(self, row: _Row, name: Name, category: str, *, workplace: str = "") -> _Who:
         person = Person(
-            organisation=self.organisation, last_name=name.last, first_name=name.first,
-            patronymic=name.patronymic, birth_year=name.year, category=category, workplace=workplace,
+            organisation=self.organisation,
+            last_name=name.last,
+            first_name=name.first,
+            patronymic=name.patronymic,
+            birth_year=name.year,
+            category=category,
+            workplace=workplace,
         )
         person.name_key = person.search_text = name.key  # as Person.save() computes them
         who = _Who(person, new=True, introduced=row)
@@ -342,7 +364,8 @@ class _Matching:
         end = fields["end_date"]
         if end and group.end_date and end != group.end_date:
             self.problem(
-                row, "end_date",
+                row,
+                "end_date",
                 f"У этой пары (наставник {row.mentor.person.full_name}, «{fmt.name}», с {entry:%d.%m.%Y}) "
                 f"в строке {group.end_row.number} указана другая дата завершения — {group.end_date:%d.%m.%Y}. "
                 "У пары или группы одна дата завершения: исправьте одну из строк.",
@@ -389,11 +412,16 @@ class _Matching:
             if group.end_row:
                 self.fill(group.end_row, "end_date", group.pair, "end_date", group.end_date, "дата завершения")
             if group.results:
-                self.fill(group.results_row, "results", group.pair, "results", group.results,
-                          "результаты программы")
+                self.fill(group.results_row, "results", group.pair, "results", group.results, "результаты программы")
             if group.feedback_url:
-                self.fill(group.feedback_row, "feedback", group.pair, "mentor_feedback_url", group.feedback_url,
-                          "ссылка на отзыв наставника")
+                self.fill(
+                    group.feedback_row,
+                    "feedback",
+                    group.pair,
+                    "mentor_feedback_url",
+                    group.feedback_url,
+                    "ссылка на отзыв наставника",
+                )
 
     def end_of(self, group: _Group) -> date | None:
         return group.end_date if group.new else group.pair.end_date
@@ -416,7 +444,8 @@ class _Matching:
             if first[0] is group:
                 continue
             self.problem(
-                member.row, self.mentee_key,
+                member.row,
+                self.mentee_key,
                 f"{member.who.person.full_name} уже в другой действующей паре формы «{group.format.name}» "
                 f"(наставник — {first[0].mentor.person.full_name}, строка {first[1].row.number}): в одной форме "
                 "у наставляемого одна действующая пара. Укажите дату завершения той пары или исправьте строку.",

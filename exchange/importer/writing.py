@@ -15,7 +15,7 @@ from registry.services.pairs import check_pair, participation_facts
 
 from .cells import _contains_words, short_name
 from .report import MAX_PROBLEMS, Problem, _plural
-from .rows import BATCH, _Group, _Member, _Row, _Who, _chunks
+from .rows import BATCH, _chunks, _Group, _Member, _Row, _Who
 
 
 class _Writing:
@@ -71,8 +71,9 @@ class _Writing:
                     self.problem(row, key, integrity_message(error))
             except DataError:
                 for row, key in blame(obj):
-                    self.problem(row, key, "Значение не помещается в поле реестра: сократите текст или исправьте "
-                                           "число.")
+                    self.problem(
+                        row, key, "Значение не помещается в поле реестра: сократите текст или исправьте число."
+                    )
         return written
 
     def insert_people(self) -> None:
@@ -113,8 +114,12 @@ class _Writing:
     def draft_pair(self, group: _Group) -> MentoringPair:
         if group.pair is None:
             group.pair = MentoringPair(
-                organisation=self.organisation, mentor=group.mentor.person, format=group.format,
-                entry_date=group.entry_date, end_date=group.end_date, results=group.results,
+                organisation=self.organisation,
+                mentor=group.mentor.person,
+                format=group.format,
+                entry_date=group.entry_date,
+                end_date=group.end_date,
+                results=group.results,
                 mentor_feedback_url=group.feedback_url,
             )
             if group.end_date:
@@ -159,8 +164,12 @@ class _Writing:
         """The pair as if completed: check_pair looks for clashes with other active pairs only for an
         active pair, so it checks the copy without a query."""
         return MentoringPair(
-            pk=pair.pk, organisation_id=pair.organisation_id, mentor=pair.mentor, format=pair.format,
-            entry_date=pair.entry_date, end_date=pair.entry_date,
+            pk=pair.pk,
+            organisation_id=pair.organisation_id,
+            mentor=pair.mentor,
+            format=pair.format,
+            entry_date=pair.entry_date,
+            end_date=pair.entry_date,
         )
 
     def mentor_errors(self, pair: MentoringPair) -> set[str]:
@@ -170,10 +179,15 @@ class _Writing:
     @staticmethod
     def members_named(message: str, members: list[_Member]) -> list[_Member]:
         named = [m for m in members if _contains_words(message, m.who.person.full_name)]
-        longest = [m for m in named if not any(
-            other.who.person.full_name != m.who.person.full_name
-            and m.who.person.full_name in other.who.person.full_name for other in named
-        )]
+        longest = [
+            m
+            for m in named
+            if not any(
+                other.who.person.full_name != m.who.person.full_name
+                and m.who.person.full_name in other.who.person.full_name
+                for other in named
+            )
+        ]
         return longest or members
 
     def insert_pairs(self) -> None:
@@ -197,9 +211,14 @@ class _Writing:
             for member in members:
                 mentee = member.who.person
                 participation = PairMentee(
-                    pair=group.pair, mentee=mentee, mentee_organisation_id=mentee.organisation_id,
-                    mentee_category=mentee.category, results=member.results, feedback_url=member.feedback_url,
-                    completion_mark=member.completion_mark, **facts,
+                    pair=group.pair,
+                    mentee=mentee,
+                    mentee_organisation_id=mentee.organisation_id,
+                    mentee_category=mentee.category,
+                    results=member.results,
+                    feedback_url=member.feedback_url,
+                    completion_mark=member.completion_mark,
+                    **facts,
                 )
                 participation.mentor = group.pair.mentor  # for the audit entry's text, without a query
                 by_participation[id(participation)] = member
@@ -248,16 +267,24 @@ class _Writing:
         count = len(group.usable_members())
         new_members = [member for member in row.members if member.existing is None]
         if group.new:
-            head = "Новая пара" if count == 1 else (
-                f"Новая группа ({count} {_plural(count, 'наставляемый', 'наставляемых', 'наставляемых')})")
+            head = (
+                "Новая пара"
+                if count == 1
+                else (f"Новая группа ({count} {_plural(count, 'наставляемый', 'наставляемых', 'наставляемых')})")
+            )
         elif not new_members:
             head = "Уже в реестре"
         else:
-            head = "Пара уже в реестре, добавлен наставляемый" if len(new_members) == 1 else (
-                "Пара уже в реестре, добавлены наставляемые")
+            head = (
+                "Пара уже в реестре, добавлен наставляемый"
+                if len(new_members) == 1
+                else ("Пара уже в реестре, добавлены наставляемые")
+            )
         mentees = ", ".join(short_name(member.who.person) for member in row.members)
-        text = (f"{head}: {short_name(group.mentor.person)} — {mentees}, «{group.format.name}», "
-                f"с {group.entry_date:%d.%m.%Y}")
+        text = (
+            f"{head}: {short_name(group.mentor.person)} — {mentees}, «{group.format.name}», "
+            f"с {group.entry_date:%d.%m.%Y}"
+        )
         end = self.end_of(group)
         if end:
             text += f", завершена {end:%d.%m.%Y}"

@@ -23,7 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import IO, Union
+from typing import IO
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -49,7 +49,7 @@ ENCRYPTED_PACKAGE_MARK = "EncryptedPackage".encode("utf-16-le")
 
 SAVE_AS_XLSX = "Сохраните файл в Excel как «Книга Excel (*.xlsx)» и загрузите его снова."
 
-Data = Union[bytes, bytearray, memoryview, IO[bytes]]
+Data = bytes | bytearray | memoryview | IO[bytes]
 
 
 class WorkbookError(Exception):
@@ -230,8 +230,7 @@ def _check_archive(archive: zipfile.ZipFile, filename: str) -> None:
     if "xl/vbaproject.bin" in names or "macroenabled" in content_types:
         raise WorkbookError(MACROS)
     has_workbook = "xl/workbook.xml" in names or (
-        "spreadsheetml.sheet.main+xml" in content_types
-        or "spreadsheetml.template.main+xml" in content_types
+        "spreadsheetml.sheet.main+xml" in content_types or "spreadsheetml.template.main+xml" in content_types
     )
     if not has_workbook:
         raise WorkbookError(_not_xlsx_message(filename))
@@ -365,9 +364,7 @@ def _scan(workbook, forms) -> _Scan:
     for sheet_index, sheet in enumerate(workbook.worksheets):
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # some writers record wrong dimensions; don't trust them
-        rows = sheet.iter_rows(
-            min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True
-        )
+        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True)
         for row_number, row in enumerate(rows, start=1):
             cells = _header_cells(row)
             if not anything and any(not _is_blank(value) for value in row):
@@ -403,9 +400,7 @@ def _wrong_form(form: OfficialForm, scan: _Scan) -> OfficialForm | None:
 
 def _no_header_message(form: OfficialForm, match: _Match | None) -> str:
     expected = [column.header for column in form.columns if column.key != "number"]
-    message = (
-        f"Не найдена строка заголовков «{form.title}»: ожидались столбцы {_quoted(expected)}. "
-    )
+    message = f"Не найдена строка заголовков «{form.title}»: ожидались столбцы {_quoted(expected)}. "
     if match is not None:
         message += (
             f"Лучше всего подошла строка {match.row} листа «{match.sheet_name}»: совпало "

@@ -131,9 +131,7 @@ def _font_faces(static: Path) -> str:
     faces = [f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{(fonts / "DejaVuSans.ttf").as_uri()}"); }}']
     bold = fonts / "DejaVuSans-Bold.ttf"
     if bold.is_file():
-        faces.append(
-            f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: bold; src: url("{bold.as_uri()}"); }}'
-        )
+        faces.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: bold; src: url("{bold.as_uri()}"); }}')
     return "\n".join(faces)
 
 
@@ -241,8 +239,15 @@ def column_widths(document: TableDocument, static: Path | None = None) -> list[f
     return [100 * fixed[i] / _CONTENT_WIDTH_PT for i in range(count)]
 
 
-def build_html(document: TableDocument, rows: Sequence[Sequence[str]], *, static: Path, title_block: bool,
-               footer: bool, widths: Sequence[float] | None = None) -> str:
+def build_html(
+    document: TableDocument,
+    rows: Sequence[Sequence[str]],
+    *,
+    static: Path,
+    title_block: bool,
+    footer: bool,
+    widths: Sequence[float] | None = None,
+) -> str:
     """The HTML of `rows` in the layout of `document` (every text escaped).
 
     `widths` are the columns' widths in % (see `column_widths`); worked out from `document`
@@ -347,8 +352,9 @@ def _call_in_roomy_stack_chunk() -> Callable:
 def _render_chunk(document: TableDocument, widths: list[float], static: str, title_block: bool) -> _Chunk:
     """Render one chunk of rows without page numbers."""
     started = time.process_time()
-    markup = build_html(document, document.rows, static=Path(static), title_block=title_block, footer=False,
-                        widths=widths)
+    markup = build_html(
+        document, document.rows, static=Path(static), title_block=title_block, footer=False, widths=widths
+    )
     try:
         pdf, pages = _write(markup, Path(static))
     finally:
@@ -395,8 +401,13 @@ def render_pdf_naive(document: TableDocument) -> bytes:
     return pdf
 
 
-def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk_rows: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> bytes:
+def render_pdf(
+    document: TableDocument,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    chunk_rows: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """The table as a PDF: chunks of at most `chunk_rows` rows rendered in `workers` processes,
     joined. The rows are cut into equal chunks, as many as a multiple of `workers` (300 rows in
     chunks of at most 125 on 2 workers: 4 chunks of 75), so that no worker is left alone at the end.
@@ -417,7 +428,7 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     if count > 1:
         count = -(-count // workers) * workers  # ...as many as keep every worker busy to the end
     size = max(1, -(-total // max(1, count)))  # ...and all the same size (give or take a row)
-    slices = [rows[start:start + size] for start in range(0, total, size)] or [[]]
+    slices = [rows[start : start + size] for start in range(0, total, size)] or [[]]
 
     if len(slices) == 1:
         pdf, pages = _write(build_html(document, rows, static=static, title_block=True, footer=True), static)
@@ -430,12 +441,14 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     results: list[_Chunk] = [None] * len(slices)  # type: ignore[list-item]
     done = 0
     workers = min(workers, len(slices))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_setup) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_setup
+    ) as pool:
         pending = {}
         for index, chunk in enumerate(slices):
-            part = TableDocument(document.title, list(document.subtitle_lines), list(document.headers),
-                                 list(document.widths), chunk)
+            part = TableDocument(
+                document.title, list(document.subtitle_lines), list(document.headers), list(document.widths), chunk
+            )
             pending[pool.submit(_render_chunk, part, widths, str(static), index == 0)] = index
         try:
             while pending:
@@ -454,7 +467,10 @@ def render_pdf(document: TableDocument, *, workers: int = DEFAULT_WORKERS, chunk
     started = time.perf_counter()
     pdf = _join_and_number([result.pdf for result in results], static, document.title)
     _stats.value = RenderStats(
-        chunks=len(slices), chunk_rows=size, workers=workers, pages=sum(result.pages for result in results),
+        chunks=len(slices),
+        chunk_rows=size,
+        workers=workers,
+        pages=sum(result.pages for result in results),
         child_peak_mb=max(result.peak_mb for result in results),
         worker_cpu_seconds=sum(result.cpu_seconds for result in results),
         chunk_cpu_seconds=tuple(round(result.cpu_seconds, 2) for result in results),
@@ -512,16 +528,20 @@ class _FooterStamper:
         )
         carrier, _pages = _write(carrier_html, static)
         fonts = PdfReader(io.BytesIO(carrier)).pages[0]["/Resources"]["/Font"]
-        regular = [fonts.raw_get(key) for key, font in fonts.items()
-                   if str(font.get_object()["/BaseFont"]).endswith("+" + FONT_FAMILY.replace(" ", "-"))]
+        regular = [
+            fonts.raw_get(key)
+            for key, font in fonts.items()
+            if str(font.get_object()["/BaseFont"]).endswith("+" + FONT_FAMILY.replace(" ", "-"))
+        ]
         if len(regular) != 1:
             raise RuntimeError(f"Expected one embedded {FONT_FAMILY!r} font, found {list(fonts)}")
         self.font = regular[0].clone(writer)  # into the writer, once: every page refers to it
 
         ttf = TTFont(static / "fonts" / "dejavu" / "DejaVuSans.ttf", lazy=True)
         cmap, hmtx, units = ttf.getBestCmap(), ttf["hmtx"], ttf["head"].unitsPerEm
-        self.glyphs = {char: (ttf.getGlyphID(cmap[ord(char)]), hmtx[cmap[ord(char)]][0] / units)
-                       for char in self.CHARACTERS}
+        self.glyphs = {
+            char: (ttf.getGlyphID(cmap[ord(char)]), hmtx[cmap[ord(char)]][0] / units) for char in self.CHARACTERS
+        }
         prefix = DecodedStreamObject()
         prefix.set_data(b"q\n")  # keeps the content's graphics state away from the footer
         self.prefix = writer._add_object(prefix)
@@ -535,9 +555,8 @@ class _FooterStamper:
         glyphs = "".join(f"{self.glyphs[char][0]:04x}" for char in text)
         x = _PAGE_WIDTH_PT - _MARGIN_RIGHT_PT - width
         footer = DecodedStreamObject()
-        footer.set_data(
-            f"Q\nq BT {self.FONT_NAME} {size:g} Tf 1 0 0 1 {x:.3f} {_FOOTER_BASELINE_PT:.3f} Tm <{glyphs}> Tj ET Q\n"
-            .encode("ascii"))
+        position = f"1 0 0 1 {x:.3f} {_FOOTER_BASELINE_PT:.3f} Tm"
+        footer.set_data(f"Q\nq BT {self.FONT_NAME} {size:g} Tf {position} <{glyphs}> Tj ET Q\n".encode("ascii"))
         contents = page.raw_get("/Contents")
         contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         page[NameObject("/Contents")] = ArrayObject([self.prefix, *contents, self.writer._add_object(footer)])

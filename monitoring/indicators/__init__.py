@@ -27,6 +27,18 @@ from monitoring.indicators.table import (
 )
 
 __all__ = [
-    "BY_CODE", "Cell", "INDICATORS", "Indicator", "IndicatorTable", "OrgCell", "Population", "breakdown",
-    "default_years", "drilldown", "drilldown_count", "get_indicator", "indicator_table", "percent",
+    "BY_CODE",
+    "Cell",
+    "INDICATORS",
+    "Indicator",
+    "IndicatorTable",
+    "OrgCell",
+    "Population",
+    "breakdown",
+    "default_years",
+    "drilldown",
+    "drilldown_count",
+    "get_indicator",
+    "indicator_table",
+    "percent",
 ]

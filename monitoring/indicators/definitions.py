@@ -109,15 +109,16 @@ INDICATORS: list[Indicator] = [
         code="students_mentees_share",
         number=3,
         title=(
-            "Доля обучающихся в возрасте от 10 до 18 лет, вошедших в программы наставничества в роли "
-            "наставляемого, %"
+            "Доля обучающихся в возрасте от 10 до 18 лет, вошедших в программы наставничества в роли наставляемого, %"
         ),
         unit=PERCENT,
         definition=_definition(
             "Числитель — обучающиеся (категория «Обучающийся») в возрасте от 10 до 18 лет включительно, "
             "которые были наставляемыми в паре или группе, действовавшей в году. Знаменатель — обучающиеся "
             "в возрасте от 10 до 18 лет по контингенту.",
-            AGE_RULE, ACTIVE_RULE, CONTINGENT_RULE,
+            AGE_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         contingent_field="students_10_18",
         population=Population((PersonCategory.STUDENT,), MENTEE, ages=STUDENT_AGES),
@@ -125,17 +126,16 @@ INDICATORS: list[Indicator] = [
     Indicator(
         code="students_mentors_share",
         number=4,
-        title=(
-            "Доля обучающихся в возрасте от 10 до 18 лет, вошедших в программы наставничества в роли "
-            "наставника, %"
-        ),
+        title=("Доля обучающихся в возрасте от 10 до 18 лет, вошедших в программы наставничества в роли наставника, %"),
         unit=PERCENT,
         definition=_definition(
             "Числитель — обучающиеся (категория «Обучающийся») в возрасте от 10 до 18 лет включительно, "
             "которые были наставниками пары или группы, действовавшей в году (наставник относится к своей "
             "организации, даже если ведёт пару другой). Знаменатель — обучающиеся в возрасте от 10 до 18 "
             "лет по контингенту.",
-            AGE_RULE, ACTIVE_RULE, CONTINGENT_RULE,
+            AGE_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         contingent_field="students_10_18",
         population=Population((PersonCategory.STUDENT,), MENTOR, ages=STUDENT_AGES),
@@ -149,7 +149,8 @@ INDICATORS: list[Indicator] = [
             "Числитель — педагоги и работники ОО с отметкой «молодой специалист», которые были "
             "наставляемыми в паре или группе, действовавшей в году. Знаменатель — учителя – молодые "
             "специалисты по контингенту.",
-            ACTIVE_RULE, CONTINGENT_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         contingent_field="young_specialists",
         population=Population(STAFF_CATEGORIES, MENTEE, flag="is_young_specialist"),
@@ -163,7 +164,8 @@ INDICATORS: list[Indicator] = [
             "Числитель — педагоги (категория «Педагог»), которые были наставниками пары или группы, "
             "действовавшей в году (наставник относится к своей организации, даже если ведёт пару другой). "
             "Знаменатель — учителя всего по контингенту.",
-            ACTIVE_RULE, CONTINGENT_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         contingent_field="teachers",
         population=Population((PersonCategory.TEACHER,), MENTOR),
@@ -171,16 +173,14 @@ INDICATORS: list[Indicator] = [
     Indicator(
         code="young_specialists_iom_share",
         number=7,
-        title=(
-            "Доля молодых педагогов, получивших адресную методическую поддержку в разработке и реализации "
-            "ИОМ, %"
-        ),
+        title=("Доля молодых педагогов, получивших адресную методическую поддержку в разработке и реализации ИОМ, %"),
         unit=PERCENT,
         definition=_definition(
             "Числитель — педагоги и работники ОО с отметкой «молодой специалист», у которых в участии "
             "наставляемого в паре или группе, действовавшей в году, отмечено «построен ИОМ». Знаменатель — "
             "учителя – молодые специалисты по контингенту.",
-            ACTIVE_RULE, CONTINGENT_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         contingent_field="young_specialists",
         population=Population(STAFF_CATEGORIES, IOM, flag="is_young_specialist"),
@@ -198,7 +198,8 @@ INDICATORS: list[Indicator] = [
             "35 лет, первые три года работы», которые в году были наставниками или наставляемыми в "
             "действовавшей паре или группе любой формы. Знаменатель — педагоги до 35 лет в первые три года "
             "работы по контингенту.",
-            ACTIVE_RULE, CONTINGENT_RULE,
+            ACTIVE_RULE,
+            CONTINGENT_RULE,
         ),
         target=Decimal("70"),
         contingent_field="young_teachers",

@@ -64,10 +64,7 @@ def _per_organisation_and_year(queryset: QuerySet, condition, years: list[int]) 
         .values("organisation_id")
         .annotate(**{f"y{year}": Count("pk", filter=condition(year)) for year in years})
     )
-    return {
-        row["organisation_id"]: {year: row[f"y{year}"] for year in years if row[f"y{year}"]}
-        for row in rows
-    }
+    return {row["organisation_id"]: {year: row[f"y{year}"] for year in years if row[f"y{year}"]} for row in rows}
 
 
 def _pairs(organisation_ids: list[int], years: list[int]) -> dict[int, dict[int, int]]:
@@ -89,7 +86,7 @@ def _contingents(organisation_ids: list[int], years: list[int]) -> dict[str, dic
         .values_list("organisation_id", "year", *COUNT_FIELDS)
     )
     for organisation_id, year, *values in rows:
-        for name, value in zip(COUNT_FIELDS, values):
+        for name, value in zip(COUNT_FIELDS, values, strict=False):
             if value is not None:
                 found[name].setdefault(organisation_id, {})[year] = value
     return found
@@ -151,12 +148,14 @@ def _population_condition(sql: _Sql, population: Population, year: int, index: i
         youngest, oldest = population.ages
         born_from, born_to = sql.placeholders([year - oldest]), sql.placeholders([year - youngest])
         terms.append(f"g.birth_year BETWEEN {born_from} AND {born_to}")
-    terms.append({
-        MENTEE: _has(index, MENTEE_BIT),
-        MENTOR: _has(index, MENTOR_BIT),
-        IOM: _has(index, IOM_BIT),
-        ANY_ROLE: f"({_has(index, MENTEE_BIT)} OR {_has(index, MENTOR_BIT)})",
-    }[population.role])
+    terms.append(
+        {
+            MENTEE: _has(index, MENTEE_BIT),
+            MENTOR: _has(index, MENTOR_BIT),
+            IOM: _has(index, IOM_BIT),
+            ANY_ROLE: f"({_has(index, MENTEE_BIT)} OR {_has(index, MENTOR_BIT)})",
+        }[population.role]
+    )
     return " AND ".join(terms)
 
 
@@ -282,7 +281,7 @@ def _people(organisation_ids: list[int], years: list[int], among: list[int]) -> 
         cursor.execute(text, sql.params)
         names = [column[0] for column in cursor.description]
         for row in cursor.fetchall():
-            values = dict(zip(names, row))
+            values = dict(zip(names, row, strict=False))
             organisation_id = values["organisation_id"]
             for code, year, alias in columns:
                 if values[alias]:

@@ -216,8 +216,8 @@ def drilldown(departments, code: str, year: int, organisation: Organisation | No
     if organisation is not None:
         people = people.filter(organisation=organisation)
     else:
-        reporting = Contingent.objects.filter(
-            year=year, **{f"{indicator.contingent_field}__isnull": False}
-        ).values("organisation_id")
+        reporting = Contingent.objects.filter(year=year, **{f"{indicator.contingent_field}__isnull": False}).values(
+            "organisation_id"
+        )
         people = people.filter(organisation_id__in=reporting)
     return people.select_related("organisation").order_by("last_name", "first_name", "patronymic", "pk")

@@ -6,34 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0006_cache_table'),
+        ("registry", "0006_cache_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contingent',
+            name="Contingent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='Календарный год, за который сдан контингент.', verbose_name='год')),
-                ('students_total', models.PositiveIntegerField(blank=True, null=True, verbose_name='обучающихся всего')),
-                ('students_10_18', models.PositiveIntegerField(blank=True, null=True, verbose_name='обучающихся в возрасте от 10 до 18 лет')),
-                ('teachers', models.PositiveIntegerField(blank=True, null=True, verbose_name='учителей всего')),
-                ('young_specialists', models.PositiveIntegerField(blank=True, null=True, verbose_name='учителей – молодых специалистов')),
-                ('young_teachers', models.PositiveIntegerField(blank=True, null=True, verbose_name='педагогов до 35 лет в первые три года работы')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменён')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто внёс')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contingents', to='registry.organisation', verbose_name='образовательная организация')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="Календарный год, за который сдан контингент.", verbose_name="год"
+                    ),
+                ),
+                (
+                    "students_total",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="обучающихся всего"),
+                ),
+                (
+                    "students_10_18",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="обучающихся в возрасте от 10 до 18 лет"
+                    ),
+                ),
+                ("teachers", models.PositiveIntegerField(blank=True, null=True, verbose_name="учителей всего")),
+                (
+                    "young_specialists",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="учителей – молодых специалистов"),
+                ),
+                (
+                    "young_teachers",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="педагогов до 35 лет в первые три года работы"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменён")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто внёс",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contingents",
+                        to="registry.organisation",
+                        verbose_name="образовательная организация",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'контингент организации',
-                'verbose_name_plural': 'контингент организаций',
-                'ordering': ['-year', 'organisation__short_name'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='monitoring_contingent_one_per_year', violation_error_message='Контингент этой организации за этот год уже внесён.'), models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='monitoring_contingent_year_range', violation_error_message='Год — от 2000 до 2100.'), models.CheckConstraint(condition=models.Q(('students_10_18__isnull', True), ('students_total__isnull', True), ('students_10_18__lte', models.F('students_total')), _connector='OR'), name='monitoring_contingent_students_10_18_within_students_total', violation_error_message='Обучающихся 10–18 лет не может быть больше, чем всего обучающихся.'), models.CheckConstraint(condition=models.Q(('young_specialists__isnull', True), ('teachers__isnull', True), ('young_specialists__lte', models.F('teachers')), _connector='OR'), name='monitoring_contingent_young_specialists_within_teachers', violation_error_message='Учителей – молодых специалистов не может быть больше, чем всего учителей.'), models.CheckConstraint(condition=models.Q(('young_teachers__isnull', True), ('teachers__isnull', True), ('young_teachers__lte', models.F('teachers')), _connector='OR'), name='monitoring_contingent_young_teachers_within_teachers', violation_error_message='Педагогов до 35 лет в первые три года работы не может быть больше, чем всего учителей.')],
+                "verbose_name": "контингент организации",
+                "verbose_name_plural": "контингент организаций",
+                "ordering": ["-year", "organisation__short_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "year"),
+                        name="monitoring_contingent_one_per_year",
+                        violation_error_message="Контингент этой организации за этот год уже внесён.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                        name="monitoring_contingent_year_range",
+                        violation_error_message="Год — от 2000 до 2100.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("students_10_18__isnull", True),
+                            ("students_total__isnull", True),
+                            ("students_10_18__lte", models.F("students_total")),
+                            _connector="OR",
+                        ),
+                        name="monitoring_contingent_students_10_18_within_students_total",
+                        violation_error_message="Обучающихся 10–18 лет не может быть больше, чем всего обучающихся.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("young_specialists__isnull", True),
+                            ("teachers__isnull", True),
+                            ("young_specialists__lte", models.F("teachers")),
+                            _connector="OR",
+                        ),
+                        name="monitoring_contingent_young_specialists_within_teachers",
+                        violation_error_message="Учителей – молодых специалистов не может быть больше, чем всего учителей.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("young_teachers__isnull", True),
+                            ("teachers__isnull", True),
+                            ("young_teachers__lte", models.F("teachers")),
+                            _connector="OR",
+                        ),
+                        name="monitoring_contingent_young_teachers_within_teachers",
+                        violation_error_message="Педагогов до 35 лет в первые три года работы не может быть больше, чем всего учителей.",
+                    ),
+                ],
             },
         ),
     ]

@@ -53,23 +53,20 @@ class OrganisationFilterForm(forms.Form):
     }
 
     q = forms.CharField(label="Поиск", required=False, max_length=200)
-    kind = forms.ChoiceField(
-        label="Тип", required=False, choices=[("", "Все типы"), *OrganisationKind.choices]
-    )
+    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все типы"), *OrganisationKind.choices])
     department = forms.ModelChoiceField(
-        label="Муниципалитет", required=False, queryset=EducationDepartment.objects.none(),
+        label="Муниципалитет",
+        required=False,
+        queryset=EducationDepartment.objects.none(),
         empty_label="Все муниципалитеты",
     )
     sort = forms.ChoiceField(
         label="Сортировка",
         required=False,
-        choices=[("name", "По названию"), ("-name", "По названию, с конца"), ("kind", "По типу"),
-                 ("code", "По коду")],
+        choices=[("name", "По названию"), ("-name", "По названию, с конца"), ("kind", "По типу"), ("code", "По коду")],
     )
 
-    def __init__(
-        self, *args, departments: QuerySet[EducationDepartment], show_department: bool, **kwargs
-    ) -> None:
+    def __init__(self, *args, departments: QuerySet[EducationDepartment], show_department: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.show_department = show_department
@@ -94,9 +91,7 @@ class CuratorInviteForm(forms.Form):
     last_name = forms.CharField(label="Фамилия", max_length=150)
     first_name = forms.CharField(label="Имя", max_length=150)
     patronymic = forms.CharField(label="Отчество", max_length=150, required=False)
-    email = forms.EmailField(
-        label="Электронная почта", help_text="На неё придёт ссылка для входа и установки пароля."
-    )
+    email = forms.EmailField(label="Электронная почта", help_text="На неё придёт ссылка для входа и установки пароля.")
     username = forms.RegexField(
         label="Логин",
         max_length=150,

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from registry.forms.common import fix_organisation, formfield, helper, use_ru_dates
 from registry.models import (
-    MeetingKind,
     Meeting,
+    MeetingKind,
     MentoringFormat,
     MentoringKind,
     MentoringPair,
@@ -57,8 +57,9 @@ class ProgramForm(forms.ModelForm):
 
 class ProgramFilterForm(forms.Form):
     q = forms.CharField(label="Поиск", required=False, max_length=200)
-    organisation = forms.ModelChoiceField(label="Организация", required=False,
-                                          queryset=Organisation.objects.none(), empty_label="Все организации")
+    organisation = forms.ModelChoiceField(
+        label="Организация", required=False, queryset=Organisation.objects.none(), empty_label="Все организации"
+    )
     year = forms.IntegerField(label="Год", required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
@@ -76,7 +77,8 @@ class ProgramFilterForm(forms.Form):
         if data.get("year"):
             year = data["year"]
             programs = programs.filter(start_date__lte=date(year, 12, 31)).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1)))
+                Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1))
+            )
         return programs.order_by("-start_date", "name", "pk")
 
 
@@ -84,18 +86,33 @@ class PairForm(forms.ModelForm):
     """A pair's own fields plus the choice of an existing mentor and mentees ("form a pair")."""
 
     mentor_choice = forms.ModelChoiceField(
-        label="Наставник из базы", required=False, queryset=Person.objects.none(),
+        label="Наставник из базы",
+        required=False,
+        queryset=Person.objects.none(),
         help_text="Начните вводить фамилию. Нет в базе — заполните блок «Новый наставник» ниже.",
     )
     mentees_choice = forms.ModelMultipleChoiceField(
-        label="Наставляемые из базы", required=False, queryset=Person.objects.none(),
+        label="Наставляемые из базы",
+        required=False,
+        queryset=Person.objects.none(),
         help_text="Можно выбрать несколько (группа). Новых наставляемых впишите ниже.",
     )
 
     class Meta:
         model = MentoringPair
-        fields = ["organisation", "program", "format", "role_model", "kind", "entry_date", "planned_end_date",
-                  "order_number", "order_date", "stage", "version"]
+        fields = [
+            "organisation",
+            "program",
+            "format",
+            "role_model",
+            "kind",
+            "entry_date",
+            "planned_end_date",
+            "order_number",
+            "order_date",
+            "stage",
+            "version",
+        ]
 
     def __init__(self, *args, organisations: QuerySet[Organisation], people: QuerySet[Person], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -123,10 +140,15 @@ class PairForm(forms.ModelForm):
             "organisation",
             Div(Div("format", css_class="col-md-6"), Div("role_model", css_class="col-md-6"), css_class="row"),
             Div(Div("kind", css_class="col-md-6"), Div("program", css_class="col-md-6"), css_class="row"),
-            Div(Div("entry_date", css_class="col-md-3"), Div("planned_end_date", css_class="col-md-3"),
-                Div("order_number", css_class="col-md-3"), Div("order_date", css_class="col-md-3"),
-                css_class="row"),
-            "stage", "version",
+            Div(
+                Div("entry_date", css_class="col-md-3"),
+                Div("planned_end_date", css_class="col-md-3"),
+                Div("order_number", css_class="col-md-3"),
+                Div("order_date", css_class="col-md-3"),
+                css_class="row",
+            ),
+            "stage",
+            "version",
         )
 
     def _chosen_choices(self, name: str) -> list[tuple]:
@@ -155,8 +177,10 @@ class PairForm(forms.ModelForm):
             if entry and value and value < entry:
                 self.add_error(name, f"{label} не может быть раньше даты вхождения.")
         if bool(cleaned.get("order_number")) != bool(cleaned.get("order_date")):
-            self.add_error("order_date" if cleaned.get("order_number") else "order_number",
-                           "Укажите и номер, и дату приказа о закреплении (или оставьте оба поля пустыми).")
+            self.add_error(
+                "order_date" if cleaned.get("order_number") else "order_number",
+                "Укажите и номер, и дату приказа о закреплении (или оставьте оба поля пустыми).",
+            )
         return cleaned
 
 
@@ -170,17 +194,27 @@ class PairFilterForm(forms.Form):
     }
 
     q = forms.CharField(label="Поиск", required=False, max_length=200)
-    organisation = forms.ModelChoiceField(label="Организация", required=False,
-                                          queryset=Organisation.objects.none(), empty_label="Все организации")
-    format = forms.ModelChoiceField(label="Форма", required=False, queryset=MentoringFormat.objects.none(),
-                                    empty_label="Все формы")
+    organisation = forms.ModelChoiceField(
+        label="Организация", required=False, queryset=Organisation.objects.none(), empty_label="Все организации"
+    )
+    format = forms.ModelChoiceField(
+        label="Форма", required=False, queryset=MentoringFormat.objects.none(), empty_label="Все формы"
+    )
     status = forms.ChoiceField(label="Состояние", required=False, choices=[("", "Все"), *PairStatus.choices])
     year = forms.IntegerField(label="Действовала в году", required=False, min_value=2000, max_value=2100)
-    category = forms.ChoiceField(label="Категория наставляемых", required=False,
-                                 choices=[("", "Все"), *PersonCategory.choices])
-    sort = forms.ChoiceField(label="Сортировка", required=False, choices=[
-        ("-entry", "Сначала новые"), ("entry", "Сначала старые"), ("mentor", "По наставнику"),
-        ("planned_end", "По плановому завершению")])
+    category = forms.ChoiceField(
+        label="Категория наставляемых", required=False, choices=[("", "Все"), *PersonCategory.choices]
+    )
+    sort = forms.ChoiceField(
+        label="Сортировка",
+        required=False,
+        choices=[
+            ("-entry", "Сначала новые"),
+            ("entry", "Сначала старые"),
+            ("mentor", "По наставнику"),
+            ("planned_end", "По плановому завершению"),
+        ],
+    )
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -236,7 +270,8 @@ class PairCompleteForm(forms.ModelForm):
         end = self.cleaned_data["end_date"]
         if end < self.instance.entry_date:
             raise forms.ValidationError(
-                f"Дата завершения не может быть раньше даты вхождения ({self.instance.entry_date:%d.%m.%Y}).")
+                f"Дата завершения не может быть раньше даты вхождения ({self.instance.entry_date:%d.%m.%Y})."
+            )
         return end
 
 
@@ -273,15 +308,16 @@ class MeetingForm(forms.ModelForm):
         self.helper = helper("Добавить встречу")
         self.helper.layout = Layout(
             Div(Div("date", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
-            "note", "feedback",
+            "note",
+            "feedback",
         )
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
         if day < self.pair.entry_date:
             raise forms.ValidationError(
-                f"Встреча не может быть раньше вхождения пары в программу ({self.pair.entry_date:%d.%m.%Y}).")
+                f"Встреча не может быть раньше вхождения пары в программу ({self.pair.entry_date:%d.%m.%Y})."
+            )
         if self.pair.end_date and day > self.pair.end_date:
             raise forms.ValidationError(f"Пара завершена {self.pair.end_date:%d.%m.%Y}: встреча позже невозможна.")
         return day
-

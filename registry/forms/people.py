@@ -17,16 +17,50 @@ from registry.models import (
 from registry.models.people import EXTERNAL_CATEGORIES, STAFF_CATEGORIES, current_year
 
 PERSON_FIELDS = [
-    "organisation", "last_name", "first_name", "patronymic", "birth_year", "category",
-    "class_or_group", "position", "is_young_specialist", "is_young_teacher", "workplace",
-    "competencies", "achievements", "interests", "desired_mentee_age", "time_resource", "max_mentees",
+    "organisation",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_year",
+    "category",
+    "class_or_group",
+    "position",
+    "is_young_specialist",
+    "is_young_teacher",
+    "workplace",
+    "competencies",
+    "achievements",
+    "interests",
+    "desired_mentee_age",
+    "time_resource",
+    "max_mentees",
     "main_request",
 ]
 # What "form a pair" asks of a new mentor or mentee: enough for both official forms.
-NEW_MENTOR_FIELDS = ["last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group",
-                     "position", "workplace", "competencies", "time_resource", "max_mentees"]
-NEW_MENTEE_FIELDS = ["last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group",
-                     "position", "is_young_teacher", "main_request"]
+NEW_MENTOR_FIELDS = [
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_year",
+    "category",
+    "class_or_group",
+    "position",
+    "workplace",
+    "competencies",
+    "time_resource",
+    "max_mentees",
+]
+NEW_MENTEE_FIELDS = [
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_year",
+    "category",
+    "class_or_group",
+    "position",
+    "is_young_teacher",
+    "main_request",
+]
 
 
 def check_person(cleaned: dict) -> dict[str, str]:
@@ -37,7 +71,9 @@ def check_person(cleaned: dict) -> dict[str, str]:
     if year is not None and not this_year - 100 <= year <= this_year:
         errors["birth_year"] = f"Год рождения — четыре цифры, от {this_year - 100} до {this_year}."
     if category == PersonCategory.STUDENT and year is None:
-        errors["birth_year"] = "Для обучающегося год рождения обязателен: по нему видно, нужен ли законный представитель."
+        errors["birth_year"] = (
+            "Для обучающегося год рождения обязателен: по нему видно, нужен ли законный представитель."
+        )
     if category in EXTERNAL_CATEGORIES and not cleaned.get("workplace"):
         errors["workplace"] = "Для внешнего участника укажите место работы или учёбы."
     if cleaned.get("is_young_teacher") and category not in STAFF_CATEGORIES:
@@ -60,17 +96,32 @@ class PersonForm(forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": current_year()})
         self.helper = helper()
         self.helper.layout = Layout(
-            Fieldset("Основное", "organisation", Div(
-                Div("last_name", css_class="col-md-4"), Div("first_name", css_class="col-md-4"),
-                Div("patronymic", css_class="col-md-4"), css_class="row"),
-                Div(Div("birth_year", css_class="col-md-4"), Div("category", css_class="col-md-8"),
-                    css_class="row")),
+            Fieldset(
+                "Основное",
+                "organisation",
+                Div(
+                    Div("last_name", css_class="col-md-4"),
+                    Div("first_name", css_class="col-md-4"),
+                    Div("patronymic", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(Div("birth_year", css_class="col-md-4"), Div("category", css_class="col-md-8"), css_class="row"),
+            ),
             Fieldset("Обучающийся", "class_or_group"),
             Fieldset("Педагог или работник", "position", "is_young_specialist", "is_young_teacher"),
             Fieldset("Внешний участник", "workplace"),
-            Fieldset("Как наставник", "competencies", "achievements", "interests",
-                     Div(Div("desired_mentee_age", css_class="col-md-4"), Div("time_resource", css_class="col-md-4"),
-                         Div("max_mentees", css_class="col-md-4"), css_class="row")),
+            Fieldset(
+                "Как наставник",
+                "competencies",
+                "achievements",
+                "interests",
+                Div(
+                    Div("desired_mentee_age", css_class="col-md-4"),
+                    Div("time_resource", css_class="col-md-4"),
+                    Div("max_mentees", css_class="col-md-4"),
+                    css_class="row",
+                ),
+            ),
             Fieldset("Как наставляемый", "main_request"),
             "version",
         )
@@ -127,15 +178,24 @@ class PersonFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Организация", required=False, queryset=Organisation.objects.none(), empty_label="Все организации"
     )
-    category = forms.ChoiceField(label="Категория", required=False,
-                                 choices=[("", "Все категории"), *PersonCategory.choices])
+    category = forms.ChoiceField(
+        label="Категория", required=False, choices=[("", "Все категории"), *PersonCategory.choices]
+    )
     role = forms.ChoiceField(label="Роль", required=False, choices=ROLES)
-    consent = forms.ChoiceField(label="Согласие", required=False,
-                                choices=[("", "Все"), ("missing", "Несовершеннолетние без согласия")])
+    consent = forms.ChoiceField(
+        label="Согласие", required=False, choices=[("", "Все"), ("missing", "Несовершеннолетние без согласия")]
+    )
     archived = forms.BooleanField(label="Архив", required=False)
-    sort = forms.ChoiceField(label="Сортировка", required=False, choices=[
-        ("name", "По ФИО"), ("-name", "По ФИО, с конца"), ("birth_year", "Сначала младшие"),
-        ("organisation", "По организации")])
+    sort = forms.ChoiceField(
+        label="Сортировка",
+        required=False,
+        choices=[
+            ("name", "По ФИО"),
+            ("-name", "По ФИО, с конца"),
+            ("birth_year", "Сначала младшие"),
+            ("organisation", "По организации"),
+        ],
+    )
 
     def __init__(self, *args, organisations: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -176,9 +236,7 @@ class ConsentForm(forms.ModelForm):
         self.person = self.instance.person = person
         use_ru_dates(self)
         if not self.is_bound:
-            self.initial.setdefault(
-                "given_by", ConsentGiver.REPRESENTATIVE if person.is_minor() else ConsentGiver.SELF
-            )
+            self.initial.setdefault("given_by", ConsentGiver.REPRESENTATIVE if person.is_minor() else ConsentGiver.SELF)
         self.helper = helper("Сохранить согласие")
 
     def clean(self) -> dict:
@@ -214,7 +272,9 @@ class ConsentWithdrawForm(forms.ModelForm):
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
-        label="Причина", max_length=300, required=True,
+        label="Причина",
+        max_length=300,
+        required=True,
         help_text="Например: выбыл из организации, отозвал согласие, запись — дубликат.",
     )
 

@@ -53,6 +53,7 @@ class AccessLogFilterForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="Я понимаю, что сведения будут уничтожены без возможности восстановления", required=True,
+        label="Я понимаю, что сведения будут уничтожены без возможности восстановления",
+        required=True,
         error_messages={"required": "Подтвердите удаление: отметьте флажок."},
     )

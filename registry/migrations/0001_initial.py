@@ -11,126 +11,357 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('patronymic', models.CharField(blank=True, max_length=150, verbose_name='отчество')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("patronymic", models.CharField(blank=True, max_length=150, verbose_name="отчество")),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пользователь',
-                'verbose_name_plural': 'пользователи',
+                "verbose_name": "пользователь",
+                "verbose_name_plural": "пользователи",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='EducationDepartment',
+            name="EducationDepartment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Например: «Управление образования администрации …»', max_length=300, verbose_name='наименование')),
-                ('region', models.CharField(help_text='Например: «Амурская область»', max_length=150, verbose_name='субъект РФ')),
-                ('municipality', models.CharField(help_text='Район, округ или городской округ', max_length=200, verbose_name='муниципальное образование')),
-                ('code', models.CharField(help_text='Короткий латинский код для выгрузок и команд, например «kedrovka».', max_length=32, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', 'Код: латинские буквы, цифры, точка, дефис или подчёркивание; начинается с буквы или цифры.')], verbose_name='код')),
-                ('methodical_centre', models.CharField(blank=True, help_text='Например: МБУ «ИМЦ»', max_length=300, verbose_name='методический центр')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Например: «Управление образования администрации …»",
+                        max_length=300,
+                        verbose_name="наименование",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        help_text="Например: «Амурская область»", max_length=150, verbose_name="субъект РФ"
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.CharField(
+                        help_text="Район, округ или городской округ",
+                        max_length=200,
+                        verbose_name="муниципальное образование",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Короткий латинский код для выгрузок и команд, например «kedrovka».",
+                        max_length=32,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Код: латинские буквы, цифры, точка, дефис или подчёркивание; начинается с буквы или цифры.",
+                            )
+                        ],
+                        verbose_name="код",
+                    ),
+                ),
+                (
+                    "methodical_centre",
+                    models.CharField(
+                        blank=True, help_text="Например: МБУ «ИМЦ»", max_length=300, verbose_name="методический центр"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'орган управления образованием',
-                'verbose_name_plural': 'органы управления образованием',
-                'ordering': ['region', 'municipality', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='registry_educationdepartment_code_not_empty'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='registry_educationdepartment_name_not_empty')],
+                "verbose_name": "орган управления образованием",
+                "verbose_name_plural": "органы управления образованием",
+                "ordering": ["region", "municipality", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code", ""), _negated=True),
+                        name="registry_educationdepartment_code_not_empty",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True),
+                        name="registry_educationdepartment_name_not_empty",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(help_text='Как в уставе: «Муниципальное бюджетное общеобразовательное учреждение …»', max_length=500, verbose_name='полное наименование')),
-                ('short_name', models.CharField(help_text='Например: МБОУ СОШ № 3', max_length=200, verbose_name='краткое наименование')),
-                ('kind', models.CharField(choices=[('school', 'Общеобразовательная организация'), ('kindergarten', 'Дошкольная образовательная организация'), ('additional', 'Организация дополнительного образования'), ('college', 'Профессиональная образовательная организация'), ('other', 'Иная организация')], max_length=20, verbose_name='тип')),
-                ('code', models.CharField(help_text='Уникален в пределах муниципалитета; используется в выгрузках и при импорте.', max_length=32, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]*$', 'Код: латинские буквы, цифры, точка, дефис или подчёркивание; начинается с буквы или цифры.')], verbose_name='код')),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='registry.educationdepartment', verbose_name='орган управления образованием')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "full_name",
+                    models.CharField(
+                        help_text="Как в уставе: «Муниципальное бюджетное общеобразовательное учреждение …»",
+                        max_length=500,
+                        verbose_name="полное наименование",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        help_text="Например: МБОУ СОШ № 3", max_length=200, verbose_name="краткое наименование"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("school", "Общеобразовательная организация"),
+                            ("kindergarten", "Дошкольная образовательная организация"),
+                            ("additional", "Организация дополнительного образования"),
+                            ("college", "Профессиональная образовательная организация"),
+                            ("other", "Иная организация"),
+                        ],
+                        max_length=20,
+                        verbose_name="тип",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Уникален в пределах муниципалитета; используется в выгрузках и при импорте.",
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                "Код: латинские буквы, цифры, точка, дефис или подчёркивание; начинается с буквы или цифры.",
+                            )
+                        ],
+                        verbose_name="код",
+                    ),
+                ),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="registry.educationdepartment",
+                        verbose_name="орган управления образованием",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'образовательная организация',
-                'verbose_name_plural': 'образовательные организации',
-                'ordering': ['short_name'],
+                "verbose_name": "образовательная организация",
+                "verbose_name_plural": "образовательные организации",
+                "ordering": ["short_name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('methodist', 'Методист (муниципальный координатор)'), ('head', 'Руководитель органа управления образованием'), ('curator', 'Куратор образовательной организации')], max_length=20, verbose_name='роль')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='назначен')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кем назначен')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.educationdepartment', verbose_name='орган управления образованием')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='пользователь')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Только для куратора.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='registry.organisation', verbose_name='образовательная организация')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("methodist", "Методист (муниципальный координатор)"),
+                            ("head", "Руководитель органа управления образованием"),
+                            ("curator", "Куратор образовательной организации"),
+                        ],
+                        max_length=20,
+                        verbose_name="роль",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="назначен")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кем назначен",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.educationdepartment",
+                        verbose_name="орган управления образованием",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="пользователь",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Только для куратора.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="registry.organisation",
+                        verbose_name="образовательная организация",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'роль пользователя',
-                'verbose_name_plural': 'роли пользователей',
-                'ordering': ['department', 'role', 'organisation'],
+                "verbose_name": "роль пользователя",
+                "verbose_name_plural": "роли пользователей",
+                "ordering": ["department", "role", "organisation"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='registry_user_email_unique', violation_error_message='Пользователь с таким адресом электронной почты уже есть.'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="registry_user_email_unique",
+                violation_error_message="Пользователь с таким адресом электронной почты уже есть.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('department', 'code'), name='registry_organisation_code_unique_in_department', violation_error_message='Организация с таким кодом в муниципалитете уже есть.'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("department", "code"),
+                name="registry_organisation_code_unique_in_department",
+                violation_error_message="Организация с таким кодом в муниципалитете уже есть.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['school', 'kindergarten', 'additional', 'college', 'other'])), name='registry_organisation_kind_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["school", "kindergarten", "additional", "college", "other"])),
+                name="registry_organisation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('code', ''), _negated=True), name='registry_organisation_code_not_empty'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code", ""), _negated=True), name="registry_organisation_code_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('short_name', ''), _negated=True), models.Q(('full_name', ''), _negated=True)), name='registry_organisation_names_not_empty'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("short_name", ""), _negated=True), models.Q(("full_name", ""), _negated=True)
+                ),
+                name="registry_organisation_names_not_empty",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['methodist', 'head', 'curator'])), name='registry_membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["methodist", "head", "curator"])),
+                name="registry_membership_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('role', 'curator')), models.Q(models.Q(('role', 'curator'), _negated=True), ('organisation__isnull', True)), _connector='OR'), name='registry_membership_curator_has_organisation', violation_error_message='Куратору нужна образовательная организация; методисту и руководителю — нет.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organisation__isnull", False), ("role", "curator")),
+                    models.Q(models.Q(("role", "curator"), _negated=True), ("organisation__isnull", True)),
+                    _connector="OR",
+                ),
+                name="registry_membership_curator_has_organisation",
+                violation_error_message="Куратору нужна образовательная организация; методисту и руководителю — нет.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('user', 'department', 'role'), name='registry_membership_unique_department_role', violation_error_message='У пользователя уже есть эта роль в этом муниципалитете.'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)),
+                fields=("user", "department", "role"),
+                name="registry_membership_unique_department_role",
+                violation_error_message="У пользователя уже есть эта роль в этом муниципалитете.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', False)), fields=('user', 'organisation'), name='registry_membership_unique_curator', violation_error_message='Пользователь уже куратор этой организации.'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", False)),
+                fields=("user", "organisation"),
+                name="registry_membership_unique_curator",
+                violation_error_message="Пользователь уже куратор этой организации.",
+            ),
         ),
     ]

@@ -4,22 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_seed_reference_lists'),
+        ("registry", "0003_seed_reference_lists"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='rolemodel',
-            name='registry_rolemodel_name_unique_in_format',
+            model_name="rolemodel",
+            name="registry_rolemodel_name_unique_in_format",
         ),
         migrations.AddConstraint(
-            model_name='rolemodel',
-            constraint=models.UniqueConstraint(models.F('format'), models.F('name'), condition=models.Q(('department__isnull', True)), name='registry_rolemodel_common_name_unique_in_format', violation_error_message='Такая ролевая модель у этой формы уже есть.'),
+            model_name="rolemodel",
+            constraint=models.UniqueConstraint(
+                models.F("format"),
+                models.F("name"),
+                condition=models.Q(("department__isnull", True)),
+                name="registry_rolemodel_common_name_unique_in_format",
+                violation_error_message="Такая ролевая модель у этой формы уже есть.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolemodel',
-            constraint=models.UniqueConstraint(models.F('format'), models.F('department'), models.F('name'), condition=models.Q(('department__isnull', False)), name='registry_rolemodel_name_unique_in_format_and_department', violation_error_message='Такая ролевая модель у этой формы уже есть.'),
+            model_name="rolemodel",
+            constraint=models.UniqueConstraint(
+                models.F("format"),
+                models.F("department"),
+                models.F("name"),
+                condition=models.Q(("department__isnull", False)),
+                name="registry_rolemodel_name_unique_in_format_and_department",
+                violation_error_message="Такая ролевая модель у этой формы уже есть.",
+            ),
         ),
     ]

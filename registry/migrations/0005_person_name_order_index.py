@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_role_model_unique_per_department'),
+        ("registry", "0004_role_model_unique_per_department"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name', 'first_name', 'patronymic', 'id'], name='registry_person_name_order'),
+            model_name="person",
+            index=models.Index(
+                fields=["last_name", "first_name", "patronymic", "id"], name="registry_person_name_order"
+            ),
         ),
     ]

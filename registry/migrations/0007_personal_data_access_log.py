@@ -7,59 +7,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_cache_table'),
+        ("registry", "0006_cache_table"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='erased_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='сведения удалены'),
+            model_name="person",
+            name="erased_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="сведения удалены"),
         ),
         migrations.CreateModel(
-            name='Erasure',
+            name="Erasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('user_name', models.CharField(max_length=300, verbose_name='кто (как записан)')),
-                ('reason', models.CharField(choices=[('consent_withdrawn', 'согласие на обработку отозвано'), ('purpose_achieved', 'цель обработки достигнута')], max_length=30, verbose_name='основание')),
-                ('basis', models.CharField(max_length=500, verbose_name='подтверждение основания')),
-                ('removed', models.JSONField(default=dict, verbose_name='что удалено')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.educationdepartment', verbose_name='муниципалитет')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.organisation', verbose_name='организация')),
-                ('person', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='erasure', to='registry.person', verbose_name='обезличенная запись')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда")),
+                ("user_name", models.CharField(max_length=300, verbose_name="кто (как записан)")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("consent_withdrawn", "согласие на обработку отозвано"),
+                            ("purpose_achieved", "цель обработки достигнута"),
+                        ],
+                        max_length=30,
+                        verbose_name="основание",
+                    ),
+                ),
+                ("basis", models.CharField(max_length=500, verbose_name="подтверждение основания")),
+                ("removed", models.JSONField(default=dict, verbose_name="что удалено")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.educationdepartment",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.organisation",
+                        verbose_name="организация",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="erasure",
+                        to="registry.person",
+                        verbose_name="обезличенная запись",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'удаление персональных данных',
-                'verbose_name_plural': 'удаления персональных данных',
-                'ordering': ['-at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason__in', ['consent_withdrawn', 'purpose_achieved'])), name='registry_erasure_reason_valid'), models.CheckConstraint(condition=models.Q(('basis', ''), _negated=True), name='registry_erasure_basis_not_empty')],
+                "verbose_name": "удаление персональных данных",
+                "verbose_name_plural": "удаления персональных данных",
+                "ordering": ["-at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason__in", ["consent_withdrawn", "purpose_achieved"])),
+                        name="registry_erasure_reason_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("basis", ""), _negated=True), name="registry_erasure_basis_not_empty"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonalDataAccess',
+            name="PersonalDataAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='когда')),
-                ('user_name', models.CharField(max_length=300, verbose_name='кто (как записан)')),
-                ('kind', models.CharField(choices=[('view', 'просмотр карточки'), ('export', 'выгрузка'), ('subject_request', 'выписка по запросу субъекта')], max_length=20, verbose_name='действие')),
-                ('what', models.CharField(max_length=500, verbose_name='что')),
-                ('rows', models.PositiveIntegerField(blank=True, null=True, verbose_name='строк')),
-                ('address', models.GenericIPAddressField(blank=True, null=True, verbose_name='адрес')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.educationdepartment', verbose_name='муниципалитет')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Пусто: выгрузка по нескольким организациям.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.organisation', verbose_name='организация')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='data_accesses', to='registry.person', verbose_name='участник')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='кто')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="когда")),
+                ("user_name", models.CharField(max_length=300, verbose_name="кто (как записан)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("view", "просмотр карточки"),
+                            ("export", "выгрузка"),
+                            ("subject_request", "выписка по запросу субъекта"),
+                        ],
+                        max_length=20,
+                        verbose_name="действие",
+                    ),
+                ),
+                ("what", models.CharField(max_length=500, verbose_name="что")),
+                ("rows", models.PositiveIntegerField(blank=True, null=True, verbose_name="строк")),
+                ("address", models.GenericIPAddressField(blank=True, null=True, verbose_name="адрес")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.educationdepartment",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Пусто: выгрузка по нескольким организациям.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.organisation",
+                        verbose_name="организация",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="data_accesses",
+                        to="registry.person",
+                        verbose_name="участник",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="кто",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'доступ к персональным данным',
-                'verbose_name_plural': 'журнал доступа к персональным данным',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['department', '-at'], name='registry_access_department_at'), models.Index(fields=['person', '-at'], name='registry_access_person_at')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['view', 'export', 'subject_request'])), name='registry_access_kind_valid'), models.CheckConstraint(condition=models.Q(('kind', 'export'), ('person__isnull', False), _connector='OR'), name='registry_access_person_for_view_and_request'), models.CheckConstraint(condition=models.Q(('what', ''), _negated=True), name='registry_access_what_not_empty')],
+                "verbose_name": "доступ к персональным данным",
+                "verbose_name_plural": "журнал доступа к персональным данным",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["department", "-at"], name="registry_access_department_at"),
+                    models.Index(fields=["person", "-at"], name="registry_access_person_at"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["view", "export", "subject_request"])),
+                        name="registry_access_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind", "export"), ("person__isnull", False), _connector="OR"),
+                        name="registry_access_person_for_view_and_request",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("what", ""), _negated=True), name="registry_access_what_not_empty"
+                    ),
+                ],
             },
         ),
     ]

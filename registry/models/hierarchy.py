@@ -55,9 +55,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs) -> None:
-        self.search_text = normalise(
-            self.last_name, self.first_name, self.patronymic, self.username, self.email
-        )
+        self.search_text = normalise(self.last_name, self.first_name, self.patronymic, self.username, self.email)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -89,12 +87,8 @@ class EducationDepartment(models.Model):
         verbose_name_plural = "органы управления образованием"
         ordering = ["region", "municipality", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(code=""), name="registry_educationdepartment_code_not_empty"
-            ),
-            models.CheckConstraint(
-                condition=~Q(name=""), name="registry_educationdepartment_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(code=""), name="registry_educationdepartment_code_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="registry_educationdepartment_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -134,9 +128,7 @@ class Organisation(models.Model):
         max_length=500,
         help_text="Как в уставе: «Муниципальное бюджетное общеобразовательное учреждение …»",
     )
-    short_name = models.CharField(
-        "краткое наименование", max_length=200, help_text="Например: МБОУ СОШ № 3"
-    )
+    short_name = models.CharField("краткое наименование", max_length=200, help_text="Например: МБОУ СОШ № 3")
     kind = models.CharField("тип", max_length=20, choices=OrganisationKind.choices)
     code = models.CharField(
         "код",
@@ -188,9 +180,7 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """One role of one user: over a whole department, or (curator) over one organisation."""
 
-    user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="пользователь"
-    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="пользователь")
     role = models.CharField("роль", max_length=20, choices=Role.choices)
     department = models.ForeignKey(
         EducationDepartment,
@@ -222,18 +212,14 @@ class Membership(models.Model):
         verbose_name_plural = "роли пользователей"
         ordering = ["department", "role", "organisation"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="registry_membership_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="registry_membership_role_valid"),
             models.CheckConstraint(
                 condition=(
                     Q(role=Role.CURATOR, organisation__isnull=False)
                     | (~Q(role=Role.CURATOR) & Q(organisation__isnull=True))
                 ),
                 name="registry_membership_curator_has_organisation",
-                violation_error_message=(
-                    "Куратору нужна образовательная организация; методисту и руководителю — нет."
-                ),
+                violation_error_message=("Куратору нужна образовательная организация; методисту и руководителю — нет."),
             ),
             models.UniqueConstraint(
                 fields=["user", "department", "role"],
@@ -253,15 +239,15 @@ class Membership(models.Model):
         where = self.organisation or self.department
         return f"{self.user}: {self.get_role_display()} — {where}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A curator's department is always that of the organisation: never two truths.
+        if self.organisation_id:
+            self.department_id = self.organisation.department_id
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.organisation_id and self.department_id:
             if self.organisation.department_id != self.department_id:
                 raise ValidationError(
                     {"organisation": "Организация относится к другому органу управления образованием."}
                 )
-
-    def save(self, *args, **kwargs) -> None:
-        # A curator's department is always that of the organisation: never two truths.
-        if self.organisation_id:
-            self.department_id = self.organisation.department_id
-        super().save(*args, **kwargs)

@@ -110,25 +110,38 @@ class MentoringPair(freshness.RemembersLoaded, models.Model):
         Organisation, on_delete=models.PROTECT, related_name="pairs", verbose_name="образовательная организация"
     )
     program = models.ForeignKey(
-        MentoringProgram, on_delete=models.PROTECT, null=True, blank=True, related_name="pairs",
+        MentoringProgram,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairs",
         verbose_name="программа наставничества",
     )
-    mentor = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="mentor_pairs", verbose_name="наставник"
-    )
+    mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentor_pairs", verbose_name="наставник")
     mentees = models.ManyToManyField(
-        Person, through="PairMentee", through_fields=("pair", "mentee"), related_name="mentee_pairs",
+        Person,
+        through="PairMentee",
+        through_fields=("pair", "mentee"),
+        related_name="mentee_pairs",
         verbose_name="наставляемые",
     )
     format = models.ForeignKey(
         MentoringFormat, on_delete=models.PROTECT, related_name="pairs", verbose_name="форма наставничества"
     )
     role_model = models.ForeignKey(
-        RoleModel, on_delete=models.PROTECT, null=True, blank=True, related_name="pairs",
+        RoleModel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairs",
         verbose_name="ролевая модель",
     )
     kind = models.ForeignKey(
-        MentoringKind, on_delete=models.PROTECT, null=True, blank=True, related_name="pairs",
+        MentoringKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairs",
         verbose_name="вид наставничества",
     )
     entry_date = models.DateField("дата вхождения в программу")
@@ -155,9 +168,7 @@ class MentoringPair(freshness.RemembersLoaded, models.Model):
             models.Index(fields=["end_date", "planned_end_date"], name="registry_pair_state"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(stage__in=PairStage.values), name="registry_mentoringpair_stage_valid"
-            ),
+            models.CheckConstraint(condition=Q(stage__in=PairStage.values), name="registry_mentoringpair_stage_valid"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("entry_date")),
                 name="registry_mentoringpair_end_after_entry",
@@ -218,9 +229,7 @@ class PairMentee(models.Model):
     # Copies of the pair's and the people's facts, kept in step by registry.services.pairs,
     # so that the rules below are the database's own.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
-    mentee_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    mentee_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", editable=False)
     mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", editable=False)
     format = models.ForeignKey(MentoringFormat, on_delete=models.PROTECT, related_name="+", editable=False)
     participants = models.CharField(max_length=20, choices=Participants.choices, editable=False)
@@ -234,7 +243,9 @@ class PairMentee(models.Model):
         ordering = ["mentee__last_name", "mentee__first_name"]
         constraints = [
             models.UniqueConstraint(
-                "pair", "mentee", name="registry_pairmentee_once_per_pair",
+                "pair",
+                "mentee",
+                name="registry_pairmentee_once_per_pair",
                 violation_error_message="Этот наставляемый уже есть в паре.",
             ),
             models.CheckConstraint(
@@ -243,14 +254,19 @@ class PairMentee(models.Model):
                 violation_error_message="Человек не может быть наставником самому себе.",
             ),
             models.UniqueConstraint(
-                "mentee", "format", condition=Q(active=True),
+                "mentee",
+                "format",
+                condition=Q(active=True),
                 name="registry_pairmentee_one_active_pair_per_format",
                 violation_error_message="Наставляемый уже состоит в действующей паре этой формы.",
             ),
             models.CheckConstraint(
                 condition=Q(participants=Participants.ANY)
-                | Q(participants=Participants.STUDENTS, mentor_category=PersonCategory.STUDENT,
-                    mentee_category=PersonCategory.STUDENT)
+                | Q(
+                    participants=Participants.STUDENTS,
+                    mentor_category=PersonCategory.STUDENT,
+                    mentee_category=PersonCategory.STUDENT,
+                )
                 | Q(participants=Participants.STAFF, mentor_category__in=_STAFF, mentee_category__in=_STAFF),
                 name="registry_pairmentee_format_participants",
                 violation_error_message="Участники не подходят для этой формы наставничества.",

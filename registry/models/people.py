@@ -143,7 +143,8 @@ class Person(freshness.RemembersLoaded, models.Model):
                 condition=Q(category__in=PersonCategory.values), name="registry_person_category_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(last_name="") & ~Q(first_name=""), name="registry_person_name_not_empty",
+                condition=~Q(last_name="") & ~Q(first_name=""),
+                name="registry_person_name_not_empty",
                 violation_error_message="Укажите фамилию и имя.",
             ),
             models.CheckConstraint(
@@ -222,7 +223,11 @@ class Consent(models.Model):
     withdrawn_on = models.DateField("дата отзыва", null=True, blank=True)
     note = models.CharField("примечание", max_length=300, blank=True, help_text="Например, где хранится подлинник.")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="кто внёс",
     )
     version = IntegerVersionField()
@@ -237,8 +242,7 @@ class Consent(models.Model):
                 condition=Q(given_by__in=ConsentGiver.values), name="registry_consent_given_by_valid"
             ),
             models.CheckConstraint(
-                condition=Q(given_by=ConsentGiver.SELF)
-                | (~Q(representative_name="") & ~Q(representative_relation="")),
+                condition=Q(given_by=ConsentGiver.SELF) | (~Q(representative_name="") & ~Q(representative_relation="")),
                 name="registry_consent_representative_named",
                 violation_error_message="Укажите ФИО законного представителя и кем он приходится участнику.",
             ),

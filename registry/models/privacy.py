@@ -38,12 +38,21 @@ class PersonalDataAccess(models.Model):
         EducationDepartment, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет"
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name="организация", help_text="Пусто: выгрузка по нескольким организациям.",
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="организация",
+        help_text="Пусто: выгрузка по нескольким организациям.",
     )
     # Erasing a person removes their log with them (CASCADE); the Erasure record says it did.
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="data_accesses",
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="data_accesses",
         verbose_name="участник",
     )
     what = models.CharField("что", max_length=500)
@@ -59,9 +68,7 @@ class PersonalDataAccess(models.Model):
             models.Index(fields=["person", "-at"], name="registry_access_person_at"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=AccessKind.values), name="registry_access_kind_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(kind__in=AccessKind.values), name="registry_access_kind_valid"),
             models.CheckConstraint(
                 condition=Q(kind="export") | Q(person__isnull=False),
                 name="registry_access_person_for_view_and_request",
@@ -92,7 +99,11 @@ class Erasure(models.Model):
     )
     # The depersonalised row that stays for statistics (its number, category and birth year only).
     person = models.OneToOneField(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="erasure",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="erasure",
         verbose_name="обезличенная запись",
     )
     reason = models.CharField("основание", max_length=30, choices=ErasureReason.choices)

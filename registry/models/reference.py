@@ -83,9 +83,7 @@ class Participants(models.TextChoices):
 class MentoringFormat(ReferenceItem):
     """Форма наставничества: «ученик – ученик», «учитель – учитель» …"""
 
-    participants = models.CharField(
-        "участники", max_length=20, choices=Participants.choices, default=Participants.ANY
-    )
+    participants = models.CharField("участники", max_length=20, choices=Participants.choices, default=Participants.ANY)
 
     class Meta(ReferenceItem.Meta):
         verbose_name = "форма наставничества"
@@ -115,12 +113,17 @@ class RoleModel(ReferenceItem):
         constraints = [
             # Per tenant: one department's role model under a common form must not block another's.
             models.UniqueConstraint(
-                "format", "name", condition=Q(department__isnull=True),
+                "format",
+                "name",
+                condition=Q(department__isnull=True),
                 name="registry_rolemodel_common_name_unique_in_format",
                 violation_error_message="Такая ролевая модель у этой формы уже есть.",
             ),
             models.UniqueConstraint(
-                "format", "department", "name", condition=Q(department__isnull=False),
+                "format",
+                "department",
+                "name",
+                condition=Q(department__isnull=False),
                 name="registry_rolemodel_name_unique_in_format_and_department",
                 violation_error_message="Такая ролевая модель у этой формы уже есть.",
             ),

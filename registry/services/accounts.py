@@ -51,9 +51,7 @@ def invite_curator(
         )
         membership.full_clean()
         membership.save()
-        transaction.on_commit(
-            lambda: send_invitation(membership, site_url=site_url, new_account=existing_user is None)
-        )
+        transaction.on_commit(lambda: send_invitation(membership, site_url=site_url, new_account=existing_user is None))
     return Invitation(membership=membership, new_account=existing_user is None)
 
 

@@ -43,7 +43,6 @@ from registry.models import (
     RoleModel,
 )
 from registry.models.people import ADULT_AGE, STAFF_CATEGORIES
-from registry.text import normalise
 from registry.synthetic.words import (
     ACHIEVEMENTS,
     ADDITIONAL_TYPES,
@@ -59,8 +58,8 @@ from registry.synthetic.words import (
     FIRST_M,
     GR,
     INTERESTS,
-    KINDERGARTEN_NAMES,
     KIND_WEIGHTS,
+    KINDERGARTEN_NAMES,
     LAST_F,
     LAST_M,
     MEETING_NOTES,
@@ -70,18 +69,19 @@ from registry.synthetic.words import (
     REGIONS,
     REQUESTS,
     RESULTS,
-    S,
     SIZE_WEIGHTS,
     SPECIALITIES,
     STAFF_POSITIONS,
     STEMS,
     SUBJECTS,
     SURNAME_INDEX,
-    T,
     TIME_RESOURCES,
     UNIVERSITIES,
+    S,
+    T,
     W,
 )
+from registry.text import normalise
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:
@@ -117,9 +117,7 @@ def delete_generated(seed: int) -> int:
         Meeting.objects.filter(pair__organisation__department__in=departments),
         PairMentee.objects.filter(**in_departments),
         MentoringPair.objects.filter(**in_departments),
-        MentoringProgram.formats.through.objects.filter(
-            mentoringprogram__organisation__department__in=departments
-        ),
+        MentoringProgram.formats.through.objects.filter(mentoringprogram__organisation__department__in=departments),
         MentoringProgram.objects.filter(**in_departments),
         Consent.objects.filter(person__organisation__department__in=departments),
         Person.objects.filter(**in_departments),
@@ -134,9 +132,15 @@ def delete_generated(seed: int) -> int:
 class Formats:
     """The seeded common forms, role models, kinds and meeting kinds."""
 
-    NAMES = {"uu": "ученик – ученик", "tt": "учитель – учитель", "su": "студент – ученик",
-             "ss": "студент – студент", "eu": "работодатель – ученик", "es": "работодатель – студент",
-             "ht": "руководитель образовательной организации – педагог"}
+    NAMES = {
+        "uu": "ученик – ученик",
+        "tt": "учитель – учитель",
+        "su": "студент – ученик",
+        "ss": "студент – студент",
+        "eu": "работодатель – ученик",
+        "es": "работодатель – студент",
+        "ht": "руководитель образовательной организации – педагог",
+    }
 
     def __init__(self) -> None:
         by_name = {f.name: f for f in MentoringFormat.objects.filter(department__isnull=True)}
@@ -199,10 +203,16 @@ class Generator:
     def department(self, n: int) -> EducationDepartment:
         stem = self.stems[(n - 1) % len(self.stems)]
         round_ = (n - 1) // len(self.stems)
-        municipality_kind = self.rng.choice([("муниципальный округ", "муниципального округа"),
-                                             ("муниципальный район", "муниципального района")])
-        body = self.rng.choice(["Управление образования администрации", "Комитет образования администрации",
-                                "Отдел образования администрации"])
+        municipality_kind = self.rng.choice(
+            [("муниципальный округ", "муниципального округа"), ("муниципальный район", "муниципального района")]
+        )
+        body = self.rng.choice(
+            [
+                "Управление образования администрации",
+                "Комитет образования администрации",
+                "Отдел образования администрации",
+            ]
+        )
         suffix = f" № {round_ + 1}" if round_ else ""
         return EducationDepartment.objects.create(
             code=f"gen-{self.seed}-{n}",
@@ -215,26 +225,46 @@ class Generator:
     def organisations(self, department: EducationDepartment, count: int) -> list[Organisation]:
         stem = department.municipality.split()[0]
         kinds = []
-        for kind, n in zip(KIND_WEIGHTS, apportion(count, list(KIND_WEIGHTS.values()))):
+        for kind, n in zip(KIND_WEIGHTS, apportion(count, list(KIND_WEIGHTS.values())), strict=False):
             kinds += [kind] * n
         numbers = Counter()
         made = []
         for kind in kinds:
             if kind == OrganisationKind.SCHOOL:
-                code, short, full = self.rng.choices([
-                    ("sosh", "МБОУ СОШ № {n}", "Муниципальное бюджетное общеобразовательное учреждение "
-                     "«Средняя общеобразовательная школа № {n}»"),
-                    ("gimn", "МБОУ «Гимназия № {n}»", "Муниципальное бюджетное общеобразовательное "
-                     "учреждение «Гимназия № {n}»"),
-                    ("lic", "МАОУ «Лицей № {n}»", "Муниципальное автономное общеобразовательное учреждение "
-                     "«Лицей № {n}»"),
-                    ("oosh", "МБОУ ООШ № {n}", "Муниципальное бюджетное общеобразовательное учреждение "
-                     "«Основная общеобразовательная школа № {n}»"),
-                ], weights=[75, 8, 5, 12])[0]
+                code, short, full = self.rng.choices(
+                    [
+                        (
+                            "sosh",
+                            "МБОУ СОШ № {n}",
+                            "Муниципальное бюджетное общеобразовательное учреждение "
+                            "«Средняя общеобразовательная школа № {n}»",
+                        ),
+                        (
+                            "gimn",
+                            "МБОУ «Гимназия № {n}»",
+                            "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № {n}»",
+                        ),
+                        (
+                            "lic",
+                            "МАОУ «Лицей № {n}»",
+                            "Муниципальное автономное общеобразовательное учреждение «Лицей № {n}»",
+                        ),
+                        (
+                            "oosh",
+                            "МБОУ ООШ № {n}",
+                            "Муниципальное бюджетное общеобразовательное учреждение "
+                            "«Основная общеобразовательная школа № {n}»",
+                        ),
+                    ],
+                    weights=[75, 8, 5, 12],
+                )[0]
             elif kind == OrganisationKind.KINDERGARTEN:
                 name = self.rng.choice(KINDERGARTEN_NAMES)
-                code, short, full = ("ds", f"МБДОУ д/с № {{n}} «{name}»", "Муниципальное бюджетное дошкольное "
-                                     f"образовательное учреждение «Детский сад № {{n}} «{name}»")
+                code, short, full = (
+                    "ds",
+                    f"МБДОУ д/с № {{n}} «{name}»",
+                    f"Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № {{n}} «{name}»",
+                )
             elif kind == OrganisationKind.ADDITIONAL:
                 code, short, tail = self.rng.choice(ADDITIONAL_TYPES)
                 full = f"Муниципальное бюджетное {tail}"
@@ -242,16 +272,24 @@ class Generator:
                 college = COLLEGE_TYPES[numbers["spo"] % len(COLLEGE_TYPES)]
                 lap = numbers["spo"] // len(COLLEGE_TYPES)
                 title = f"{stem} {college}" + (f" № {lap + 1}" if lap else "")
-                code, short, full = ("spo", f"ГПОАУ «{title}»",
-                                     f"Государственное профессиональное образовательное автономное учреждение "
-                                     f"«{title}»")
+                code, short, full = (
+                    "spo",
+                    f"ГПОАУ «{title}»",
+                    f"Государственное профессиональное образовательное автономное учреждение «{title}»",
+                )
             numbers[code] += self.rng.randint(1, 3)
             n = numbers[code]
             short, full = short.format(n=n), full.format(n=n)
-            made.append(Organisation(
-                department=department, kind=kind, code=f"{code}{n}", short_name=short, full_name=full,
-                search_text=normalise(short, full, f"{code}{n}"),
-            ))
+            made.append(
+                Organisation(
+                    department=department,
+                    kind=kind,
+                    code=f"{code}{n}",
+                    short_name=short,
+                    full_name=full,
+                    search_text=normalise(short, full, f"{code}{n}"),
+                )
+            )
         return Organisation.objects.bulk_create(made, batch_size=BATCH)
 
     # --- people -------------------------------------------------------------------------------------
@@ -304,8 +342,16 @@ class Generator:
             fields["workplace"] = f"{rng.choice(UNIVERSITIES)}, выпускник {self.year - rng.randint(1, 5)} г."
         key = normalise(last, first, middle)
         return Person(
-            organisation=organisation, last_name=last, first_name=first, patronymic=middle,
-            birth_year=self.year - age, category=category, search_text=key, name_key=key, version=1, **fields,
+            organisation=organisation,
+            last_name=last,
+            first_name=first,
+            patronymic=middle,
+            birth_year=self.year - age,
+            category=category,
+            search_text=key,
+            name_key=key,
+            version=1,
+            **fields,
         )
 
     def mentor_facts(self, person: Person, load: int) -> None:
@@ -319,7 +365,8 @@ class Generator:
             person.interests = self.pick(INTERESTS, 1, 3)
         if self.chance(0.5):
             person.desired_mentee_age = (
-                self.rng.choice(["10–13 лет", "12–15 лет", "5–7 классы"]) if group != "staff"
+                self.rng.choice(["10–13 лет", "12–15 лет", "5–7 классы"])
+                if group != "staff"
                 else self.rng.choice(["молодые педагоги до 35 лет", "педагоги со стажем до 3 лет"])
             )
         if self.chance(0.85):
@@ -349,11 +396,20 @@ class Generator:
         if kind == OrganisationKind.KINDERGARTEN:
             wanted = [(85, "tt", experienced, staff_mentees), (15, "ht", deputies, teachers)]
         elif kind == OrganisationKind.COLLEGE:
-            wanted = [(55, "ss", adults or older, students), (20, "es", employees, students),
-                      (20, "tt", experienced, staff_mentees), (5, "ht", deputies, teachers)]
+            wanted = [
+                (55, "ss", adults or older, students),
+                (20, "es", employees, students),
+                (20, "tt", experienced, staff_mentees),
+                (5, "ht", deputies, teachers),
+            ]
         else:
-            wanted = [(70, "uu", older or students, students), (18, "tt", experienced, staff_mentees),
-                      (5, "su", outsiders, students), (4, "eu", employees, older), (3, "ht", deputies, teachers)]
+            wanted = [
+                (70, "uu", older or students, students),
+                (18, "tt", experienced, staff_mentees),
+                (5, "su", outsiders, students),
+                (4, "eu", employees, older),
+                (3, "ht", deputies, teachers),
+            ]
         usable = [w for w in wanted if self.feasible(w[2], w[3])]
         if not usable and len(people) >= 2:
             everyone = list(range(len(people)))  # a tiny base: any form open to any participants
@@ -405,20 +461,33 @@ class Generator:
                 load[mentor] += len(mentees)
             fmt = self.refs.format[key]
             pair = MentoringPair(
-                organisation=organisation, format=fmt, entry_date=entry, planned_end_date=planned_end,
-                end_date=end, version=1,
-                program_id=programs.get(entry.year if entry.month >= 9 else entry.year - 1) if self.chance(0.92)
+                organisation=organisation,
+                format=fmt,
+                entry_date=entry,
+                planned_end_date=planned_end,
+                end_date=end,
+                version=1,
+                program_id=programs.get(entry.year if entry.month >= 9 else entry.year - 1)
+                if self.chance(0.92)
                 else None,
                 role_model_id=rng.choice(self.refs.role_models[fmt.pk])
-                if self.refs.role_models[fmt.pk] and self.chance(0.9) else None,
-                kind_id=(self.refs.kind_group if len(mentees) > 1 else
-                         rng.choice(self.refs.kind_other) if self.refs.kind_other and self.chance(0.15)
-                         else self.refs.kind_one) if self.chance(0.95) else None,
+                if self.refs.role_models[fmt.pk] and self.chance(0.9)
+                else None,
+                kind_id=(
+                    self.refs.kind_group
+                    if len(mentees) > 1
+                    else rng.choice(self.refs.kind_other)
+                    if self.refs.kind_other and self.chance(0.15)
+                    else self.refs.kind_one
+                )
+                if self.chance(0.95)
+                else None,
                 stage=self.stage(entry, planned_end, end),
             )
             if self.chance(0.85):
-                pair.order_number = rng.choice([f"{rng.randint(1, 250)}-ОД", f"№ {rng.randint(1, 120)}/01-05",
-                                                f"{rng.randint(1, 300)}"])
+                pair.order_number = rng.choice(
+                    [f"{rng.randint(1, 250)}-ОД", f"№ {rng.randint(1, 120)}/01-05", f"{rng.randint(1, 300)}"]
+                )
                 pair.order_date = entry - timedelta(days=rng.randint(0, 14))
             if end:
                 pair.results = self.pick(RESULTS["student" if key in ("uu", "su", "eu", "ss", "es") else "staff"])
@@ -461,8 +530,15 @@ class Generator:
         if planned is None or planned < self.today:
             return PairStage.IMPLEMENTATION if self.chance(0.6) else PairStage.REFLECTION
         done = (self.today - entry).days / max(1, (planned - entry).days)
-        return (PairStage.PREPARATION if done < 0.1 else PairStage.DESIGN if done < 0.25
-                else PairStage.IMPLEMENTATION if done < 0.8 else PairStage.REFLECTION)
+        return (
+            PairStage.PREPARATION
+            if done < 0.1
+            else PairStage.DESIGN
+            if done < 0.25
+            else PairStage.IMPLEMENTATION
+            if done < 0.8
+            else PairStage.REFLECTION
+        )
 
     def meetings(self, pair: MentoringPair) -> list[Meeting]:
         if not self.max_meetings or not self.refs.meeting_kinds:
@@ -475,18 +551,27 @@ class Generator:
         for n, day in enumerate(days):
             final = pair.end_date is not None and n == count - 1
             kind = kinds[-1] if final else kinds[min(n, len(kinds) - 2)]
-            made.append(Meeting(pair=pair, date=day, kind_id=kind, note=self.rng.choice(MEETING_NOTES),
-                                feedback="Наставляемый доволен, цели понятны" if self.chance(0.3) else ""))
+            made.append(
+                Meeting(
+                    pair=pair,
+                    date=day,
+                    kind_id=kind,
+                    note=self.rng.choice(MEETING_NOTES),
+                    feedback="Наставляемый доволен, цели понятны" if self.chance(0.3) else "",
+                )
+            )
         return made
 
     def programs(self, organisation: Organisation) -> list[MentoringProgram]:
         """A program for most school years of the period, saved (the pairs need their keys)."""
         made = [
             MentoringProgram(
-                organisation=organisation, version=1, start_date=date(year, 9, 1), end_date=date(year + 1, 5, 31),
+                organisation=organisation,
+                version=1,
+                start_date=date(year, 9, 1),
+                end_date=date(year + 1, 5, 31),
                 name=f"Программа наставничества {self.rng.choice(PROGRAM_NAMES)} на {year}–{year + 1} учебный год",
-                description="Утверждена приказом руководителя образовательной организации." if self.chance(0.5)
-                else "",
+                description="Утверждена приказом руководителя образовательной организации." if self.chance(0.5) else "",
             )
             for year in range(self.school_year - self.years + 1, self.school_year + 1)
             if self.chance(0.9)
@@ -509,7 +594,8 @@ class Generator:
             else:
                 i = SURNAME_INDEX[person.last_name]
                 consent.representative_name = (
-                    f"{LAST_F[i]} {rng.choice(FIRST_F)} {rng.choice(MIDDLE_F)}" if female
+                    f"{LAST_F[i]} {rng.choice(FIRST_F)} {rng.choice(MIDDLE_F)}"
+                    if female
                     else f"{LAST_M[i]} {rng.choice(FIRST_M)} {rng.choice(MIDDLE_M)}"
                 )
             consent.given_by = ConsentGiver.REPRESENTATIVE
@@ -546,8 +632,9 @@ class Generator:
             if i not in in_active and self.chance(0.02):
                 day = self.day_between(self.today - timedelta(days=365), self.today)
                 person.archived_at = datetime.combine(day, dt_time(12), tzinfo=timezone.get_current_timezone())
-                person.archive_reason = rng.choice(["выбыл(а) из организации", "завершил(а) обучение",
-                                                    "уволился(ась)", "отзыв согласия"])
+                person.archive_reason = rng.choice(
+                    ["выбыл(а) из организации", "завершил(а) обучение", "уволился(ась)", "отзыв согласия"]
+                )
         Person.objects.bulk_create(people, batch_size=BATCH)
 
         consents = [consent for person in people if (consent := self.consent(person))]
@@ -568,17 +655,26 @@ class Generator:
         participations, meetings = [], []
         for pair, mentor, mentees, key in plan:
             facts = {  # as registry.services.pairs.participation_facts(pair)
-                "organisation_id": pair.organisation_id, "mentor_id": pair.mentor_id,
-                "mentor_category": people[mentor].category, "format_id": pair.format_id,
-                "participants": pair.format.participants, "active": pair.end_date is None,
+                "organisation_id": pair.organisation_id,
+                "mentor_id": pair.mentor_id,
+                "mentor_category": people[mentor].category,
+                "format_id": pair.format_id,
+                "participants": pair.format.participants,
+                "active": pair.end_date is None,
             }
             for i in mentees:
                 mentee = people[i]
-                row = PairMentee(pair=pair, mentee=mentee, mentee_organisation_id=mentee.organisation_id,
-                                 mentee_category=mentee.category, **facts)
+                row = PairMentee(
+                    pair=pair,
+                    mentee=mentee,
+                    mentee_organisation_id=mentee.organisation_id,
+                    mentee_category=mentee.category,
+                    **facts,
+                )
                 if pair.end_date:
                     row.completion_mark = rng.choices(
-                        [CompletionMark.PASSED, CompletionMark.NOT_PASSED, ""], weights=[80, 12, 8])[0]
+                        [CompletionMark.PASSED, CompletionMark.NOT_PASSED, ""], weights=[80, 12, 8]
+                    )[0]
                     if self.chance(0.8):
                         row.results = self.pick(RESULTS["student" if mentee.category == S else "staff"])
                     if self.chance(0.3):
@@ -590,9 +686,15 @@ class Generator:
         PairMentee.objects.bulk_create(participations, batch_size=BATCH)
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
 
-        self.counts.update(people=len(people), consents=len(consents), programs=len(program_rows),
-                           pairs=len(pairs), groups=sum(1 for p in plan if len(p[2]) > 1),
-                           participations=len(participations), meetings=len(meetings))
+        self.counts.update(
+            people=len(people),
+            consents=len(consents),
+            programs=len(program_rows),
+            pairs=len(pairs),
+            groups=sum(1 for p in plan if len(p[2]) > 1),
+            participations=len(participations),
+            meetings=len(meetings),
+        )
         self.counts["completed"] += sum(1 for p in pairs if p.end_date)
 
     # --- the whole region ---------------------------------------------------------------------------
@@ -610,15 +712,17 @@ class Generator:
         weights = [SIZE_WEIGHTS[o.kind] * self.rng.uniform(0.6, 1.4) for _, o in made]
         people_by_org = apportion(people, weights)
         # Pairs go where people are; an organisation with fewer than two people can hold none.
-        pair_weights = [n * (0.5 if o.kind == OrganisationKind.KINDERGARTEN else 1) if n >= 2 else 0
-                        for n, (_, o) in zip(people_by_org, made)]
+        pair_weights = [
+            n * (0.5 if o.kind == OrganisationKind.KINDERGARTEN else 1) if n >= 2 else 0
+            for n, (_, o) in zip(people_by_org, made, strict=False)
+        ]
         if pairs and not any(pair_weights):
             raise CommandError("Слишком мало участников для пар: нужно хотя бы двое в одной организации.")
         pairs_by_org = apportion(pairs, pair_weights)
 
         step = max(1, people // 10)
         next_report = step
-        for (department, organisation), n_people, n_pairs in zip(made, people_by_org, pairs_by_org):
+        for (department, organisation), n_people, n_pairs in zip(made, people_by_org, pairs_by_org, strict=False):
             organisation.department = department
             self.fill(organisation, n_people, n_pairs)
             if self.counts["people"] >= next_report:

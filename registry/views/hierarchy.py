@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from registry.services import accounts as services
 from registry.access import (
     get_membership,
     get_organisation,
@@ -17,9 +16,6 @@ from registry.access import (
     scope_for,
 )
 from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, OrganisationForm
-from registry.text import normalise
-from registry.views.common import paginate
-from roadmap import agenda as roadmap_agenda
 from registry.models import (
     EducationDepartment,
     Membership,
@@ -29,6 +25,10 @@ from registry.models import (
     Person,
     Role,
 )
+from registry.services import accounts as services
+from registry.text import normalise
+from registry.views.common import paginate
+from roadmap import agenda as roadmap_agenda
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,9 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         EducationDepartment.objects.filter(pk__in=scope.department_wide)
         .annotate(
             organisation_count=Count("organisations", distinct=True),
-            curator_count=Count(
-                "memberships__user", filter=Q(memberships__role=Role.CURATOR), distinct=True
-            ),
+            curator_count=Count("memberships__user", filter=Q(memberships__role=Role.CURATOR), distinct=True),
         )
         .order_by("name")
     )
@@ -159,9 +157,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "Изменения сохранены.")
         return redirect("organisation_detail", pk=organisation.pk)
-    return render(
-        request, "registry/organisation_form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,25 +177,23 @@ def curator_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:  # another request took the login or address first
             form.add_error(None, error)
         except IntegrityError:  # both requests were still in their transactions (a double click)
-            form.add_error(None, "Такой логин или адрес уже занят — возможно, форму отправили дважды. "
-                                 "Обновите страницу организации: куратор, скорее всего, уже назначен.")
+            form.add_error(
+                None,
+                "Такой логин или адрес уже занят — возможно, форму отправили дважды. "
+                "Обновите страницу организации: куратор, скорее всего, уже назначен.",
+            )
         if form.errors:
             return render(request, "registry/curator_invite.html", {"form": form, "organisation": organisation})
         user = invitation.membership.user
         if invitation.new_account:
             messages.success(
                 request,
-                f"{user.full_name} назначен(а) куратором. Ссылка для установки пароля "
-                f"отправлена на {user.email}.",
+                f"{user.full_name} назначен(а) куратором. Ссылка для установки пароля отправлена на {user.email}.",
             )
         else:
-            messages.success(
-                request, f"{user.full_name} уже есть в системе: добавлена роль куратора этой организации."
-            )
+            messages.success(request, f"{user.full_name} уже есть в системе: добавлена роль куратора этой организации.")
         return redirect("organisation_detail", pk=organisation.pk)
-    return render(
-        request, "registry/curator_invite.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "registry/curator_invite.html", {"form": form, "organisation": organisation})
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,9 +201,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership(request.user, pk, manage=True)
     if request.method == "POST":
         services.remove_membership(membership)
-        messages.success(
-            request, f"{membership.user.full_name} больше не {membership.get_role_display().lower()}."
-        )
+        messages.success(request, f"{membership.user.full_name} больше не {membership.get_role_display().lower()}.")
         if membership.organisation_id:
             return redirect("organisation_detail", pk=membership.organisation_id)
         return redirect("staff_list")
@@ -232,9 +224,9 @@ def membership_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_list(request: HttpRequest) -> HttpResponse:
     """Everyone holding a role the user may see: methodists, heads and curators."""
     scope = scope_for(request.user)
-    memberships = scope.memberships(
-        Membership.objects.select_related("user", "organisation", "department")
-    ).order_by("department__name", "role", "user__last_name", "user__first_name")
+    memberships = scope.memberships(Membership.objects.select_related("user", "organisation", "department")).order_by(
+        "department__name", "role", "user__last_name", "user__first_name"
+    )
     role = request.GET.get("role", "")
     if role in Role.values:
         memberships = memberships.filter(role=role)

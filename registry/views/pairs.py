@@ -35,8 +35,12 @@ from registry.views.common import paginate, save_or_explain
 
 def _mark_missing_consent(pairs) -> None:
     """`consent_missing` on the pairs of one page: a minor mentee without a valid consent (one query)."""
-    mentees = {p.mentee_id for pair in pairs for p in pair.participations.all()
-               if p.mentee.birth_year and p.mentee.birth_year > current_year() - ADULT_AGE}
+    mentees = {
+        p.mentee_id
+        for pair in pairs
+        for p in pair.participations.all()
+        if p.mentee.birth_year and p.mentee.birth_year > current_year() - ADULT_AGE
+    }
     consented = set(
         Consent.objects.filter(person_id__in=mentees, withdrawn_on__isnull=True).values_list("person_id", flat=True)
     )
@@ -54,11 +58,17 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     ).prefetch_related(Prefetch("participations", PairMentee.objects.select_related("mentee")))
     page, query = paginate(request, pairs)
     _mark_missing_consent(page.object_list)
-    return render(request, "registry/pair_list.html", {
-        "filters": filters, "page": page, "query": query,
-        "can_create": bool(scope.curator_organisations or scope.methodist_departments),
-        "show_organisation": len(organisations) > 1,
-    })
+    return render(
+        request,
+        "registry/pair_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "can_create": bool(scope.curator_organisations or scope.methodist_departments),
+            "show_organisation": len(organisations) > 1,
+        },
+    )
 
 
 def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -76,22 +86,28 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (Meeting, [m.pk for m in meetings]),
     )[:50]
     history = audit.history(entries)
-    return render(request, "registry/pair_detail.html", {
-        "pair": pair,
-        "participations": participations,
-        "meetings": meetings,
-        "meeting_form": MeetingForm(pair=pair) if can_edit and pair.is_active else None,
-        "can_edit": can_edit,
-        "history": history,
-    })
+    return render(
+        request,
+        "registry/pair_detail.html",
+        {
+            "pair": pair,
+            "participations": participations,
+            "meetings": meetings,
+            "meeting_form": MeetingForm(pair=pair) if can_edit and pair.is_active else None,
+            "can_edit": can_edit,
+            "history": history,
+        },
+    )
 
 
 def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse:
-    """"Form a pair" and "edit a pair": pick people from the base or type new ones, on one page."""
+    """ "Form a pair" and "edit a pair": pick people from the base or type new ones, on one page."""
     organisations = editable_organisations(request.user)
     people = Person.objects.for_user(request.user).current()
     data = request.POST or None
-    initial = {"organisation": request.GET["organisation"]} if pair is None and request.GET.get("organisation") else None
+    initial = (
+        {"organisation": request.GET["organisation"]} if pair is None and request.GET.get("organisation") else None
+    )
     form = PairForm(data, instance=pair, initial=initial, organisations=organisations, people=people)
     new_mentor = NewMentorForm(data, prefix="new_mentor")
     new_mentees = NewMenteeFormSet(data, prefix="new_mentee")
@@ -110,8 +126,7 @@ def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse
         def save() -> MentoringPair:
             organisation = form.cleaned_data["organisation"]
             mentor = chosen_mentor or _create_person(new_mentor, organisation)
-            mentees = [*form.cleaned_data["mentees_choice"],
-                       *(_create_person(f, organisation) for f in typed_mentees)]
+            mentees = [*form.cleaned_data["mentees_choice"], *(_create_person(f, organisation) for f in typed_mentees)]
             saved = form.save(commit=False)
             saved.mentor = mentor
             return save_pair(saved, mentees)
@@ -121,9 +136,16 @@ def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse
             if saved is not None:
                 messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")
                 return redirect("pair_detail", pk=saved.pk)
-    return render(request, "registry/pair_form.html", {
-        "form": form, "new_mentor": new_mentor, "new_mentees": new_mentees, "pair": pair,
-    })
+    return render(
+        request,
+        "registry/pair_form.html",
+        {
+            "form": form,
+            "new_mentor": new_mentor,
+            "new_mentees": new_mentees,
+            "pair": pair,
+        },
+    )
 
 
 def _create_person(form, organisation: Organisation) -> Person:
@@ -145,14 +167,13 @@ def pair_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Complete a pair": the end date, the results, and each mentee's mark and feedback."""
+    """ "Complete a pair": the end date, the results, and each mentee's mark and feedback."""
     pair = get_pair(request.user, pk, write=True)
     data = request.POST or None
     form = PairCompleteForm(data, instance=pair)
-    results = ParticipationResultFormSet(
-        data, queryset=pair.participations.select_related("mentee"), prefix="mentee"
-    )
+    results = ParticipationResultFormSet(data, queryset=pair.participations.select_related("mentee"), prefix="mentee")
     if request.method == "POST" and form.is_valid() and results.is_valid():
+
         def save() -> MentoringPair:
             results.save()  # first: save_pair then brings the rows' copies of the pair up to date
             completed = form.save(commit=False)

@@ -27,11 +27,17 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = filters.apply(Person.objects.for_user(request.user).select_related("organisation"))
     page, query = paginate(request, people)
     _mark_roles_and_consent(page.object_list)
-    return render(request, "registry/person_list.html", {
-        "filters": filters, "page": page, "query": query,
-        "can_create": bool(scope.curator_organisations or scope.methodist_departments),
-        "show_organisation": len(organisations) > 1,
-    })
+    return render(
+        request,
+        "registry/person_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "can_create": bool(scope.curator_organisations or scope.methodist_departments),
+            "show_organisation": len(organisations) > 1,
+        },
+    )
 
 
 def _mark_roles_and_consent(people) -> None:
@@ -64,8 +70,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     participations = list(
-        person.participations.select_related("pair__format", "pair__mentor", "pair__organisation")
-        .order_by("-pair__entry_date")
+        person.participations.select_related("pair__format", "pair__mentor", "pair__organisation").order_by(
+            "-pair__entry_date"
+        )
     )
     entries = audit.entries_for(
         (Person, [person.pk]),
@@ -73,18 +80,22 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (PairMentee, [p.pk for p in participations]),
     )[:50]
     history = audit.history(entries)
-    return render(request, "registry/person_detail.html", {
-        "person": person,
-        "consents": consents,
-        "has_consent": any(c.is_valid for c in consents),
-        "mentor_pairs": mentor_pairs,
-        "participations": participations,
-        "history": history,
-        "can_edit": can_edit,
-        "is_methodist": is_methodist,
-        # Only those who see the personal-data card need the count (one query).
-        "access_count": person.data_accesses.count() if can_edit or is_methodist else None,
-    })
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "consents": consents,
+            "has_consent": any(c.is_valid for c in consents),
+            "mentor_pairs": mentor_pairs,
+            "participations": participations,
+            "history": history,
+            "can_edit": can_edit,
+            "is_methodist": is_methodist,
+            # Only those who see the personal-data card need the count (one query).
+            "access_count": person.data_accesses.count() if can_edit or is_methodist else None,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,8 +173,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = get_consent(request.user, pk, write=True)
-    form = ConsentWithdrawForm(request.POST or None, instance=consent,
-                               initial={"withdrawn_on": timezone.localdate()})
+    form = ConsentWithdrawForm(request.POST or None, instance=consent, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if save_or_explain(form, form.save) is not None:
             messages.success(request, "Отзыв согласия отмечен.")
@@ -179,9 +189,9 @@ def person_autocomplete(request: HttpRequest) -> JsonResponse:
     if organisation.isdigit():
         people = people.filter(organisation_id=int(organisation))
     people = people.select_related("organisation").order_by("last_name", "first_name", "pk")
-    return JsonResponse({"results": [
-        {"value": person.pk, "text": person.picker_label} for person in people[:AUTOCOMPLETE_LIMIT]
-    ]})
+    return JsonResponse(
+        {"results": [{"value": person.pk, "text": person.picker_label} for person in people[:AUTOCOMPLETE_LIMIT]]}
+    )
 
 
 urlpatterns = [

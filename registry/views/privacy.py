@@ -18,6 +18,7 @@ from registry.forms.privacy import AccessLogFilterForm, EraseForm
 from registry.models import Erasure, Organisation
 from registry.views.common import paginate
 
+
 def _methodist_scope(request: HttpRequest):
     scope = scope_for(request.user)
     if not scope.is_methodist:
@@ -62,11 +63,18 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         erasure = privacy.erase(person, user=request.user)
         messages.success(request, f"Сведения об участнике уничтожены. Запись об удалении № {erasure.pk} сохранена.")
         return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_erase.html", {
-        "person": person, "grounds": grounds, "form": form,
-        "consents": person.consents.count(),
-        "accesses": person.data_accesses.count(),
-    }, status=200 if grounds.reason or request.method == "GET" else 409)
+    return render(
+        request,
+        "registry/person_erase.html",
+        {
+            "person": person,
+            "grounds": grounds,
+            "form": form,
+            "consents": person.consents.count(),
+            "accesses": person.data_accesses.count(),
+        },
+        status=200 if grounds.reason or request.method == "GET" else 409,
+    )
 
 
 urlpatterns = [

@@ -28,22 +28,32 @@ def program_list(request: HttpRequest) -> HttpResponse:
         )
     ).prefetch_related("formats")
     page, query = paginate(request, programs)
-    return render(request, "registry/program_list.html", {
-        "filters": filters, "page": page, "query": query,
-        "can_create": bool(scope.curator_organisations or scope.methodist_departments),
-        "show_organisation": len(organisations) > 1,
-    })
+    return render(
+        request,
+        "registry/program_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "can_create": bool(scope.curator_organisations or scope.methodist_departments),
+            "show_organisation": len(organisations) > 1,
+        },
+    )
 
 
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = get_program(request.user, pk)
     pairs = program.pairs.select_related("mentor", "format").prefetch_related("participations__mentee")
-    return render(request, "registry/program_detail.html", {
-        "program": program,
-        "formats": list(program.formats.all()),
-        "pairs": pairs,
-        "can_edit": scope_for(request.user).edits_organisation(program.organisation),
-    })
+    return render(
+        request,
+        "registry/program_detail.html",
+        {
+            "program": program,
+            "formats": list(program.formats.all()),
+            "pairs": pairs,
+            "can_edit": scope_for(request.user).edits_organisation(program.organisation),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -44,20 +44,32 @@ class ReferenceList:
 
 LISTS = {
     "formats": ReferenceList(
-        MentoringFormatForm, title="Формы наставничества", new_title="Новая форма наставничества",
-        add_label="Добавить форму", anchor="formats",
+        MentoringFormatForm,
+        title="Формы наставничества",
+        new_title="Новая форма наставничества",
+        add_label="Добавить форму",
+        anchor="formats",
     ),
     "role-models": ReferenceList(
-        RoleModelForm, title="Ролевые модели", new_title="Новая ролевая модель",
-        add_label="Добавить ролевую модель", anchor="formats",
+        RoleModelForm,
+        title="Ролевые модели",
+        new_title="Новая ролевая модель",
+        add_label="Добавить ролевую модель",
+        anchor="formats",
     ),
     "kinds": ReferenceList(
-        MentoringKindForm, title="Виды наставничества", new_title="Новый вид наставничества",
-        add_label="Добавить вид наставничества", anchor="kinds",
+        MentoringKindForm,
+        title="Виды наставничества",
+        new_title="Новый вид наставничества",
+        add_label="Добавить вид наставничества",
+        anchor="kinds",
     ),
     "meeting-kinds": ReferenceList(
-        MeetingKindForm, title="Виды встреч", new_title="Новый вид встречи",
-        add_label="Добавить вид встречи", anchor="meeting-kinds",
+        MeetingKindForm,
+        title="Виды встреч",
+        new_title="Новый вид встречи",
+        add_label="Добавить вид встречи",
+        anchor="meeting-kinds",
     ),
 }
 
@@ -106,8 +118,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         Prefetch("role_models", queryset=readable(RoleModel), to_attr="readable_role_models")
     )
     format_rows = [
-        Row(item, scope.manages_department(item.department_id), rows(item.readable_role_models))
-        for item in formats
+        Row(item, scope.manages_department(item.department_id), rows(item.readable_role_models)) for item in formats
     ]
     sections = [
         {"kind": kind, "list": LISTS[kind], "rows": rows(readable(LISTS[kind].model))}

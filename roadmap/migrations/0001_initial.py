@@ -3,160 +3,385 @@
 import concurrency.fields
 import django.core.validators
 import django.db.models.deletion
-import roadmap.models
 from django.conf import settings
 from django.db import migrations, models
 
+import roadmap.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0006_cache_table'),
+        ("registry", "0006_cache_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Roadmap',
+            name="Roadmap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=500, verbose_name='название')),
-                ('order_number', models.CharField(blank=True, max_length=50, verbose_name='номер приказа об утверждении')),
-                ('order_date', models.DateField(blank=True, null=True, verbose_name='дата приказа')),
-                ('period_text', models.CharField(help_text='Например: «2022», «2020–2021 учебный год», «2022–2024 гг.».', max_length=100, verbose_name='период')),
-                ('period_start', models.DateField(verbose_name='начало периода')),
-                ('period_end', models.DateField(verbose_name='окончание периода')),
-                ('period_academic', models.BooleanField(default=False, verbose_name='учебный год')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='создана')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменена')),
-                ('version', concurrency.fields.IntegerVersionField(default=0, help_text='record revision number')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roadmaps', to='registry.educationdepartment', verbose_name='муниципалитет')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Пусто — муниципальная дорожная карта.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='roadmaps', to='registry.organisation', verbose_name='образовательная организация')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='roadmap.roadmap', verbose_name='скопирована из')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=500, verbose_name="название")),
+                (
+                    "order_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="номер приказа об утверждении"),
+                ),
+                ("order_date", models.DateField(blank=True, null=True, verbose_name="дата приказа")),
+                (
+                    "period_text",
+                    models.CharField(
+                        help_text="Например: «2022», «2020–2021 учебный год», «2022–2024 гг.».",
+                        max_length=100,
+                        verbose_name="период",
+                    ),
+                ),
+                ("period_start", models.DateField(verbose_name="начало периода")),
+                ("period_end", models.DateField(verbose_name="окончание периода")),
+                ("period_academic", models.BooleanField(default=False, verbose_name="учебный год")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="создана")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменена")),
+                ("version", concurrency.fields.IntegerVersionField(default=0, help_text="record revision number")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roadmaps",
+                        to="registry.educationdepartment",
+                        verbose_name="муниципалитет",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Пусто — муниципальная дорожная карта.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roadmaps",
+                        to="registry.organisation",
+                        verbose_name="образовательная организация",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="roadmap.roadmap",
+                        verbose_name="скопирована из",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'дорожная карта',
-                'verbose_name_plural': 'дорожные карты',
-                'ordering': ['-period_start', 'title'],
+                "verbose_name": "дорожная карта",
+                "verbose_name_plural": "дорожные карты",
+                "ordering": ["-period_start", "title"],
             },
         ),
         migrations.CreateModel(
-            name='RoadmapItem',
+            name="RoadmapItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='порядок')),
-                ('number', models.CharField(blank=True, max_length=20, verbose_name='номер')),
-                ('content', models.TextField(verbose_name='содержание (мероприятие)')),
-                ('deadline_text', models.CharField(blank=True, max_length=500, verbose_name='сроки')),
-                ('result', models.TextField(blank=True, verbose_name='ожидаемый результат (вид документа)')),
-                ('indicator', models.TextField(blank=True, verbose_name='показатель эффективности')),
-                ('responsible', models.TextField(blank=True, verbose_name='ответственный исполнитель')),
-                ('responsible_kind', models.CharField(choices=[('organisation', 'организация или служба'), ('each', 'каждая ОО (определяется ОО)'), ('role', 'роль (кураторы, наставники …)'), ('people', 'названные сотрудники')], default='organisation', max_length=20, verbose_name='кто исполняет')),
-                ('schedule', models.JSONField(default=dict, verbose_name='расписание')),
-                ('schedule_kind', models.CharField(choices=[('due', 'к сроку'), ('range', 'в период'), ('yearly', 'ежегодно'), ('twice', 'дважды в год'), ('quarterly', 'ежеквартально'), ('academic', 'в течение учебного года'), ('continuous', 'постоянно'), ('as_needed', 'по необходимости'), ('plan', 'по отдельному плану'), ('as_held', 'по мере проведения'), ('event', 'по событию или документу'), ('unknown', 'не распознан')], default='unknown', max_length=20, verbose_name='вид срока')),
-                ('schedule_manual', models.BooleanField(default=False, verbose_name='срок задан вручную')),
-                ('schedule_problem', models.CharField(blank=True, max_length=300, verbose_name='замечание к сроку')),
-                ('version', concurrency.fields.IntegerVersionField(default=0, help_text='record revision number')),
-                ('roadmap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='roadmap.roadmap', verbose_name='дорожная карта')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="порядок")),
+                ("number", models.CharField(blank=True, max_length=20, verbose_name="номер")),
+                ("content", models.TextField(verbose_name="содержание (мероприятие)")),
+                ("deadline_text", models.CharField(blank=True, max_length=500, verbose_name="сроки")),
+                ("result", models.TextField(blank=True, verbose_name="ожидаемый результат (вид документа)")),
+                ("indicator", models.TextField(blank=True, verbose_name="показатель эффективности")),
+                ("responsible", models.TextField(blank=True, verbose_name="ответственный исполнитель")),
+                (
+                    "responsible_kind",
+                    models.CharField(
+                        choices=[
+                            ("organisation", "организация или служба"),
+                            ("each", "каждая ОО (определяется ОО)"),
+                            ("role", "роль (кураторы, наставники …)"),
+                            ("people", "названные сотрудники"),
+                        ],
+                        default="organisation",
+                        max_length=20,
+                        verbose_name="кто исполняет",
+                    ),
+                ),
+                ("schedule", models.JSONField(default=dict, verbose_name="расписание")),
+                (
+                    "schedule_kind",
+                    models.CharField(
+                        choices=[
+                            ("due", "к сроку"),
+                            ("range", "в период"),
+                            ("yearly", "ежегодно"),
+                            ("twice", "дважды в год"),
+                            ("quarterly", "ежеквартально"),
+                            ("academic", "в течение учебного года"),
+                            ("continuous", "постоянно"),
+                            ("as_needed", "по необходимости"),
+                            ("plan", "по отдельному плану"),
+                            ("as_held", "по мере проведения"),
+                            ("event", "по событию или документу"),
+                            ("unknown", "не распознан"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="вид срока",
+                    ),
+                ),
+                ("schedule_manual", models.BooleanField(default=False, verbose_name="срок задан вручную")),
+                ("schedule_problem", models.CharField(blank=True, max_length=300, verbose_name="замечание к сроку")),
+                ("version", concurrency.fields.IntegerVersionField(default=0, help_text="record revision number")),
+                (
+                    "roadmap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="roadmap.roadmap",
+                        verbose_name="дорожная карта",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пункт дорожной карты',
-                'verbose_name_plural': 'пункты дорожной карты',
-                'ordering': ['roadmap', 'position', 'pk'],
+                "verbose_name": "пункт дорожной карты",
+                "verbose_name_plural": "пункты дорожной карты",
+                "ordering": ["roadmap", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Occurrence',
+            name="Occurrence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=20)),
-                ('label', models.CharField(blank=True, max_length=60, verbose_name='срок')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='начало')),
-                ('planned_due', models.DateField(blank=True, null=True, verbose_name='срок по плану')),
-                ('due', models.DateField(blank=True, db_index=True, null=True, verbose_name='срок')),
-                ('status', models.CharField(choices=[('not_started', 'не начато'), ('in_progress', 'в работе'), ('done', 'выполнено'), ('not_done', 'не выполнено'), ('postponed', 'перенесено')], default='not_started', max_length=20, verbose_name='статус')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='дата выполнения')),
-                ('comment', models.TextField(blank=True, verbose_name='комментарий')),
-                ('evidence_file', models.FileField(blank=True, max_length=300, upload_to=roadmap.models.evidence_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'doc', 'docx', 'xls', 'xlsx', 'odt', 'ods', 'jpg', 'jpeg', 'png', 'zip'])], verbose_name='документ')),
-                ('evidence_url', models.URLField(blank=True, max_length=500, verbose_name='ссылка на документ')),
-                ('orphaned', models.BooleanField(default=False, help_text='Срок исчез из расписания после правки, а отметка о нём осталась.', verbose_name='нет в расписании')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('version', concurrency.fields.IntegerVersionField(default=0, help_text='record revision number')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Для пунктов, которые выполняет каждая ОО: чья это часть.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='roadmap_occurrences', to='registry.organisation', verbose_name='образовательная организация')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='отметил')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='occurrences', to='roadmap.roadmapitem', verbose_name='пункт')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=20)),
+                ("label", models.CharField(blank=True, max_length=60, verbose_name="срок")),
+                ("start", models.DateField(blank=True, null=True, verbose_name="начало")),
+                ("planned_due", models.DateField(blank=True, null=True, verbose_name="срок по плану")),
+                ("due", models.DateField(blank=True, db_index=True, null=True, verbose_name="срок")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "не начато"),
+                            ("in_progress", "в работе"),
+                            ("done", "выполнено"),
+                            ("not_done", "не выполнено"),
+                            ("postponed", "перенесено"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                        verbose_name="статус",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="дата выполнения")),
+                ("comment", models.TextField(blank=True, verbose_name="комментарий")),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=roadmap.models.evidence_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
+                            )
+                        ],
+                        verbose_name="документ",
+                    ),
+                ),
+                ("evidence_url", models.URLField(blank=True, max_length=500, verbose_name="ссылка на документ")),
+                (
+                    "orphaned",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Срок исчез из расписания после правки, а отметка о нём осталась.",
+                        verbose_name="нет в расписании",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                ("version", concurrency.fields.IntegerVersionField(default=0, help_text="record revision number")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Для пунктов, которые выполняет каждая ОО: чья это часть.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roadmap_occurrences",
+                        to="registry.organisation",
+                        verbose_name="образовательная организация",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="отметил",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="occurrences",
+                        to="roadmap.roadmapitem",
+                        verbose_name="пункт",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'исполнение пункта',
-                'verbose_name_plural': 'исполнение пунктов',
-                'ordering': ['due', 'item__position', 'pk'],
+                "verbose_name": "исполнение пункта",
+                "verbose_name_plural": "исполнение пунктов",
+                "ordering": ["due", "item__position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='порядок')),
-                ('number', models.CharField(blank=True, max_length=20, verbose_name='номер')),
-                ('title', models.TextField(blank=True, verbose_name='название раздела')),
-                ('roadmap', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='roadmap.roadmap', verbose_name='дорожная карта')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="порядок")),
+                ("number", models.CharField(blank=True, max_length=20, verbose_name="номер")),
+                ("title", models.TextField(blank=True, verbose_name="название раздела")),
+                (
+                    "roadmap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="roadmap.roadmap",
+                        verbose_name="дорожная карта",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'раздел дорожной карты',
-                'verbose_name_plural': 'разделы дорожной карты',
-                'ordering': ['roadmap', 'position', 'pk'],
+                "verbose_name": "раздел дорожной карты",
+                "verbose_name_plural": "разделы дорожной карты",
+                "ordering": ["roadmap", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='roadmapitem',
-            name='section',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='roadmap.section', verbose_name='раздел'),
+            model_name="roadmapitem",
+            name="section",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="roadmap.section",
+                verbose_name="раздел",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmap',
-            constraint=models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='roadmap_roadmap_title_not_empty'),
+            model_name="roadmap",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("title", ""), _negated=True), name="roadmap_roadmap_title_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmap',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='roadmap_roadmap_period_end_after_start', violation_error_message='Окончание периода не может быть раньше его начала.'),
+            model_name="roadmap",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="roadmap_roadmap_period_end_after_start",
+                violation_error_message="Окончание периода не может быть раньше его начала.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('item', 'key'), name='roadmap_occurrence_one_per_key'),
+            model_name="occurrence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)),
+                fields=("item", "key"),
+                name="roadmap_occurrence_one_per_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', False)), fields=('item', 'organisation', 'key'), name='roadmap_occurrence_one_per_key_and_organisation'),
+            model_name="occurrence",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", False)),
+                fields=("item", "organisation", "key"),
+                name="roadmap_occurrence_one_per_key_and_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'in_progress', 'done', 'not_done', 'postponed'])), name='roadmap_occurrence_status_valid'),
+            model_name="occurrence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["not_started", "in_progress", "done", "not_done", "postponed"])),
+                name="roadmap_occurrence_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('done_on__isnull', False), _connector='OR'), name='roadmap_occurrence_done_has_date', violation_error_message='Укажите дату выполнения.'),
+            model_name="occurrence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), _negated=True), ("done_on__isnull", False), _connector="OR"
+                ),
+                name="roadmap_occurrence_done_has_date",
+                violation_error_message="Укажите дату выполнения.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'done'), ('done_on__isnull', True), _connector='OR'), name='roadmap_occurrence_date_only_when_done', violation_error_message='Дата выполнения ставится только у выполненного пункта.'),
+            model_name="occurrence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "done"), ("done_on__isnull", True), _connector="OR"),
+                name="roadmap_occurrence_date_only_when_done",
+                violation_error_message="Дата выполнения ставится только у выполненного пункта.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='occurrence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'postponed'), _negated=True), ('due__isnull', False), _connector='OR'), name='roadmap_occurrence_postponed_has_new_date', violation_error_message='Укажите новый срок для перенесённого пункта.'),
+            model_name="occurrence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "postponed"), _negated=True), ("due__isnull", False), _connector="OR"
+                ),
+                name="roadmap_occurrence_postponed_has_new_date",
+                violation_error_message="Укажите новый срок для перенесённого пункта.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('content', ''), _negated=True), name='roadmap_roadmapitem_content_not_empty'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("content", ""), _negated=True), name="roadmap_roadmapitem_content_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('schedule_kind__in', ['due', 'range', 'yearly', 'twice', 'quarterly', 'academic', 'continuous', 'as_needed', 'plan', 'as_held', 'event', 'unknown'])), name='roadmap_roadmapitem_schedule_kind_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "schedule_kind__in",
+                        [
+                            "due",
+                            "range",
+                            "yearly",
+                            "twice",
+                            "quarterly",
+                            "academic",
+                            "continuous",
+                            "as_needed",
+                            "plan",
+                            "as_held",
+                            "event",
+                            "unknown",
+                        ],
+                    )
+                ),
+                name="roadmap_roadmapitem_schedule_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roadmapitem',
-            constraint=models.CheckConstraint(condition=models.Q(('responsible_kind__in', ['organisation', 'each', 'role', 'people'])), name='roadmap_roadmapitem_responsible_kind_valid'),
+            model_name="roadmapitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("responsible_kind__in", ["organisation", "each", "role", "people"])),
+                name="roadmap_roadmapitem_responsible_kind_valid",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roadmap', '0001_initial'),
+        ("roadmap", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='occurrence',
-            name='evidence_original_name',
-            field=models.CharField(blank=True, max_length=255, verbose_name='имя загруженного документа'),
+            model_name="occurrence",
+            name="evidence_original_name",
+            field=models.CharField(blank=True, max_length=255, verbose_name="имя загруженного документа"),
         ),
     ]

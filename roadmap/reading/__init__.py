@@ -45,7 +45,7 @@ Rules of `build`:
 
 from __future__ import annotations
 
-from typing import IO, Union
+from typing import IO
 
 from exchange.reading.workbook import MAX_UPLOAD_BYTES, _read_bytes
 from roadmap.reading.build import build
@@ -81,7 +81,7 @@ __all__ = [
     "read_xlsx",
 ]
 
-Data = Union[bytes, bytearray, memoryview, IO[bytes]]
+Data = bytes | bytearray | memoryview | IO[bytes]
 
 
 def read_text(text: str) -> DraftTable:

@@ -33,8 +33,7 @@ _PAGE_NUMBER = re.compile(r"[-–—]?\s*\d{1,4}\s*[-–—]?")
 _HEADER_TAIL_CELL = re.compile(r"п\s*/\s*п\.?|пп\.?|[(a-zа-яё].{0,39}", re.S)
 
 EXPECTED_HEADERS = (
-    "«№ п/п», «Содержание», «Сроки», «Ожидаемый результат (вид документа)», "
-    "«Показатели эффективности», «Ответственный»"
+    "«№ п/п», «Содержание», «Сроки», «Ожидаемый результат (вид документа)», «Показатели эффективности», «Ответственный»"
 )
 NO_HEADER = (
     "Не найдена строка заголовков таблицы. Над мероприятиями должна быть строка с названиями "
@@ -48,8 +47,7 @@ NOT_A_TABLE = (
     "Нужны как минимум столбцы «Содержание» и «Сроки»."
 )
 NOTHING_FILLED = (
-    "Таблица пуста: в ней нет ни одной заполненной строки. Загрузите файл или вставьте текст "
-    "с таблицей дорожной карты."
+    "Таблица пуста: в ней нет ни одной заполненной строки. Загрузите файл или вставьте текст с таблицей дорожной карты."
 )
 EMPTY_TABLE = (
     "Таблица пуста: под строкой заголовков нет ни одного мероприятия. Проверьте, что "
@@ -67,9 +65,7 @@ TOO_MANY_ROWS = (
 NO_CONTENT_TEXT = "Нет текста мероприятия."
 NO_DEADLINE = "Срок не указан."
 NO_RESPONSIBLE = "Ответственный не указан."
-SHARED_DEADLINE = (
-    "Срок записан в объединённой ячейке вместе с мероприятием выше — проверьте срок."
-)
+SHARED_DEADLINE = "Срок записан в объединённой ячейке вместе с мероприятием выше — проверьте срок."
 GUESSED_COLUMNS = (
     "В строке меньше ячеек, чем столбцов в заголовке: текст разнесён по столбцам по порядку, "
     "последняя ячейка — в последний столбец. Проверьте столбцы."
@@ -93,9 +89,7 @@ def check_header(header: Header | None, rows: list[Row]) -> Header:
         raise RoadmapReadError(NO_HEADER if max(widths) >= 3 else NOT_A_TABLE)
     if "deadline" not in header.columns:
         raise RoadmapReadError(
-            _missing_column_message(
-                header, "сроков", "Сроки", "«Срок», «Срок реализации», «Сроки исполнения»"
-            )
+            _missing_column_message(header, "сроков", "Сроки", "«Срок», «Срок реализации», «Сроки исполнения»")
         )
     if "content" not in header.columns:
         raise RoadmapReadError(
@@ -202,9 +196,7 @@ class _Builder:
                 section.title = join_text(section.title, text)
                 return True
             if self.last_item is not None:
-                first_field = next(
-                    (name for name, position in self.header.columns.items() if position == 0), None
-                )
+                first_field = next((name for name, position in self.header.columns.items() if position == 0), None)
                 name = first_field if first_field not in (None, "number", "deadline") else "content"
                 self._continue(self.last_item, row, {name: text}, None)
                 return True
@@ -228,7 +220,7 @@ class _Builder:
             if width - len(cells) >= 2:
                 note = GUESSED_COLUMNS
             cells = cells[:-1] + [""] * (width - len(cells)) + cells[-1:]
-        values = {name: "" for name in FIELDS}
+        values = dict.fromkeys(FIELDS, "")
         for name, position in self.header.columns.items():
             values[name] = cells[position] if position < len(cells) else ""
         return values, note
@@ -264,9 +256,7 @@ class _Builder:
         for section in self.sections:
             for item in section.items:
                 item.problems[:0] = self._problems(item)
-        return DraftTable(
-            sections=self.sections, columns=dict(self.header.texts), skipped=sorted(self.skipped)
-        )
+        return DraftTable(sections=self.sections, columns=dict(self.header.texts), skipped=sorted(self.skipped))
 
     def _problems(self, item: DraftItem) -> list[str]:
         problems = []
@@ -303,7 +293,6 @@ def build(rows: Sequence[Row | Sequence[str]]) -> DraftTable:
     for row in rows[header.index + 1 :]:
         builder.add(row)
     return builder.finish()
-
 
 
 def table_header(rows: Sequence[Row | Sequence[str]]) -> Header | None:

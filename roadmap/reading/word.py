@@ -34,8 +34,7 @@ W_R, W_T, W_TAB, W_BR, W_CR = (qn(tag) for tag in ("w:r", "w:t", "w:tab", "w:br"
 W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
 # Containers whose runs are part of the text (links, tracked insertions, fields, controls…).
 _RUN_CONTAINERS = {
-    qn(tag)
-    for tag in ("w:hyperlink", "w:ins", "w:moveTo", "w:smartTag", "w:fldSimple", "w:customXml")
+    qn(tag) for tag in ("w:hyperlink", "w:ins", "w:moveTo", "w:smartTag", "w:fldSimple", "w:customXml")
 } | {W_SDT, qn("w:sdtContent")}
 _BLOCK_CONTAINERS = {W_SDT, qn("w:sdtContent"), qn("w:customXml")}
 
@@ -169,7 +168,7 @@ def docx_rows(content: bytes) -> list[Row]:
         raise RoadmapReadError(NO_TABLE)
     rows = candidates[chosen]
     header = table_header(rows)
-    for (tbl, adjacent), following in zip(tables[chosen + 1 :], candidates[chosen + 1 :]):
+    for (tbl, adjacent), following in zip(tables[chosen + 1 :], candidates[chosen + 1 :], strict=False):
         if header is None or not adjacent or not _continues(following, len(rows[0].cells), header.key):
             break
         rows = rows + _table_rows(tbl, first_number=len(rows) + 1)

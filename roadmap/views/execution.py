@@ -16,8 +16,8 @@ from registry.access import scope_for
 from registry.models import Organisation
 from registry.views.common import save_or_explain
 from roadmap import agenda as agenda_service
-from roadmap.exporters import RoadmapExporter
 from roadmap.access import get_occurrence, get_roadmap, markable, marks_occurrence
+from roadmap.exporters import RoadmapExporter
 from roadmap.forms import OccurrenceForm
 from roadmap.models import Occurrence, Status
 
@@ -29,21 +29,31 @@ def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     can_mark = marks_occurrence(scope_for(request.user), occurrence, roadmap)
     form = OccurrenceForm(request.POST or None, request.FILES or None, instance=occurrence)
     if request.method == "POST" and form.is_valid():
+
         def save() -> Occurrence:
             marked = form.save(commit=False)
             marked.updated_by = request.user
             marked.save()
             return marked
+
         if save_or_explain(form, save) is not None:
             messages.success(request, "Отметка сохранена.")
             back = request.POST.get("next", "")
             if back.startswith("/") and not back.startswith("//"):
                 return redirect(back)
             return redirect(f"{roadmap.get_absolute_url()}#item-{occurrence.item_id}")
-    return render(request, "roadmap/occurrence_form.html", {
-        "form": form, "occurrence": occurrence, "roadmap": roadmap, "item": occurrence.item,
-        "can_mark": can_mark, "next": request.GET.get("next", request.POST.get("next", "")),
-    })
+    return render(
+        request,
+        "roadmap/occurrence_form.html",
+        {
+            "form": form,
+            "occurrence": occurrence,
+            "roadmap": roadmap,
+            "item": occurrence.item,
+            "can_mark": can_mark,
+            "next": request.GET.get("next", request.POST.get("next", "")),
+        },
+    )
 
 
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -53,8 +63,9 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("Документ не загружен.")
     name = occurrence.evidence_name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(occurrence.evidence_file.open("rb"), as_attachment=True, filename=name,
-                        content_type=content_type)
+    return FileResponse(
+        occurrence.evidence_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
 
 
 def matrix(request: HttpRequest, pk: int) -> HttpResponse:
@@ -71,9 +82,15 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
     columns: dict[tuple[int, str], dict] = {}
     cells: dict[tuple[int, str, int], Occurrence] = {}
     for occurrence in occurrences:
-        column = columns.setdefault((occurrence.item_id, occurrence.key), {
-            "item": occurrence.item, "label": occurrence.label, "due": occurrence.planned_due, "done": 0,
-        })
+        column = columns.setdefault(
+            (occurrence.item_id, occurrence.key),
+            {
+                "item": occurrence.item,
+                "label": occurrence.label,
+                "due": occurrence.planned_due,
+                "done": 0,
+            },
+        )
         column["done"] += occurrence.status == Status.DONE
         occurrence.editable = occurrence.pk in editable
         cells[(occurrence.item_id, occurrence.key, occurrence.organisation_id)] = occurrence
@@ -82,24 +99,36 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "cells": [cells.get((item_id, key, organisation.pk)) for item_id, key in columns],
             "done": sum(
-                1 for item_id, key in columns
+                1
+                for item_id, key in columns
                 if (cell := cells.get((item_id, key, organisation.pk))) and cell.status == Status.DONE
             ),
         }
         for organisation in organisations
     ]
-    return render(request, "roadmap/matrix.html", {
-        "roadmap": roadmap, "columns": list(columns.values()), "rows": rows,
-        "today": timezone.localdate(), "Status": Status,
-    })
+    return render(
+        request,
+        "roadmap/matrix.html",
+        {
+            "roadmap": roadmap,
+            "columns": list(columns.values()),
+            "rows": rows,
+            "today": timezone.localdate(),
+            "Status": Status,
+        },
+    )
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    return render(request, "roadmap/agenda.html", {
-        "agenda": agenda_service.build(request.user, today),
-        "horizon": agenda_service.HORIZON_DAYS,
-    })
+    return render(
+        request,
+        "roadmap/agenda.html",
+        {
+            "agenda": agenda_service.build(request.user, today),
+            "horizon": agenda_service.HORIZON_DAYS,
+        },
+    )
 
 
 def roadmap_export(request: HttpRequest, pk: int) -> FileResponse:
@@ -112,5 +141,4 @@ def roadmap_export(request: HttpRequest, pk: int) -> FileResponse:
     out = io.BytesIO()
     write(exporter, out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=exporter.filename(),
-                        content_type=CONTENT_TYPES[file_format])
+    return FileResponse(out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[file_format])

@@ -13,8 +13,8 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -55,10 +55,14 @@ def _preview_rows(draft: DraftTable, period, owner: services.Owner) -> list[dict
             if kind == ResponsibleKind.EACH_ORGANISATION and owner.organisation is not None:
                 kind = ResponsibleKind.ORGANISATION
             problems = [*item.problems, *([parsed.problem] if parsed.problem else [])]
-            items.append({
-                "item": item, "schedule": parsed.schedule, "problems": problems,
-                "responsible_kind": ResponsibleKind(kind).label,
-            })
+            items.append(
+                {
+                    "item": item,
+                    "schedule": parsed.schedule,
+                    "problems": problems,
+                    "responsible_kind": ResponsibleKind(kind).label,
+                }
+            )
         sections.append({"section": section, "items": items})
     return sections
 
@@ -66,8 +70,7 @@ def _preview_rows(draft: DraftTable, period, owner: services.Owner) -> list[dict
 @require_http_methods(["GET", "POST"])
 def roadmap_import(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, departments=departments,
-                      organisations=organisations)
+    form = ImportForm(request.POST or None, request.FILES or None, departments=departments, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,20 +88,31 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
             period = data["period"]
             token = secrets.token_urlsafe(16)
             previews = request.session.get(SESSION_KEY, {})
-            previews = dict(list(previews.items())[-(KEPT_PREVIEWS - 1):])
+            previews = dict(list(previews.items())[-(KEPT_PREVIEWS - 1) :])
             previews[token] = {
-                "owner": form.data["owner"], "title": data["title"], "period": period.label,
+                "owner": form.data["owner"],
+                "title": data["title"],
+                "period": period.label,
                 "order_number": data["order_number"],
                 "order_date": data["order_date"].isoformat() if data["order_date"] else "",
                 "draft": asdict(draft),
             }
             request.session[SESSION_KEY] = previews
             sections = _preview_rows(draft, period, owner)
-            return render(request, "roadmap/import_preview.html", {
-                "token": token, "sections": sections, "draft": draft, "owner": owner, "period": period,
-                "title": data["title"], "item_count": len(draft.items),
-                "problem_count": sum(1 for s in sections for i in s["items"] if i["problems"]),
-            })
+            return render(
+                request,
+                "roadmap/import_preview.html",
+                {
+                    "token": token,
+                    "sections": sections,
+                    "draft": draft,
+                    "owner": owner,
+                    "period": period,
+                    "title": data["title"],
+                    "item_count": len(draft.items),
+                    "problem_count": sum(1 for s in sections for i in s["items"] if i["problems"]),
+                },
+            )
     return render(request, "roadmap/import.html", {"form": form})
 
 
@@ -111,8 +125,9 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, ALREADY_SAVED)
         return redirect("roadmap_list")
     departments, organisations = roadmap_owners(request.user)
-    form = ImportForm({**preview, "period": preview["period"], "text": "-"}, departments=departments,
-                      organisations=organisations)
+    form = ImportForm(
+        {**preview, "period": preview["period"], "text": "-"}, departments=departments, organisations=organisations
+    )
     form.is_valid()  # only the owner is read back: the user's scope may have changed since the preview
     if "owner" not in form.cleaned_data:
         messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
@@ -125,8 +140,11 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("roadmap_list")
     department, organisation = form.cleaned_data["owner"]
     roadmap = services.save_draft(
-        _draft_from_json(preview["draft"]), owner=services.Owner(department, organisation),
-        title=preview["title"], period=parse_period(preview["period"]), user=request.user,
+        _draft_from_json(preview["draft"]),
+        owner=services.Owner(department, organisation),
+        title=preview["title"],
+        period=parse_period(preview["period"]),
+        user=request.user,
         order_number=preview["order_number"],
         order_date=date.fromisoformat(preview["order_date"]) if preview["order_date"] else None,
     )
@@ -151,24 +169,44 @@ def roadmap_copy(request: HttpRequest, pk: int) -> HttpResponse:
         if data["mode"] == CopyForm.TO_ORGANISATIONS:
             period = data["period"]
             # A second click, or a second run for the same period, does not give a school two copies.
-            has_copy = set(Roadmap.objects.filter(
-                source=source, organisation__in=data["organisations"], period_start=period.start,
-                period_end=period.end,
-            ).values_list("organisation_id", flat=True))
+            has_copy = set(
+                Roadmap.objects.filter(
+                    source=source,
+                    organisation__in=data["organisations"],
+                    period_start=period.start,
+                    period_end=period.end,
+                ).values_list("organisation_id", flat=True)
+            )
             copies = [
-                services.copy_roadmap(source, owner=services.Owner(source.department, organisation),
-                                      period=period, user=request.user, title=data["title"] or None)
-                for organisation in data["organisations"] if organisation.pk not in has_copy
+                services.copy_roadmap(
+                    source,
+                    owner=services.Owner(source.department, organisation),
+                    period=period,
+                    user=request.user,
+                    title=data["title"] or None,
+                )
+                for organisation in data["organisations"]
+                if organisation.pk not in has_copy
             ]
             text = f"Создано дорожных карт организаций: {len(copies)}."
             if has_copy:
                 text += f" У организаций ({len(has_copy)}) копия на этот период уже была — её не дублировали."
             messages.success(request, text)
             return redirect(f"{reverse('roadmap_list')}?owner=organisations")
-        copy = services.copy_roadmap(source, owner=services.Owner(source.department, source.organisation),
-                                     period=data["period"], user=request.user, title=data["title"] or None)
+        copy = services.copy_roadmap(
+            source,
+            owner=services.Owner(source.department, source.organisation),
+            period=data["period"],
+            user=request.user,
+            title=data["title"] or None,
+        )
         messages.success(request, "Копия создана. Проверьте сроки: даты, записанные полностью, остались прежними.")
         return redirect("roadmap_detail", pk=copy.pk)
-    return render(request, "roadmap/copy.html", {
-        "form": form, "roadmap": source,
-    })
+    return render(
+        request,
+        "roadmap/copy.html",
+        {
+            "form": form,
+            "roadmap": source,
+        },
+    )

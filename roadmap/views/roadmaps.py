@@ -27,8 +27,9 @@ class RoadmapFilterForm(forms.Form):
 
     q = forms.CharField(label="Поиск", required=False, max_length=200)
     owner = forms.ChoiceField(label="Чьи", required=False, choices=OWNER_CHOICES)
-    organisation = forms.ModelChoiceField(label="Организация", required=False,
-                                          queryset=Organisation.objects.none(), empty_label="Все организации")
+    organisation = forms.ModelChoiceField(
+        label="Организация", required=False, queryset=Organisation.objects.none(), empty_label="Все организации"
+    )
     year = forms.IntegerField(label="Год", required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, organisations, **kwargs) -> None:
@@ -62,16 +63,23 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     roadmaps = roadmaps.annotate(
         item_count=Count("items", distinct=True),
         overdue_count=Count(
-            "items__occurrences", distinct=True,
+            "items__occurrences",
+            distinct=True,
             filter=Q(items__occurrences__status__in=OPEN_STATUSES, items__occurrences__due__lt=today),
         ),
     ).order_by("-period_start", "title", "pk")
     page, query = paginate(request, roadmaps)
-    return render(request, "roadmap/roadmap_list.html", {
-        "filters": filters, "page": page, "query": query,
-        "can_create": bool(scope.methodist_departments or scope.curator_organisations),
-        "show_organisation": len(organisations) > 1,
-    })
+    return render(
+        request,
+        "roadmap/roadmap_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query,
+            "can_create": bool(scope.methodist_departments or scope.curator_organisations),
+            "show_organisation": len(organisations) > 1,
+        },
+    )
 
 
 @dataclass
@@ -100,14 +108,18 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_section = {section.pk: [] for section in sections}
     for row in rows.values():
         by_section[row.item.section_id].append(row)
-    return render(request, "roadmap/roadmap_detail.html", {
-        "roadmap": roadmap,
-        "sections": [(section, by_section[section.pk]) for section in sections],
-        "item_count": len(rows),
-        "can_edit": edits_roadmap(scope, roadmap),
-        "today": timezone.localdate(),
-        "soon": timezone.localdate() + timedelta(days=30),
-    })
+    return render(
+        request,
+        "roadmap/roadmap_detail.html",
+        {
+            "roadmap": roadmap,
+            "sections": [(section, by_section[section.pk]) for section in sections],
+            "item_count": len(rows),
+            "can_edit": edits_roadmap(scope, roadmap),
+            "today": timezone.localdate(),
+            "soon": timezone.localdate() + timedelta(days=30),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,15 +127,19 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
     form = RoadmapForm(request.POST or None, departments=departments, organisations=organisations)
     if request.method == "POST" and form.is_valid():
+
         def create() -> Roadmap:
             roadmap = form.save(commit=False)
             roadmap.created_by = request.user
             roadmap.save()
             Section.objects.create(roadmap=roadmap, position=0, number="1.", title="")
             return roadmap
+
         roadmap = save_or_explain(form, create)
         if roadmap is not None:
-            messages.success(request, "Дорожная карта создана. Добавьте разделы и пункты или загрузите их из документа.")
+            messages.success(
+                request, "Дорожная карта создана. Добавьте разделы и пункты или загрузите их из документа."
+            )
             return redirect("roadmap_detail", pk=roadmap.pk)
     return render(request, "roadmap/roadmap_form.html", {"form": form, "roadmap": None})
 
@@ -133,6 +149,7 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap(request.user, pk, write=True)
     form = RoadmapForm(request.POST or None, instance=roadmap)
     if request.method == "POST" and form.is_valid():
+
         def save() -> Roadmap:
             saved = form.save()
             if "period" in form.changed_data:  # deadlines without a year move with the period
@@ -142,6 +159,7 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 RoadmapItem.objects.bulk_update(items, ["schedule", "schedule_kind", "schedule_problem"])
                 services.sync_occurrences(saved, items)
             return saved
+
         if save_or_explain(form, save) is not None:
             messages.success(request, "Дорожная карта сохранена.")
             return redirect("roadmap_detail", pk=roadmap.pk)
@@ -187,15 +205,22 @@ def _section_page(request: HttpRequest, roadmap: Roadmap, section: Section) -> H
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     section = get_section(request.user, pk, write=True)
     if section.items.exists():
-        messages.error(request, "В разделе есть пункты: перенесите их в другой раздел или удалите, затем удалите раздел.")
+        messages.error(
+            request, "В разделе есть пункты: перенесите их в другой раздел или удалите, затем удалите раздел."
+        )
         return redirect("roadmap_detail", pk=section.roadmap_id)
     if request.method == "POST":
         section.delete()
         messages.success(request, "Раздел удалён.")
         return redirect("roadmap_detail", pk=section.roadmap_id)
-    return render(request, "roadmap/confirm_delete.html", {
-        "roadmap": section.roadmap, "what": f"раздел «{section}»",
-    })
+    return render(
+        request,
+        "roadmap/confirm_delete.html",
+        {
+            "roadmap": section.roadmap,
+            "what": f"раздел «{section}»",
+        },
+    )
 
 
 @require_POST
@@ -228,6 +253,7 @@ def _item_page(request: HttpRequest, roadmap: Roadmap, item: RoadmapItem) -> Htt
     initial = {"section": item.section_id} if not item.pk and item.section_id else None
     form = ItemForm(request.POST or None, instance=item, roadmap=roadmap, initial=initial)
     if request.method == "POST" and form.is_valid():
+
         def save() -> RoadmapItem:
             saved = form.save(commit=False)
             services.apply_deadline(saved, roadmap.period)
@@ -235,14 +261,22 @@ def _item_page(request: HttpRequest, roadmap: Roadmap, item: RoadmapItem) -> Htt
             services.renumber(roadmap)
             services.sync_occurrences(roadmap, [saved])
             return saved
+
         saved = save_or_explain(form, save)
         if saved is not None:
             messages.success(request, "Пункт сохранён.")
             return redirect(f"{roadmap.get_absolute_url()}#item-{saved.pk}")
     preview = item.get_schedule() if item.pk else None
-    return render(request, "roadmap/item_form.html", {
-        "form": form, "roadmap": roadmap, "item": item, "schedule": preview,
-    })
+    return render(
+        request,
+        "roadmap/item_form.html",
+        {
+            "form": form,
+            "roadmap": roadmap,
+            "item": item,
+            "schedule": preview,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,9 +287,15 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
         item.delete()
         messages.success(request, "Пункт удалён.")
         return redirect("roadmap_detail", pk=item.roadmap_id)
-    return render(request, "roadmap/confirm_delete.html", {
-        "roadmap": item.roadmap, "what": f"пункт «{item}»", "marked": marked,
-    })
+    return render(
+        request,
+        "roadmap/confirm_delete.html",
+        {
+            "roadmap": item.roadmap,
+            "what": f"пункт «{item}»",
+            "marked": marked,
+        },
+    )
 
 
 @require_POST

@@ -39,9 +39,7 @@ def test_anonymous_is_sent_to_login_and_back(world):
     response = client.get(target)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={target}"
-    response = client.post(
-        reverse("login"), {"username": "curator_a1", "password": PASSWORD, "next": target}
-    )
+    response = client.post(reverse("login"), {"username": "curator_a1", "password": PASSWORD, "next": target})
     assert response["Location"] == target
 
 

@@ -72,10 +72,12 @@ def pytest_runtest_makereport(item, call):
         problems = watch.problems()
         if problems and not getattr(item, "failed_on_browser_problems", False):  # failed for another reason
             report.sections.append(("browser problems", "\n".join(problems)))
-        report.sections.append((
-            "browser artefacts",
-            f"Screenshots, HTML and console of every open page: {artifacts_dir(item)}/",
-        ))
+        report.sections.append(
+            (
+                "browser artefacts",
+                f"Screenshots, HTML and console of every open page: {artifacts_dir(item)}/",
+            )
+        )
     return report
 
 
@@ -89,8 +91,7 @@ def pytest_runtest_call(item):
         problems = watch.problems()
         if problems:
             item.failed_on_browser_problems = True
-            pytest.fail("The browser reported problems:\n" + "\n".join(f"  - {p}" for p in problems),
-                        pytrace=False)
+            pytest.fail("The browser reported problems:\n" + "\n".join(f"  - {p}" for p in problems), pytrace=False)
     return result
 
 
@@ -108,9 +109,9 @@ class BrowserWatch:
         if id(page) in self._pages:
             return
         self._pages.add(id(page))
-        page.on("console", lambda message: self.console.append(
-            (page.url, message.type, message.text, message.location)
-        ))
+        page.on(
+            "console", lambda message: self.console.append((page.url, message.type, message.text, message.location))
+        )
         page.on("pageerror", lambda error: self.page_errors.append((page.url, _error_text(error))))
 
     def flush(self) -> None:
@@ -118,7 +119,7 @@ class BrowserWatch:
         for page in self.context.pages:
             try:
                 page.evaluate("0")
-            except Exception:  # noqa: BLE001 — a closed or crashed page has nothing more to say
+            except Exception:
                 pass
 
     def problems(self) -> list[str]:
@@ -133,13 +134,17 @@ class BrowserWatch:
             )
         for url, kind, text, location in self.console:
             if CSP_TEXT in text:
-                found.append(f"console {kind} on {url} (line {location.get('lineNumber')} of "
-                             f"{location.get('url')}): {text}")
+                found.append(
+                    f"console {kind} on {url} (line {location.get('lineNumber')} of {location.get('url')}): {text}"
+                )
         return found
 
     def console_log(self, page=None) -> str:
-        lines = [f"[{kind}] {url} {location.get('url')}:{location.get('lineNumber')}: {text}"
-                 for url, kind, text, location in self.console if page is None or url == page.url]
+        lines = [
+            f"[{kind}] {url} {location.get('url')}:{location.get('lineNumber')}: {text}"
+            for url, kind, text, location in self.console
+            if page is None or url == page.url
+        ]
         lines += [f"[pageerror] {url}: {text}" for url, text in self.page_errors]
         lines += [f"[csp] {violation}" for violation in self.violations]
         return "\n".join(lines) + "\n"
@@ -159,9 +164,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
@@ -212,11 +215,11 @@ def save_artifacts(item, context, watch: BrowserWatch) -> Path:
         stem = folder / f"{number:02d}-{slug}"
         try:
             page.screenshot(path=f"{stem}.png", full_page=True, timeout=15_000)
-        except Exception as error:  # noqa: BLE001 — keep whatever else can be saved
+        except Exception as error:
             Path(f"{stem}.screenshot-failed.txt").write_text(f"{error}\n", encoding="utf-8")
         try:
             Path(f"{stem}.html").write_text(f"<!-- {page.url} -->\n{page.content()}", encoding="utf-8")
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             Path(f"{stem}.html-failed.txt").write_text(f"{error}\n", encoding="utf-8")
-    print(f"\nBrowser artefacts of {item.nodeid}: {folder}/")
+    print(f"\nBrowser artefacts of {item.nodeid}: {folder}/")  # noqa: T201 — where to look after a failure
     return folder

@@ -10,8 +10,9 @@ from tests.browser.test_curator_scope import log_in
 
 def test_curator_downloads_a_base_and_uploads_a_file_with_an_error(page, live_server, world, tmp_path):
     mentor = factories.student(world.school_a1, last_name="Соколов", first_name="Артём", birth_year=2008)
-    factories.pair(mentor, [factories.student(world.school_a1, last_name="Ёлкина", first_name="Вера",
-                                                patronymic="Олеговна")])
+    factories.pair(
+        mentor, [factories.student(world.school_a1, last_name="Ёлкина", first_name="Вера", patronymic="Олеговна")]
+    )
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, live_server, "curator_a1")
@@ -33,8 +34,22 @@ def test_curator_downloads_a_base_and_uploads_a_file_with_an_error(page, live_se
     sheet = workbook.active
     sheet.append(["База наставляемых МБОУ СОШ № 1"])
     sheet.append(MENTEES.headers)
-    sheet.append([1, "Новикова Дарья Олеговна", 2012, "Дроби", "31.02.2025", "Соколов Артём", "ученик – ученик",
-                  "МБОУ СОШ № 1", None, None, None, None])
+    sheet.append(
+        [
+            1,
+            "Новикова Дарья Олеговна",
+            2012,
+            "Дроби",
+            "31.02.2025",
+            "Соколов Артём",
+            "ученик – ученик",
+            "МБОУ СОШ № 1",
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
     upload = tmp_path / "база.xlsx"
     workbook.save(upload)
     people_before = Person.objects.count()

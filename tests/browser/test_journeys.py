@@ -64,7 +64,8 @@ def menu_fits_the_window(page) -> None:
     box = last.bounding_box()
     assert page_width <= window and box["x"] + box["width"] <= window, (
         f"in a {window} px window the page is {page_width} px wide and the user menu ends at "
-        f"x={box['x'] + box['width']:.0f}: «Базы», «Ещё» and the user menu are off screen")
+        f"x={box['x'] + box['width']:.0f}: «Базы», «Ещё» and the user menu are off screen"
+    )
 
 
 def top_menu(page):
@@ -91,8 +92,11 @@ def pick(page, label: str, typed: str, option: str) -> None:
 
 def definition(page, term: str):
     """The <dd> of a card's <dt>term</dt>."""
-    return page.locator("dt").filter(has_text=re.compile(rf"^{re.escape(term)}$")).locator(
-        "xpath=following-sibling::dd[1]")
+    return (
+        page.locator("dt")
+        .filter(has_text=re.compile(rf"^{re.escape(term)}$"))
+        .locator("xpath=following-sibling::dd[1]")
+    )
 
 
 class Later:
@@ -134,21 +138,26 @@ def no_foreign_requests(page, live_server) -> None:
 def xlsx_rows(download, tmp_path) -> list[tuple]:
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
-    return [row for row in load_workbook(saved).active.iter_rows(values_only=True)]
+    return list(load_workbook(saved).active.iter_rows(values_only=True))
 
 
 # --- a. The curator of a school ---------------------------------------------------------------------
 
 
-def test_curator_registers_a_pair_completes_it_and_downloads_the_bases(page, live_server, world, tmp_path,
-                                                                      later):
-    factories.curator(world.school_a1, user__username="smirnova", user__password="Sosh1-kurator!",
-                      user__last_name="Смирнова", user__first_name="Ольга", user__patronymic="Викторовна")
+def test_curator_registers_a_pair_completes_it_and_downloads_the_bases(page, live_server, world, tmp_path, later):
+    factories.curator(
+        world.school_a1,
+        user__username="smirnova",
+        user__password="Sosh1-kurator!",
+        user__last_name="Смирнова",
+        user__first_name="Ольга",
+        user__patronymic="Викторовна",
+    )
     # The department's own form of mentoring, added by its methodist in the reference lists.
-    MentoringFormat.objects.create(name="учитель – ученик", department=world.department_a,
-                                   participants=Participants.ANY)
-    log_in(page, live_server, "smirnova", "Sosh1-kurator!", greeting="Здравствуйте, Ольга Викторовна!",
-           later=later)
+    MentoringFormat.objects.create(
+        name="учитель – ученик", department=world.department_a, participants=Participants.ANY
+    )
+    log_in(page, live_server, "smirnova", "Sosh1-kurator!", greeting="Здравствуйте, Ольга Викторовна!", later=later)
     expect(page.locator("#user-menu")).to_have_text("Смирнова О.В.")
 
     # 1. The mentee: a pupil of 7 «Б», a minor.
@@ -287,11 +296,11 @@ def district_roadmap_docx() -> bytes:
             cells = cells[:-1] + [""] * (width - len(cells)) + cells[-1:]
         rows.append(cells + [""] * (width - len(cells)))
     table = document.add_table(rows=len(rows), cols=width)
-    for row, cells in zip(table.rows, rows):
+    for row, cells in zip(table.rows, rows, strict=False):
         if cells[0] and not any(cells[1:]):
             row.cells[0].merge(row.cells[-1]).text = cells[0]
         else:
-            for cell, text in zip(row.cells, cells):
+            for cell, text in zip(row.cells, cells, strict=False):
                 cell.text = text
     out = io.BytesIO()
     document.save(out)
@@ -307,37 +316,53 @@ def one_page_pdf() -> bytes:
     return out.getvalue()
 
 
-def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problems(page, live_server, world,
-                                                                                   tmp_path, later):
-    factories.methodist(world.department_a, user__username="orlova", user__password="Metodist-2026",
-                        user__last_name="Орлова", user__first_name="Наталья", user__patronymic="Игоревна")
+def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problems(
+    page, live_server, world, tmp_path, later
+):
+    factories.methodist(
+        world.department_a,
+        user__username="orlova",
+        user__password="Metodist-2026",
+        user__last_name="Орлова",
+        user__first_name="Наталья",
+        user__patronymic="Игоревна",
+    )
     # Problems planted in school 2: a pair without its order, its pupil mentee without a consent.
     this_year = date.today().year
-    mentor = factories.student(world.school_a2, last_name="Соколов", first_name="Артём", patronymic="Ильич",
-                               birth_year=this_year - 18, class_or_group="11 А")  # of age: needs no consent
-    mentee = factories.student(world.school_a2, last_name="Новикова", first_name="Дарья", patronymic="Олеговна",
-                               birth_year=this_year - 12)
+    mentor = factories.student(
+        world.school_a2,
+        last_name="Соколов",
+        first_name="Артём",
+        patronymic="Ильич",
+        birth_year=this_year - 18,
+        class_or_group="11 А",
+    )  # of age: needs no consent
+    mentee = factories.student(
+        world.school_a2, last_name="Новикова", first_name="Дарья", patronymic="Олеговна", birth_year=this_year - 12
+    )
     factories.pair(mentor, [mentee])
     docx = tmp_path / "Дорожная карта ЦМН 2022-2024.docx"
     docx.write_bytes(district_roadmap_docx())
     evidence = tmp_path / "Справка по мониторингу, октябрь 2022.pdf"
     evidence.write_bytes(one_page_pdf())
 
-    log_in(page, live_server, "orlova", "Metodist-2026", greeting="Здравствуйте, Наталья Игоревна!",
-           later=later)
+    log_in(page, live_server, "orlova", "Metodist-2026", greeting="Здравствуйте, Наталья Игоревна!", later=later)
     expect(page.get_by_text("Методист", exact=True)).to_be_visible()
     # The home page's data-quality summary arrives after the page (htmx) and already shows the problems.
     summary = page.get_by_role("region", name="Качество данных")
     expect(summary.get_by_role("listitem").filter(has_text="Пары без приказа о закреплении")).to_have_text(
-        re.compile(r"Пары без приказа о закреплении\s+1\s*$"))
+        re.compile(r"Пары без приказа о закреплении\s+1\s*$")
+    )
     expect(summary.get_by_role("listitem").filter(has_text="Несовершеннолетние без согласия")).to_have_text(
-        re.compile(r"Несовершеннолетние без согласия на обработку ПДн\s+1\s*$"))
+        re.compile(r"Несовершеннолетние без согласия на обработку ПДн\s+1\s*$")
+    )
 
     # 1. The Word document through the import page; the preview saves nothing.
     menu(page, "Дорожные карты", "Загрузить из документа")
     expect(page.get_by_role("heading", name="Загрузка утверждённой дорожной карты")).to_be_visible()
     page.get_by_label("Чья дорожная карта").select_option(
-        label="Муниципальная — Управление образования Кедровского округа")
+        label="Муниципальная — Управление образования Кедровского округа"
+    )
     page.get_by_label("Название").fill("Дорожная карта внедрения целевой модели наставничества")
     page.get_by_label("Период").fill("2022–2024 гг.")
     page.get_by_label("Номер приказа об утверждении").fill("125-о")
@@ -386,10 +411,11 @@ def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problem
     assert Path(download_info.value.path()).read_bytes() == evidence.read_bytes()
     # The document keeps the name it was uploaded with, on the card and in the download (checked at
     # the end, so that a wrong name does not hide the rest of the journey).
-    later.check("the evidence document's name on the card",
-                lambda: expect(document).to_have_text(evidence.name))
-    later.check("the evidence document's name in the download",
-                lambda: _equal(download_info.value.suggested_filename, evidence.name))
+    later.check("the evidence document's name on the card", lambda: expect(document).to_have_text(evidence.name))
+    later.check(
+        "the evidence document's name in the download",
+        lambda: _equal(download_info.value.suggested_filename, evidence.name),
+    )
     marked = Occurrence.objects.get(item=item, status=Status.DONE)
     assert marked.done_on == date(2022, 10, 28) and marked.evidence_file.name.endswith(".pdf")
 
@@ -398,9 +424,11 @@ def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problem
     expect(page.get_by_role("heading", name="Качество данных", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Разделы")
     expect(nav.get_by_role("link", name=re.compile("^Пары без приказа о закреплении"))).to_have_text(
-        re.compile(r"\s1\s*$"))
+        re.compile(r"\s1\s*$")
+    )
     expect(nav.get_by_role("link", name=re.compile("^Несовершеннолетние без согласия"))).to_have_text(
-        re.compile(r"\s1\s*$"))
+        re.compile(r"\s1\s*$")
+    )
     expect(nav.get_by_role("link", name=re.compile("^Возможные дубликаты"))).to_have_text(re.compile(r"\s0\s*$"))
     orders = page.locator("section#orders")
     expect(orders.get_by_text("номер не указан")).to_be_visible()
@@ -420,10 +448,15 @@ def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problem
 # --- c. The head of the department ------------------------------------------------------------------
 
 
-def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live_server, world, tmp_path,
-                                                                    later):
-    factories.head(world.department_a, user__username="volkov", user__password="Rukovoditel-2026",
-                   user__last_name="Волков", user__first_name="Андрей", user__patronymic="Николаевич")
+def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live_server, world, tmp_path, later):
+    factories.head(
+        world.department_a,
+        user__username="volkov",
+        user__password="Rukovoditel-2026",
+        user__last_name="Волков",
+        user__first_name="Андрей",
+        user__patronymic="Николаевич",
+    )
     factories.OrganisationFactory(department=world.department_a, code="a3", short_name="МБОУ ООШ № 3")
     this_year = date.today().year
     # School 1 reported 40 pupils aged 10–18 for this year; three of its pupils are mentees, two mentors.
@@ -431,18 +464,20 @@ def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live
     a1 = world.school_a1
     sokolov = factories.student(a1, last_name="Соколов", first_name="Артём", birth_year=this_year - 17)
     morozova = factories.student(a1, last_name="Морозова", first_name="Полина", birth_year=this_year - 16)
-    mentees_a1 = [factories.student(a1, last_name=name, first_name="Вера", patronymic="Ильинична",
-                                     birth_year=this_year - age)
-                  for name, age in (("Ёлкина", 13), ("Зайцева", 12), ("Лебедева", 11))]
+    mentees_a1 = [
+        factories.student(a1, last_name=name, first_name="Вера", patronymic="Ильинична", birth_year=this_year - age)
+        for name, age in (("Ёлкина", 13), ("Зайцева", 12), ("Лебедева", 11))
+    ]
     factories.pair(sokolov, mentees_a1[:2], entry_date=date(this_year - 1, 9, 15))
     factories.pair(morozova, mentees_a1[2:], entry_date=date(this_year - 1, 9, 15))
     # School 2 has a pair but no contingent: its mentee must not count in the share. School 3: no pairs.
-    factories.pair(factories.student(world.school_a2, birth_year=this_year - 16),
-                   [factories.student(world.school_a2, birth_year=this_year - 12)],
-                   entry_date=date(this_year - 1, 10, 1))
+    factories.pair(
+        factories.student(world.school_a2, birth_year=this_year - 16),
+        [factories.student(world.school_a2, birth_year=this_year - 12)],
+        entry_date=date(this_year - 1, 10, 1),
+    )
     share = "7,5" + NBSP + "%"  # 3 mentees of school 1 / 40 of its contingent, by hand
-    log_in(page, live_server, "volkov", "Rukovoditel-2026", greeting="Здравствуйте, Андрей Николаевич!",
-           later=later)
+    log_in(page, live_server, "volkov", "Rukovoditel-2026", greeting="Здравствуйте, Андрей Николаевич!", later=later)
     expect(page.get_by_text("Руководитель — только просмотр")).to_be_visible()
 
     # 1. The indicators of the department, by year.
@@ -452,17 +487,26 @@ def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live
     expect(page.get_by_text(f"Контингент за {this_year} год сдали 1 из 3 организаций")).to_be_visible()
     headers = page.locator("table thead th")
     expect(headers).to_have_text(["№", "Показатель", str(this_year - 1), str(this_year)])
-    mentees_row = page.locator("table tbody tr", has=page.get_by_role("link", name=re.compile(
-        r"^Доля обучающихся в возрасте от 10 до 18 лет, вошедших .* в роли наставляемого")))
+    mentees_row = page.locator(
+        "table tbody tr",
+        has=page.get_by_role(
+            "link", name=re.compile(r"^Доля обучающихся в возрасте от 10 до 18 лет, вошедших .* в роли наставляемого")
+        ),
+    )
     cells = mentees_row.locator("td")
     expect(cells.nth(2)).to_contain_text("нет данных")  # last year: no contingent reported
     expect(cells.nth(3).get_by_role("link")).to_have_text(share)
     expect(cells.nth(3)).to_contain_text("3 из 40")
-    mentors_row = page.locator("table tbody tr", has=page.get_by_role("link", name=re.compile(
-        r"^Доля обучающихся в возрасте от 10 до 18 лет, вошедших .* в роли наставника")))
+    mentors_row = page.locator(
+        "table tbody tr",
+        has=page.get_by_role(
+            "link", name=re.compile(r"^Доля обучающихся в возрасте от 10 до 18 лет, вошедших .* в роли наставника")
+        ),
+    )
     expect(mentors_row.locator("td").nth(3).get_by_role("link")).to_have_text("5" + NBSP + "%")  # 2 / 40
-    organisations_row = page.locator("table tbody tr", has=page.get_by_role(
-        "link", name="Доля ОО, реализующих систему наставничества"))
+    organisations_row = page.locator(
+        "table tbody tr", has=page.get_by_role("link", name="Доля ОО, реализующих систему наставничества")
+    )
     expect(organisations_row.locator("td").nth(3)).to_contain_text("2 из 3")
     expect(page.locator("figure.chart svg")).to_be_visible()
 
@@ -478,15 +522,18 @@ def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live
     expect(page.get_by_role("heading", level=1)).to_contain_text("в роли наставляемого")
     expect(page.get_by_text(f"{this_year} год · МБОУ СОШ № 1 · учтено: 3")).to_be_visible()
     expect(page.locator("tbody tr td:first-child")).to_have_text(
-        ["Ёлкина Вера Ильинична", "Зайцева Вера Ильинична", "Лебедева Вера Ильинична"])
+        ["Ёлкина Вера Ильинична", "Зайцева Вера Ильинична", "Лебедева Вера Ильинична"]
+    )
 
     # 3. The analytic report: PDF, then XLSX, from the indicators page.
     page.get_by_role("link", name="Показатели", exact=True).click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Аналитическая справка, PDF").click()
     pdf = download_info.value
-    assert pdf.suggested_filename == (f"Аналитическая справка — Управление образования Кедровского округа — "
-                                      f"{this_year - 1}–{this_year} — {localdate():%d.%m.%Y}.pdf")
+    assert pdf.suggested_filename == (
+        f"Аналитическая справка — Управление образования Кедровского округа — "
+        f"{this_year - 1}–{this_year} — {localdate():%d.%m.%Y}.pdf"
+    )
     content = Path(pdf.path()).read_bytes()
     assert content.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(content))
@@ -506,6 +553,6 @@ def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live
     rows = list(sheet.iter_rows(values_only=True))
     assert ("Управление образования Кедровского округа",) in [tuple(v for v in row if v is not None) for row in rows]
     third = next(row for row in rows if row[0] == 3)
-    assert (7.5, 3, 40) in zip(third, third[1:], third[2:])  # value, numerator, denominator of this year
+    assert (7.5, 3, 40) in zip(third, third[1:], third[2:], strict=False)  # value, numerator, denominator of this year
     no_foreign_requests(page, live_server)
     later.verify()

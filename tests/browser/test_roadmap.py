@@ -12,8 +12,10 @@ pytestmark = pytest.mark.browser
 
 TABLE = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps" / "district-2022-2024.tsv"
 # The smallest file a PDF reader opens: enough for an evidence document.
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def test_methodist_imports_a_pasted_roadmap_and_marks_an_item_done(page, live_server, world):
@@ -48,8 +50,12 @@ def test_methodist_imports_a_pasted_roadmap_and_marks_an_item_done(page, live_se
     page.wait_for_url(re.compile(rf"{re.escape(live_server.url)}/roadmaps/\d+/$"))
     assert page.get_by_text("Дорожная карта сохранена, пунктов: 13.").is_visible()
     assert page.get_by_role("heading", name="Дорожная карта внедрения целевой модели наставничества").is_visible()
-    for section in ("1. Нормативно-правовое регулирование", "2. Организационно-методическое сопровождение",
-                    "3. Содействие распространению", "4. Мониторинг и оценка"):
+    for section in (
+        "1. Нормативно-правовое регулирование",
+        "2. Организационно-методическое сопровождение",
+        "3. Содействие распространению",
+        "4. Мониторинг и оценка",
+    ):
         assert page.get_by_role("heading", name=section).is_visible()
     roadmap = Roadmap.objects.get()
     assert (roadmap.organisation, roadmap.period_text) == (None, "2022–2024 гг.")

@@ -8,6 +8,26 @@ real settings (docs/deploy.md), compression included.
 from mentoring.settings import *  # noqa: F403
 
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
-    "css", "js", "mjs", "map", "svg", "ttf", "otf", "woff", "woff2", "eot", "txt", "md", "json",
-    "html", "xml", "png", "jpg", "jpeg", "gif", "ico", "webp", "pdf",
+    "css",
+    "js",
+    "mjs",
+    "map",
+    "svg",
+    "ttf",
+    "otf",
+    "woff",
+    "woff2",
+    "eot",
+    "txt",
+    "md",
+    "json",
+    "html",
+    "xml",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "webp",
+    "pdf",
 ]

@@ -23,9 +23,7 @@ _FOREIGN = re.compile(r"^(DJANGO_|GUNICORN_|BACKUP_|PG)|^(PORT|WEB_CONCURRENCY|F
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "slow: starts processes or databases of its own (seconds, not milliseconds)"
-    )
+    config.addinivalue_line("markers", "slow: starts processes or databases of its own (seconds, not milliseconds)")
 
 
 def settings_variables() -> list[str]:
@@ -55,13 +53,18 @@ def secret_key() -> str:
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    values = {"DEBUG": "0", "SECRET_KEY": secret_key(), "ALLOWED_HOSTS": "mentoring.example.ru",
-              "TIME_ZONE": "Europe/Moscow"}
+    values = {
+        "DEBUG": "0",
+        "SECRET_KEY": secret_key(),
+        "ALLOWED_HOSTS": "mentoring.example.ru",
+        "TIME_ZONE": "Europe/Moscow",
+    }
     return clean_env(**{**values, **overrides})
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 180, settings: str | None = None,
-           check: bool = True) -> subprocess.CompletedProcess:
+def manage(
+    *args: str, env: dict[str, str], timeout: float = 180, settings: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     command = [sys.executable, "manage.py", *args]
     if settings:
         command.append(f"--settings={settings}")

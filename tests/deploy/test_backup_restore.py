@@ -53,8 +53,7 @@ def with_database(url: str, name: str) -> str:
 
 
 def run(command: list, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in command], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([str(c) for c in command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def snapshot(url: str) -> dict:
@@ -67,8 +66,10 @@ def snapshot(url: str) -> dict:
         tables = [row[0] for row in cursor.fetchall()]
         state = {}
         for table in tables:
-            cursor.execute(f'SELECT count(*), md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) '
-                           f'FROM public."{table}" t')
+            cursor.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+                f'FROM public."{table}" t'
+            )
             state[table] = cursor.fetchone()
         cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
         state["sequences"] = dict(cursor.fetchall())
@@ -127,8 +128,10 @@ def test_backup_and_restore_round_trip(scratch_databases, tmp_path):
         path.write_bytes(b"old")
         stamp = time.time() - age_days * 86400
         os.utime(path, (stamp, stamp))
-    result = run([BACKUP], clean_env(DATABASE_URL=source_url, MEDIA_ROOT=str(media),
-                                     BACKUP_DIR=str(backups), BACKUP_KEEP_DAYS="14"))
+    result = run(
+        [BACKUP],
+        clean_env(DATABASE_URL=source_url, MEDIA_ROOT=str(media), BACKUP_DIR=str(backups), BACKUP_KEEP_DAYS="14"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert not old.exists() and recent.exists(), "files older than BACKUP_KEEP_DAYS go, younger stay"
     dumps = sorted(set(backups.glob("mentoring-db-*.dump")) - {recent})
@@ -139,8 +142,9 @@ def test_backup_and_restore_round_trip(scratch_databases, tmp_path):
 
     restored_media = tmp_path / "restored-media"
     env = clean_env()
-    result = run([RESTORE, "--create", "--media", archives[0], "--media-root", restored_media,
-                  dumps[0], target_url], env)
+    result = run(
+        [RESTORE, "--create", "--media", archives[0], "--media-root", restored_media, dumps[0], target_url], env
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "checksums match" in result.stdout
 

@@ -21,7 +21,10 @@ def env_example_names() -> set[str]:
 @pytest.mark.slow
 def test_deploy_check_is_clean_with_production_values():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env=production_env(DATABASE_URL="postgres:///mentoring", SITE_URL="https://mentoring.example.ru"),
     )
     output = result.stdout + result.stderr

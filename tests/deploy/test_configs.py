@@ -33,24 +33,46 @@ def test_nginx_accepts_the_configuration(tmp_path):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed: no certificate for the check")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "1", "-subj", "/CN=mentoring.example.ru", "-keyout", tmp_path / "privkey.pem",
-         "-out", tmp_path / "fullchain.pem"],
-        check=True, capture_output=True, timeout=30,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=mentoring.example.ru",
+            "-keyout",
+            tmp_path / "privkey.pem",
+            "-out",
+            tmp_path / "fullchain.pem",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     conf = NGINX_CONF.read_text(encoding="utf-8")
     conf = conf.replace("/etc/ssl/mentoring/", f"{tmp_path}/").replace("/var/log/nginx/", f"{tmp_path}/")
     (tmp_path / "mentoring.conf").write_text(conf, encoding="utf-8")
-    temp_paths = "\n".join(f"    {kind}_temp_path {tmp_path}/{kind};"
-                           for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temp_paths = "\n".join(
+        f"    {kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n    access_log {tmp_path}/access.log;\n{temp_paths}\n"
         f"    include {tmp_path}/mentoring.conf;\n}}\n",
         encoding="utf-8",
     )
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "[warn]" not in result.stderr, result.stderr
 
@@ -92,23 +114,29 @@ def test_systemd_accepts_the_units(tmp_path):
         text = unit.read_text(encoding="utf-8").replace("/srv/mentoring", str(ROOT))
         (tmp_path / unit.name).write_text(text, encoding="utf-8")
     units = sorted(str(path) for path in tmp_path.iterdir())
-    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True, timeout=60,
-                            cwd=tmp_path)
-    complaints = [line for line in (result.stdout + result.stderr).splitlines()
-                  if line.strip() and "mentoring" in line]
+    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    complaints = [line for line in (result.stdout + result.stderr).splitlines() if line.strip() and "mentoring" in line]
     assert not complaints, "\n".join(complaints)
 
 
 def test_units_are_hardened_and_run_as_the_service_user():
     services = sorted(UNITS.glob("*.service"))
     assert {path.name for path in services} == {
-        "mentoring-web.service", "mentoring-worker.service", "mentoring-reminders.service",
-        "mentoring-backup.service", "mentoring-housekeeping.service",
+        "mentoring-web.service",
+        "mentoring-worker.service",
+        "mentoring-reminders.service",
+        "mentoring-backup.service",
+        "mentoring-housekeeping.service",
     }
     for path in services:
         text = path.read_text(encoding="utf-8")
-        for line in ("User=mentoring", "EnvironmentFile=/etc/mentoring/mentoring.env", "ProtectSystem=strict",
-                     "PrivateTmp=yes", "NoNewPrivileges=yes"):
+        for line in (
+            "User=mentoring",
+            "EnvironmentFile=/etc/mentoring/mentoring.env",
+            "ProtectSystem=strict",
+            "PrivateTmp=yes",
+            "NoNewPrivileges=yes",
+        ):
             assert f"\n{line}\n" in text, f"{path.name}: {line}"
         assert "\nReadWritePaths=" in text, path.name
     for timer in ("mentoring-reminders", "mentoring-backup", "mentoring-housekeeping"):

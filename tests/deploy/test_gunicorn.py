@@ -57,11 +57,29 @@ def server(tmp_path_factory):
     # Migrate and collect static files side by side (each takes seconds).
     # The collectstatic settings skip only the pre-compression (tests/deploy/collectstatic_settings.py).
     steps = [
-        subprocess.Popen([str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "--skip-checks"],
-                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
-        subprocess.Popen([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "--skip-checks",
-                          "--settings=tests.deploy.collectstatic_settings"],
-                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+        subprocess.Popen(
+            [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "--skip-checks"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ),
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "python"),
+                "manage.py",
+                "collectstatic",
+                "--noinput",
+                "--skip-checks",
+                "--settings=tests.deploy.collectstatic_settings",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ),
     ]
     for step in steps:
         output, _ = step.communicate(timeout=180)
@@ -72,9 +90,11 @@ def server(tmp_path_factory):
     log_path = folder / "gunicorn.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = Server(port, log_path)
     try:

@@ -1,8 +1,8 @@
 """Downloading the official bases: the exact layout, the values a head will sign, the scope, the jobs."""
 
 import io
-from urllib.parse import unquote
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,19 +22,39 @@ pytestmark = pytest.mark.django_db
 def school_a1_pairs(world):
     """A group of two mentees, a completed pair, and a pair in school A2 (out of curator A1's reach)."""
     school = world.school_a1
-    leader = factories.student(school, last_name="Ёлкин", first_name="Пётр", patronymic="Ильич", birth_year=2008,
-                               competencies="Математика", time_resource="2 часа в неделю")
+    leader = factories.student(
+        school,
+        last_name="Ёлкин",
+        first_name="Пётр",
+        patronymic="Ильич",
+        birth_year=2008,
+        competencies="Математика",
+        time_resource="2 часа в неделю",
+    )
     mentees = [
-        factories.student(school, last_name="Абрамова", first_name="Вера", patronymic="", birth_year=2013,
-                          main_request="=HYPERLINK(\"http://evil.example\",\"жми\")"),
-        factories.student(school, last_name="Борисов", first_name="Глеб", patronymic="", birth_year=2014,
-                          main_request="Дроби"),
+        factories.student(
+            school,
+            last_name="Абрамова",
+            first_name="Вера",
+            patronymic="",
+            birth_year=2013,
+            main_request='=HYPERLINK("http://evil.example","жми")',
+        ),
+        factories.student(
+            school, last_name="Борисов", first_name="Глеб", patronymic="", birth_year=2014, main_request="Дроби"
+        ),
     ]
     group = factories.pair(leader, mentees, entry_date=date(2025, 9, 15))
     teacher = factories.teacher(school, last_name="Смирнова", first_name="Анна", patronymic="Львовна")
     young = factories.teacher(school, last_name="Юнусов", first_name="Марат", patronymic="", birth_year=2001)
-    done = factories.pair(teacher, [young], format_name="учитель – учитель", entry_date=date(2024, 9, 2),
-                          end_date=date(2025, 5, 30), results="+провёл открытый урок")
+    done = factories.pair(
+        teacher,
+        [young],
+        format_name="учитель – учитель",
+        entry_date=date(2024, 9, 2),
+        end_date=date(2025, 5, 30),
+        results="+провёл открытый урок",
+    )
     other = factories.student(world.school_a2, last_name="Чужой", birth_year=2008)
     factories.pair(other, [factories.student(world.school_a2, last_name="Чужая")])
     return group, done
@@ -57,7 +77,7 @@ def sheet_rows(response):
     sheet = workbook.active
     rows = list(sheet.iter_rows())
     header_at = next(i for i, row in enumerate(rows) if row[0].value == "№ п/п")
-    return sheet, rows[:header_at], rows[header_at], rows[header_at + 1:]
+    return sheet, rows[:header_at], rows[header_at], rows[header_at + 1 :]
 
 
 def test_mentees_base_has_the_official_columns_and_one_row_per_participation(world, as_persona, school_a1_pairs):
@@ -74,8 +94,7 @@ def test_mentees_base_has_the_official_columns_and_one_row_per_participation(wor
     young, vera, gleb = values  # ordered by entry date: the 2024 pair first
     assert young[1:3] == ["Юнусов Марат", 2001]
     assert young[8].date() == date(2025, 5, 30) and young[9] == "+провёл открытый урок"
-    assert vera[1:6] == ["Абрамова Вера", 2013, '=HYPERLINK("http://evil.example","жми")',
-                         vera[4], "Ёлкин Пётр Ильич"]
+    assert vera[1:6] == ["Абрамова Вера", 2013, '=HYPERLINK("http://evil.example","жми")', vera[4], "Ёлкин Пётр Ильич"]
     assert vera[4].date() == date(2025, 9, 15)
     assert vera[6:8] == ["ученик – ученик", world.school_a1.short_name]
     assert gleb[1] == "Борисов Глеб"
@@ -107,16 +126,18 @@ def test_archive_holds_only_the_completed(as_persona, school_a1_pairs):
 
 def test_curator_exports_only_the_school_methodist_the_department(world, as_persona, school_a1_pairs):
     names = lambda persona, **extra: [  # noqa: E731
-        r[1].value for r in sheet_rows(download(as_persona(persona), base="mentees", period="all",
-                                                file_format="xlsx", **extra))[3]
+        r[1].value
+        for r in sheet_rows(download(as_persona(persona), base="mentees", period="all", file_format="xlsx", **extra))[3]
     ]
     assert "Чужая" not in " ".join(names("curator_a1"))
     assert "Чужая" in " ".join(names("methodist_a"))
     assert names("methodist_b") == []
     # A methodist's chosen organisations; a curator cannot pick another school (the form refuses it).
     assert "Чужая" not in " ".join(names("methodist_a", organisations=[world.school_a1.pk]))
-    response = as_persona("curator_a1").post(reverse("export"), {
-        "base": "mentees", "period": "all", "file_format": "xlsx", "organisations": [world.school_a2.pk]})
+    response = as_persona("curator_a1").post(
+        reverse("export"),
+        {"base": "mentees", "period": "all", "file_format": "xlsx", "organisations": [world.school_a2.pk]},
+    )
     assert response.status_code == 200 and "Выберите корректный вариант" in response.content.decode()
 
 
@@ -162,16 +183,16 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
 
 def test_a_pdf_too_large_is_refused_on_the_form_and_no_job_starts(world, as_persona, school_a1_pairs, monkeypatch):
     monkeypatch.setattr(writers, "PDF_MAX_ROWS", 2)
-    response = as_persona("curator_a1").post(reverse("export"), {"base": "mentees", "period": "all",
-                                                                 "file_format": "pdf"})
+    response = as_persona("curator_a1").post(
+        reverse("export"), {"base": "mentees", "period": "all", "file_format": "pdf"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "для PDF это слишком много" in page and "Выберите формат Excel" in page
     assert not Job.objects.exists()
 
 
 def test_a_running_job_page_polls_and_shows_the_progress(world, as_persona):
-    job = Job.objects.create(owner=world.curator_a1, kind="export", title="База", status="running", done=40,
-                             total=160)
+    job = Job.objects.create(owner=world.curator_a1, kind="export", title="База", status="running", done=40, total=160)
     client = as_persona("curator_a1")
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "40 из 160" in page and 'value="25"' in page
@@ -181,21 +202,36 @@ def test_a_running_job_page_polls_and_shows_the_progress(world, as_persona):
 
 def test_export_base_command_writes_the_same_file(world, school_a1_pairs, tmp_path):
     output = tmp_path / "mentees.xlsx"
-    call_command("export_base", "mentees", "--department", world.department_a.code,
-                 "--organisation", world.school_a1.code, "--all", "--format", "xlsx", "--output", str(output))
+    call_command(
+        "export_base",
+        "mentees",
+        "--department",
+        world.department_a.code,
+        "--organisation",
+        world.school_a1.code,
+        "--all",
+        "--format",
+        "xlsx",
+        "--output",
+        str(output),
+    )
     sheet = load_workbook(output).active
     names = [row[1] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
     assert names == ["Юнусов Марат", "Абрамова Вера", "Борисов Глеб"]
     pdf = tmp_path / "mentors.pdf"
-    call_command("export_base", "mentors", "--department", world.department_a.code, "--format", "pdf",
-                 "--output", str(pdf))
+    call_command(
+        "export_base", "mentors", "--department", world.department_a.code, "--format", "pdf", "--output", str(pdf)
+    )
     assert "Ёлкин Пётр Ильич" in pdf_text(PdfReader(pdf).pages[0])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--department", "нет-такого"], "Нет муниципалитета"),
-    (["--organisation", "нет-такой"], "нет организации с кодом"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--department", "нет-такого"], "Нет муниципалитета"),
+        (["--organisation", "нет-такой"], "нет организации с кодом"),
+    ],
+)
 def test_export_base_command_explains_bad_arguments(world, tmp_path, args, message):
     base = ["mentees", "--department", world.department_a.code, "--output", str(tmp_path / "x.xlsx")]
     with pytest.raises(CommandError, match=message):

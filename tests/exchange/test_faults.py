@@ -54,11 +54,16 @@ def pairs_of_a1(world):
     factories.pair(mentor, [factories.student(world.school_a1), factories.student(world.school_a1)])
 
 
-def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(world, as_persona, settings, full_disk,
-                                                                django_capture_on_commit_callbacks):
+def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(
+    world, as_persona, settings, full_disk, django_capture_on_commit_callbacks
+):
     before = counts()
-    response = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        as_persona("curator_a1"),
+        workbook(MENTEES, CLEAN_MENTEES),
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
     page = response.content.decode()
     assert response.status_code == 507
     assert "на сервере закончилось место" in page and "ничего не сохранено наполовину" in page
@@ -66,13 +71,18 @@ def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(world, as_persona
     assert files_in(settings.MEDIA_ROOT) == [], "the part already written is removed"
 
     full_disk.undo()  # the administrator freed space: the same upload works
-    again = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
-                   capture=django_capture_on_commit_callbacks)
+    again = upload(
+        as_persona("curator_a1"),
+        workbook(MENTEES, CLEAN_MENTEES),
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
 
 
-def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world, as_persona, settings, monkeypatch,
-                                                                          django_capture_on_commit_callbacks):
+def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(
+    world, as_persona, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     """Past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools an upload to a temporary file while the form is read —
     by the CSRF check, before any view. A full disk there is the same Russian page, with nothing saved."""
     from django.core.files.uploadhandler import TemporaryFileUploadHandler
@@ -88,8 +98,9 @@ def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world,
 
     before = counts()
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", no_space)
-    response = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
-        "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+    response = client.post(
+        reverse("import_file"), {**form, "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES))}
+    )
     assert response.status_code == 507
     assert "на сервере закончилось место" in response.content.decode()
     assert response.has_header("Content-Security-Policy")  # the page went out through the usual headers
@@ -104,13 +115,15 @@ def test_a_large_upload_onto_a_full_disk_says_so_before_any_view_reads_it(world,
 
     monkeypatch.undo()  # space freed: the same upload goes through the CSRF check and is checked
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
-            "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+        again = client.post(
+            reverse("import_file"), {**form, "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES))}
+        )
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
 
 
-def test_an_upload_broken_off_by_the_client_is_refused_as_before_not_a_server_error(world, as_persona, settings,
-                                                                                   monkeypatch):
+def test_an_upload_broken_off_by_the_client_is_refused_as_before_not_a_server_error(
+    world, as_persona, settings, monkeypatch
+):
     """The connection lost mid-upload: the CSRF check refuses the half-read form (403), as it always did."""
     from django.core.files.uploadhandler import TemporaryFileUploadHandler
     from django.http import UnreadablePostError
@@ -124,9 +137,15 @@ def test_an_upload_broken_off_by_the_client_is_refused_as_before_not_a_server_er
         raise UnreadablePostError("request data read error")
 
     monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", gone)
-    response = client.post(reverse("import_file"), {
-        "base": "mentees", "organisation": world.school_a1.pk, "csrfmiddlewaretoken": token,
-        "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+    response = client.post(
+        reverse("import_file"),
+        {
+            "base": "mentees",
+            "organisation": world.school_a1.pk,
+            "csrfmiddlewaretoken": token,
+            "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES)),
+        },
+    )
     assert response.status_code == 403 and not Job.objects.exists()
 
 
@@ -137,8 +156,9 @@ def small_disk(tmp_path):
         pytest.skip("mounting a tmpfs needs root")
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(disk)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(disk)], capture_output=True, text=True
+    )
     if mounted.returncode:
         pytest.skip(f"a tmpfs cannot be mounted here: {mounted.stderr.strip()}")
     try:
@@ -159,8 +179,9 @@ def fill(disk) -> None:
 
 
 @pytest.mark.parametrize("where", ["spooling the upload", "saving the file"])
-def test_a_really_full_disk_says_so_and_leaves_nothing(world, as_persona, settings, small_disk, where,
-                                                       django_capture_on_commit_callbacks):
+def test_a_really_full_disk_says_so_and_leaves_nothing(
+    world, as_persona, settings, small_disk, where, django_capture_on_commit_callbacks
+):
     """No stand-in: the media folder (and the upload's temporary file) on a tmpfs filled to the last byte."""
     settings.MEDIA_ROOT = small_disk / "media"
     if where == "spooling the upload":
@@ -175,8 +196,10 @@ def test_a_really_full_disk_says_so_and_leaves_nothing(world, as_persona, settin
 
     def send():
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("import_file"), {**form, "file": SimpleUploadedFile(
-                "база.xlsx", workbook(MENTEES, CLEAN_MENTEES))})
+            return client.post(
+                reverse("import_file"),
+                {**form, "file": SimpleUploadedFile("база.xlsx", workbook(MENTEES, CLEAN_MENTEES))},
+            )
 
     response = send()
     assert response.status_code == 507
@@ -189,8 +212,9 @@ def test_a_really_full_disk_says_so_and_leaves_nothing(world, as_persona, settin
     assert again.status_code == 302 and Job.objects.get().status == JobStatus.DONE
 
 
-def test_an_export_job_on_a_full_disk_fails_clearly_and_runs_again(world, as_persona, settings, full_disk,
-                                                                    pairs_of_a1, django_capture_on_commit_callbacks):
+def test_an_export_job_on_a_full_disk_fails_clearly_and_runs_again(
+    world, as_persona, settings, full_disk, pairs_of_a1, django_capture_on_commit_callbacks
+):
     full_disk.setitem(jobs.SYNC_ROWS, "xlsx", 0)
     client = as_persona("curator_a1")
     with django_capture_on_commit_callbacks(execute=True):
@@ -235,24 +259,35 @@ def test_with_the_worker_down_an_export_waits_says_why_and_can_be_cancelled_or_f
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     waiting.refresh_from_db()
     cancelled.refresh_from_db()
-    assert waiting.status == JobStatus.DONE and client.get(reverse("job_download", args=[waiting.pk])).status_code == 200
+    assert (
+        waiting.status == JobStatus.DONE and client.get(reverse("job_download", args=[waiting.pk])).status_code == 200
+    )
     assert cancelled.status == JobStatus.FAILED and not cancelled.file
     assert client.post(reverse("job_cancel", args=[waiting.pk])).status_code == 302
     waiting.refresh_from_db()
     assert waiting.status == JobStatus.DONE, "a finished job is not cancelled"
 
 
-def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(world, as_persona,
-                                                                          django_capture_on_commit_callbacks):
+def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(
+    world, as_persona, django_capture_on_commit_callbacks
+):
     client = as_persona("curator_a1")
     before = counts()
-    upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
-           capture=django_capture_on_commit_callbacks)
+    upload(
+        client,
+        workbook(MENTEES, CLEAN_MENTEES),
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
     check = Job.objects.get(kind=JobKind.IMPORT_CHECK)
     # The worker was killed while saving: its transaction never committed, the job row says «running».
     interrupted = Job.objects.create(
-        owner=world.curator_a1, kind=JobKind.IMPORT_SAVE, title="Загрузка файла", status=JobStatus.RUNNING,
-        params={**check.params, "checked": check.pk}, file=check.file.name,
+        owner=world.curator_a1,
+        kind=JobKind.IMPORT_SAVE,
+        title="Загрузка файла",
+        status=JobStatus.RUNNING,
+        params={**check.params, "checked": check.pk},
+        file=check.file.name,
         heartbeat_at=timezone.now() - timedelta(minutes=10),
     )
     page = client.get(reverse("job_detail", args=[interrupted.pk])).content.decode()
@@ -277,8 +312,13 @@ def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(world, 
 
 
 def test_a_running_job_with_a_recent_heartbeat_is_not_interrupted(world, as_persona):
-    job = Job.objects.create(owner=world.curator_a1, kind=JobKind.EXPORT, title="База", status=JobStatus.RUNNING,
-                             heartbeat_at=timezone.now() - timedelta(seconds=20))
+    job = Job.objects.create(
+        owner=world.curator_a1,
+        kind=JobKind.EXPORT,
+        title="База",
+        status=JobStatus.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(seconds=20),
+    )
     page = as_persona("curator_a1").get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "прервано" not in page and "hx-trigger" in page
     assert as_persona("curator_a1").post(reverse("job_retry", args=[job.pk])).status_code == 302

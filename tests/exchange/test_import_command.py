@@ -66,10 +66,19 @@ def test_the_wrong_base_is_refused(world, good_file):
 
 def test_a_mentors_file_is_loaded(world, tmp_path):
     path = tmp_path / "наставники.xlsx"
-    path.write_bytes(workbook(MENTORS, [{
-        "mentor": "Морозова Ольга Сергеевна", "entry_date": "01.09.2025", "format": "учитель – учитель",
-        "mentees": "Новикова Мария Игоревна\nКим Алексей Олегович",
-    }]))
+    path.write_bytes(
+        workbook(
+            MENTORS,
+            [
+                {
+                    "mentor": "Морозова Ольга Сергеевна",
+                    "entry_date": "01.09.2025",
+                    "format": "учитель – учитель",
+                    "mentees": "Новикова Мария Игоревна\nКим Алексей Олегович",
+                }
+            ],
+        )
+    )
     import_base("mentors", str(path), "--organisation", "a1")
     assert MentoringPair.objects.get().mentees.count() == 2
 

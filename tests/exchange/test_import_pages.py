@@ -25,8 +25,12 @@ def upload(client, data: bytes, name="база.xlsx", base="mentees", organisati
 def test_check_then_confirm_saves_once(world, as_persona, django_capture_on_commit_callbacks):
     client = as_persona("curator_a1")
     before = counts()
-    response = upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1,
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        client,
+        workbook(MENTEES, CLEAN_MENTEES),
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
     check = Job.objects.get(kind=JobKind.IMPORT_CHECK)
     assert response["Location"] == reverse("job_detail", args=[check.pk])
     assert check.status == JobStatus.DONE and check.report["ok"] and counts() == before  # nothing saved yet
@@ -71,25 +75,41 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("база.xlsx", "ФИО;Год\nИванов;2011".encode(), "не книга Excel"),
-    ("база.xlsx", _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "не книга Excel"),
-    ("база.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600,
-     "защищён паролем"),
-    ("база.xlsm", _zip({"xl/workbook.xml": b"<w/>", "xl/vbaProject.bin": b"\0"}), "макросами"),
-    ("база.xlsx", b"\0" * (10 * 2**20 + 1), "больше 10 МБ"),
-])
-def test_bad_files_are_refused_at_once_and_nothing_changes(world, as_persona, django_capture_on_commit_callbacks,
-                                                            name, data, message):
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("база.xlsx", "ФИО;Год\nИванов;2011".encode(), "не книга Excel"),
+        ("база.xlsx", _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "не книга Excel"),
+        (
+            "база.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600,
+            "защищён паролем",
+        ),
+        ("база.xlsm", _zip({"xl/workbook.xml": b"<w/>", "xl/vbaProject.bin": b"\0"}), "макросами"),
+        ("база.xlsx", b"\0" * (10 * 2**20 + 1), "больше 10 МБ"),
+    ],
+)
+def test_bad_files_are_refused_at_once_and_nothing_changes(
+    world, as_persona, django_capture_on_commit_callbacks, name, data, message
+):
     before = counts()
-    response = upload(as_persona("curator_a1"), data, name=name, organisation=world.school_a1,
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        as_persona("curator_a1"),
+        data,
+        name=name,
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 200 and message in response.content.decode()
     assert not Job.objects.exists() and counts() == before
 
 
 def test_a_curator_cannot_import_into_another_school(world, as_persona, django_capture_on_commit_callbacks):
-    response = upload(as_persona("curator_a1"), workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a2,
-                      capture=django_capture_on_commit_callbacks)
+    response = upload(
+        as_persona("curator_a1"),
+        workbook(MENTEES, CLEAN_MENTEES),
+        organisation=world.school_a2,
+        capture=django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 200 and "Выберите корректный вариант" in response.content.decode()
     assert not Job.objects.exists()

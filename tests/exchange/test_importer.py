@@ -38,8 +38,12 @@ def workbook(form, rows: list[dict], *, headers: list[str] | None = None) -> byt
 
 def mentee_row(**values) -> dict:
     return {
-        "mentee": "Сидорова Анна Сергеевна", "mentee_birth_year": 2012, "request": "подготовка к олимпиаде",
-        "entry_date": datetime(2025, 9, 15), "mentor": "Ёлкин Пётр Иванович", "format": "ученик – ученик",
+        "mentee": "Сидорова Анна Сергеевна",
+        "mentee_birth_year": 2012,
+        "request": "подготовка к олимпиаде",
+        "entry_date": datetime(2025, 9, 15),
+        "mentor": "Ёлкин Пётр Иванович",
+        "format": "ученик – ученик",
         **values,
     }
 
@@ -50,8 +54,9 @@ def counts() -> tuple[int, int, int]:
 
 def run(world, form, rows, *, commit=True, **kwargs):
     kind = Kind.MENTEES if form is MENTEES else Kind.MENTORS
-    return run_import(workbook(form, rows), "база.xlsx", kind, world.school_a1, world.curator_a1,
-                      commit=commit, **kwargs)
+    return run_import(
+        workbook(form, rows), "база.xlsx", kind, world.school_a1, world.curator_a1, commit=commit, **kwargs
+    )
 
 
 CLEAN_MENTEES = [
@@ -59,10 +64,17 @@ CLEAN_MENTEES = [
     # the same mentor, form and entry date (a text date this time): one group with two mentees
     mentee_row(mentee="Петров Илья Андреевич", mentee_birth_year="2011", entry_date="15.09.2025"),
     mentee_row(
-        mentee="Новикова Мария Игоревна", mentee_birth_year=1999, request="адаптация в коллективе",
-        mentor="Морозова Ольга Сергеевна", format="Учитель-учитель", mentor_workplace="МБОУ СОШ №1",
-        entry_date=datetime(2024, 9, 2), end_date="25.05.2025", results="провела открытый урок",
-        feedback="school1.ru/otzyv/5", completion_mark="прошла",
+        mentee="Новикова Мария Игоревна",
+        mentee_birth_year=1999,
+        request="адаптация в коллективе",
+        mentor="Морозова Ольга Сергеевна",
+        format="Учитель-учитель",
+        mentor_workplace="МБОУ СОШ №1",
+        entry_date=datetime(2024, 9, 2),
+        end_date="25.05.2025",
+        results="провела открытый урок",
+        feedback="school1.ru/otzyv/5",
+        completion_mark="прошла",
     ),
 ]
 
@@ -101,11 +113,13 @@ def test_a_clean_mentees_file_creates_people_pairs_and_participations(world):
     assert participation.active is False
 
     assert report.lines[0] == (
-        4, "Новая группа (2 наставляемых): Ёлкин П. И. — Сидорова А. С., «ученик – ученик», с 15.09.2025; "
+        4,
+        "Новая группа (2 наставляемых): Ёлкин П. И. — Сидорова А. С., «ученик – ученик», с 15.09.2025; "
         "новые участники: Ёлкин П. И. (обучающийся), Сидорова А. С. (обучающийся)",
     )
-    assert report.lines[2][1].startswith("Новая пара: Морозова О. С. — Новикова М. И., «учитель – учитель», "
-                                         "с 02.09.2024, завершена 25.05.2025")
+    assert report.lines[2][1].startswith(
+        "Новая пара: Морозова О. С. — Новикова М. И., «учитель – учитель», с 02.09.2024, завершена 25.05.2025"
+    )
     text = report.as_text()
     assert "Пары и группы: новых — 2, уже в реестре — 0." in text
     assert "Итог: данные сохранены в реестре." in text
@@ -158,15 +172,18 @@ def test_progress_is_reported(world):
 def test_a_matched_pair_gets_the_missing_mentee_and_its_empty_fields(world):
     school = world.school_a1
     mentor = factories.student(school, last_name="Ёлкин", first_name="Пётр", patronymic="Иванович", birth_year=2008)
-    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                             birth_year=None)
+    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=None)
     pair = factories.pair(mentor, [anna], results="")
     before = counts()
 
-    report = run(world, MENTEES, [
-        mentee_row(end_date="30.05.2026", completion_mark="Прошёл(а) программу", results="стала призёром"),
-        mentee_row(mentee="Петров Илья Андреевич", mentee_birth_year=2011),
-    ])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(end_date="30.05.2026", completion_mark="Прошёл(а) программу", results="стала призёром"),
+            mentee_row(mentee="Петров Илья Андреевич", mentee_birth_year=2011),
+        ],
+    )
 
     assert report.ok, report.as_text()
     assert counts() == (before[0] + 1, before[1], before[2] + 1)
@@ -192,15 +209,21 @@ def test_a_matched_pair_gets_the_missing_mentee_and_its_empty_fields(world):
 
 def test_completing_a_pair_in_the_file_frees_its_mentee_for_a_new_one(world):
     school = world.school_a1
-    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                             birth_year=2012)
-    factories.pair(factories.student(school, last_name="Орлов", first_name="Кирилл", patronymic="Андреевич"),
-                   [anna], entry_date=date(2024, 9, 2))
+    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=2012)
+    factories.pair(
+        factories.student(school, last_name="Орлов", first_name="Кирилл", patronymic="Андреевич"),
+        [anna],
+        entry_date=date(2024, 9, 2),
+    )
 
-    report = run(world, MENTEES, [
-        mentee_row(mentor="Орлов Кирилл Андреевич", entry_date="02.09.2024", end_date="30.05.2025"),
-        mentee_row(),
-    ])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(mentor="Орлов Кирилл Андреевич", entry_date="02.09.2024", end_date="30.05.2025"),
+            mentee_row(),
+        ],
+    )
 
     assert report.ok, report.as_text()
     assert list(anna.participations.order_by("pair__entry_date").values_list("active", flat=True)) == [False, True]
@@ -209,8 +232,14 @@ def test_completing_a_pair_in_the_file_frees_its_mentee_for_a_new_one(world):
 def test_values_already_in_the_registry_are_kept(world):
     school = world.school_a1
     mentor = factories.student(school, last_name="Ёлкин", first_name="Пётр", patronymic="Иванович")
-    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                             birth_year=2012, main_request="математика")
+    anna = factories.student(
+        school,
+        last_name="Сидорова",
+        first_name="Анна",
+        patronymic="Сергеевна",
+        birth_year=2012,
+        main_request="математика",
+    )
     pair = factories.pair(mentor, [anna], end_date=date(2026, 4, 1))
 
     report = run(world, MENTEES, [mentee_row(end_date="30.05.2026")])
@@ -228,20 +257,31 @@ def test_values_already_in_the_registry_are_kept(world):
 
 def test_a_mentors_file_names_several_mentees_in_one_cell(world):
     school = world.school_a1
-    known = factories.teacher(school, last_name="Новикова", first_name="Мария", patronymic="Игоревна",
-                              birth_year=1999)
-    mentor = factories.teacher(school, last_name="Морозова", first_name="Ольга", patronymic="Сергеевна",
-                               competencies="")
+    known = factories.teacher(school, last_name="Новикова", first_name="Мария", patronymic="Игоревна", birth_year=1999)
+    mentor = factories.teacher(
+        school, last_name="Морозова", first_name="Ольга", patronymic="Сергеевна", competencies=""
+    )
 
-    report = run(world, MENTORS, [{
-        "mentor": "Морозова Ольга Сергеевна", "mentor_workplace": "МБОУ СОШ № 1",
-        "competencies": "методика формирующего оценивания", "interests": "краеведение",
-        "desired_age": "молодые педагоги до 35 лет", "time_available": "2 часа в неделю",
-        "entry_date": "01.09.2025",
-        "mentees": "1. Новикова Мария Игоревна, Ким Алексей Олегович\nЛебедева Ирина Павловна; Ахмедов Рустам",
-        "format": "учитель – учитель", "mentee_workplace": "МБОУ СОШ № 1",
-        "results": "все прошли аттестацию", "feedback": "https://school1.ru/mentor/1",
-    }])
+    report = run(
+        world,
+        MENTORS,
+        [
+            {
+                "mentor": "Морозова Ольга Сергеевна",
+                "mentor_workplace": "МБОУ СОШ № 1",
+                "competencies": "методика формирующего оценивания",
+                "interests": "краеведение",
+                "desired_age": "молодые педагоги до 35 лет",
+                "time_available": "2 часа в неделю",
+                "entry_date": "01.09.2025",
+                "mentees": "1. Новикова Мария Игоревна, Ким Алексей Олегович\nЛебедева Ирина Павловна; Ахмедов Рустам",
+                "format": "учитель – учитель",
+                "mentee_workplace": "МБОУ СОШ № 1",
+                "results": "все прошли аттестацию",
+                "feedback": "https://school1.ru/mentor/1",
+            }
+        ],
+    )
 
     assert report.ok, report.as_text()
     pair = MentoringPair.objects.get(mentor=mentor)
@@ -262,10 +302,20 @@ def test_a_mentors_file_names_several_mentees_in_one_cell(world):
 
 
 def test_a_mentees_workplace_elsewhere_is_noted(world):
-    report = run(world, MENTORS, [{
-        "mentor": "Морозова Ольга Сергеевна", "entry_date": "01.09.2025", "format": "учитель – учитель",
-        "mentees": "Ким Алексей Олегович", "mentee_workplace": "МБОУ СОШ № 2",
-    }], commit=False)
+    report = run(
+        world,
+        MENTORS,
+        [
+            {
+                "mentor": "Морозова Ольга Сергеевна",
+                "entry_date": "01.09.2025",
+                "format": "учитель – учитель",
+                "mentees": "Ким Алексей Олегович",
+                "mentee_workplace": "МБОУ СОШ № 2",
+            }
+        ],
+        commit=False,
+    )
     assert report.ok, report.as_text()
     assert report.lines[0][1].endswith(
         "место работы наставляемого «МБОУ СОШ № 2» — не МБОУ СОШ № 1: наставляемые внесены в базу МБОУ СОШ № 1"
@@ -276,10 +326,19 @@ def test_a_mentor_of_another_school_of_the_department_is_found_there(world):
     other = factories.teacher(world.school_a2, last_name="Морозова", first_name="Ольга", patronymic="Сергеевна")
     before = Person.objects.filter(organisation=world.school_a2).count()
 
-    report = run(world, MENTEES, [mentee_row(
-        mentee="Новикова Мария Игоревна", mentee_birth_year=1999, format="учитель – учитель",
-        mentor="Морозова Ольга Сергеевна", mentor_workplace="МБОУ «СОШ № 2»",
-    )])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(
+                mentee="Новикова Мария Игоревна",
+                mentee_birth_year=1999,
+                format="учитель – учитель",
+                mentor="Морозова Ольга Сергеевна",
+                mentor_workplace="МБОУ «СОШ № 2»",
+            )
+        ],
+    )
 
     assert report.ok, report.as_text()
     pair = MentoringPair.objects.get()
@@ -289,10 +348,17 @@ def test_a_mentor_of_another_school_of_the_department_is_found_there(world):
 
 
 def test_a_mentor_from_outside_is_an_external_participant_of_the_school(world):
-    report = run(world, MENTEES, [mentee_row(
-        format="работодатель – ученик", mentor="Кузнецов Олег Петрович",
-        mentor_workplace="ООО «Кедровский машиностроительный завод»",
-    )])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(
+                format="работодатель – ученик",
+                mentor="Кузнецов Олег Петрович",
+                mentor_workplace="ООО «Кедровский машиностроительный завод»",
+            )
+        ],
+    )
 
     assert report.ok, report.as_text()
     mentor = MentoringPair.objects.get().mentor
@@ -311,10 +377,18 @@ ROW_PROBLEMS = {
     "birth year": ({"mentee_birth_year": "20111"}, "C", "Год рождения наставляемого", "например 2011"),
     "date": ({"entry_date": "31.02.2025"}, "E", "Дата вхождения в программу", "ожидается дд.мм.гггг"),
     "empty date": ({"entry_date": None}, "E", "Дата вхождения в программу", "Не заполнено"),
-    "end before entry": ({"end_date": "01.09.2025"}, "I", "Дата завершения программы",
-                         "раньше даты вхождения в программу"),
-    "form": ({"format": "ученик – учитель"}, "G", "Форма наставничества",
-             "не найдена. Доступные формы: «ученик – ученик», «учитель – учитель»"),
+    "end before entry": (
+        {"end_date": "01.09.2025"},
+        "I",
+        "Дата завершения программы",
+        "раньше даты вхождения в программу",
+    ),
+    "form": (
+        {"format": "ученик – учитель"},
+        "G",
+        "Форма наставничества",
+        "не найдена. Доступные формы: «ученик – ученик», «учитель – учитель»",
+    ),
     "link": ({"feedback": "отзыв в папке"}, "K", "Ссылка на кейс/отзыв наставляемого", "не ссылка"),
     "mark": ({"completion_mark": "почти"}, "L", "Отметка о прохождении программы", "не распознана"),
 }
@@ -337,41 +411,51 @@ def test_a_wrong_cell_is_reported_on_its_row_and_column_and_nothing_is_saved(wor
 
 
 def test_every_problem_of_every_row_is_reported(world):
-    report = run(world, MENTEES, [
-        mentee_row(entry_date="вчера", format="наставник – ученик"),
-        mentee_row(mentee="Петров", mentee_birth_year=1800),
-    ])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(entry_date="вчера", format="наставник – ученик"),
+            mentee_row(mentee="Петров", mentee_birth_year=1800),
+        ],
+    )
     assert [(p.row, p.column) for p in report.problems] == [(4, "E"), (4, "G"), (5, "B"), (5, "C")]
     assert "Год рождения 1800 неправдоподобен" in report.problems[3].message
 
 
 def test_namesakes_without_a_birth_year_are_a_problem(world):
     for year in (2011, 2012):
-        factories.student(world.school_a1, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                          birth_year=year)
+        factories.student(
+            world.school_a1, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=year
+        )
     report = run(world, MENTEES, [mentee_row(mentee_birth_year=None)])
 
     [problem] = report.problems
     assert (problem.row, problem.column) == (4, "B")
-    assert problem.message.startswith("В реестре несколько участников с ФИО «Сидорова Анна Сергеевна» — укажите "
-                                      "год рождения в столбце «Год рождения наставляемого»")
+    assert problem.message.startswith(
+        "В реестре несколько участников с ФИО «Сидорова Анна Сергеевна» — укажите "
+        "год рождения в столбце «Год рождения наставляемого»"
+    )
     # With the year the right one is found.
     assert run(world, MENTEES, [mentee_row(mentee_birth_year=2012)], commit=False).ok
 
 
 def test_two_end_dates_for_one_group_are_a_problem(world):
-    report = run(world, MENTEES, [
-        mentee_row(end_date="20.05.2026"),
-        mentee_row(mentee="Петров Илья Андреевич", end_date="25.05.2026"),
-    ])
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(end_date="20.05.2026"),
+            mentee_row(mentee="Петров Илья Андреевич", end_date="25.05.2026"),
+        ],
+    )
     [problem] = report.problems
     assert (problem.row, problem.column) == (5, "I")
     assert "в строке 4 указана другая дата завершения — 20.05.2026" in problem.message
 
 
 def test_a_students_form_refuses_a_teacher_the_registry_knows(world):
-    factories.teacher(world.school_a1, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                      birth_year=1990)
+    factories.teacher(world.school_a1, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=1990)
     before = counts()
 
     report = run(world, MENTEES, [mentee_row(mentee_birth_year=1990)])
@@ -379,15 +463,12 @@ def test_a_students_form_refuses_a_teacher_the_registry_knows(world):
     assert counts() == before and not report.saved
     [problem] = report.problems
     assert (problem.row, problem.column) == (4, "B")
-    assert problem.message == (
-        "В форме «ученик – ученик» наставляемый — обучающийся, а Сидорова Анна Сергеевна — нет."
-    )
+    assert problem.message == ("В форме «ученик – ученик» наставляемый — обучающийся, а Сидорова Анна Сергеевна — нет.")
 
 
 def test_a_mentee_already_in_an_active_pair_of_the_form_is_refused(world):
     school = world.school_a1
-    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                             birth_year=2012)
+    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=2012)
     factories.pair(factories.student(school, last_name="Орлов"), [anna])
     before = counts()
 
@@ -397,7 +478,8 @@ def test_a_mentee_already_in_an_active_pair_of_the_form_is_refused(world):
     [problem] = report.problems
     assert (problem.row, problem.column) == (4, "B")
     assert "Сидорова Анна Сергеевна уже в действующей паре формы «ученик – ученик» (наставник — Орлов" in (
-        problem.message)
+        problem.message
+    )
 
 
 def test_a_mentee_in_two_active_pairs_of_a_form_within_the_file_is_refused(world):
@@ -405,7 +487,8 @@ def test_a_mentee_in_two_active_pairs_of_a_form_within_the_file_is_refused(world
     [problem] = report.problems
     assert (problem.row, problem.column) == (5, "B")
     assert "уже в другой действующей паре формы «ученик – ученик» (наставник — Ёлкин Пётр Иванович, строка 4)" in (
-        problem.message)
+        problem.message
+    )
 
 
 def test_an_external_mentor_breaks_a_students_form_and_is_told_why(world):
@@ -455,7 +538,9 @@ def test_names_are_split_by_lines_semicolons_and_commas_between_whole_names():
     assert split_names("Иванов, Иван Иванович") == ["Иванов Иван Иванович"]
     assert split_names("1) Иванов Иван\n2) Петров Пётр; Ким Ли") == ["Иванов Иван", "Петров Пётр", "Ким Ли"]
     assert split_names("Иванов Иван Иванович, 2011 г.р., Петров Пётр") == [
-        "Иванов Иван Иванович 2011 г.р", "Петров Пётр"]
+        "Иванов Иван Иванович 2011 г.р",
+        "Петров Пётр",
+    ]
     name = parse_name("Мамедов Эльчин Рафик оглы (2011)")
     assert (name.last, name.first, name.patronymic, name.year) == ("Мамедов", "Эльчин", "Рафик оглы", 2011)
     assert parse_name("Ия Ли").first == "Ли"
@@ -471,4 +556,3 @@ def test_marks_links_and_forms_are_read_leniently():
         parse_url("ftp://school1.ru/otzyv")
     assert format_sides("руководитель образовательной организации – педагог") == ("teacher", "teacher")
     assert format_sides("студент – ученик") == ("student", "pupil")
-

@@ -105,14 +105,40 @@ MENTOR_HEADERS = [
 
 
 def mentee_row(number, name, entry=datetime(2024, 9, 2), end="31.05.2025"):
-    return [number, name, 2009, "Адаптация", entry, "Петрова Анна Ивановна", "ученик – ученик",
-            "МБОУ СОШ № 5", end, "Повысил успеваемость", "https://example.org/case", "да"]
+    return [
+        number,
+        name,
+        2009,
+        "Адаптация",
+        entry,
+        "Петрова Анна Ивановна",
+        "ученик – ученик",
+        "МБОУ СОШ № 5",
+        end,
+        "Повысил успеваемость",
+        "https://example.org/case",
+        "да",
+    ]
 
 
 def mentor_row(number, name):
-    return [number, name, "МБОУ СОШ № 5", "Математика", "Победитель конкурса", "Шахматы",
-            "12–14", "2 часа в неделю", datetime(2024, 9, 2), "Сидоров Олег", "учитель – ученик",
-            "МБОУ СОШ № 5", None, None, None]
+    return [
+        number,
+        name,
+        "МБОУ СОШ № 5",
+        "Математика",
+        "Победитель конкурса",
+        "Шахматы",
+        "12–14",
+        "2 часа в неделю",
+        datetime(2024, 9, 2),
+        "Сидоров Олег",
+        "учитель – ученик",
+        "МБОУ СОШ № 5",
+        None,
+        None,
+        None,
+    ]
 
 
 def mentees_file() -> bytes:
@@ -173,7 +199,9 @@ def test_reads_mentees_below_titles_merged_cells_and_numbering_row():
     assert set(first.values) == {column.key for column in MENTEES.columns}
     # The raw values feed parse_date.
     assert [parse_date(row.values["entry_date"]) for row in sheet.rows] == [
-        date(2024, 9, 2), date(2024, 9, 1), date(2024, 1, 1)
+        date(2024, 9, 2),
+        date(2024, 9, 1),
+        date(2024, 1, 1),
     ]
 
 
@@ -215,9 +243,7 @@ def test_missing_columns_are_reported_not_refused():
     headers = MENTEE_HEADERS[:8]  # 8 of 12
     sheet = read_form(xlsx(("Лист1", [headers, mentee_row(1, "Иванов")[:8]])), "ф.xlsx", MENTEES)
 
-    assert [column.key for column in sheet.missing] == [
-        "end_date", "results", "feedback", "completion_mark"
-    ]
+    assert [column.key for column in sheet.missing] == ["end_date", "results", "feedback", "completion_mark"]
     assert set(sheet.rows[0].values) == {column.key for column in MENTEES.columns[:8]}
 
 
@@ -366,7 +392,7 @@ def test_empty_file():
 @pytest.mark.parametrize(
     ("content", "filename"),
     [
-        ("ФИО наставляемого;Год рождения\nИванов;2009\n".encode("utf-8"), "база.xlsx"),
+        ("ФИО наставляемого;Год рождения\nИванов;2009\n".encode(), "база.xlsx"),
         ("ФИО наставляемого;Год рождения\n".encode("cp1251"), "база.csv"),
         (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "база.pdf"),
     ],
@@ -429,8 +455,7 @@ def test_macro_enabled_workbooks():
         },
     )
 
-    for content, filename in [(with_vba, "база.xlsx"), (content_type, "база.xlsx"),
-                              (mentees_file(), "база.XLSM")]:
+    for content, filename in [(with_vba, "база.xlsx"), (content_type, "база.xlsx"), (mentees_file(), "база.XLSM")]:
         message = message_of(read_form, content, filename, MENTEES)
         assert "Файлы с макросами (.xlsm) не принимаются" in message
         assert "«Книга Excel (*.xlsx)»" in message
@@ -454,10 +479,7 @@ def test_bad_crc_is_found_when_reading():
 def test_xml_entities_are_refused():
     """openpyxl parses through defusedxml: a «billion laughs» sheet is refused, not expanded."""
     assert openpyxl.DEFUSEDXML
-    bomb = (
-        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    )
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
     content = rewrite_zip(
         xlsx(("Лист1", [MENTEE_HEADERS])),
         replace={"xl/worksheets/sheet1.xml": (b"<worksheet ", bomb + b"<worksheet ")},
@@ -555,9 +577,7 @@ def test_parse_date(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize(
-    "value", ["31.02.2024", "сентябрь 2024", "2024", "09/02/2024", 2024, 10, 99999, True, 1.5e300]
-)
+@pytest.mark.parametrize("value", ["31.02.2024", "сентябрь 2024", "2024", "09/02/2024", 2024, 10, 99999, True, 1.5e300])
 def test_parse_date_refuses(value):
     with pytest.raises(ValueError) as caught:
         parse_date(value)

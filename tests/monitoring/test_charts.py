@@ -13,9 +13,11 @@ from monitoring.charts import PALETTE, Series, bar_chart, format_number, line_ch
 NS = "{http://www.w3.org/2000/svg}"
 YEARS = ["2021", "2022", "2023", "2024", "2025"]
 SHARE = "Доля ОО, реализующих систему наставничества"
-HOSTILE = '<script>alert("x")</script> & «Школа» \'№ 5\' ]]> <!-- -->'
-LONG_NAME = ("Муниципальное бюджетное общеобразовательное учреждение "
-             "«Средняя общеобразовательная школа № 12 имени А. С. Пушкина»")
+HOSTILE = "<script>alert(\"x\")</script> & «Школа» '№ 5' ]]> <!-- -->"
+LONG_NAME = (
+    "Муниципальное бюджетное общеобразовательное учреждение "
+    "«Средняя общеобразовательная школа № 12 имени А. С. Пушкина»"
+)
 
 
 def parse(svg: str) -> ET.Element:
@@ -46,10 +48,13 @@ def tick_labels(root: ET.Element) -> list[str]:
 # ---------------------------------------------------------------- the document
 
 
-@pytest.mark.parametrize("svg", [
-    line_chart(YEARS, [Series(SHARE, [40, 50, None, 65, 72])], title="Наставничество", target=70),
-    bar_chart(["Школа № 1", "Гимназия № 2"], [42.5, None], title="Охват"),
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        line_chart(YEARS, [Series(SHARE, [40, 50, None, 65, 72])], title="Наставничество", target=70),
+        bar_chart(["Школа № 1", "Гимназия № 2"], [42.5, None], title="Охват"),
+    ],
+)
 def test_a_complete_svg_of_the_safe_subset(svg):
     root = parse(svg)
     assert root.tag == NS + "svg"
@@ -67,8 +72,11 @@ def test_a_complete_svg_of_the_safe_subset(svg):
 
 def test_same_input_same_bytes():
     def draw():
-        return (line_chart(YEARS, [Series(SHARE, [40, 50.25, None, Decimal("65.5"), 72])], target=70),
-                bar_chart(["Школа № 1", LONG_NAME], [Decimal("42.5"), 17], highlight={1}))
+        return (
+            line_chart(YEARS, [Series(SHARE, [40, 50.25, None, Decimal("65.5"), 72])], target=70),
+            bar_chart(["Школа № 1", LONG_NAME], [Decimal("42.5"), 17], highlight={1}),
+        )
+
     assert draw() == draw()
     # A Decimal and the float of the same value draw the same.
     assert bar_chart(["A"], [Decimal("42.5")]) == bar_chart(["A"], [42.5])
@@ -225,8 +233,10 @@ def test_bars_all_zero_or_all_missing():
 
 def test_hostile_labels_are_inert_text():
     flat = " ".join(HOSTILE.split())
-    charts = [line_chart([HOSTILE, "2022"], [Series(HOSTILE, [1, 2])], title=HOSTILE, unit=""),
-              bar_chart([HOSTILE + "\x0b\x00\n", "Б"], [1, 2], title=HOSTILE, unit="")]
+    charts = [
+        line_chart([HOSTILE, "2022"], [Series(HOSTILE, [1, 2])], title=HOSTILE, unit=""),
+        bar_chart([HOSTILE + "\x0b\x00\n", "Б"], [1, 2], title=HOSTILE, unit=""),
+    ]
     for svg in charts:
         assert "<script" not in svg and "<!--" not in svg
         root = parse(svg)  # well-formed, the control characters dropped
@@ -235,20 +245,23 @@ def test_hostile_labels_are_inert_text():
         assert flat in [e.text for e in root.iter(NS + "text")]  # shown as text, as it was written
 
 
-@pytest.mark.parametrize(("value", "unit", "expected"), [
-    (42.5, "%", "42,5\u00a0%"),
-    (Decimal("42.50"), "%", "42,5\u00a0%"),
-    (40, "%", "40\u00a0%"),
-    (12345, "", "12\u202f345"),
-    (1234567.25, "чел.", "1\u202f234\u202f567,3\u00a0чел."),
-    (999, "", "999"),
-    (0.05, "", "0,1"),
-    (0, "%", "0\u00a0%"),
-    (-3.5, "", "\u22123,5"),
-    (-0.04, "", "0"),
-    (None, "%", "нет данных"),
-    (float("nan"), "%", "нет данных"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (42.5, "%", "42,5\u00a0%"),
+        (Decimal("42.50"), "%", "42,5\u00a0%"),
+        (40, "%", "40\u00a0%"),
+        (12345, "", "12\u202f345"),
+        (1234567.25, "чел.", "1\u202f234\u202f567,3\u00a0чел."),
+        (999, "", "999"),
+        (0.05, "", "0,1"),
+        (0, "%", "0\u00a0%"),
+        (-3.5, "", "\u22123,5"),
+        (-0.04, "", "0"),
+        (None, "%", "нет данных"),
+        (float("nan"), "%", "нет данных"),
+    ],
+)
 def test_russian_number_format(value, unit, expected):
     assert format_number(value, unit) == expected
 

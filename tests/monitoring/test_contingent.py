@@ -42,39 +42,60 @@ def snapshot():
 @pytest.fixture
 def existing(world):
     """What was entered before the upload: A1 for 2024, A2 for 2023."""
-    Contingent.objects.create(organisation=world.school_a1, year=2024, students_total=1, students_10_18=1,
-                              teachers=1, young_specialists=1, young_teachers=1)
+    Contingent.objects.create(
+        organisation=world.school_a1,
+        year=2024,
+        students_total=1,
+        students_10_18=1,
+        teachers=1,
+        young_specialists=1,
+        young_teachers=1,
+    )
     Contingent.objects.create(organisation=world.school_a2, year=2023, students_total=7)
     return world
 
 
 def test_a_good_file_is_saved_whole(existing):
     world = existing
-    data = workbook([
-        ("a1", "МБОУ СОШ № 1", 500, 300, 40, 4, 6),
-        ("a2", "МБОУ СОШ № 2", "1 200", "700", 80.0, None, "5"),
-        ("Итого", None, None, None, None, None, None),
-    ])
+    data = workbook(
+        [
+            ("a1", "МБОУ СОШ № 1", 500, 300, 40, 4, 6),
+            ("a2", "МБОУ СОШ № 2", "1 200", "700", 80.0, None, "5"),
+            ("Итого", None, None, None, None, None, None),
+        ]
+    )
     report = import_contingent(data, "контингент.xlsx", world.department_a, 2024, user=world.methodist_a)
     assert report.ok, report.as_text()
     assert report.saved and (report.created, report.updated) == (1, 1)
     a1 = Contingent.objects.get(organisation=world.school_a1, year=2024)
     assert (a1.students_total, a1.students_10_18, a1.teachers, a1.young_specialists, a1.young_teachers) == (
-        500, 300, 40, 4, 6)
+        500,
+        300,
+        40,
+        4,
+        6,
+    )
     assert a1.entered_by == world.methodist_a
     a2 = Contingent.objects.get(organisation=world.school_a2, year=2024)
     assert (a2.students_total, a2.students_10_18, a2.teachers, a2.young_specialists, a2.young_teachers) == (
-        1200, 700, 80, None, 5)
+        1200,
+        700,
+        80,
+        None,
+        5,
+    )
     assert Contingent.objects.get(organisation=world.school_a2, year=2023).students_total == 7  # other year kept
     assert "сохранено" in report.as_text()
 
 
 def test_organisations_found_by_name_and_rows_without_numbers_skipped(existing):
     world = existing
-    data = workbook([
-        (None, "мбоу  сош № 2", 10, 5, 3, 1, 1),  # by the short name, case and spaces aside
-        ("a1", "МБОУ СОШ № 1", None, None, None, None, None),  # not reported: what A1 had stays
-    ])
+    data = workbook(
+        [
+            (None, "мбоу  сош № 2", 10, 5, 3, 1, 1),  # by the short name, case and spaces aside
+            ("a1", "МБОУ СОШ № 1", None, None, None, None, None),  # not reported: what A1 had stays
+        ]
+    )
     report = import_contingent(data, "k.xlsx", world.department_a, 2024)
     assert report.saved, report.as_text()
     assert report.skipped == 1
@@ -89,21 +110,24 @@ def test_checking_saves_nothing(existing):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("rows, where, words", [
-    ([("zz", None, 1, 1, 1, 1, 1)], (2, "A"), "с кодом «zz» нет"),
-    ([("b1", None, 1, 1, 1, 1, 1)], (2, "A"), "с кодом «b1» нет"),  # another department's school
-    ([(None, "МБОУ Нет такой", 1, 1, 1, 1, 1)], (2, "B"), "не найдена"),
-    ([(None, None, 1, 1, 1, 1, 1)], (2, "A"), "Не указана организация"),
-    ([("a1", None, -5, 1, 1, 1, 1)], (2, "C"), "отрицательным"),
-    ([("a1", None, "abc", 1, 1, 1, 1)], (2, "C"), "целое число"),
-    ([("a1", None, 12.5, 1, 1, 1, 1)], (2, "C"), "целое число"),
-    ([("a1", None, "7,5", 1, 1, 1, 1)], (2, "C"), "целое число"),
-    ([("a1", None, 10, 11, 1, 1, 1)], (2, "D"), "10–18 лет не может быть больше"),
-    ([("a1", None, 1, 1, 5, 6, 1)], (2, "F"), "молодых специалистов не может быть больше"),
-    ([("a1", None, 1, 1, 5, 1, 6)], (2, "G"), "до 35 лет"),
-    ([("a1", None, 1, 1, 1, 1, 1), ("A1", None, 2, 2, 2, 2, 2)], (3, "A"), "уже указана в строке 2"),
-    ([("a1", None, 1, 1, 1, 1, 1), ("a2", None, 10**8, 1, 1, 1, 1)], (3, "C"), "Слишком большое"),
-])
+@pytest.mark.parametrize(
+    "rows, where, words",
+    [
+        ([("zz", None, 1, 1, 1, 1, 1)], (2, "A"), "с кодом «zz» нет"),
+        ([("b1", None, 1, 1, 1, 1, 1)], (2, "A"), "с кодом «b1» нет"),  # another department's school
+        ([(None, "МБОУ Нет такой", 1, 1, 1, 1, 1)], (2, "B"), "не найдена"),
+        ([(None, None, 1, 1, 1, 1, 1)], (2, "A"), "Не указана организация"),
+        ([("a1", None, -5, 1, 1, 1, 1)], (2, "C"), "отрицательным"),
+        ([("a1", None, "abc", 1, 1, 1, 1)], (2, "C"), "целое число"),
+        ([("a1", None, 12.5, 1, 1, 1, 1)], (2, "C"), "целое число"),
+        ([("a1", None, "7,5", 1, 1, 1, 1)], (2, "C"), "целое число"),
+        ([("a1", None, 10, 11, 1, 1, 1)], (2, "D"), "10–18 лет не может быть больше"),
+        ([("a1", None, 1, 1, 5, 6, 1)], (2, "F"), "молодых специалистов не может быть больше"),
+        ([("a1", None, 1, 1, 5, 1, 6)], (2, "G"), "до 35 лет"),
+        ([("a1", None, 1, 1, 1, 1, 1), ("A1", None, 2, 2, 2, 2, 2)], (3, "A"), "уже указана в строке 2"),
+        ([("a1", None, 1, 1, 1, 1, 1), ("a2", None, 10**8, 1, 1, 1, 1)], (3, "C"), "Слишком большое"),
+    ],
+)
 def test_each_bad_row_is_reported_and_nothing_is_saved(existing, rows, where, words):
     before = snapshot()
     report = import_contingent(workbook(rows, before=()), "k.xlsx", existing.department_a, 2024)
@@ -121,13 +145,16 @@ def test_all_problems_of_a_file_are_listed(existing):
     assert [(p.row, p.column) for p in report.problems] == [(2, "C"), (2, "D"), (2, "F"), (3, "A")]
 
 
-@pytest.mark.parametrize("data, filename, words", [
-    (b"just text", "k.xlsx", "не книга Excel"),
-    (b"", "k.xlsx", "пустой"),
-    (b"PK\x03\x04broken", "k.xlsx", "повреждён"),
-    (None, "k.xls", "в формате .xlsx"),  # a workbook under another name
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "k.xls", "Excel 97–2003"),
-])
+@pytest.mark.parametrize(
+    "data, filename, words",
+    [
+        (b"just text", "k.xlsx", "не книга Excel"),
+        (b"", "k.xlsx", "пустой"),
+        (b"PK\x03\x04broken", "k.xlsx", "повреждён"),
+        (None, "k.xls", "в формате .xlsx"),  # a workbook under another name
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "k.xls", "Excel 97–2003"),
+    ],
+)
 def test_a_file_that_is_not_a_workbook_is_refused(existing, data, filename, words):
     before = snapshot()
     data = workbook([("a1", None, 1, 1, 1, 1, 1)]) if data is None else data
@@ -149,8 +176,9 @@ def test_headers_that_are_missing_are_named(existing):
 
 
 def test_a_file_without_any_numbers_is_refused(existing):
-    report = import_contingent(workbook([("a1", None, None, None, None, None, None)]), "k.xlsx",
-                               existing.department_a, 2024)
+    report = import_contingent(
+        workbook([("a1", None, None, None, None, None, None)]), "k.xlsx", existing.department_a, 2024
+    )
     assert not report.saved and "нет ни одной организации" in report.problems[0].message
 
 

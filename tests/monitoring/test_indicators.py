@@ -1,7 +1,6 @@
 """The indicator table on small registries whose answers are worked out by hand in each test."""
 
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -107,12 +106,14 @@ def test_a_pair_counts_in_every_year_it_was_active_on_some_day(boundary_world):
 def test_completing_a_pair_later_does_not_change_past_years(boundary_world):
     department = boundary_world.department_a
     before = indicator_table(department, [2023, 2024])
-    active = boundary_world.school_a1.pairs.get(mentor__category=PersonCategory.COLLEGE_STUDENT,
-                                                 entry_date=date(2023, 12, 31))
+    active = boundary_world.school_a1.pairs.get(
+        mentor__category=PersonCategory.COLLEGE_STUDENT, entry_date=date(2023, 12, 31)
+    )
     active.end_date = date(2024, 2, 1)
     save_pair(active, list(active.mentees.all()))  # completed, as the pair page does it
-    factories.pair(active.mentor, list(active.mentees.all()), format_name=ANY_FORM,
-                   entry_date=date(2024, 3, 1))  # the same pupil again, in a new pair
+    factories.pair(
+        active.mentor, list(active.mentees.all()), format_name=ANY_FORM, entry_date=date(2024, 3, 1)
+    )  # the same pupil again, in a new pair
     after = indicator_table(department, [2023, 2024, 2025])
     assert after.row("students_mentees_share")[2023].numerator == before.row("students_mentees_share")[2023].numerator
     assert after.row("students_mentees_share")[2024].numerator == 2  # still counted once
@@ -124,22 +125,36 @@ def test_completing_a_pair_later_does_not_change_past_years(boundary_world):
 def test_ages_ten_and_eighteen_count_nine_and_nineteen_do_not(world):
     school = world.school_a1
     mentor = external_mentor(school)
-    for name, birth_year in (("Девятилетний", 2015), ("Десятилетний", 2014), ("Восемнадцатилетний", 2006),
-                             ("Девятнадцатилетний", 2005), ("Безгодов", None)):
+    for name, birth_year in (
+        ("Девятилетний", 2015),
+        ("Десятилетний", 2014),
+        ("Восемнадцатилетний", 2006),
+        ("Девятнадцатилетний", 2005),
+        ("Безгодов", None),
+    ):
         pair(mentor, [factories.student(school, last_name=name, birth_year=birth_year)], date(2024, 9, 1))
     # Pupils as mentors of pupils: 18 counts, 19 does not.
     mentee = factories.student(school, last_name="Подопечный", birth_year=2003)  # 21: not counted as mentee
-    pair(factories.student(school, last_name="Старший", birth_year=2006), [mentee], date(2024, 9, 1),
-         form="ученик – ученик")
+    pair(
+        factories.student(school, last_name="Старший", birth_year=2006),
+        [mentee],
+        date(2024, 9, 1),
+        form="ученик – ученик",
+    )
     other = factories.student(school, last_name="Второй", birth_year=2003)
-    pair(factories.student(school, last_name="Выпускник", birth_year=2005), [other], date(2024, 9, 1),
-         form="ученик – ученик")
+    pair(
+        factories.student(school, last_name="Выпускник", birth_year=2005),
+        [other],
+        date(2024, 9, 1),
+        form="ученик – ученик",
+    )
     contingent(school, 2024, students_total=100, students_10_18=80)
 
     table = indicator_table(world.department_a, [2024])
     assert table.row("students_mentees_share")[2024] == Cell(2, 80, Decimal("2.5"), 1, 2, 2)
     assert people(drilldown(world.department_a, "students_mentees_share", 2024)) == {
-        "Десятилетний", "Восемнадцатилетний"
+        "Десятилетний",
+        "Восемнадцатилетний",
     }
     assert table.row("students_mentors_share")[2024] == Cell(1, 80, Decimal("1.3"), 1, 2, 1)  # 1.25 → 1.3
     assert people(drilldown(world.department_a, "students_mentors_share", 2024)) == {"Старший"}
@@ -156,8 +171,13 @@ def test_a_person_in_several_pairs_counts_once(world):
     teacher = factories.teacher(school, last_name="Наставникова")
     pair(teacher, [pupil], date(2024, 2, 1))
     pair(teacher, [pupil], date(2024, 3, 1), form=OTHER_ANY_FORM)
-    pair(teacher, [factories.student(school, last_name="Другой", birth_year=2011)], date(2023, 9, 1),
-         end=date(2024, 5, 1), form=ANY_FORM)
+    pair(
+        teacher,
+        [factories.student(school, last_name="Другой", birth_year=2011)],
+        date(2023, 9, 1),
+        end=date(2024, 5, 1),
+        form=ANY_FORM,
+    )
     contingent(school, 2024, students_total=50, students_10_18=40, teachers=20)
 
     table = indicator_table(world.department_a, [2024])
@@ -186,8 +206,11 @@ def test_no_contingent_at_all_leaves_every_share_missing(world):
 
 def test_shares_count_only_organisations_that_reported(world):
     a1, a2 = world.school_a1, world.school_a2
-    pair(external_mentor(a1), [factories.student(a1, birth_year=2012), factories.student(a1, birth_year=2012)],
-         date(2024, 1, 10))
+    pair(
+        external_mentor(a1),
+        [factories.student(a1, birth_year=2012), factories.student(a1, birth_year=2012)],
+        date(2024, 1, 10),
+    )
     pair(external_mentor(a2), [factories.student(a2, last_name="Безотчётный", birth_year=2012)], date(2024, 1, 10))
     contingent(a1, 2024, students_total=100, students_10_18=50)  # a2 did not report
 
@@ -229,8 +252,13 @@ def staff_world(world):
     young_mentor = factories.teacher(school, last_name="Юная", is_young_teacher=True)
     with_iom = factories.teacher(school, last_name="Сиомом", is_young_specialist=True, is_young_teacher=True)
     without_iom = factories.teacher(school, last_name="Безиома", is_young_specialist=True)
-    worker = factories.teacher(school, last_name="Психолог", category=PersonCategory.STAFF,
-                               is_young_specialist=True, position="педагог-психолог")
+    worker = factories.teacher(
+        school,
+        last_name="Психолог",
+        category=PersonCategory.STAFF,
+        is_young_specialist=True,
+        position="педагог-психолог",
+    )
     archived = factories.teacher(school, last_name="Архивная", is_young_specialist=True, is_young_teacher=True)
     old_hand = factories.teacher(school, last_name="Ветеран")
 
@@ -243,7 +271,7 @@ def staff_world(world):
     archived_participation = archived.participations.get()
     archived_participation.iom_built = True
     archived_participation.save()
-    archived.archived_at = datetime(2023, 7, 1, tzinfo=dt_timezone.utc)
+    archived.archived_at = datetime(2023, 7, 1, tzinfo=UTC)
     archived.archive_reason = "уволилась"
     archived.save()
     for year in (2023, 2024):
@@ -251,20 +279,27 @@ def staff_world(world):
     return world
 
 
-@pytest.mark.parametrize("code, year, expected", [
-    ("young_specialists_mentees_share", 2024, {"Сиомом", "Безиома", "Психолог"}),
-    ("young_specialists_mentees_share", 2023, {"Архивная"}),
-    ("teachers_mentors_share", 2024, {"Опытная", "Юная"}),
-    ("teachers_mentors_share", 2023, {"Опытная"}),
-    ("young_specialists_iom_share", 2024, {"Сиомом"}),
-    ("young_specialists_iom_share", 2023, {"Архивная"}),
-    ("young_teachers_share", 2024, {"Сиомом", "Юная"}),
-    ("young_teachers_share", 2023, {"Архивная"}),
-])
+@pytest.mark.parametrize(
+    "code, year, expected",
+    [
+        ("young_specialists_mentees_share", 2024, {"Сиомом", "Безиома", "Психолог"}),
+        ("young_specialists_mentees_share", 2023, {"Архивная"}),
+        ("teachers_mentors_share", 2024, {"Опытная", "Юная"}),
+        ("teachers_mentors_share", 2023, {"Опытная"}),
+        ("young_specialists_iom_share", 2024, {"Сиомом"}),
+        ("young_specialists_iom_share", 2023, {"Архивная"}),
+        ("young_teachers_share", 2024, {"Сиомом", "Юная"}),
+        ("young_teachers_share", 2023, {"Архивная"}),
+    ],
+)
 def test_staff_indicators(staff_world, code, year, expected):
     department = staff_world.department_a
-    denominators = {"young_specialists_mentees_share": 8, "teachers_mentors_share": 40,
-                    "young_specialists_iom_share": 8, "young_teachers_share": 5}
+    denominators = {
+        "young_specialists_mentees_share": 8,
+        "teachers_mentors_share": 40,
+        "young_specialists_iom_share": 8,
+        "young_teachers_share": 5,
+    }
     cell = indicator_table(department, [2023, 2024]).row(code)[year]
     assert people(drilldown(department, code, year)) == expected
     assert cell.numerator == len(expected)
@@ -292,8 +327,9 @@ def test_organisations_with_mentoring_and_programs(world):
     factories.ProgramFactory(organisation=a1, name="Ушедшая", start_date=date(2022, 9, 1), end_date=date(2023, 5, 31))
     factories.ProgramFactory(organisation=a1, name="Новогодняя", start_date=date(2023, 12, 31))
     factories.ProgramFactory(organisation=a2, name="Будущая", start_date=date(2025, 1, 1))
-    factories.ProgramFactory(organisation=a2, name="Прошлогодняя", start_date=date(2021, 9, 1),
-                             end_date=date(2022, 12, 31))
+    factories.ProgramFactory(
+        organisation=a2, name="Прошлогодняя", start_date=date(2021, 9, 1), end_date=date(2022, 12, 31)
+    )
     factories.ProgramFactory(organisation=b1, name="Чужая", start_date=date(2020, 1, 1))
 
     table = indicator_table(world.department_a, [2022, 2023, 2024])
@@ -312,8 +348,11 @@ def test_organisations_with_mentoring_and_programs(world):
 def test_a_region_adds_its_departments_up(world):
     a1, b1 = world.school_a1, world.school_b1
     pair(external_mentor(a1), [factories.student(a1, birth_year=2012)], date(2024, 3, 1))
-    pair(external_mentor(b1), [factories.student(b1, birth_year=2012), factories.student(b1, birth_year=2012)],
-         date(2024, 3, 1))
+    pair(
+        external_mentor(b1),
+        [factories.student(b1, birth_year=2012), factories.student(b1, birth_year=2012)],
+        date(2024, 3, 1),
+    )
     contingent(a1, 2024, students_total=10, students_10_18=10)
     contingent(b1, 2024, students_total=30, students_10_18=30)
     region = [world.department_a, world.department_b]
@@ -331,10 +370,16 @@ def test_the_drilldown_counts_what_the_table_counts(boundary_world):
     school, other = boundary_world.school_a1, boundary_world.school_a2
     young = factories.teacher(school, is_young_specialist=True, is_young_teacher=True)
     pair(factories.teacher(school), [young], date(2012, 2, 2), form=STAFF_FORM)
-    pair(young, [factories.student(school, birth_year=2012)], date(2023, 2, 2), end=date(2024, 1, 1),
-         form=OTHER_ANY_FORM)
-    pair(factories.student(other, birth_year=2008), [factories.student(other, birth_year=2011)],
-         date(2019, 5, 1), end=date(2022, 5, 1), form="ученик – ученик")
+    pair(
+        young, [factories.student(school, birth_year=2012)], date(2023, 2, 2), end=date(2024, 1, 1), form=OTHER_ANY_FORM
+    )
+    pair(
+        factories.student(other, birth_year=2008),
+        [factories.student(other, birth_year=2011)],
+        date(2019, 5, 1),
+        end=date(2022, 5, 1),
+        form="ученик – ученик",
+    )
     Contingent.objects.filter(organisation=school).update(teachers=30, young_specialists=3, young_teachers=3)
     years = list(range(2012, 2027))  # fifteen years: more than one block of bits per person
     table = indicator_table(department, years, cached=False)
@@ -358,10 +403,13 @@ def test_the_number_of_queries_does_not_depend_on_years_or_size(boundary_world, 
         indicator_table(department, [2024], cached=False)
     with django_assert_num_queries(5):
         indicator_table(department, list(range(2015, 2027)), cached=False)
-    for n in range(3):
+    for _ in range(3):
         factories.OrganisationFactory(department=department)
-        pair(external_mentor(boundary_world.school_a2),
-             [factories.student(boundary_world.school_a2, birth_year=2010) for _ in range(3)], date(2024, 1, 5))
+        pair(
+            external_mentor(boundary_world.school_a2),
+            [factories.student(boundary_world.school_a2, birth_year=2010) for _ in range(3)],
+            date(2024, 1, 5),
+        )
     with django_assert_num_queries(5):
         indicator_table(department, list(range(2015, 2027)), cached=False)
     with django_assert_num_queries(5):
@@ -410,16 +458,24 @@ def test_a_change_in_one_school_counts_that_school_again_with_roles_from_every_s
     guest = factories.teacher(other)  # a teacher of A2 mentors in A1: counted in A2
     young = factories.teacher(school, is_young_specialist=True, is_young_teacher=True)
     pair(guest, [young], date(2024, 9, 1), form=STAFF_FORM)
-    pair(factories.student(other, birth_year=2008), [factories.student(other, birth_year=2011)], date(2024, 2, 2),
-         form="ученик – ученик")
+    pair(
+        factories.student(other, birth_year=2008),
+        [factories.student(other, birth_year=2011)],
+        date(2024, 2, 2),
+        form="ученик – ученик",
+    )
     for organisation in (school, other):
         contingent(organisation, 2024, teachers=20, young_specialists=2, young_teachers=2)
     table = _tables_agree(department, years)
     assert table.row("teachers_mentors_share")[2024].numerator == 1
 
     with CaptureQueriesContext(connection) as queries:
-        pair(factories.teacher(school), [factories.teacher(school, is_young_specialist=True)], date(2025, 1, 9),
-             form=STAFF_FORM)
+        pair(
+            factories.teacher(school),
+            [factories.teacher(school, is_young_specialist=True)],
+            date(2025, 1, 9),
+            form=STAFF_FORM,
+        )
         table = _tables_agree(department, years)
     statements = [q["sql"] for q in queries.captured_queries if "BIT_OR" in q["sql"] or "MAX(CASE" in q["sql"]]
     assert len(statements) == 2  # the cached table counted A1's people again; then the uncached one
@@ -452,8 +508,15 @@ def test_an_unknown_indicator_is_refused(world):
 
 
 def test_contingent_clean_explains_in_russian(world):
-    record = Contingent(organisation=world.school_a1, year=2024, students_total=10, students_10_18=11,
-                        teachers=5, young_specialists=6, young_teachers=7)
+    record = Contingent(
+        organisation=world.school_a1,
+        year=2024,
+        students_total=10,
+        students_10_18=11,
+        teachers=5,
+        young_specialists=6,
+        young_teachers=7,
+    )
     with pytest.raises(ValidationError) as caught:
         record.full_clean()
     errors = caught.value.message_dict
@@ -470,14 +533,17 @@ def test_contingent_clean_explains_in_russian(world):
     assert "уже внесён" in str(caught.value)
 
 
-@pytest.mark.parametrize("numbers", [
-    {"year": 2024, "students_total": 10, "students_10_18": 11},
-    {"year": 2024, "teachers": 5, "young_specialists": 6},
-    {"year": 2024, "teachers": 5, "young_teachers": 6},
-    {"year": 1999},
-    {"year": 2101},
-    {"year": 2024, "teachers": -1},
-])
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        {"year": 2024, "students_total": 10, "students_10_18": 11},
+        {"year": 2024, "teachers": 5, "young_specialists": 6},
+        {"year": 2024, "teachers": 5, "young_teachers": 6},
+        {"year": 1999},
+        {"year": 2101},
+        {"year": 2024, "teachers": -1},
+    ],
+)
 def test_the_database_refuses_an_impossible_contingent(world, numbers):
     with pytest.raises(IntegrityError), transaction.atomic():
         Contingent.objects.create(organisation=world.school_a1, **numbers)

@@ -18,10 +18,15 @@ pytestmark = pytest.mark.django_db
 def registry(world):
     """School A1: two pupils of 13 in a pair from 2023, 40 of them reported for 2024 only."""
     school = world.school_a1
-    mentor = factories.PersonFactory(organisation=school, category=PersonCategory.COLLEGE_STUDENT,
-                                     birth_year=2003, class_or_group="")
-    factories.pair(mentor, [factories.student(school, birth_year=2011), factories.student(school, birth_year=2011)],
-                   format_name="студент – ученик", entry_date=date(2023, 9, 1))
+    mentor = factories.PersonFactory(
+        organisation=school, category=PersonCategory.COLLEGE_STUDENT, birth_year=2003, class_or_group=""
+    )
+    factories.pair(
+        mentor,
+        [factories.student(school, birth_year=2011), factories.student(school, birth_year=2011)],
+        format_name="студент – ученик",
+        entry_date=date(2023, 9, 1),
+    )
     Contingent.objects.create(organisation=school, year=2024, students_total=60, students_10_18=40)
     return world
 
@@ -50,7 +55,12 @@ def test_json(registry):
     assert payload["departments"] == [{"code": "kedr", "name": "Управление образования Кедровского округа"}]
     by_code = {row["code"]: row for row in payload["indicators"]}
     assert by_code["students_mentees_share"]["values"]["2024"] == {
-        "value": 5.0, "numerator": 2, "denominator": 40, "reported": 1, "organisations": 2, "numerator_all": 2,
+        "value": 5.0,
+        "numerator": 2,
+        "denominator": 40,
+        "reported": 1,
+        "organisations": 2,
+        "numerator_all": 2,
     }
     assert by_code["young_teachers_share"]["target"] == 70
     assert by_code["young_teachers_share"]["values"]["2024"]["value"] is None
@@ -64,12 +74,15 @@ def test_default_years_and_a_region(registry):
     assert lines[0].split("\t")[-1] == str(date.today().year)
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--department", "nowhere"], "Нет муниципалитета с кодом «nowhere»"),
-    (["--department", "kedr", "--years", "2024-2021"], "начальный год 2024 больше конечного 2021"),
-    (["--department", "kedr", "--years", "abc"], "«abc» — не год и не диапазон лет"),
-    (["--department", "kedr", "--years", "1990-1991"], "от 2000 до 2100"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--department", "nowhere"], "Нет муниципалитета с кодом «nowhere»"),
+        (["--department", "kedr", "--years", "2024-2021"], "начальный год 2024 больше конечного 2021"),
+        (["--department", "kedr", "--years", "abc"], "«abc» — не год и не диапазон лет"),
+        (["--department", "kedr", "--years", "1990-1991"], "от 2000 до 2100"),
+    ],
+)
 def test_errors_are_explained(registry, args, words):
     with pytest.raises(CommandError) as caught:
         run(*args)

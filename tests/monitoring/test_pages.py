@@ -31,8 +31,12 @@ def registry(world):
 
 
 def table_url(world, **query):
-    return reverse("indicators") + "?" + "&".join(
-        f"{k}={v}" for k, v in {"department": world.department_a.pk, "first": 2025, "last": 2025, **query}.items()
+    return (
+        reverse("indicators")
+        + "?"
+        + "&".join(
+            f"{k}={v}" for k, v in {"department": world.department_a.pk, "first": 2025, "last": 2025, **query}.items()
+        )
     )
 
 
@@ -50,14 +54,24 @@ def test_the_head_sees_the_table_with_values_and_missing_denominators(world, reg
 
 
 def test_a_figure_opens_exactly_the_people_it_counts(world, registry, as_persona):
-    response = as_persona("methodist_a").get(reverse("indicator_drilldown"), {
-        "indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk,
-    })
+    response = as_persona("methodist_a").get(
+        reverse("indicator_drilldown"),
+        {
+            "indicator": "students_mentees_share",
+            "year": 2025,
+            "department": world.department_a.pk,
+        },
+    )
     counted = list(response.context["page"].object_list)
     assert counted == [registry["older"]]  # the 9-year-old is not 10–18; the mentor is not a mentee
-    response = as_persona("methodist_a").get(reverse("indicator_drilldown"), {
-        "indicator": "students_mentors_share", "year": 2025, "department": world.department_a.pk,
-    })
+    response = as_persona("methodist_a").get(
+        reverse("indicator_drilldown"),
+        {
+            "indicator": "students_mentors_share",
+            "year": 2025,
+            "department": world.department_a.pk,
+        },
+    )
     assert list(response.context["page"].object_list) == [registry["mentor"]]
 
 
@@ -72,8 +86,12 @@ def test_the_figures_people_are_counted_from_the_table_and_paged_through_exactly
 
     a1 = world.school_a1
     mentor = factories.student(a1, birth_year=2008)
-    factories.pair(mentor, [factories.student(a1, birth_year=2012) for _ in range(PAGE_SIZE + 2)],
-                   entry_date=date(2025, 2, 1), format_name="ученик – ученик")
+    factories.pair(
+        mentor,
+        [factories.student(a1, birth_year=2012) for _ in range(PAGE_SIZE + 2)],
+        entry_date=date(2025, 2, 1),
+        format_name="ученик – ученик",
+    )
     client = as_persona("methodist_a")
     for indicator in INDICATORS:
         for organisation in (None, a1, world.school_a2):
@@ -91,15 +109,23 @@ def test_the_figures_people_are_counted_from_the_table_and_paged_through_exactly
                 rows += list(last.context["page"].object_list)
                 assert page.paginator.num_pages == 2
             assert page.paginator.count == len(rows), (indicator.code, organisation)
-    mentees = client.get(reverse("indicator_drilldown"), {
-        "indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk})
+    mentees = client.get(
+        reverse("indicator_drilldown"),
+        {"indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk},
+    )
     assert mentees.context["page"].paginator.count == 1 + PAGE_SIZE + 2
 
 
 def test_the_breakdown_shows_schools_without_mentoring_and_sorts(world, registry, as_persona):
-    response = as_persona("methodist_a").get(reverse("indicator_breakdown"), {
-        "indicator": "students_mentees_share", "year": 2025, "department": world.department_a.pk, "sort": "-value",
-    })
+    response = as_persona("methodist_a").get(
+        reverse("indicator_breakdown"),
+        {
+            "indicator": "students_mentees_share",
+            "year": 2025,
+            "department": world.department_a.pk,
+            "sort": "-value",
+        },
+    )
     rows = response.context["rows"]
     assert [row.organisation for row in rows] == [world.school_a1, world.school_a2]
     assert rows[1].cell.value is None and rows[1].cell.numerator_all == 0
@@ -113,15 +139,19 @@ def test_curators_do_not_see_the_department_table(world, as_persona):
 
 def test_the_table_downloads_as_xlsx_and_pdf_with_the_same_values(world, registry, as_persona):
     client = as_persona("head_a")
-    response = client.get(reverse("indicators_export"), {"department": world.department_a.pk, "first": 2025,
-                                                         "last": 2025, "format": "xlsx"})
+    response = client.get(
+        reverse("indicators_export"),
+        {"department": world.department_a.pk, "first": 2025, "last": 2025, "format": "xlsx"},
+    )
     assert "Показатели наставничества" in unquote(response["Content-Disposition"])
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
     assert rows[3][3] == 10 and rows[3][4] == "1 / 10"
     assert rows[6][3] == "нет данных"
-    response = client.get(reverse("indicators_export"), {"department": world.department_a.pk, "first": 2025,
-                                                         "last": 2025, "format": "pdf"})
+    response = client.get(
+        reverse("indicators_export"),
+        {"department": world.department_a.pk, "first": 2025, "last": 2025, "format": "pdf"},
+    )
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
     assert "Доля обучающихся" in text and "1 / 10" in text and "нет данных" in text
 
@@ -133,13 +163,25 @@ def test_a_curator_enters_the_schools_contingent_and_a_part_larger_than_its_whol
     assert response.status_code == 200
     assert "не может быть больше" in response.content.decode()
     assert not Contingent.objects.exists()
-    response = client.post(url, {"students_total": "100", "students_10_18": "60", "teachers": "12",
-                                 "young_specialists": "2", "young_teachers": "3"})
+    response = client.post(
+        url,
+        {
+            "students_total": "100",
+            "students_10_18": "60",
+            "teachers": "12",
+            "young_specialists": "2",
+            "young_teachers": "3",
+        },
+    )
     assert response.status_code == 302
     saved = Contingent.objects.get()
     assert (saved.students_10_18, saved.teachers, saved.entered_by) == (60, 12, world.curator_a1)
-    assert client.post(reverse("contingent_edit", kwargs={"pk": world.school_a2.pk, "year": 2025}),
-                       {"students_total": "1"}).status_code == 404
+    assert (
+        client.post(
+            reverse("contingent_edit", kwargs={"pk": world.school_a2.pk, "year": 2025}), {"students_total": "1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_methodist_uploads_the_contingent_template_back(world, as_persona):
@@ -153,17 +195,25 @@ def test_the_methodist_uploads_the_contingent_template_back(world, as_persona):
     sheet.cell(codes["a1"], 4, 80)
     out = io.BytesIO()
     workbook.save(out)
-    response = client.post(reverse("contingent_upload"), {
-        "year": 2025, "file": SimpleUploadedFile("контингент.xlsx", out.getvalue()),
-    })
+    response = client.post(
+        reverse("contingent_upload"),
+        {
+            "year": 2025,
+            "file": SimpleUploadedFile("контингент.xlsx", out.getvalue()),
+        },
+    )
     assert response.status_code == 302
     assert Contingent.objects.get(organisation=world.school_a1, year=2025).students_10_18 == 80
 
 
 def test_a_bad_contingent_file_is_explained_and_saves_nothing(world, as_persona):
-    response = as_persona("methodist_a").post(reverse("contingent_upload"), {
-        "year": 2025, "file": SimpleUploadedFile("контингент.xlsx", b"not a workbook"),
-    })
+    response = as_persona("methodist_a").post(
+        reverse("contingent_upload"),
+        {
+            "year": 2025,
+            "file": SimpleUploadedFile("контингент.xlsx", b"not a workbook"),
+        },
+    )
     assert response.status_code == 200
     assert "Файл не загружен" in response.content.decode()
     assert not Contingent.objects.exists()

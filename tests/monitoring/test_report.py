@@ -64,17 +64,29 @@ def registry(world):
     world.department_a.methodical_centre = "МБУ «Кедровский ИМЦ»"
     world.department_a.region = "Амурская область"
     world.department_a.save()
-    world.methodist_a.last_name, world.methodist_a.first_name, world.methodist_a.patronymic = "Соколова", "Ирина", "Львовна"
+    world.methodist_a.last_name, world.methodist_a.first_name, world.methodist_a.patronymic = (
+        "Соколова",
+        "Ирина",
+        "Львовна",
+    )
     world.methodist_a.save()
-    Contingent.objects.create(organisation=a1, year=2024, students_total=10, students_10_18=4, teachers=4,
-                              young_specialists=2, young_teachers=2)
+    Contingent.objects.create(
+        organisation=a1,
+        year=2024,
+        students_total=10,
+        students_10_18=4,
+        teachers=4,
+        young_specialists=2,
+        young_teachers=2,
+    )
     MentoringProgram.objects.create(organisation=a1, name="Программа 2024", start_date=date(2024, 1, 1))
     pupil_mentor = factories.student(a1, last_name="Старшеклассников", birth_year=2009)
     pupils = [factories.student(a1, last_name=name, birth_year=2012) for name in ("Младшев", "Меньшов")]
     factories.pair(pupil_mentor, pupils, format_name=PUPILS_FORM, entry_date=date(2024, 9, 1))
     teacher = factories.teacher(a1, last_name="Опытнова")
-    young = factories.teacher(a1, last_name="Молодцова", birth_year=2000, is_young_specialist=True,
-                              is_young_teacher=True)
+    young = factories.teacher(
+        a1, last_name="Молодцова", birth_year=2000, is_young_specialist=True, is_young_teacher=True
+    )
     staff_pair = factories.pair(teacher, [young], format_name=STAFF_FORM, entry_date=date(2024, 9, 1))
     participation = staff_pair.participations.get()
     participation.iom_built = True
@@ -85,12 +97,17 @@ def registry(world):
 
 
 def roadmap_of(world):
-    roadmap = make_roadmap(world.department_a, period_text="2023–2024 гг.", title="Дорожная карта 2023–2024", items=[
-        ("1.1.", "Утверждение муниципальной рабочей группы", "До 15.03.2024", ResponsibleKind.ORGANISATION),
-        ("1.2.", "Совещание кураторов", "До 01.02.2024", ResponsibleKind.ORGANISATION),
-        ("1.3.", "Корректировка положения", "По необходимости", ResponsibleKind.ORGANISATION),
-        ("1.4.", "Приказ ОО о наставничестве", "До 01.06.2024", ResponsibleKind.EACH_ORGANISATION),
-    ])
+    roadmap = make_roadmap(
+        world.department_a,
+        period_text="2023–2024 гг.",
+        title="Дорожная карта 2023–2024",
+        items=[
+            ("1.1.", "Утверждение муниципальной рабочей группы", "До 15.03.2024", ResponsibleKind.ORGANISATION),
+            ("1.2.", "Совещание кураторов", "До 01.02.2024", ResponsibleKind.ORGANISATION),
+            ("1.3.", "Корректировка положения", "По необходимости", ResponsibleKind.ORGANISATION),
+            ("1.4.", "Приказ ОО о наставничестве", "До 01.06.2024", ResponsibleKind.EACH_ORGANISATION),
+        ],
+    )
     done = Occurrence.objects.get(item__roadmap=roadmap, item__number="1.2.")
     done.status, done.done_on = Status.DONE, date(2024, 1, 30)
     done.save()
@@ -98,10 +115,19 @@ def roadmap_of(world):
     part.status, part.done_on = Status.DONE, date(2024, 5, 20)
     part.save()
     # Not in the report: a roadmap of a school, and a municipal one of other years.
-    make_roadmap(world.department_a, world.school_a1, period_text="2024", title="Дорожная карта СОШ № 1",
-                 items=[("1.", "Назначение куратора школы", "До 01.02.2024", ResponsibleKind.PEOPLE)])
-    make_roadmap(world.department_a, period_text="2020", title="Дорожная карта 2020 года",
-                 items=[("1.", "Старое мероприятие", "До 01.02.2020", ResponsibleKind.ORGANISATION)])
+    make_roadmap(
+        world.department_a,
+        world.school_a1,
+        period_text="2024",
+        title="Дорожная карта СОШ № 1",
+        items=[("1.", "Назначение куратора школы", "До 01.02.2024", ResponsibleKind.PEOPLE)],
+    )
+    make_roadmap(
+        world.department_a,
+        period_text="2020",
+        title="Дорожная карта 2020 года",
+        items=[("1.", "Старое мероприятие", "До 01.02.2020", ResponsibleKind.ORGANISATION)],
+    )
     return roadmap
 
 
@@ -124,10 +150,14 @@ def test_the_figures(report, small):
     table = report.table
     assert report.years == YEARS and report.breakdown_year == 2024 and report.generated_on == TODAY
     expected = {
-        "orgs_share": (Decimal("50.0"), 1, 2), "programs_count": (Decimal(1), 1, None),
-        "students_mentees_share": (Decimal("50.0"), 2, 4), "students_mentors_share": (Decimal("25.0"), 1, 4),
-        "young_specialists_mentees_share": (Decimal("50.0"), 1, 2), "teachers_mentors_share": (Decimal("25.0"), 1, 4),
-        "young_specialists_iom_share": (Decimal("50.0"), 1, 2), "young_teachers_share": (Decimal("50.0"), 1, 2),
+        "orgs_share": (Decimal("50.0"), 1, 2),
+        "programs_count": (Decimal(1), 1, None),
+        "students_mentees_share": (Decimal("50.0"), 2, 4),
+        "students_mentors_share": (Decimal("25.0"), 1, 4),
+        "young_specialists_mentees_share": (Decimal("50.0"), 1, 2),
+        "teachers_mentors_share": (Decimal("25.0"), 1, 4),
+        "young_specialists_iom_share": (Decimal("50.0"), 1, 2),
+        "young_teachers_share": (Decimal("50.0"), 1, 2),
     }
     for code, (value, numerator, denominator) in expected.items():
         cell = table.row(code)[2024]
@@ -148,13 +178,22 @@ def test_the_figures(report, small):
     assert summary.items == 4
     own = summary.own
     assert (own.total, own.done, own.overdue, own.undated, own.in_progress, own.upcoming, own.not_done) == (
-        3, 1, 1, 1, 0, 0, 0)
+        3,
+        1,
+        1,
+        1,
+        0,
+        0,
+        0,
+    )
     assert (summary.parts.total, summary.parts.done, summary.parts.overdue) == (2, 1, 1)
     lines = [(line.number, line.due, line.late, line.parts) for line in summary.overdue]
     assert lines == [("1.1.", date(2024, 3, 15), None, None), ("1.4.", date(2024, 6, 1), 1, 2)]
 
-    assert report.quality == [("Несовершеннолетние без согласия на обработку ПДн", 4),
-                              ("Пары без приказа о закреплении", 2)]
+    assert report.quality == [
+        ("Несовершеннолетние без согласия на обработку ПДн", 4),
+        ("Пары без приказа о закреплении", 2),
+    ]
     assert report.author == small.methodist_a
 
 
@@ -170,7 +209,10 @@ def test_quality_counts_stay_within_the_department(small):
     factories.MembershipFactory(user=small.methodist_a, department=small.department_b)
     factories.student(small.school_b1, last_name="Заречнов", birth_year=2014)
     user = User.objects.get(pk=small.methodist_a.pk)
-    assert [count for _title, count in build_report(small.department_a, YEARS, user=user, today=TODAY).quality] == [4, 2]
+    assert [count for _title, count in build_report(small.department_a, YEARS, user=user, today=TODAY).quality] == [
+        4,
+        2,
+    ]
 
 
 def test_without_a_roadmap(world):
@@ -240,8 +282,9 @@ def test_the_pdf_uses_the_bundled_font_and_fetches_nothing(report):
 def test_long_tables_split_with_their_headers(world):
     """Sixty organisations: the breakdown spans pages, its header repeated on each; the bars in two charts."""
     for number in range(58):  # and A1, A2
-        factories.OrganisationFactory(department=world.department_a, code=f"x{number}",
-                                      short_name=f"МБОУ ООШ № {100 + number}")
+        factories.OrganisationFactory(
+            department=world.department_a, code=f"x{number}", short_name=f"МБОУ ООШ № {100 + number}"
+        )
     report = build_report(world.department_a, [2024], user=world.methodist_a, today=TODAY)
     assert report_html(report).count("<svg") == 1 + 2
     pages = [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(report_pdf(report))).pages]
@@ -258,7 +301,7 @@ def rows_of(sheet) -> list[list]:
 
 
 def row_starting(sheet, *first) -> list:
-    return next(row for row in rows_of(sheet) if tuple(row[:len(first)]) == first)
+    return next(row for row in rows_of(sheet) if tuple(row[: len(first)]) == first)
 
 
 def test_the_xlsx_carries_the_same_figures_as_numbers(report):
@@ -297,7 +340,8 @@ def test_the_xlsx_carries_the_same_figures_as_numbers(report):
 
 def test_filename(report):
     assert report_filename(report, "pdf") == (
-        "Аналитическая справка — Управление образования Кедровского округа — 2023–2024 — 23.11.2026.pdf")
+        "Аналитическая справка — Управление образования Кедровского округа — 2023–2024 — 23.11.2026.pdf"
+    )
     assert report_filename(report, "xlsx").endswith("— 23.11.2026.xlsx")
     report.department.name = 'МКУ "Управление образования": г/о N\\*?<>|'
     name = report_filename(report, "pdf")
@@ -321,10 +365,15 @@ def test_hostile_texts_are_inert(world):
     department.save()
     factories.OrganisationFactory(department=department, code="evil", short_name=SCRIPT)
     factories.OrganisationFactory(department=department, code="formula", short_name=FORMULA)
-    make_roadmap(department, period_text="2024", title="+SUM(A1)", items=[
-        ("@1", SCRIPT, "До 01.02.2024", ResponsibleKind.ORGANISATION),
-        ("2.", FORMULA, "До 01.03.2024", ResponsibleKind.ORGANISATION),
-    ])
+    make_roadmap(
+        department,
+        period_text="2024",
+        title="+SUM(A1)",
+        items=[
+            ("@1", SCRIPT, "До 01.02.2024", ResponsibleKind.ORGANISATION),
+            ("2.", FORMULA, "До 01.03.2024", ResponsibleKind.ORGANISATION),
+        ],
+    )
     report = build_report(department, [2024], user=world.methodist_a, today=TODAY)
 
     html = report_html(report)
@@ -365,11 +414,15 @@ def test_a_fixed_number_of_queries(small):
         school = factories.OrganisationFactory(department=department, code=f"more{number}")
         Contingent.objects.create(organisation=school, year=2024, students_10_18=10, teachers=5)
         pupils = [factories.student(school) for _ in range(3)]
-        factories.pair(factories.student(school, birth_year=2008), pupils, format_name=PUPILS_FORM,
-                       entry_date=date(2021, 9, 1))
-    make_roadmap(department, period_text="2021–2022 гг.", title="Дорожная карта 2021–2022", items=[
-        (f"{n}.", f"Мероприятие {n}", "До 01.06.2022", ResponsibleKind.EACH_ORGANISATION) for n in range(5)
-    ])
+        factories.pair(
+            factories.student(school, birth_year=2008), pupils, format_name=PUPILS_FORM, entry_date=date(2021, 9, 1)
+        )
+    make_roadmap(
+        department,
+        period_text="2021–2022 гг.",
+        title="Дорожная карта 2021–2022",
+        items=[(f"{n}.", f"Мероприятие {n}", "До 01.06.2022", ResponsibleKind.EACH_ORGANISATION) for n in range(5)],
+    )
     more_years = [2019, 2020, 2021, 2022, 2023, 2024]
     assert queries_of_build(department, more_years, user_pk) == QUERIES_COLD
     assert queries_of_build(department, more_years, user_pk) == QUERIES_WARM

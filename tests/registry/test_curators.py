@@ -24,7 +24,9 @@ def invite(client, organisation, **data):
     return client.post(reverse("curator_invite", args=[organisation.pk]), {**NEW_CURATOR, **data})
 
 
-def test_methodist_appoints_a_new_curator_who_then_sets_a_password(as_persona, world, django_capture_on_commit_callbacks):
+def test_methodist_appoints_a_new_curator_who_then_sets_a_password(
+    as_persona, world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(as_persona("methodist_a"), world.school_a1)
     assert response["Location"] == reverse("organisation_detail", args=[world.school_a1.pk])
@@ -33,7 +35,9 @@ def test_methodist_appoints_a_new_curator_who_then_sets_a_password(as_persona, w
     assert not user.has_usable_password()
     membership = user.memberships.get()
     assert (membership.role, membership.organisation, membership.created_by) == (
-        Role.CURATOR, world.school_a1, world.methodist_a,
+        Role.CURATOR,
+        world.school_a1,
+        world.methodist_a,
     )
 
     [message] = mail.outbox
@@ -45,8 +49,7 @@ def test_methodist_appoints_a_new_curator_who_then_sets_a_password(as_persona, w
     client = Client()
     form_page = client.get(link, follow=True)
     assert "Установите пароль" in form_page.content.decode()
-    client.post(form_page.redirect_chain[-1][0],
-                {"new_password1": "Kurator-2026!", "new_password2": "Kurator-2026!"})
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "Kurator-2026!", "new_password2": "Kurator-2026!"})
     assert client.post(reverse("login"), {"username": "fedorova.a1", "password": "Kurator-2026!"}).status_code == 302
     home = client.get(reverse("home")).content.decode()
     assert "МБОУ СОШ № 1" in home and "МБОУ СОШ № 2" not in home
@@ -62,8 +65,7 @@ def test_an_invited_curator_can_ask_for_a_new_link(world, as_persona, django_cap
 
 def test_an_existing_colleague_gets_a_second_school(as_persona, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = invite(as_persona("methodist_a"), world.school_a2, email=world.curator_a1.email,
-                          username="ignored")
+        response = invite(as_persona("methodist_a"), world.school_a2, email=world.curator_a1.email, username="ignored")
     assert response.status_code == 302
     assert set(world.curator_a1.memberships.values_list("organisation__code", flat=True)) == {"a1", "a2"}
     assert not User.objects.filter(username="ignored").exists()

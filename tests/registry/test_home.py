@@ -3,7 +3,7 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry.models import EducationDepartment, MentoringPair, Membership, Organisation, Person, User
+from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, User
 from tests import factories
 
 
@@ -41,9 +41,12 @@ def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_nu
 
 def test_load_demo_is_idempotent(db, capsys):
     call_command("load_demo")
+
     def counts():
-        return tuple(model.objects.count() for model in (
-            EducationDepartment, Organisation, User, Membership, Person, MentoringPair))
+        return tuple(
+            model.objects.count()
+            for model in (EducationDepartment, Organisation, User, Membership, Person, MentoringPair)
+        )
 
     first = counts()
     call_command("load_demo")

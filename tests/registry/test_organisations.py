@@ -23,7 +23,9 @@ def test_curator_sees_only_the_own_school(as_persona):
 
 def test_search_ignores_case_and_yo(as_persona, world):
     factories.OrganisationFactory(
-        department=world.department_a, code="ds", short_name="МБДОУ д/с «Берёзка»",
+        department=world.department_a,
+        code="ds",
+        short_name="МБДОУ д/с «Берёзка»",
         kind=OrganisationKind.KINDERGARTEN,
     )
     client = as_persona("methodist_a")
@@ -39,7 +41,9 @@ def test_filter_by_kind_and_sort(as_persona, world):
     client = as_persona("methodist_a")
     assert names(client.get(reverse("organisation_list"), {"kind": "additional"})) == ["МБОУ ДО ДДТ"]
     assert names(client.get(reverse("organisation_list"), {"sort": "-name"})) == [
-        "МБОУ СОШ № 2", "МБОУ СОШ № 1", "МБОУ ДО ДДТ",
+        "МБОУ СОШ № 2",
+        "МБОУ СОШ № 1",
+        "МБОУ ДО ДДТ",
     ]
 
 
@@ -64,8 +68,13 @@ def test_list_is_paginated_with_a_fixed_number_of_queries(as_persona, world, dja
 def test_methodist_adds_an_organisation(as_persona, world):
     response = as_persona("methodist_a").post(
         reverse("organisation_create"),
-        {"short_name": "МБОУ СОШ № 9", "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
-         "«Средняя общеобразовательная школа № 9»", "kind": "school", "code": "sosh9"},
+        {
+            "short_name": "МБОУ СОШ № 9",
+            "full_name": "Муниципальное бюджетное общеобразовательное учреждение "
+            "«Средняя общеобразовательная школа № 9»",
+            "kind": "school",
+            "code": "sosh9",
+        },
     )
     organisation = Organisation.objects.get(code="sosh9")
     assert response["Location"] == reverse("organisation_detail", args=[organisation.pk])
@@ -75,8 +84,13 @@ def test_methodist_adds_an_organisation(as_persona, world):
 def test_methodist_cannot_put_an_organisation_into_another_department(as_persona, world):
     as_persona("methodist_a").post(
         reverse("organisation_create"),
-        {"department": world.department_b.pk, "short_name": "Чужая", "full_name": "Чужая школа",
-         "kind": "school", "code": "alien"},
+        {
+            "department": world.department_b.pk,
+            "short_name": "Чужая",
+            "full_name": "Чужая школа",
+            "kind": "school",
+            "code": "alien",
+        },
     )
     assert Organisation.objects.get(code="alien").department == world.department_a
 
@@ -145,8 +159,14 @@ def test_detail_shows_curators_and_manage_buttons_only_to_the_methodist(as_perso
     ],
 )
 def test_the_database_itself_refuses_invalid_organisations(world, fields, constraint):
-    values = {"department": world.department_a, "short_name": "Ш", "full_name": "Школа", "kind": "school",
-              "code": "zz", **fields}
+    values = {
+        "department": world.department_a,
+        "short_name": "Ш",
+        "full_name": "Школа",
+        "kind": "school",
+        "code": "zz",
+        **fields,
+    }
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         Organisation.objects.create(**values)
     message = str(error.value)

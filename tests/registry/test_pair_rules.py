@@ -16,8 +16,9 @@ def people(world):
     school = world.school_a1
     return {
         "mentor": factories.student(school, last_name="Ёлкин", birth_year=2009),
-        "mentee": factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна",
-                                   birth_year=2012),
+        "mentee": factories.student(
+            school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=2012
+        ),
         "teacher": factories.teacher(school, last_name="Морозова", first_name="Ольга", patronymic="Сергеевна"),
         "young": factories.teacher(school, last_name="Новиков", first_name="Илья", is_young_teacher=True),
         "stranger": factories.student(world.school_a2, last_name="Чужой"),
@@ -72,8 +73,9 @@ def test_one_active_pair_of_a_form_per_mentee(people, world):
 
 def test_mentees_come_from_the_pairs_organisation(people):
     with pytest.raises(ValidationError) as error:
-        factories.pair(people["mentor"], [people["mentee"], people["stranger"]],
-                       organisation=people["mentee"].organisation)
+        factories.pair(
+            people["mentor"], [people["mentee"], people["stranger"]], organisation=people["mentee"].organisation
+        )
     assert "из другой организации" in messages(error.value)
 
 
@@ -104,7 +106,8 @@ def test_the_database_enforces_the_rules_itself(people, world, change, constrain
     pair = factories.pair(people["mentor"], [people["mentee"]])
     row = pair.participations.get()
     values = {
-        "mentee": people["mentee"].pk, "other": world.school_a2.pk,
+        "mentee": people["mentee"].pk,
+        "other": world.school_a2.pk,
     }
     field, value = next(iter(change.items()))
     with pytest.raises(IntegrityError) as error, transaction.atomic():

@@ -10,26 +10,45 @@ from tests import factories
 
 
 def management(prefix: str = "new_mentee", total: int = 3) -> dict:
-    return {f"{prefix}-TOTAL_FORMS": str(total), f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "10"}
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "10",
+    }
 
 
 def pair_data(**fields) -> dict:
     return {
         "format": factories.mentoring_format("ученик – ученик").pk,
-        "entry_date": "15.09.2025", "planned_end_date": "25.05.2026",
-        "order_number": "112-од", "order_date": "12.09.2025", "stage": "preparation",
-        **management(), **fields,
+        "entry_date": "15.09.2025",
+        "planned_end_date": "25.05.2026",
+        "order_number": "112-од",
+        "order_date": "12.09.2025",
+        "stage": "preparation",
+        **management(),
+        **fields,
     }
 
 
-NEW_MENTOR = {"new_mentor-last_name": "Соколов", "new_mentor-first_name": "Артём",
-              "new_mentor-patronymic": "Денисович", "new_mentor-birth_year": "2008",
-              "new_mentor-category": "student", "new_mentor-class_or_group": "11 А",
-              "new_mentor-competencies": "Олимпиадная математика", "new_mentor-max_mentees": "2"}
-NEW_MENTEE = {"new_mentee-0-last_name": "Ёлкина", "new_mentee-0-first_name": "Вера",
-              "new_mentee-0-birth_year": "2013", "new_mentee-0-category": "student",
-              "new_mentee-0-class_or_group": "6 В", "new_mentee-0-main_request": "Пробелы по дробям"}
+NEW_MENTOR = {
+    "new_mentor-last_name": "Соколов",
+    "new_mentor-first_name": "Артём",
+    "new_mentor-patronymic": "Денисович",
+    "new_mentor-birth_year": "2008",
+    "new_mentor-category": "student",
+    "new_mentor-class_or_group": "11 А",
+    "new_mentor-competencies": "Олимпиадная математика",
+    "new_mentor-max_mentees": "2",
+}
+NEW_MENTEE = {
+    "new_mentee-0-last_name": "Ёлкина",
+    "new_mentee-0-first_name": "Вера",
+    "new_mentee-0-birth_year": "2013",
+    "new_mentee-0-category": "student",
+    "new_mentee-0-class_or_group": "6 В",
+    "new_mentee-0-main_request": "Пробелы по дробям",
+}
 
 
 def test_curator_forms_a_pair_from_scratch_on_one_page(as_persona, world):
@@ -45,8 +64,11 @@ def test_curator_forms_a_pair_from_scratch_on_one_page(as_persona, world):
 def test_curator_forms_a_group_from_people_in_the_base(as_persona, world):
     mentor = factories.teacher(world.school_a1, last_name="Опытная", patronymic="Ивановна")
     young = [factories.teacher(world.school_a1, last_name=f"Молодой{i}", is_young_teacher=True) for i in range(3)]
-    data = pair_data(format=factories.mentoring_format("учитель – учитель").pk, mentor_choice=mentor.pk,
-                     mentees_choice=[p.pk for p in young])
+    data = pair_data(
+        format=factories.mentoring_format("учитель – учитель").pk,
+        mentor_choice=mentor.pk,
+        mentees_choice=[p.pk for p in young],
+    )
     as_persona("curator_a1").post(reverse("pair_create"), data)
     pair = MentoringPair.objects.get()
     assert sorted(p.pk for p in pair.mentees.all()) == sorted(p.pk for p in young)
@@ -90,7 +112,9 @@ def test_the_form_keeps_what_was_typed_when_a_rule_is_broken(as_persona, world):
 
 def test_a_mentee_of_another_school_cannot_be_picked(as_persona, world):
     stranger = factories.student(world.school_a2, last_name="Чужой")
-    response = as_persona("curator_a1").post(reverse("pair_create"), pair_data(**NEW_MENTOR, mentees_choice=[stranger.pk]))
+    response = as_persona("curator_a1").post(
+        reverse("pair_create"), pair_data(**NEW_MENTOR, mentees_choice=[stranger.pk])
+    )
     assert "Выберите корректный вариант" in response.content.decode()
     assert MentoringPair.objects.count() == 0
 
@@ -106,15 +130,17 @@ def test_role_model_must_belong_to_the_form(as_persona, world):
 @pytest.fixture
 def pair(world):
     mentor = factories.student(world.school_a1, last_name="Наставников", birth_year=2008)
-    mentees = [factories.student(world.school_a1, last_name="Ученикова", first_name="Ольга", patronymic="Петровна"),
-               factories.student(world.school_a1, last_name="Учеников")]
+    mentees = [
+        factories.student(world.school_a1, last_name="Ученикова", first_name="Ольга", patronymic="Петровна"),
+        factories.student(world.school_a1, last_name="Учеников"),
+    ]
     return factories.pair(mentor, mentees, planned_end_date=date(2026, 5, 25))
 
 
 def _form_data(client, url, **changes) -> dict:
     form = client.get(url).context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None or value is False:
             continue
@@ -128,27 +154,48 @@ def test_curator_completes_a_pair_with_results(as_persona, pair):
     client = as_persona("curator_a1")
     url = reverse("pair_complete", args=[pair.pk])
     rows = list(pair.participations.order_by("pk"))
-    data = {**_form_data(client, url), "end_date": "25.05.2026", "results": "Успеваемость выросла",
-            "mentor_feedback_url": "school.example/otzyv",
-            "mentee-TOTAL_FORMS": "2", "mentee-INITIAL_FORMS": "2", "mentee-MIN_NUM_FORMS": "0",
-            "mentee-MAX_NUM_FORMS": "1000"}
+    data = {
+        **_form_data(client, url),
+        "end_date": "25.05.2026",
+        "results": "Успеваемость выросла",
+        "mentor_feedback_url": "school.example/otzyv",
+        "mentee-TOTAL_FORMS": "2",
+        "mentee-INITIAL_FORMS": "2",
+        "mentee-MIN_NUM_FORMS": "0",
+        "mentee-MAX_NUM_FORMS": "1000",
+    }
     for index, row in enumerate(rows):
-        data.update({f"mentee-{index}-id": row.pk, f"mentee-{index}-completion_mark": "passed",
-                     f"mentee-{index}-results": f"Итог {index}"})
+        data.update(
+            {
+                f"mentee-{index}-id": row.pk,
+                f"mentee-{index}-completion_mark": "passed",
+                f"mentee-{index}-results": f"Итог {index}",
+            }
+        )
     response = client.post(url, data)
     assert response.status_code == 302
     pair.refresh_from_db()
     assert (pair.end_date, pair.stage, pair.mentor_feedback_url) == (
-        date(2026, 5, 25), PairStage.RESULT, "https://school.example/otzyv")
+        date(2026, 5, 25),
+        PairStage.RESULT,
+        "https://school.example/otzyv",
+    )
     assert [(r.completion_mark, r.results, r.active) for r in pair.participations.order_by("pk")] == [
-        ("passed", "Итог 0", False), ("passed", "Итог 1", False)]
+        ("passed", "Итог 0", False),
+        ("passed", "Итог 1", False),
+    ]
 
 
 def test_completion_before_entry_is_explained(as_persona, pair):
     client = as_persona("curator_a1")
     url = reverse("pair_complete", args=[pair.pk])
-    data = {**_form_data(client, url), "end_date": "01.09.2025", "results": "—",
-            "mentee-TOTAL_FORMS": "0", "mentee-INITIAL_FORMS": "0"}
+    data = {
+        **_form_data(client, url),
+        "end_date": "01.09.2025",
+        "results": "—",
+        "mentee-TOTAL_FORMS": "0",
+        "mentee-INITIAL_FORMS": "0",
+    }
     response = client.post(url, data)
     assert "Дата завершения не может быть раньше даты вхождения (15.09.2025)" in response.content.decode()
     pair.refresh_from_db()
@@ -159,10 +206,12 @@ def test_two_editors_of_one_pair(world, pair, as_persona):
     first, second = as_persona("curator_a1"), as_persona("methodist_a")
     url = reverse("pair_edit", args=[pair.pk])
     mentees = [p.pk for p in pair.mentees.all()]
-    data_first = _form_data(first, url, order_number="7", order_date="10.09.2025", mentees_choice=mentees,
-                            **management())
-    data_second = _form_data(second, url, order_number="8", order_date="11.09.2025", mentees_choice=mentees,
-                             **management())
+    data_first = _form_data(
+        first, url, order_number="7", order_date="10.09.2025", mentees_choice=mentees, **management()
+    )
+    data_second = _form_data(
+        second, url, order_number="8", order_date="11.09.2025", mentees_choice=mentees, **management()
+    )
     assert first.post(url, data_first).status_code == 302
     response = second.post(url, data_second)
     assert "Эту запись уже изменил другой пользователь" in response.content.decode()
@@ -186,9 +235,12 @@ def pairs_listed(response) -> list[str]:
 
 
 def test_pair_list_search_filters_and_status(as_persona, world, pair):
-    other = factories.pair(factories.student(world.school_a2, last_name="Другов", birth_year=2008),
-                           [factories.student(world.school_a2, last_name="Ёжикова")],
-                           entry_date=date(2024, 9, 1), end_date=date(2025, 5, 20))
+    other = factories.pair(
+        factories.student(world.school_a2, last_name="Другов", birth_year=2008),
+        [factories.student(world.school_a2, last_name="Ёжикова")],
+        entry_date=date(2024, 9, 1),
+        end_date=date(2025, 5, 20),
+    )
     client = as_persona("methodist_a")
     assert pairs_listed(client.get(reverse("pair_list"), {"q": "ежикова"})) == ["Другов"]
     assert pairs_listed(client.get(reverse("pair_list"), {"q": "УЧЕНИКОВА"})) == ["Наставников"]
@@ -201,8 +253,11 @@ def test_pair_list_search_filters_and_status(as_persona, world, pair):
 
 
 def test_an_overdue_pair_is_marked(as_persona, world):
-    factories.pair(factories.student(world.school_a1, last_name="Просроченный", birth_year=2008),
-                   [factories.student(world.school_a1)], planned_end_date=date(2025, 12, 1))
+    factories.pair(
+        factories.student(world.school_a1, last_name="Просроченный", birth_year=2008),
+        [factories.student(world.school_a1)],
+        planned_end_date=date(2025, 12, 1),
+    )
     response = as_persona("methodist_a").get(reverse("pair_list"), {"status": "overdue"})
     assert pairs_listed(response) == ["Просроченный"]
     assert "срок прошёл 01.12.2025" in response.content.decode()
@@ -211,8 +266,10 @@ def test_an_overdue_pair_is_marked(as_persona, world):
 @pytest.mark.parametrize("rows", [2, 30])
 def test_pair_list_queries_do_not_grow_with_the_page(as_persona, world, django_assert_num_queries, rows):
     for _ in range(rows):
-        factories.pair(factories.student(world.school_a1, birth_year=2008),
-                       [factories.student(world.school_a1), factories.student(world.school_a1)])
+        factories.pair(
+            factories.student(world.school_a1, birth_year=2008),
+            [factories.student(world.school_a1), factories.student(world.school_a1)],
+        )
     client = as_persona("methodist_a")
     # the page, its participations (one prefetch), and one query for the consent flags
     with django_assert_num_queries(15):

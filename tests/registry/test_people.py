@@ -9,8 +9,13 @@ from registry.models import Consent, Person, PersonCategory
 from tests import factories
 
 NEW_STUDENT = {
-    "last_name": "Ёлкин", "first_name": "Пётр", "patronymic": "Ильич", "birth_year": "2012",
-    "category": "student", "class_or_group": "7 Б", "main_request": "Подтянуть математику",
+    "last_name": "Ёлкин",
+    "first_name": "Пётр",
+    "patronymic": "Ильич",
+    "birth_year": "2012",
+    "category": "student",
+    "class_or_group": "7 Б",
+    "main_request": "Подтянуть математику",
 }
 
 
@@ -52,8 +57,7 @@ def test_lists_show_only_the_scope(as_persona, world):
     factories.student(world.school_a2, last_name="Второй")
     factories.student(world.school_b1, last_name="Чужой")
     assert [n.split()[0] for n in people(as_persona("curator_a1").get(reverse("person_list")))] == ["Первый"]
-    assert [n.split()[0] for n in people(as_persona("methodist_a").get(reverse("person_list")))] == [
-        "Второй", "Первый"]
+    assert [n.split()[0] for n in people(as_persona("methodist_a").get(reverse("person_list")))] == ["Второй", "Первый"]
 
 
 def test_filters_category_role_and_consent(as_persona, world):
@@ -179,8 +183,15 @@ def test_consent_of_a_minor_is_given_by_a_representative(as_persona, world):
     response = client.post(url, {"given_by": "representative", "given_on": "01.09.2025"})
     assert "Обязательно, когда согласие дал законный представитель." in response.content.decode()
     assert not Consent.objects.exists()
-    client.post(url, {"given_by": "representative", "representative_name": "Иванова Мария Петровна",
-                      "representative_relation": "мать", "given_on": "01.09.2025"})
+    client.post(
+        url,
+        {
+            "given_by": "representative",
+            "representative_name": "Иванова Мария Петровна",
+            "representative_relation": "мать",
+            "given_on": "01.09.2025",
+        },
+    )
     consent = Consent.objects.get()
     assert (consent.recorded_by, consent.given_on.isoformat()) == (world.curator_a1, "2025-09-01")
 
@@ -192,8 +203,9 @@ def test_a_minor_without_consent_is_flagged_on_the_card_and_in_lists(as_persona,
     assert "нет согласия" in client.get(reverse("person_list")).content.decode()
     consent = factories.ConsentFactory(person=minor)
     assert "нет согласия" not in client.get(reverse("person_list")).content.decode()
-    client.post(reverse("consent_withdraw", args=[consent.pk]),
-                {"withdrawn_on": "01.03.2026", **_version(client, consent)})
+    client.post(
+        reverse("consent_withdraw", args=[consent.pk]), {"withdrawn_on": "01.03.2026", **_version(client, consent)}
+    )
     consent.refresh_from_db()
     assert consent.withdrawn_on.isoformat() == "2026-03-01"
     assert "нет согласия" in client.get(reverse("person_list")).content.decode()
@@ -207,8 +219,9 @@ def _version(client, consent) -> dict:
 def test_withdrawal_before_the_consent_is_refused(as_persona, world):
     consent = factories.ConsentFactory(person=factories.student(world.school_a1))
     client = as_persona("curator_a1")
-    response = client.post(reverse("consent_withdraw", args=[consent.pk]),
-                           {"withdrawn_on": "01.01.2020", **_version(client, consent)})
+    response = client.post(
+        reverse("consent_withdraw", args=[consent.pk]), {"withdrawn_on": "01.01.2020", **_version(client, consent)}
+    )
     assert "не может быть отозвано раньше, чем дано" in response.content.decode()
 
 

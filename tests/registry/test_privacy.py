@@ -24,8 +24,13 @@ def _figures(world):
 @pytest.fixture
 def minor(world):
     """A pupil of school A1 with a consent, edited once (so there is a change history)."""
-    person = factories.student(world.school_a1, last_name="Ласточкина", first_name="Вера", birth_year=2012,
-                               main_request="Подготовка к олимпиаде")
+    person = factories.student(
+        world.school_a1,
+        last_name="Ласточкина",
+        first_name="Вера",
+        birth_year=2012,
+        main_request="Подготовка к олимпиаде",
+    )
     factories.ConsentFactory(person=person, representative_name="Ласточкин Пётр Ильич")
     person.class_or_group = "7Б"
     person.save()
@@ -39,7 +44,11 @@ def test_a_minor_s_card_view_is_logged_and_an_adult_s_is_not(world, minor):
     assert client.get(reverse("person_detail", args=[adult.pk])).status_code == 200
     entry = PersonalDataAccess.objects.get()
     assert (entry.kind, entry.person, entry.user, entry.organisation) == (
-        AccessKind.VIEW, minor, world.curator_a1, world.school_a1)
+        AccessKind.VIEW,
+        minor,
+        world.curator_a1,
+        world.school_a1,
+    )
     assert entry.address == "10.1.2.3" and "Ласточкина Вера" in entry.what
     assert entry.department == world.department_a
 
@@ -47,7 +56,8 @@ def test_a_minor_s_card_view_is_logged_and_an_adult_s_is_not(world, minor):
 def test_an_export_of_a_base_is_logged_with_its_rows(world, minor):
     factories.pair(factories.student(world.school_a1, birth_year=2008), [minor])
     response = client_for(world, "curator_a1").post(
-        reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+        reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"}
+    )
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     entry = PersonalDataAccess.objects.get(kind=AccessKind.EXPORT)
     assert entry.user == world.curator_a1 and entry.rows == 1 and entry.organisation == world.school_a1
@@ -62,8 +72,9 @@ def test_the_methodist_reads_the_log_of_the_own_department_only(world, minor):
     assert "Ласточкина Вера" in page and world.curator_a1.username in page and "Чужая" not in page
     filtered = client_for(world, "methodist_a").get(reverse("access_log"), {"kind": "export"}).content.decode()
     assert "Ласточкина Вера" not in filtered and "Записей не найдено" in filtered
-    wrong = client_for(world, "methodist_a").get(reverse("access_log"), {"date_from": "31.12.2026",
-                                                                         "date_to": "01.01.2026"})
+    wrong = client_for(world, "methodist_a").get(
+        reverse("access_log"), {"date_from": "31.12.2026", "date_to": "01.01.2026"}
+    )
     assert "Дата «с» позже даты «по»" in wrong.content.decode()
     assert "Ласточкина Вера" not in wrong.content.decode(), "a wrong filter shows no rows, not the whole log"
     for persona in ("head_a", "curator_a1"):
@@ -77,8 +88,10 @@ def test_a_subject_extract_holds_the_data_its_history_and_its_access_log(world, 
     assert "Ласточкина" in unquote(response["Content-Disposition"])
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["Сведения", "Согласия", "Наставничество", "История изменений", "Журнал доступа"]
-    cells = {name: [[c for c in row if c is not None] for row in workbook[name].iter_rows(values_only=True)]
-             for name in workbook.sheetnames}
+    cells = {
+        name: [[c for c in row if c is not None] for row in workbook[name].iter_rows(values_only=True)]
+        for name in workbook.sheetnames
+    }
     assert ["Фамилия", "Ласточкина"] in cells["Сведения"] and ["Класс или группа", "7Б"] in cells["Сведения"]
     assert any("Ласточкин Пётр Ильич" in row for row in cells["Согласия"])
     assert any("изменение" in row and any("7Б" in str(v) for v in row) for row in cells["История изменений"])
@@ -133,13 +146,18 @@ def test_erasure_after_consent_is_withdrawn_destroys_the_data_and_leaves_a_recor
     assert PairMentee.objects.get(mentee=minor).results == ""
     assert MentoringPair.objects.filter(pk=pair.pk).exists(), "the mentor's pair stays"
     # Nothing anywhere still says who it was: not the audit trail, not the erasure record.
-    everything = serializers.serialize("json", [*LogEntry.objects.all(), *Erasure.objects.all(),
-                                                *PersonalDataAccess.objects.all(), *Person.objects.all()])
+    everything = serializers.serialize(
+        "json",
+        [*LogEntry.objects.all(), *Erasure.objects.all(), *PersonalDataAccess.objects.all(), *Person.objects.all()],
+    )
     for trace in ("Ласточкина", "Ласточкин Пётр", "олимпиад", "7Б"):
         assert trace not in everything, trace
     erasure = Erasure.objects.get()
-    assert (erasure.user, erasure.organisation, erasure.reason) == (world.curator_a1, world.school_a1,
-                                                                    "consent_withdrawn")
+    assert (erasure.user, erasure.organisation, erasure.reason) == (
+        world.curator_a1,
+        world.school_a1,
+        "consent_withdrawn",
+    )
     assert erasure.removed["consents"] == 1 and erasure.removed["history"] >= 2 and erasure.removed["access_log"] == 1
     assert _figures(world) == before, "past figures unchanged"
 
@@ -157,8 +175,9 @@ def test_erasure_when_the_purpose_is_achieved(world, minor):
     MentoringPair.objects.filter(pk=pair.pk).update(end_date=date(2026, 5, 30))
     client = client_for(world, "methodist_a")
     assert "незавершённые" not in client.get(reverse("person_erase", args=[minor.pk])).content.decode()
-    assert client.post(reverse("person_erase", args=[minor.pk]), {"confirm": "on"}).status_code == 409, \
+    assert client.post(reverse("person_erase", args=[minor.pk]), {"confirm": "on"}).status_code == 409, (
         "not archived yet"
+    )
     Person.objects.filter(pk=minor.pk).update(archived_at="2026-06-01T10:00:00+03:00", archive_reason="выпуск")
     assert client.post(reverse("person_erase", args=[minor.pk]), {"confirm": "on"}).status_code == 302
     assert Erasure.objects.get().reason == "purpose_achieved"

@@ -86,7 +86,10 @@ def test_minors_without_a_consent_those_in_active_pairs_first(world):
 
     found = list(quality.minors_without_consent(world.methodist_a))
     assert [(p.last_name, p.in_active_pair) for p in found] == [
-        ("Андреев", True), ("Яковлева", True), ("Антонов", False), ("Отозванова", False),
+        ("Андреев", True),
+        ("Яковлева", True),
+        ("Антонов", False),
+        ("Отозванова", False),
     ]
 
 
@@ -126,18 +129,25 @@ def twins(world):
 def duplicates_seen_by(user, organisation=None):
     groups = quality.expand_duplicates(user, quality.duplicate_groups(user, organisation))
     return [
-        (group.full_name, group.birth_year, sorted(o.short_name for o in group.organisations),
-         sorted(p.pk for p in group.people))
+        (
+            group.full_name,
+            group.birth_year,
+            sorted(o.short_name for o in group.organisations),
+            sorted(p.pk for p in group.people),
+        )
         for group in groups
     ]
 
 
 def test_methodist_sees_duplicates_across_the_schools_of_the_department(world, twins):
     assert duplicates_seen_by(world.methodist_a) == [
-        ("Кузнецов Пётр Сергеевич", 2010, ["МБОУ СОШ № 1"],
-         sorted([twins["kuznetsov_1"].pk, twins["kuznetsov_2"].pk])),
-        ("Семёнова Ольга Игоревна", 2011, ["МБОУ СОШ № 1", "МБОУ СОШ № 2"],
-         sorted([twins["semyonova_a1"].pk, twins["semyonova_a2"].pk])),
+        ("Кузнецов Пётр Сергеевич", 2010, ["МБОУ СОШ № 1"], sorted([twins["kuznetsov_1"].pk, twins["kuznetsov_2"].pk])),
+        (
+            "Семёнова Ольга Игоревна",
+            2011,
+            ["МБОУ СОШ № 1", "МБОУ СОШ № 2"],
+            sorted([twins["semyonova_a1"].pk, twins["semyonova_a2"].pk]),
+        ),
     ]
 
 
@@ -259,9 +269,14 @@ def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_pers
     pair_of(world.school_a1, "Бесприказов")  # one pair without an order; its two students lack consents
     response = as_persona("methodist_a").get(reverse("quality"))
     page = response.content.decode()
-    for title in ["Качество данных", "Пары без приказа о закреплении",
-                  "Несовершеннолетние без согласия на обработку ПДн", "Пары с истёкшим сроком без результатов",
-                  "Возможные дубликаты", "Наставники с нагрузкой выше заявленной"]:
+    for title in [
+        "Качество данных",
+        "Пары без приказа о закреплении",
+        "Несовершеннолетние без согласия на обработку ПДн",
+        "Пары с истёкшим сроком без результатов",
+        "Возможные дубликаты",
+        "Наставники с нагрузкой выше заявленной",
+    ]:
         assert title in page
     assert counts(response) == {"orders": 1, "consents": 2, "overdue": 0, "duplicates": 0, "load": 0}
     assert page.count("Замечаний нет") == 3
@@ -373,7 +388,8 @@ def test_a_mentor_from_another_school_is_shown_as_that_school_has_them_now(world
     client = as_persona("curator_a2")
     for query in ({}, {"section": "overdue"}):
         assert [p.mentor.last_name for p in section_rows(client.get(reverse("quality"), query), "overdue")] == [
-            "Приезжая"]
+            "Приезжая"
+        ]
     guest.last_name = "Переименованная"
     guest.save()  # renews A1's data version, not A2's
     for query in ({}, {"section": "overdue"}):

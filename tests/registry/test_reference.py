@@ -78,8 +78,9 @@ def test_methodist_adds_a_format_and_its_role_model_for_the_own_department_only(
 
 def test_a_role_model_added_to_a_common_form_stays_in_the_department(as_persona, world):
     common = factories.mentoring_format("ученик – ученик")
-    as_persona("methodist_a").post(url_new("role-models"), {"format": common.pk, "name": "старший – младший",
-                                                          "position": "9"})
+    as_persona("methodist_a").post(
+        url_new("role-models"), {"format": common.pk, "name": "старший – младший", "position": "9"}
+    )
     assert RoleModel.objects.get(name="старший – младший").department == world.department_a
     own = role_model_names(as_persona("head_a").get(reverse("reference_list")), "ученик – ученик")
     assert own == ["успевающий – неуспевающий", "лидер – пассивный", "равный – равному", "старший – младший"]
@@ -108,8 +109,9 @@ def test_the_index_marks_common_and_own_items_and_shows_buttons_to_the_methodist
 
 @pytest.mark.parametrize("name", ["Выпускник – Ученик", "выпускник  –  ученик", "ВЫПУСКНИК – УЧЕНИК"])
 def test_a_duplicate_of_an_own_item_is_refused(as_persona, own_format_a, name):
-    response = as_persona("methodist_a").post(url_new("formats"), {"name": name, "participants": "any",
-                                                                   "position": "1"})
+    response = as_persona("methodist_a").post(
+        url_new("formats"), {"name": name, "participants": "any", "position": "1"}
+    )
     assert response.status_code == 200
     assert DUPLICATE in response.content.decode()
     assert MentoringFormat.objects.filter(department=own_format_a.department).count() == 1
@@ -126,8 +128,7 @@ def test_a_duplicate_of_an_own_item_is_refused(as_persona, own_format_a, name):
 )
 def test_the_name_of_a_common_item_is_refused(as_persona, kind, model, name):
     before = model.objects.count()
-    response = as_persona("methodist_a").post(url_new(kind), {"name": name, "participants": "any",
-                                                              "position": "1"})
+    response = as_persona("methodist_a").post(url_new(kind), {"name": name, "participants": "any", "position": "1"})
     assert response.status_code == 200
     assert DUPLICATE in response.content.decode()
     assert model.objects.count() == before
@@ -136,8 +137,7 @@ def test_the_name_of_a_common_item_is_refused(as_persona, kind, model, name):
 def test_a_role_model_is_unique_within_its_form(as_persona, world):
     common = factories.mentoring_format("ученик – ученик")
     client = as_persona("methodist_a")
-    response = client.post(url_new("role-models"), {"format": common.pk, "name": "Равный – Равному",
-                                                    "position": "1"})
+    response = client.post(url_new("role-models"), {"format": common.pk, "name": "Равный – Равному", "position": "1"})
     assert DUPLICATE in response.content.decode()
     assert not RoleModel.objects.filter(department=world.department_a).exists()
     # The same name under another form is a different role model.
@@ -155,8 +155,9 @@ def test_another_departments_item_does_not_block_the_name(as_persona, world, own
 def test_two_departments_add_the_same_role_model_to_a_common_form(as_persona, world):
     common = factories.mentoring_format("ученик – ученик")
     for persona in ("methodist_b", "methodist_a"):
-        response = as_persona(persona).post(url_new("role-models"), {"format": common.pk, "name": "старший – младший",
-                                                                     "position": "9"})
+        response = as_persona(persona).post(
+            url_new("role-models"), {"format": common.pk, "name": "старший – младший", "position": "9"}
+        )
         assert response.status_code == 302, persona
     assert RoleModel.objects.filter(name="старший – младший").count() == 2
 
@@ -164,8 +165,8 @@ def test_two_departments_add_the_same_role_model_to_a_common_form(as_persona, wo
 def test_renaming_into_an_existing_name_is_refused(as_persona, world, own_format_a):
     other = MentoringFormat.objects.create(department=world.department_a, name="работник – студент")
     response = as_persona("methodist_a").post(
-        url_edit("formats", other), {"name": "выпускник – УЧЕНИК", "participants": "any", "position": "5",
-                                     "is_active": "on"}
+        url_edit("formats", other),
+        {"name": "выпускник – УЧЕНИК", "participants": "any", "position": "5", "is_active": "on"},
     )
     assert DUPLICATE in response.content.decode()
     other.refresh_from_db()
@@ -181,7 +182,10 @@ def test_methodist_renames_reorders_and_hides_an_own_item(as_persona, own_format
     assert response.status_code == 302
     own_format_a.refresh_from_db()
     assert (own_format_a.name, own_format_a.position, own_format_a.participants, own_format_a.is_active) == (
-        "выпускник школы – ученик", 3, "students", False,
+        "выпускник школы – ученик",
+        3,
+        "students",
+        False,
     )
     index = client.get(reverse("reference_list"))
     (row,) = [row for row in index.context["format_rows"] if row.item.pk == own_format_a.pk]
@@ -208,8 +212,7 @@ def test_a_hidden_form_is_not_offered_for_a_new_role_model(as_persona, own_forma
 def test_the_participants_rule_of_a_form_in_use_does_not_change(as_persona, world, own_format_a):
     mentor = factories.teacher(world.school_a1)
     save_pair(
-        MentoringPair(organisation=world.school_a1, mentor=mentor, format=own_format_a,
-                      entry_date=date(2025, 9, 15)),
+        MentoringPair(organisation=world.school_a1, mentor=mentor, format=own_format_a, entry_date=date(2025, 9, 15)),
         [factories.student(world.school_a1)],
     )
     response = as_persona("methodist_a").post(
@@ -288,12 +291,16 @@ def test_a_methodist_of_two_departments_picks_one_of_them(world):
 
     refused = client.post(url_new("kinds"), {"department": third.pk, "name": "сетевое", "position": "1"})
     assert "department" in refused.context["form"].errors
-    mismatch = client.post(url_new("role-models"), {"department": world.department_a.pk, "format": own_format_b.pk,
-                                                    "name": "старший – младший", "position": "1"})
+    mismatch = client.post(
+        url_new("role-models"),
+        {"department": world.department_a.pk, "format": own_format_b.pk, "name": "старший – младший", "position": "1"},
+    )
     assert "format" in mismatch.context["form"].errors
 
-    client.post(url_new("role-models"), {"department": world.department_b.pk, "format": own_format_b.pk,
-                                         "name": "старший – младший", "position": "1"})
+    client.post(
+        url_new("role-models"),
+        {"department": world.department_b.pk, "format": own_format_b.pk, "name": "старший – младший", "position": "1"},
+    )
     assert RoleModel.objects.get(name="старший – младший").department == world.department_b
     assert not MentoringKind.objects.filter(name="сетевое").exists()
     index = client.get(reverse("reference_list"))

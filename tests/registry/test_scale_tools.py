@@ -42,12 +42,21 @@ def of_seed(model, seed: int, path: str = "organisation__department__code__start
 
 def snapshot(seed: int) -> list[tuple]:
     """What a region is, without its primary keys."""
-    people = sorted(of_seed(Person, seed).values_list(
-        "organisation__code", "last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group"))
-    pairs = sorted(of_seed(MentoringPair, seed).annotate(n=Count("participations")).values_list(
-        "organisation__code", "mentor__last_name", "format__name", "entry_date", "end_date", "n"))
-    organisations = sorted(of_seed(Organisation, seed, "department__code__startswith").values_list(
-        "department__code", "code", "short_name"))
+    people = sorted(
+        of_seed(Person, seed).values_list(
+            "organisation__code", "last_name", "first_name", "patronymic", "birth_year", "category", "class_or_group"
+        )
+    )
+    pairs = sorted(
+        of_seed(MentoringPair, seed)
+        .annotate(n=Count("participations"))
+        .values_list("organisation__code", "mentor__last_name", "format__name", "entry_date", "end_date", "n")
+    )
+    organisations = sorted(
+        of_seed(Organisation, seed, "department__code__startswith").values_list(
+            "department__code", "code", "short_name"
+        )
+    )
     return [people, pairs, organisations]
 
 
@@ -66,8 +75,11 @@ def test_generates_exactly_the_asked_counts_and_keeps_every_rule():
     rows = PairMentee.objects.select_related("pair__format", "pair__mentor", "mentee")
     for row in rows:
         pair = row.pair
-        assert (row.organisation_id, row.mentor_id, row.format_id) == (pair.organisation_id, pair.mentor_id,
-                                                                        pair.format_id)
+        assert (row.organisation_id, row.mentor_id, row.format_id) == (
+            pair.organisation_id,
+            pair.mentor_id,
+            pair.format_id,
+        )
         assert row.participants == pair.format.participants
         assert row.active == (pair.end_date is None)
         assert row.mentor_category == pair.mentor.category and row.mentee_category == row.mentee.category
@@ -77,8 +89,9 @@ def test_generates_exactly_the_asked_counts_and_keeps_every_rule():
             assert row.mentor_category == row.mentee_category == PersonCategory.STUDENT
         if row.participants == Participants.STAFF:
             assert {row.mentor_category, row.mentee_category} <= set(STAFF_CATEGORIES)
-    twice_active = (PairMentee.objects.filter(active=True).values("mentee", "format")
-                    .annotate(n=Count("pk")).filter(n__gt=1))
+    twice_active = (
+        PairMentee.objects.filter(active=True).values("mentee", "format").annotate(n=Count("pk")).filter(n__gt=1)
+    )
     assert not twice_active.exists()
 
     # Plausible: groups, completed pairs with marks, pairs without an order, overdue ones, several forms.
@@ -111,8 +124,9 @@ def test_names_are_russian_and_searchable():
     for person in people:
         assert CYRILLIC_WORD.match(person.last_name) and CYRILLIC_WORD.match(person.first_name), person
         assert person.patronymic.endswith(("вич", "ич", "вна", "чна", "ична", "инична")), person
-        assert person.search_text == person.name_key == normalise(
-            person.last_name, person.first_name, person.patronymic)
+        assert (
+            person.search_text == person.name_key == normalise(person.last_name, person.first_name, person.patronymic)
+        )
         assert person.version >= 1
     women = [p for p in people if p.patronymic.endswith("на")]
     assert women and all(not p.last_name.endswith(("ов", "ев", "ин", "ский")) for p in women)
@@ -196,11 +210,15 @@ def test_bench_fails_on_a_page_that_is_not_200(monkeypatch):
     from registry.management.commands import bench
 
     generate("--organisations", "2", "--people", "40", "--pairs", "10", "--seed", "12")
-    monkeypatch.setattr(bench, "PAGES", [
-        ("Главная", "home", lambda c: ({}, "")),
-        ("Чужая организация", "organisation_detail", lambda c: ({"pk": 10**9}, "")),
-        ("Нет такой страницы", "no_such_page", lambda c: ({}, "")),
-    ])
+    monkeypatch.setattr(
+        bench,
+        "PAGES",
+        [
+            ("Главная", "home", lambda c: ({}, "")),
+            ("Чужая организация", "organisation_detail", lambda c: ({"pk": 10**9}, "")),
+            ("Нет такой страницы", "no_such_page", lambda c: ({}, "")),
+        ],
+    )
     out = StringIO()
     with pytest.raises(CommandError, match="Чужая организация"):
         call_command("bench", "--repeat", "1", "--persona", "curator", stdout=out)

@@ -52,8 +52,12 @@ def refusal(*args) -> str:
 
 
 def nothing_saved() -> bool:
-    return not (Roadmap.objects.exists() or Section.objects.exists() or RoadmapItem.objects.exists()
-                or Occurrence.objects.exists())
+    return not (
+        Roadmap.objects.exists()
+        or Section.objects.exists()
+        or RoadmapItem.objects.exists()
+        or Occurrence.objects.exists()
+    )
 
 
 # --- import_roadmap ---------------------------------------------------------------------------------
@@ -67,8 +71,18 @@ def test_dry_run_prints_every_item_as_json_and_saves_nothing(world, name):
     assert len(printed) == items
     assert len({(row["section"]["number"], row["section"]["title"]) for row in printed}) == sections
     for row in printed:
-        assert set(row) >= {"section", "number", "content", "deadline", "result", "indicator", "responsible",
-                            "schedule", "schedule_text", "problem"}
+        assert set(row) >= {
+            "section",
+            "number",
+            "content",
+            "deadline",
+            "result",
+            "indicator",
+            "responsible",
+            "schedule",
+            "schedule_text",
+            "problem",
+        }
         assert row["content"] and row["schedule"]["kind"]
     assert "ничего не сохранено" in err
     assert nothing_saved()
@@ -81,18 +95,31 @@ def by_number(printed: list[dict], number: str, starts: str = "") -> dict:
 
 
 def test_dry_run_json_of_the_district_sample(world):
-    out, _ = run("import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--period", "2022–2024 гг.",
-                 "--dry-run", "--json")
+    out, _ = run(
+        "import_roadmap",
+        str(sample(DISTRICT)),
+        "--department",
+        "kedr",
+        "--period",
+        "2022–2024 гг.",
+        "--dry-run",
+        "--json",
+    )
     printed = json.loads(out)
     first = by_number(printed, "1.1.")
     assert first["section"]["number"] == "1."
     assert first["section"]["title"].startswith("Нормативно-правовое регулирование")
     assert first["content"].startswith("Утверждение рабочей группы по внедрению")
     assert (first["deadline"], first["result"], first["responsible"]) == (
-        "Ежегодно сентябрь", "Приказ ОО", "Определяется ОО")
+        "Ежегодно сентябрь",
+        "Приказ ОО",
+        "Определяется ОО",
+    )
     assert first["indicator"] == "Внедрение и реализация ЦМН во всех ОО"
-    assert first["schedule"] == {"kind": "yearly", "windows": [
-        {"start_month": 9, "start_day": 1, "end_month": 9, "end_day": 30}]}
+    assert first["schedule"] == {
+        "kind": "yearly",
+        "windows": [{"start_month": 9, "start_day": 1, "end_month": 9, "end_day": 30}],
+    }
     assert first["schedule_text"] == "ежегодно: сентябрь" and first["problem"] == ""
     twice = by_number(printed, "4.1.")
     assert twice["section"]["number"] == "4." and twice["deadline"] == "Октябрь Май"
@@ -102,8 +129,16 @@ def test_dry_run_json_of_the_district_sample(world):
 
 
 def test_dry_run_json_of_the_sports_school_sample(world):
-    out, _ = run("import_roadmap", str(sample(SPORTS)), "--organisation", "a1", "--period",
-                 "2020-2021 учебный год", "--dry-run", "--json")
+    out, _ = run(
+        "import_roadmap",
+        str(sample(SPORTS)),
+        "--organisation",
+        "a1",
+        "--period",
+        "2020-2021 учебный год",
+        "--dry-run",
+        "--json",
+    )
     printed = json.loads(out)
     first = printed[0]
     assert (first["section"]["number"], first["number"], first["deadline"]) == ("1.", "1.", "До 11.09.2020")
@@ -114,8 +149,9 @@ def test_dry_run_json_of_the_sports_school_sample(world):
 
 
 def test_dry_run_without_json_prints_a_summary(world):
-    out, err = run("import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--period", "2022–2024 гг.",
-                   "--dry-run")
+    out, err = run(
+        "import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--period", "2022–2024 гг.", "--dry-run"
+    )
     assert "Разделов: 4, пунктов: 13." in out
     assert "Ежегодно сентябрь → ежегодно: сентябрь" in out
     assert "Октябрь Май → дважды в год" in out
@@ -133,17 +169,28 @@ def test_import_saves_every_item_in_its_section(world, name):
     assert roadmap.department == world.department_a and roadmap.created_by is None
     expected_organisation = world.school_a1 if name == SPORTS else None
     assert roadmap.organisation == expected_organisation
-    printed = json.loads(run("import_roadmap", str(sample(name)), *owner, "--period", period, "--dry-run",
-                             "--json")[0])
-    saved = [(item.section.number, item.section.title, item.number, item.content, item.deadline_text)
-             for item in roadmap.items.select_related("section").order_by("position")]
-    assert saved == [(row["section"]["number"], row["section"]["title"], row["number"], row["content"],
-                      row["deadline"]) for row in printed]
+    printed = json.loads(run("import_roadmap", str(sample(name)), *owner, "--period", period, "--dry-run", "--json")[0])
+    saved = [
+        (item.section.number, item.section.title, item.number, item.content, item.deadline_text)
+        for item in roadmap.items.select_related("section").order_by("position")
+    ]
+    assert saved == [
+        (row["section"]["number"], row["section"]["title"], row["number"], row["content"], row["deadline"])
+        for row in printed
+    ]
 
 
 def test_import_of_the_district_sample_splits_each_organisations_part(world):
-    run("import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--period", "2022–2024 гг.",
-        "--title", "Дорожная карта Кедровского округа")
+    run(
+        "import_roadmap",
+        str(sample(DISTRICT)),
+        "--department",
+        "kedr",
+        "--period",
+        "2022–2024 гг.",
+        "--title",
+        "Дорожная карта Кедровского округа",
+    )
     roadmap = Roadmap.objects.get()
     assert roadmap.title == "Дорожная карта Кедровского округа" and roadmap.period_text == "2022–2024 гг."
     first = roadmap.items.get(number="1.1.")
@@ -153,8 +200,16 @@ def test_import_of_the_district_sample_splits_each_organisations_part(world):
 
 
 def test_import_for_an_organisation_of_a_named_department(world):
-    run("import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--organisation", "a2",
-        "--period", "2022–2024 гг.")
+    run(
+        "import_roadmap",
+        str(sample(DISTRICT)),
+        "--department",
+        "kedr",
+        "--organisation",
+        "a2",
+        "--period",
+        "2022–2024 гг.",
+    )
     roadmap = Roadmap.objects.get()
     assert roadmap.organisation == world.school_a2
     assert not roadmap.items.filter(responsible_kind=ResponsibleKind.EACH_ORGANISATION).exists()
@@ -185,8 +240,9 @@ def test_unknown_organisation(world):
 
 
 def test_organisation_of_another_department(world):
-    message = refusal("import_roadmap", str(sample(SPORTS)), "--department", "kedr", "--organisation", "b1",
-                      "--period", "2022")
+    message = refusal(
+        "import_roadmap", str(sample(SPORTS)), "--department", "kedr", "--organisation", "b1", "--period", "2022"
+    )
     assert message == "Организация с кодом «b1» не найдена."
 
 
@@ -200,11 +256,14 @@ def test_missing_period(world):
     assert "Укажите период" in message and "--period" in message
 
 
-@pytest.mark.parametrize("period, expected", [
-    ("2024-2022", "Год окончания периода (2022) раньше года начала (2024)."),
-    ("когда-нибудь", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
-    ("2020-2022 учебный год", "Учебный год занимает два соседних года"),
-])
+@pytest.mark.parametrize(
+    "period, expected",
+    [
+        ("2024-2022", "Год окончания периода (2022) раньше года начала (2024)."),
+        ("когда-нибудь", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
+        ("2020-2022 учебный год", "Учебный год занимает два соседних года"),
+    ],
+)
 def test_bad_period(world, period, expected):
     message = refusal("import_roadmap", str(sample(DISTRICT)), "--department", "kedr", "--period", period)
     assert expected in message
@@ -218,17 +277,27 @@ def test_missing_file(world, tmp_path):
     assert "не найден" in message  # a folder is not a file
 
 
-@pytest.mark.parametrize("filename, content, expected", [
-    ("карта.pdf", b"%PDF-1.7\n%%EOF\n", "Это PDF-файл: из него таблица не читается."),
-    ("карта.docx", "№\tСодержание\tСроки\n1\tПлан\tМай\n".encode("utf-8"),
-     "Это текстовый файл, а не документ Word или книга Excel."),
-    ("карта.xlsx", b"PK\x03\x04" + bytes(range(256)) * 8, "Файл повреждён и не читается."),
-    ("карта.tsv", "№\tСодержание\tСроки\n1\tПлан\tМай\n".encode("cp1251"), "не в кодировке UTF-8"),
-    ("карта.tsv", "№ п/п\tСодержание\tСроки\tОтветственный\n".encode("utf-8"), "Таблица пуста"),
-    ("карта.txt", "№\tСодержание\tОтветственный\n1\tПлан\tМБУ «ИМЦ»\n".encode("utf-8"),
-     "В таблице не найден столбец сроков"),
-    ("карта.docx", b"", "Файл пустой (0 байт)."),
-], ids=["pdf", "text-as-docx", "broken-zip", "cp1251", "header-only", "no-deadline-column", "empty"])
+@pytest.mark.parametrize(
+    "filename, content, expected",
+    [
+        ("карта.pdf", b"%PDF-1.7\n%%EOF\n", "Это PDF-файл: из него таблица не читается."),
+        (
+            "карта.docx",
+            "№\tСодержание\tСроки\n1\tПлан\tМай\n".encode(),
+            "Это текстовый файл, а не документ Word или книга Excel.",
+        ),
+        ("карта.xlsx", b"PK\x03\x04" + bytes(range(256)) * 8, "Файл повреждён и не читается."),
+        ("карта.tsv", "№\tСодержание\tСроки\n1\tПлан\tМай\n".encode("cp1251"), "не в кодировке UTF-8"),
+        ("карта.tsv", "№ п/п\tСодержание\tСроки\tОтветственный\n".encode(), "Таблица пуста"),
+        (
+            "карта.txt",
+            "№\tСодержание\tОтветственный\n1\tПлан\tМБУ «ИМЦ»\n".encode(),
+            "В таблице не найден столбец сроков",
+        ),
+        ("карта.docx", b"", "Файл пустой (0 байт)."),
+    ],
+    ids=["pdf", "text-as-docx", "broken-zip", "cp1251", "header-only", "no-deadline-column", "empty"],
+)
 def test_a_bad_file(world, tmp_path, filename, content, expected):
     path = tmp_path / filename
     path.write_bytes(content)
@@ -254,7 +323,8 @@ def test_each_responsible_user_gets_one_digest_of_what_is_due(world, roadmaps):
     today = timezone.localdate()
     out, err = run("roadmap_reminders")
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        user.email for user in (world.methodist_a, world.curator_a1, world.curator_a2))
+        user.email for user in (world.methodist_a, world.curator_a1, world.curator_a2)
+    )
     assert "Писем: 3." in err
 
     # The methodist: the municipal roadmap's own items (the schools' parts are the schools' to do).
@@ -311,10 +381,10 @@ def test_dry_run_lists_the_digests_and_sends_nothing(world, roadmaps):
 def test_what_is_done_is_not_reminded_of(world, roadmaps):
     Occurrence.objects.filter(item=roadmaps.school_item).update(status=Status.DONE, done_on=timezone.localdate())
     Occurrence.objects.filter(item=roadmaps.each, organisation=world.school_a2).update(
-        status=Status.DONE, done_on=timezone.localdate())
+        status=Status.DONE, done_on=timezone.localdate()
+    )
     run("roadmap_reminders")
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        [world.methodist_a.email, world.curator_a1.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([world.methodist_a.email, world.curator_a1.email])
     curator = mail_to(world.curator_a1)
     assert curator.subject == "Дорожные карты: просрочено 0, в ближайшие 30 дней — 1"
     assert "Назначение куратора" not in curator.body and "Приказ ОО о наставничестве" in curator.body
@@ -351,6 +421,5 @@ def test_a_refused_address_does_not_stop_the_others_digests(world, roadmaps, set
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
     with pytest.raises(CommandError) as caught:
         run("roadmap_reminders")
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        [world.methodist_a.email, world.curator_a2.email])
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([world.methodist_a.email, world.curator_a2.email])
     assert "curator_a1@example.test" in str(caught.value) and "не отправлено" in str(caught.value).lower()

@@ -12,10 +12,12 @@ from roadmap.deadlines import (
     Period,
     PeriodError,
     Schedule,
-    ScheduleKind as K,
     Window,
     parse_deadline,
     parse_period,
+)
+from roadmap.deadlines import (
+    ScheduleKind as K,
 )
 
 ACADEMIC = Period(date(2020, 9, 1), date(2021, 8, 31), "2020–2021 учебный год", True)
@@ -54,35 +56,39 @@ def read(text, period):
 
 # --- every phrase of the domain page ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, period, expected", [
-    ("До 11.09.2020", ACADEMIC, due(2020, 9, 11)),
-    ("до 01.05.2022 г.", YEARS, due(2022, 5, 1)),
-    ("Сентябрь - декабрь 2020", ACADEMIC, SEPT_DEC_2020),
-    ("Сентябрь 2020 - май 2021", ACADEMIC, span((2020, 9, 1), (2021, 5, 31))),
-    ("Октябрь-декабрь 2020", ACADEMIC, span((2020, 10, 1), (2020, 12, 31))),
-    ("Май 2021", ACADEMIC, span((2021, 5, 1), (2021, 5, 31))),
-    ("апрель 2022г.", YEAR, span((2022, 4, 1), (2022, 4, 30))),
-    ("Сентябрь- Октябрь 2021г.", YEAR, span((2021, 9, 1), (2021, 10, 31))),
-    ("Ежегодно сентябрь", YEARS, yearly(*SEPTEMBER)),
-    ("Октябрь Май", YEARS, twice(OCTOBER, MAY)),
-    ("Апрель", YEARS, yearly(4, 1, 4, 30)),
-    ("март, ежегодно", YEARS, yearly(3, 1, 3, 31)),
-    ("май-сентябрь 2022г., далее ежегодно", YEARS, yearly(5, 1, 9, 30, from_year=2022)),
-    ("до 15.09.2022г., далее ежегодно", YEARS, yearly(9, 15, 9, 15, from_year=2022)),
-    ("ежеквартально", YEARS, Schedule(K.QUARTERLY)),
-    ("постоянно", YEARS, Schedule(K.CONTINUOUS)),
-    ("В течение всего периода", ACADEMIC, Schedule(K.CONTINUOUS)),
-    ("в течение учебного года", ACADEMIC, Schedule(K.ACADEMIC_YEAR)),
-    ("По необходимости", YEARS, Schedule(K.AS_NEEDED)),
-    ("По отдельному плану", YEARS, Schedule(K.SEPARATE_PLAN)),
-    ("По мере проведения", YEARS, Schedule(K.AS_HELD)),
-    (PAIRS, ACADEMIC, Schedule(K.EVENT, note=PAIRS)),
-    (REALISATION + " или май 2021 г.", ACADEMIC, Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION)),
-    ("Апрель- май 2022г.", YEAR, span((2022, 4, 1), (2022, 5, 31))),
-    ("Ноябрь- декабрь 2022г.", YEAR, span((2022, 11, 1), (2022, 12, 31))),
-    ("Декабрь 2021г.", YEAR, span((2021, 12, 1), (2021, 12, 31))),
-    ("До 01.12.2020", ACADEMIC, due(2020, 12, 1)),
-])
+
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("До 11.09.2020", ACADEMIC, due(2020, 9, 11)),
+        ("до 01.05.2022 г.", YEARS, due(2022, 5, 1)),
+        ("Сентябрь - декабрь 2020", ACADEMIC, SEPT_DEC_2020),
+        ("Сентябрь 2020 - май 2021", ACADEMIC, span((2020, 9, 1), (2021, 5, 31))),
+        ("Октябрь-декабрь 2020", ACADEMIC, span((2020, 10, 1), (2020, 12, 31))),
+        ("Май 2021", ACADEMIC, span((2021, 5, 1), (2021, 5, 31))),
+        ("апрель 2022г.", YEAR, span((2022, 4, 1), (2022, 4, 30))),
+        ("Сентябрь- Октябрь 2021г.", YEAR, span((2021, 9, 1), (2021, 10, 31))),
+        ("Ежегодно сентябрь", YEARS, yearly(*SEPTEMBER)),
+        ("Октябрь Май", YEARS, twice(OCTOBER, MAY)),
+        ("Апрель", YEARS, yearly(4, 1, 4, 30)),
+        ("март, ежегодно", YEARS, yearly(3, 1, 3, 31)),
+        ("май-сентябрь 2022г., далее ежегодно", YEARS, yearly(5, 1, 9, 30, from_year=2022)),
+        ("до 15.09.2022г., далее ежегодно", YEARS, yearly(9, 15, 9, 15, from_year=2022)),
+        ("ежеквартально", YEARS, Schedule(K.QUARTERLY)),
+        ("постоянно", YEARS, Schedule(K.CONTINUOUS)),
+        ("В течение всего периода", ACADEMIC, Schedule(K.CONTINUOUS)),
+        ("в течение учебного года", ACADEMIC, Schedule(K.ACADEMIC_YEAR)),
+        ("По необходимости", YEARS, Schedule(K.AS_NEEDED)),
+        ("По отдельному плану", YEARS, Schedule(K.SEPARATE_PLAN)),
+        ("По мере проведения", YEARS, Schedule(K.AS_HELD)),
+        (PAIRS, ACADEMIC, Schedule(K.EVENT, note=PAIRS)),
+        (REALISATION + " или май 2021 г.", ACADEMIC, Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION)),
+        ("Апрель- май 2022г.", YEAR, span((2022, 4, 1), (2022, 5, 31))),
+        ("Ноябрь- декабрь 2022г.", YEAR, span((2022, 11, 1), (2022, 12, 31))),
+        ("Декабрь 2021г.", YEAR, span((2021, 12, 1), (2021, 12, 31))),
+        ("До 01.12.2020", ACADEMIC, due(2020, 12, 1)),
+    ],
+)
 def test_domain_phrases(text, period, expected):
     parsed = read(text, period)
     assert parsed.schedule == expected
@@ -98,54 +104,67 @@ def test_ministry_typo_is_an_event_with_the_word_corrected():
 # --- every deadline of the three sample roadmaps (fixtures/roadmaps) ---------------------------------------------
 
 SAMPLES = {
-    "district-2022-2024.tsv": (YEARS, {
-        "Ежегодно сентябрь": yearly(*SEPTEMBER),
-        "По необходимости": Schedule(K.AS_NEEDED),
-        "По отдельному плану": Schedule(K.SEPARATE_PLAN),
-        "Постоянно": Schedule(K.CONTINUOUS),
-        "По мере проведения": Schedule(K.AS_HELD),
-        "Октябрь Май": twice(OCTOBER, MAY),
-        "Апрель": yearly(4, 1, 4, 30),
-        "Май": yearly(*MAY),
-    }),
-    "district-committee-2022.tsv": (YEAR, {
-        "Сентябрь- Октябрь 2021г.": span((2021, 9, 1), (2021, 10, 31)),
-        "Ноябрь 2021г.": span((2021, 11, 1), (2021, 11, 30)),
-        "Декабрь 2021г.": span((2021, 12, 1), (2021, 12, 31)),
-        "Апрель 2022г.": span((2022, 4, 1), (2022, 4, 30)),
-        "апрель 2022г.": span((2022, 4, 1), (2022, 4, 30)),
-        "Апрель- май 2022г.": span((2022, 4, 1), (2022, 5, 31)),
-        "Май 2022г.": span((2022, 5, 1), (2022, 5, 31)),
-        "Ноябрь- декабрь 2022г.": span((2022, 11, 1), (2022, 12, 31)),
-    }),
-    "sports-school-2020-2021.tsv": (ACADEMIC, {
-        "До 11.09.2020": due(2020, 9, 11),
-        "До 05.09.2020": due(2020, 9, 5),
-        "До 18.09.2020": due(2020, 9, 18),
-        "До 01.10.2020": due(2020, 10, 1),
-        "В течение всего периода": Schedule(K.CONTINUOUS),
-        "До 15.09.2020": due(2020, 9, 15),
-        "До 31.12.2020": due(2020, 12, 31),
-        "Сентябрь - декабрь 2020": SEPT_DEC_2020,
-        "Сентябрь – декабрь 2020": SEPT_DEC_2020,
-        "Октябрь-декабрь 2020": span((2020, 10, 1), (2020, 12, 31)),
-        "До 01.12.2020": due(2020, 12, 1),
-        "До 01.12.2021": due(2021, 12, 1),
-        PAIRS: Schedule(K.EVENT, note=PAIRS),
-        REALISATION: Schedule(K.EVENT, note=REALISATION),
-        REALISATION + " или май 2021 г.": Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION),
-        "До 01.11.2020": due(2020, 11, 1),
-        "В соответствии со сроками, установленными Минпрсвещения России": Schedule(K.EVENT, note=MINISTRY),
-        "Май 2021": span((2021, 5, 1), (2021, 5, 31)),
-        "Сентябрь 2020 - май 2021": span((2020, 9, 1), (2021, 5, 31)),
-    }),
+    "district-2022-2024.tsv": (
+        YEARS,
+        {
+            "Ежегодно сентябрь": yearly(*SEPTEMBER),
+            "По необходимости": Schedule(K.AS_NEEDED),
+            "По отдельному плану": Schedule(K.SEPARATE_PLAN),
+            "Постоянно": Schedule(K.CONTINUOUS),
+            "По мере проведения": Schedule(K.AS_HELD),
+            "Октябрь Май": twice(OCTOBER, MAY),
+            "Апрель": yearly(4, 1, 4, 30),
+            "Май": yearly(*MAY),
+        },
+    ),
+    "district-committee-2022.tsv": (
+        YEAR,
+        {
+            "Сентябрь- Октябрь 2021г.": span((2021, 9, 1), (2021, 10, 31)),
+            "Ноябрь 2021г.": span((2021, 11, 1), (2021, 11, 30)),
+            "Декабрь 2021г.": span((2021, 12, 1), (2021, 12, 31)),
+            "Апрель 2022г.": span((2022, 4, 1), (2022, 4, 30)),
+            "апрель 2022г.": span((2022, 4, 1), (2022, 4, 30)),
+            "Апрель- май 2022г.": span((2022, 4, 1), (2022, 5, 31)),
+            "Май 2022г.": span((2022, 5, 1), (2022, 5, 31)),
+            "Ноябрь- декабрь 2022г.": span((2022, 11, 1), (2022, 12, 31)),
+        },
+    ),
+    "sports-school-2020-2021.tsv": (
+        ACADEMIC,
+        {
+            "До 11.09.2020": due(2020, 9, 11),
+            "До 05.09.2020": due(2020, 9, 5),
+            "До 18.09.2020": due(2020, 9, 18),
+            "До 01.10.2020": due(2020, 10, 1),
+            "В течение всего периода": Schedule(K.CONTINUOUS),
+            "До 15.09.2020": due(2020, 9, 15),
+            "До 31.12.2020": due(2020, 12, 31),
+            "Сентябрь - декабрь 2020": SEPT_DEC_2020,
+            "Сентябрь – декабрь 2020": SEPT_DEC_2020,
+            "Октябрь-декабрь 2020": span((2020, 10, 1), (2020, 12, 31)),
+            "До 01.12.2020": due(2020, 12, 1),
+            "До 01.12.2021": due(2021, 12, 1),
+            PAIRS: Schedule(K.EVENT, note=PAIRS),
+            REALISATION: Schedule(K.EVENT, note=REALISATION),
+            REALISATION + " или май 2021 г.": Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION),
+            "До 01.11.2020": due(2020, 11, 1),
+            "В соответствии со сроками, установленными Минпрсвещения России": Schedule(K.EVENT, note=MINISTRY),
+            "Май 2021": span((2021, 5, 1), (2021, 5, 31)),
+            "Сентябрь 2020 - май 2021": span((2020, 9, 1), (2021, 5, 31)),
+        },
+    ),
 }
 
 
-@pytest.mark.parametrize("period, text, expected", [
-    pytest.param(period, text, expected, id=f"{name}:{text}")
-    for name, (period, cases) in SAMPLES.items() for text, expected in cases.items()
-])
+@pytest.mark.parametrize(
+    "period, text, expected",
+    [
+        pytest.param(period, text, expected, id=f"{name}:{text}")
+        for name, (period, cases) in SAMPLES.items()
+        for text, expected in cases.items()
+    ],
+)
 def test_sample_deadlines(period, text, expected):
     assert read(text, period).schedule == expected
 
@@ -157,8 +176,11 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
 def test_sample_files_hold_no_other_deadline(name):
     """Every filled «Сроки» cell of the files is in SAMPLES; blank cells and the «--» filler are «not given»."""
     period, cases = SAMPLES[name]
-    cells = [line.split("\t")[2].strip() for line in (SAMPLE_DIR / name).read_text().splitlines()[1:]
-             if line.count("\t") >= 2]
+    cells = [
+        line.split("\t")[2].strip()
+        for line in (SAMPLE_DIR / name).read_text().splitlines()[1:]
+        if line.count("\t") >= 2
+    ]
     for cell in cells:
         if cell in ("", "--"):
             assert read(cell, period).problem == "Срок не указан."
@@ -168,28 +190,56 @@ def test_sample_files_hold_no_other_deadline(name):
 
 # --- tolerance: spacing, case, dashes, «г.», word forms, short forms, date formats --------------------------------
 
-@pytest.mark.parametrize("text", [
-    "сентябрь-декабрь 2020", "Сентябрь  —  декабрь 2020", "СЕНТЯБРЬ\u00a0–\u00a0ДЕКАБРЬ 2020 Г.",
-    "сентябрь − декабрь 2020 года", "Сентябрь -декабрь 2020г", "сентябрь–декабрь 2020.", "  Сентябрь - декабрь 2020  ",
-    "с сентября по декабрь 2020 г.", "сент. – дек. 2020", "в сентябре – декабре 2020 года", "Сентябрь 2020 - декабрь",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сентябрь-декабрь 2020",
+        "Сентябрь  —  декабрь 2020",
+        "СЕНТЯБРЬ\u00a0–\u00a0ДЕКАБРЬ 2020 Г.",
+        "сентябрь − декабрь 2020 года",
+        "Сентябрь -декабрь 2020г",
+        "сентябрь–декабрь 2020.",
+        "  Сентябрь - декабрь 2020  ",
+        "с сентября по декабрь 2020 г.",
+        "сент. – дек. 2020",
+        "в сентябре – декабре 2020 года",
+        "Сентябрь 2020 - декабрь",
+    ],
+)
 def test_range_variants(text):
     assert read(text, None).schedule == SEPT_DEC_2020
 
 
-@pytest.mark.parametrize("text", [
-    "до 11.09.2020 г.", "До 11.09.20", "до 11.9.2020", "ДО 11.09.2020.", "до\u00a011.09.2020", "до11.09.2020",
-    "до 11 сентября 2020 года", "к 11.09.2020", "11.09.2020",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "до 11.09.2020 г.",
+        "До 11.09.20",
+        "до 11.9.2020",
+        "ДО 11.09.2020.",
+        "до\u00a011.09.2020",
+        "до11.09.2020",
+        "до 11 сентября 2020 года",
+        "к 11.09.2020",
+        "11.09.2020",
+    ],
+)
 def test_due_variants(text):
     assert read(text, None).schedule == due(2020, 9, 11)
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("Постоянно.", K.CONTINUOUS), ("  ПОСТОЯННО ", K.CONTINUOUS), ("по  необходимости", K.AS_NEEDED),
-    ("В течение\u00a0всего периода.", K.CONTINUOUS), ("ЕЖЕКВАРТАЛЬНО", K.QUARTERLY),
-    ("По мере проведения мероприятий", K.AS_HELD),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Постоянно.", K.CONTINUOUS),
+        ("  ПОСТОЯННО ", K.CONTINUOUS),
+        ("по  необходимости", K.AS_NEEDED),
+        ("В течение\u00a0всего периода.", K.CONTINUOUS),
+        ("ЕЖЕКВАРТАЛЬНО", K.QUARTERLY),
+        ("По мере проведения мероприятий", K.AS_HELD),
+    ],
+)
 def test_keyword_variants(text, kind):
     assert read(text, YEAR).schedule == Schedule(kind)
 
@@ -201,57 +251,79 @@ def test_month_forms_and_year_forms():
 
 # --- typos: one wrong, missing or extra letter; nothing random matches ----------------------------------------------
 
-@pytest.mark.parametrize("text, period, expected", [
-    ("Сентяборь - декабрь 2020", None, SEPT_DEC_2020),
-    ("Сентбрь - декабрь 2020", None, SEPT_DEC_2020),
-    ("Сентябрь - декаьрь 2020", None, SEPT_DEC_2020),
-    ("Ежегодо сентябрь", YEARS, yearly(*SEPTEMBER)),
-    ("Ежеквартальнл", YEARS, Schedule(K.QUARTERLY)),
-    ("По необходимсти", YEARS, Schedule(K.AS_NEEDED)),
-    ("Потоянно", YEARS, Schedule(K.CONTINUOUS)),
-    ("В течении всего периода", YEARS, Schedule(K.CONTINUOUS)),
-    ("По отдельнму плану", YEARS, Schedule(K.SEPARATE_PLAN)),
-])
+
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("Сентяборь - декабрь 2020", None, SEPT_DEC_2020),
+        ("Сентбрь - декабрь 2020", None, SEPT_DEC_2020),
+        ("Сентябрь - декаьрь 2020", None, SEPT_DEC_2020),
+        ("Ежегодо сентябрь", YEARS, yearly(*SEPTEMBER)),
+        ("Ежеквартальнл", YEARS, Schedule(K.QUARTERLY)),
+        ("По необходимсти", YEARS, Schedule(K.AS_NEEDED)),
+        ("Потоянно", YEARS, Schedule(K.CONTINUOUS)),
+        ("В течении всего периода", YEARS, Schedule(K.CONTINUOUS)),
+        ("По отдельнму плану", YEARS, Schedule(K.SEPARATE_PLAN)),
+    ],
+)
 def test_typos_are_corrected_and_reported(text, period, expected):
     parsed = read(text, period)
     assert parsed.schedule == expected
     assert parsed.problem.startswith("Прочитано с исправлением опечатки")
 
 
-@pytest.mark.parametrize("text", [
-    "когда-нибудь", "ежедневно", "ежемесячно", "Сентяборьь 2020", "сентябрьский 2020", "по возможности", "потом",
-    "Мартин 2021", "до мая 2021", "Октябрь 2021 Май 2022", "ежегодно когда-нибудь",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "когда-нибудь",
+        "ежедневно",
+        "ежемесячно",
+        "Сентяборьь 2020",
+        "сентябрьский 2020",
+        "по возможности",
+        "потом",
+        "Мартин 2021",
+        "до мая 2021",
+        "Октябрь 2021 Май 2022",
+        "ежегодно когда-нибудь",
+    ],
+)
 def test_unreadable_text_is_unknown(text):
     parsed = read(text, YEAR)
     assert parsed.schedule == Schedule(K.UNKNOWN)
     assert parsed.problem.startswith("Срок не распознан")
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("", "Срок не указан."),
-    ("   ", "Срок не указан."),
-    ("--", "Срок не указан."),
-    ("31.02.2022", "Такой даты нет: 31.02.2022."),
-    ("до 45.13.2020", "Такой даты нет: 45.13.2020."),
-    ("до 29.02.2021", "Такой даты нет: 29.02.2021."),
-    ("до 30 февраля 2022", "Такой даты нет: 30.02."),
-    ("Сентябрь 2021 - май 2020", "Начало срока (01.09.2021) позже его окончания (31.05.2020)."),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", "Срок не указан."),
+        ("   ", "Срок не указан."),
+        ("--", "Срок не указан."),
+        ("31.02.2022", "Такой даты нет: 31.02.2022."),
+        ("до 45.13.2020", "Такой даты нет: 45.13.2020."),
+        ("до 29.02.2021", "Такой даты нет: 29.02.2021."),
+        ("до 30 февраля 2022", "Такой даты нет: 30.02."),
+        ("Сентябрь 2021 - май 2020", "Начало срока (01.09.2021) позже его окончания (31.05.2020)."),
+    ],
+)
 def test_impossible_or_empty_text_explains_itself(text, problem):
     parsed = read(text, YEAR)
     assert parsed.schedule == Schedule(K.UNKNOWN)
     assert parsed.problem == problem
 
 
-@pytest.mark.parametrize("text, period, expected", [
-    ("до конца мая 2021", None, due(2021, 5, 31)),
-    ("до конца мая", ACADEMIC, due(2021, 5, 31)),
-    ("до конца мая", YEARS, yearly(5, 31, 5, 31)),
-    ("к началу учебного года", ACADEMIC, Schedule(K.EVENT, note="К началу учебного года")),
-    ("до окончания учебного года.", ACADEMIC, Schedule(K.EVENT, note="До окончания учебного года")),
-    ("По итогам  мониторинга", ACADEMIC, Schedule(K.EVENT, note="По итогам мониторинга")),
-])
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("до конца мая 2021", None, due(2021, 5, 31)),
+        ("до конца мая", ACADEMIC, due(2021, 5, 31)),
+        ("до конца мая", YEARS, yearly(5, 31, 5, 31)),
+        ("к началу учебного года", ACADEMIC, Schedule(K.EVENT, note="К началу учебного года")),
+        ("до окончания учебного года.", ACADEMIC, Schedule(K.EVENT, note="До окончания учебного года")),
+        ("По итогам  мониторинга", ACADEMIC, Schedule(K.EVENT, note="По итогам мониторинга")),
+    ],
+)
 def test_end_of_month_and_other_events(text, period, expected):
     parsed = read(text, period)
     assert parsed.schedule == expected
@@ -266,26 +338,30 @@ def test_event_with_an_unreadable_fallback_keeps_the_event():
 
 # --- the year rule -------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, period, expected", [
-    ("Апрель", ACADEMIC, span((2021, 4, 1), (2021, 4, 30))),
-    ("Октябрь", ACADEMIC, span((2020, 10, 1), (2020, 10, 31))),
-    ("Август", ACADEMIC, span((2021, 8, 1), (2021, 8, 31))),
-    ("Ноябрь - февраль", ACADEMIC, span((2020, 11, 1), (2021, 2, 28))),
-    ("до 15.09", ACADEMIC, due(2020, 9, 15)),
-    ("до 15.05", ACADEMIC, due(2021, 5, 15)),
-    ("Апрель", YEAR, span((2022, 4, 1), (2022, 4, 30))),
-    ("до 15.09", YEAR, due(2022, 9, 15)),
-    ("Апрель", YEARS, yearly(4, 1, 4, 30)),
-    ("Сентябрь - декабрь", YEARS, yearly(9, 1, 12, 31)),
-    ("до 15.09", YEARS, yearly(9, 15, 9, 15)),
-    ("Октябрь Май", YEAR, twice(OCTOBER, MAY)),
-    ("Октябрь Май", None, twice(OCTOBER, MAY)),
-    ("Ежегодно сентябрь", None, yearly(*SEPTEMBER)),
-    ("Май 2021", None, span((2021, 5, 1), (2021, 5, 31))),
-    ("Ноябрь - февраль 2021", None, span((2020, 11, 1), (2021, 2, 28))),
-    ("Ноябрь 2020 - февраль", None, span((2020, 11, 1), (2021, 2, 28))),
-    ("Февраль 2024", None, span((2024, 2, 1), (2024, 2, 29))),
-])
+
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("Апрель", ACADEMIC, span((2021, 4, 1), (2021, 4, 30))),
+        ("Октябрь", ACADEMIC, span((2020, 10, 1), (2020, 10, 31))),
+        ("Август", ACADEMIC, span((2021, 8, 1), (2021, 8, 31))),
+        ("Ноябрь - февраль", ACADEMIC, span((2020, 11, 1), (2021, 2, 28))),
+        ("до 15.09", ACADEMIC, due(2020, 9, 15)),
+        ("до 15.05", ACADEMIC, due(2021, 5, 15)),
+        ("Апрель", YEAR, span((2022, 4, 1), (2022, 4, 30))),
+        ("до 15.09", YEAR, due(2022, 9, 15)),
+        ("Апрель", YEARS, yearly(4, 1, 4, 30)),
+        ("Сентябрь - декабрь", YEARS, yearly(9, 1, 12, 31)),
+        ("до 15.09", YEARS, yearly(9, 15, 9, 15)),
+        ("Октябрь Май", YEAR, twice(OCTOBER, MAY)),
+        ("Октябрь Май", None, twice(OCTOBER, MAY)),
+        ("Ежегодно сентябрь", None, yearly(*SEPTEMBER)),
+        ("Май 2021", None, span((2021, 5, 1), (2021, 5, 31))),
+        ("Ноябрь - февраль 2021", None, span((2020, 11, 1), (2021, 2, 28))),
+        ("Ноябрь 2020 - февраль", None, span((2020, 11, 1), (2021, 2, 28))),
+        ("Февраль 2024", None, span((2024, 2, 1), (2024, 2, 29))),
+    ],
+)
 def test_year_rule(text, period, expected):
     assert read(text, period).schedule == expected
 
@@ -302,6 +378,7 @@ def test_without_a_period_a_year_is_needed(text):
 
 # --- occurrences -----------------------------------------------------------------------------------------------------
 
+
 def occ(key, label, start, end):
     return Occurrence(key, label, start and date(*start), end and date(*end))
 
@@ -309,38 +386,74 @@ def occ(key, label, start, end):
 ONCE_NEVER_OVERDUE = [occ("once", "", None, None)]
 
 
-@pytest.mark.parametrize("text, period, expected", [
-    ("До 11.09.2020", ACADEMIC, [occ("once", "", None, (2020, 9, 11))]),
-    ("Сентябрь - декабрь 2020", ACADEMIC, [occ("once", "", (2020, 9, 1), (2020, 12, 31))]),
-    (REALISATION + " или май 2021 г.", ACADEMIC, [occ("once", "", None, (2021, 5, 31))]),
-    (PAIRS, ACADEMIC, ONCE_NEVER_OVERDUE),
-    ("Ежегодно сентябрь", YEARS, [occ(str(y), str(y), (y, 9, 1), (y, 9, 30)) for y in (2022, 2023, 2024)]),
-    ("Ежегодно сентябрь", ACADEMIC, [occ("2020", "2020", (2020, 9, 1), (2020, 9, 30))]),
-    ("Ежегодно июнь", ACADEMIC, [occ("2021", "2021", (2021, 6, 1), (2021, 6, 30))]),
-    ("Ежегодно", YEAR, [occ("2022", "2022", (2022, 1, 1), (2022, 12, 31))]),
-    ("май-сентябрь 2023г., далее ежегодно", YEARS,
-     [occ(str(y), str(y), (y, 5, 1), (y, 9, 30)) for y in (2023, 2024)]),
-    ("до 15.09.2022г., далее ежегодно", YEARS, [occ(str(y), str(y), None, (y, 9, 15)) for y in (2022, 2023, 2024)]),
-    ("ноябрь - февраль, ежегодно", YEARS, [occ("2022", "2022", (2021, 11, 1), (2022, 2, 28)),
-                                          occ("2023", "2023", (2022, 11, 1), (2023, 2, 28)),
-                                          occ("2024", "2024", (2023, 11, 1), (2024, 2, 29))]),
-    ("Октябрь Май", ACADEMIC, [occ("2020-10", "октябрь 2020", (2020, 10, 1), (2020, 10, 31)),
-                               occ("2021-05", "май 2021", (2021, 5, 1), (2021, 5, 31))]),
-    ("Октябрь Май", YEAR, [occ("2022-05", "май 2022", (2022, 5, 1), (2022, 5, 31)),
-                           occ("2022-10", "октябрь 2022", (2022, 10, 1), (2022, 10, 31))]),
-    ("ежеквартально", YEAR, [occ("2022-q1", "I квартал 2022", (2022, 1, 1), (2022, 3, 31)),
-                             occ("2022-q2", "II квартал 2022", (2022, 4, 1), (2022, 6, 30)),
-                             occ("2022-q3", "III квартал 2022", (2022, 7, 1), (2022, 9, 30)),
-                             occ("2022-q4", "IV квартал 2022", (2022, 10, 1), (2022, 12, 31))]),
-    ("в течение учебного года", ACADEMIC, [occ("2020-2021", "2020–2021 уч. год", (2020, 9, 1), (2021, 5, 31))]),
-    ("в течение учебного года", YEAR, [occ("2021-2022", "2021–2022 уч. год", (2021, 9, 1), (2022, 5, 31)),
-                                       occ("2022-2023", "2022–2023 уч. год", (2022, 9, 1), (2023, 5, 31))]),
-    ("постоянно", YEARS, ONCE_NEVER_OVERDUE),
-    ("По необходимости", YEARS, ONCE_NEVER_OVERDUE),
-    ("По отдельному плану", YEARS, ONCE_NEVER_OVERDUE),
-    ("По мере проведения", YEARS, ONCE_NEVER_OVERDUE),
-    ("когда-нибудь", YEARS, ONCE_NEVER_OVERDUE),
-])
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("До 11.09.2020", ACADEMIC, [occ("once", "", None, (2020, 9, 11))]),
+        ("Сентябрь - декабрь 2020", ACADEMIC, [occ("once", "", (2020, 9, 1), (2020, 12, 31))]),
+        (REALISATION + " или май 2021 г.", ACADEMIC, [occ("once", "", None, (2021, 5, 31))]),
+        (PAIRS, ACADEMIC, ONCE_NEVER_OVERDUE),
+        ("Ежегодно сентябрь", YEARS, [occ(str(y), str(y), (y, 9, 1), (y, 9, 30)) for y in (2022, 2023, 2024)]),
+        ("Ежегодно сентябрь", ACADEMIC, [occ("2020", "2020", (2020, 9, 1), (2020, 9, 30))]),
+        ("Ежегодно июнь", ACADEMIC, [occ("2021", "2021", (2021, 6, 1), (2021, 6, 30))]),
+        ("Ежегодно", YEAR, [occ("2022", "2022", (2022, 1, 1), (2022, 12, 31))]),
+        (
+            "май-сентябрь 2023г., далее ежегодно",
+            YEARS,
+            [occ(str(y), str(y), (y, 5, 1), (y, 9, 30)) for y in (2023, 2024)],
+        ),
+        ("до 15.09.2022г., далее ежегодно", YEARS, [occ(str(y), str(y), None, (y, 9, 15)) for y in (2022, 2023, 2024)]),
+        (
+            "ноябрь - февраль, ежегодно",
+            YEARS,
+            [
+                occ("2022", "2022", (2021, 11, 1), (2022, 2, 28)),
+                occ("2023", "2023", (2022, 11, 1), (2023, 2, 28)),
+                occ("2024", "2024", (2023, 11, 1), (2024, 2, 29)),
+            ],
+        ),
+        (
+            "Октябрь Май",
+            ACADEMIC,
+            [
+                occ("2020-10", "октябрь 2020", (2020, 10, 1), (2020, 10, 31)),
+                occ("2021-05", "май 2021", (2021, 5, 1), (2021, 5, 31)),
+            ],
+        ),
+        (
+            "Октябрь Май",
+            YEAR,
+            [
+                occ("2022-05", "май 2022", (2022, 5, 1), (2022, 5, 31)),
+                occ("2022-10", "октябрь 2022", (2022, 10, 1), (2022, 10, 31)),
+            ],
+        ),
+        (
+            "ежеквартально",
+            YEAR,
+            [
+                occ("2022-q1", "I квартал 2022", (2022, 1, 1), (2022, 3, 31)),
+                occ("2022-q2", "II квартал 2022", (2022, 4, 1), (2022, 6, 30)),
+                occ("2022-q3", "III квартал 2022", (2022, 7, 1), (2022, 9, 30)),
+                occ("2022-q4", "IV квартал 2022", (2022, 10, 1), (2022, 12, 31)),
+            ],
+        ),
+        ("в течение учебного года", ACADEMIC, [occ("2020-2021", "2020–2021 уч. год", (2020, 9, 1), (2021, 5, 31))]),
+        (
+            "в течение учебного года",
+            YEAR,
+            [
+                occ("2021-2022", "2021–2022 уч. год", (2021, 9, 1), (2022, 5, 31)),
+                occ("2022-2023", "2022–2023 уч. год", (2022, 9, 1), (2023, 5, 31)),
+            ],
+        ),
+        ("постоянно", YEARS, ONCE_NEVER_OVERDUE),
+        ("По необходимости", YEARS, ONCE_NEVER_OVERDUE),
+        ("По отдельному плану", YEARS, ONCE_NEVER_OVERDUE),
+        ("По мере проведения", YEARS, ONCE_NEVER_OVERDUE),
+        ("когда-нибудь", YEARS, ONCE_NEVER_OVERDUE),
+    ],
+)
 def test_occurrences(text, period, expected):
     assert read(text, period).schedule.occurrences(period) == expected
 
@@ -373,8 +486,11 @@ SCHEDULES = [
     (Schedule(K.SEPARATE_PLAN), "без срока: по отдельному плану", False),
     (Schedule(K.AS_HELD), "без срока: по мере проведения", False),
     (Schedule(K.EVENT, note=PAIRS), "по событию: до начала организации работы наставнических пар", False),
-    (Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION),
-     "по событию: в соответствии со сроками реализации программ наставничества; не позднее 31.05.2021", True),
+    (
+        Schedule(K.EVENT, due=date(2021, 5, 31), note=REALISATION),
+        "по событию: в соответствии со сроками реализации программ наставничества; не позднее 31.05.2021",
+        True,
+    ),
     (Schedule(K.UNKNOWN), "срок не распознан", False),
 ]
 
@@ -395,8 +511,10 @@ def test_json_round_trip(schedule):
 def test_json_shape():
     assert due(2020, 9, 11).to_json() == {"kind": "due", "due": "2020-09-11"}
     assert yearly(9, 15, 9, 15, from_year=2022).to_json() == {
-        "kind": "yearly", "from_year": 2022,
-        "windows": [{"start_month": 9, "start_day": 15, "end_month": 9, "end_day": 15}]}
+        "kind": "yearly",
+        "from_year": 2022,
+        "windows": [{"start_month": 9, "start_day": 15, "end_month": 9, "end_day": 15}],
+    }
     assert Schedule(kind="plan") == Schedule(K.SEPARATE_PLAN)
     with pytest.raises(ValueError):
         Schedule(kind="sometimes")
@@ -404,29 +522,36 @@ def test_json_shape():
 
 # --- the roadmap's period ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("2022", YEAR),
-    ("2022 год", YEAR),
-    ("2022 г.", YEAR),
-    ("2020-2021 учебный год", ACADEMIC),
-    ("2020/2021 уч. г.", ACADEMIC),
-    ("2020 – 2021 учебного года", ACADEMIC),
-    ("2020/2021", ACADEMIC),
-    ("2022–2024 гг.", YEARS),
-    ("2022-2024", YEARS),
-    ("на 2022 - 2024 годы", YEARS),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2022", YEAR),
+        ("2022 год", YEAR),
+        ("2022 г.", YEAR),
+        ("2020-2021 учебный год", ACADEMIC),
+        ("2020/2021 уч. г.", ACADEMIC),
+        ("2020 – 2021 учебного года", ACADEMIC),
+        ("2020/2021", ACADEMIC),
+        ("2022–2024 гг.", YEARS),
+        ("2022-2024", YEARS),
+        ("на 2022 - 2024 годы", YEARS),
+    ],
+)
 def test_parse_period(text, expected):
     assert parse_period(text) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
-    ("20222", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
-    ("когда-то", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
-    ("2024-2022", "Год окончания периода (2022) раньше года начала (2024)."),
-    ("2020-2022 учебный год", "Учебный год занимает два соседних года, например «2020–2021 учебный год»."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
+        ("20222", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
+        ("когда-то", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
+        ("2024-2022", "Год окончания периода (2022) раньше года начала (2024)."),
+        ("2020-2022 учебный год", "Учебный год занимает два соседних года, например «2020–2021 учебный год»."),
+    ],
+)
 def test_parse_period_errors(text, message):
     with pytest.raises(PeriodError) as error:
         parse_period(text)

@@ -49,8 +49,11 @@ SAMPLES = {
 
 def import_form(world, name: str, **changes) -> dict:
     form = {
-        "owner": owner_value(world, name), "title": f"Дорожная карта {name}",
-        "period": SAMPLES[name][0], "order_number": "125-о", "order_date": "01.09.2022",
+        "owner": owner_value(world, name),
+        "title": f"Дорожная карта {name}",
+        "period": SAMPLES[name][0],
+        "order_number": "125-о",
+        "order_date": "01.09.2022",
         "text": sample_text(name),
     }
     form.update(changes)
@@ -65,15 +68,29 @@ def page_token(response) -> str:
 
 
 def nothing_saved() -> bool:
-    return not (Roadmap.objects.exists() or Section.objects.exists() or RoadmapItem.objects.exists()
-                or Occurrence.objects.exists())
+    return not (
+        Roadmap.objects.exists()
+        or Section.objects.exists()
+        or RoadmapItem.objects.exists()
+        or Occurrence.objects.exists()
+    )
 
 
 def saved_shape(roadmap: Roadmap) -> list[tuple]:
     """Every item of the roadmap in its section, in order, with its texts."""
     return [
-        (item.section.number, item.section.title, item.number, item.content, item.deadline_text, item.result,
-         item.indicator, item.responsible, item.responsible_kind, item.schedule_kind)
+        (
+            item.section.number,
+            item.section.title,
+            item.number,
+            item.content,
+            item.deadline_text,
+            item.result,
+            item.indicator,
+            item.responsible,
+            item.responsible_kind,
+            item.schedule_kind,
+        )
         for item in roadmap.items.select_related("section").order_by("position")
     ]
 
@@ -111,9 +128,9 @@ def test_a_pasted_sample_is_previewed_then_saved_item_by_item_in_its_sections(wo
     assert len(preview["sections"]) == sections and preview["item_count"] == items
     assert sum(len(block["items"]) for block in preview["sections"]) == items
     previewed = [
-        (block["section"].number, block["section"].title, row["item"].number, row["item"].content,
-         row["item"].deadline)
-        for block in preview["sections"] for row in block["items"]
+        (block["section"].number, block["section"].title, row["item"].number, row["item"].content, row["item"].deadline)
+        for block in preview["sections"]
+        for row in block["items"]
     ]
     page = response.content.decode()
     assert f"Разделов: {sections}, пунктов: {items}." in page and label in page
@@ -142,10 +159,14 @@ def test_district_sample_items_keep_their_texts_and_schedules(world, as_persona)
     client = as_persona("methodist_a")
     roadmap = preview_and_save(client, import_form(world, DISTRICT), 4, 13)
     assert roadmap.organisation is None and (roadmap.period_start, roadmap.period_end) == (
-        date(2022, 1, 1), date(2024, 12, 31))
+        date(2022, 1, 1),
+        date(2024, 12, 31),
+    )
     assert [(s.number, s.title[:30]) for s in roadmap.sections.order_by("position")] == [
-        ("1.", "Нормативно-правовое регулирова"), ("2.", "Организационно-методическое со"),
-        ("3.", "Содействие распространению луч"), ("4.", "Мониторинг и оценка результато"),
+        ("1.", "Нормативно-правовое регулирова"),
+        ("2.", "Организационно-методическое со"),
+        ("3.", "Содействие распространению луч"),
+        ("4.", "Мониторинг и оценка результато"),
     ]
 
     first = item(roadmap, "1.1.")
@@ -184,7 +205,9 @@ def test_district_sample_items_keep_their_texts_and_schedules(world, as_persona)
     for part_item in every:
         assert not Occurrence.objects.filter(item=part_item, organisation__isnull=True).exists()
         assert {o.organisation_id for o in Occurrence.objects.filter(item=part_item)} == {
-            world.school_a1.pk, world.school_a2.pk}
+            world.school_a1.pk,
+            world.school_a2.pk,
+        }
 
     page = client.get(reverse("roadmap_detail", args=[roadmap.pk])).content.decode()
     assert "Ежегодно сентябрь" in page and "Октябрь Май" in page and "Определяется ОО" in page
@@ -195,7 +218,15 @@ def test_committee_sample_has_one_untitled_section(world, as_persona):
     section = roadmap.sections.get()
     assert (section.number, section.title) == ("", "")
     assert list(roadmap.items.order_by("position").values_list("number", flat=True)) == [
-        "1", "2", "3", "4", "5", "6", "7", "8"]
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+    ]
     first = item(roadmap, "1")
     assert first.deadline_text == "Сентябрь- Октябрь 2021г." and first.schedule_kind == "range"
     assert first.content.startswith("Планирование и подготовка")
@@ -206,10 +237,20 @@ def test_sports_school_sample_is_the_schools_own_roadmap(world, as_persona):
     roadmap = preview_and_save(as_persona("methodist_a"), import_form(world, SPORTS), 7, 31)
     assert roadmap.organisation == world.school_a1 and roadmap.department == world.department_a
     assert (roadmap.period_start, roadmap.period_end, roadmap.period_academic) == (
-        date(2020, 9, 1), date(2021, 8, 31), True)
+        date(2020, 9, 1),
+        date(2021, 8, 31),
+        True,
+    )
     # Section numbers restart in the document («1.» … «5.», then «1.», «2.»): kept as written.
     assert list(roadmap.sections.order_by("position").values_list("number", flat=True)) == [
-        "1.", "2.", "3.", "4.", "5.", "1.", "2."]
+        "1.",
+        "2.",
+        "3.",
+        "4.",
+        "5.",
+        "1.",
+        "2.",
+    ]
     first = roadmap.items.select_related("section").order_by("position").first()
     assert first.number == "1." and first.section.title.startswith("Нормативное правовое регулирование")
     assert first.deadline_text == "До 11.09.2020" and first.schedule_kind == "due"
@@ -226,13 +267,18 @@ def test_sports_school_sample_is_the_schools_own_roadmap(world, as_persona):
 def test_a_paste_whose_first_header_cell_is_empty_keeps_its_columns(world, as_persona):
     """The pasted text reaches the reader as pasted: a leading tab (an empty first header cell) is
     a column, not whitespace to strip."""
-    text = ("\tСодержание\tСроки\tОтветственный\r\n"
-            "1.1.\tУтверждение рабочей группы\tЕжегодно сентябрь\tОпределяется ОО\r\n"
-            "1.2.\tСовещание кураторов\tМай\tМБУ «ИМЦ»\r\n")
+    text = (
+        "\tСодержание\tСроки\tОтветственный\r\n"
+        "1.1.\tУтверждение рабочей группы\tЕжегодно сентябрь\tОпределяется ОО\r\n"
+        "1.2.\tСовещание кураторов\tМай\tМБУ «ИМЦ»\r\n"
+    )
     roadmap = preview_and_save(as_persona("methodist_a"), import_form(world, DISTRICT, text=text), 1, 2)
     first, second = roadmap.items.order_by("position")
     assert (first.content, first.deadline_text, first.responsible) == (
-        "Утверждение рабочей группы", "Ежегодно сентябрь", "Определяется ОО")
+        "Утверждение рабочей группы",
+        "Ежегодно сентябрь",
+        "Определяется ОО",
+    )
     assert first.schedule_kind == "yearly" and first.responsible_kind == ResponsibleKind.EACH_ORGANISATION
     assert (second.content, second.deadline_text, second.schedule_kind) == ("Совещание кураторов", "Май", "yearly")
 
@@ -263,11 +309,11 @@ def district_docx() -> bytes:
     document = Document()
     document.add_paragraph("План мероприятий («дорожная карта») внедрения целевой модели наставничества")
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    for row, cells in zip(table.rows, rows):
+    for row, cells in zip(table.rows, rows, strict=False):
         if is_section(cells):  # a section title across the whole width, as Word documents have it
             row.cells[0].merge(row.cells[-1]).text = cells[0]
             continue
-        for cell, text in zip(row.cells, cells):
+        for cell, text in zip(row.cells, cells, strict=False):
             cell.text = text
     buffer = io.BytesIO()
     document.save(buffer)
@@ -283,19 +329,22 @@ def district_xlsx() -> bytes:
     for cells in rows:
         sheet.append([text or None for text in cells])
         if is_section(cells):
-            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
-                              end_column=len(cells))
+            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(cells))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("filename, content_type, build", [
-    ("Дорожная карта 2022-2024.docx", DOCX_TYPE, district_docx),
-    ("Дорожная карта 2022-2024.xlsx", XLSX_TYPE, district_xlsx),
-])
-def test_district_sample_uploaded_as_a_file_gives_what_the_paste_gives(world, as_persona, filename,
-                                                                       content_type, build):
+@pytest.mark.parametrize(
+    "filename, content_type, build",
+    [
+        ("Дорожная карта 2022-2024.docx", DOCX_TYPE, district_docx),
+        ("Дорожная карта 2022-2024.xlsx", XLSX_TYPE, district_xlsx),
+    ],
+)
+def test_district_sample_uploaded_as_a_file_gives_what_the_paste_gives(
+    world, as_persona, filename, content_type, build
+):
     client = as_persona("methodist_a")
     upload = SimpleUploadedFile(filename, build(), content_type=content_type)
     from_file = preview_and_save(client, import_form(world, DISTRICT, text=None, file=upload), 4, 13)
@@ -306,8 +355,10 @@ def test_district_sample_uploaded_as_a_file_gives_what_the_paste_gives(world, as
     client.post(reverse("roadmap_import_confirm"), {"token": page_token(response)})
     from_text = Roadmap.objects.exclude(pk=from_file.pk).get()
     assert saved_shape(from_file) == saved_shape(from_text)
-    assert Occurrence.objects.filter(item__roadmap=from_file).count() == Occurrence.objects.filter(
-        item__roadmap=from_text).count()
+    assert (
+        Occurrence.objects.filter(item__roadmap=from_file).count()
+        == Occurrence.objects.filter(item__roadmap=from_text).count()
+    )
 
 
 # --- the one-time confirmation --------------------------------------------------------------------
@@ -361,8 +412,9 @@ def test_two_previews_open_in_tabs_are_each_saved_once(world, as_persona):
     second = page_token(client.post(reverse("roadmap_import"), import_form(world, DISTRICT)))
     assert client.post(reverse("roadmap_import_confirm"), {"token": second}).status_code == 302
     assert client.post(reverse("roadmap_import_confirm"), {"token": first}).status_code == 302
-    assert sorted(Roadmap.objects.values_list("title", flat=True)) == sorted([
-        f"Дорожная карта {COMMITTEE}", f"Дорожная карта {DISTRICT}"])
+    assert sorted(Roadmap.objects.values_list("title", flat=True)) == sorted(
+        [f"Дорожная карта {COMMITTEE}", f"Дорожная карта {DISTRICT}"]
+    )
 
 
 # --- refusals: a Russian message on the page, nothing saved -----------------------------------------
@@ -383,16 +435,28 @@ def file_form(world, filename: str, content: bytes) -> dict:
     return import_form(world, DISTRICT, text=None, file=SimpleUploadedFile(filename, content))
 
 
-@pytest.mark.parametrize("filename, content, message", [
-    ("Дорожная карта.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n",
-     "Это PDF-файл: из него таблица не читается."),
-    ("Дорожная карта.docx", sample_text(DISTRICT).encode("utf-8"),
-     "Это текстовый файл, а не документ Word или книга Excel."),
-    ("Дорожная карта.docx", b"\x00\x17" + random.Random(7).randbytes(4000),
-     "Файл «Дорожная карта.docx» — не документ Word (.docx) и не книга Excel (.xlsx)."),
-    ("Дорожная карта.xlsx", b"PK\x03\x04" + random.Random(8).randbytes(4000),
-     "Файл повреждён и не читается."),
-], ids=["pdf", "text-renamed-docx", "random-bytes", "broken-zip"])
+@pytest.mark.parametrize(
+    "filename, content, message",
+    [
+        (
+            "Дорожная карта.pdf",
+            b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n",
+            "Это PDF-файл: из него таблица не читается.",
+        ),
+        (
+            "Дорожная карта.docx",
+            sample_text(DISTRICT).encode("utf-8"),
+            "Это текстовый файл, а не документ Word или книга Excel.",
+        ),
+        (
+            "Дорожная карта.docx",
+            b"\x00\x17" + random.Random(7).randbytes(4000),
+            "Файл «Дорожная карта.docx» — не документ Word (.docx) и не книга Excel (.xlsx).",
+        ),
+        ("Дорожная карта.xlsx", b"PK\x03\x04" + random.Random(8).randbytes(4000), "Файл повреждён и не читается."),
+    ],
+    ids=["pdf", "text-renamed-docx", "random-bytes", "broken-zip"],
+)
 def test_a_file_that_is_not_docx_or_xlsx_is_refused(world, as_persona, filename, content, message):
     page = refused(as_persona("methodist_a"), file_form(world, filename, content))
     assert message in page
@@ -473,8 +537,10 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world, as_persona):
 
 
 def test_a_number_longer_than_the_field_does_not_break_saving(world, as_persona):
-    text = ("№ п/п\tСодержание\tСроки\tОтветственный\n"
-            "1.1 (в редакции от 01.09.2022)\tУтверждение рабочей группы\tМай\tМБУ «ИМЦ»\n")
+    text = (
+        "№ п/п\tСодержание\tСроки\tОтветственный\n"
+        "1.1 (в редакции от 01.09.2022)\tУтверждение рабочей группы\tМай\tМБУ «ИМЦ»\n"
+    )
     client = as_persona("methodist_a")
     token = page_token(client.post(reverse("roadmap_import"), import_form(world, DISTRICT, text=text)))
     client.post(reverse("roadmap_import_confirm"), {"token": token})
@@ -497,8 +563,7 @@ def test_a_methodist_is_offered_the_department_and_its_schools(world, as_persona
 def test_a_curator_is_offered_the_own_school_only(world, as_persona):
     response = as_persona("curator_a1").get(reverse("roadmap_import"))
     assert response.status_code == 200
-    assert response.context["form"].fields["owner"].choices == [
-        (f"organisation:{world.school_a1.pk}", "МБОУ СОШ № 1")]
+    assert response.context["form"].fields["owner"].choices == [(f"organisation:{world.school_a1.pk}", "МБОУ СОШ № 1")]
     page = response.content.decode()
     assert "МБОУ СОШ № 1" in page
     assert "МБОУ СОШ № 2" not in page and "Муниципальная —" not in page

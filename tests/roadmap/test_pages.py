@@ -24,21 +24,33 @@ pytestmark = pytest.mark.django_db
 
 def test_methodist_creates_a_roadmap_and_an_item_whose_deadline_is_understood(world, as_persona):
     client = as_persona("methodist_a")
-    response = client.post(reverse("roadmap_create"), {
-        "owner": f"department:{world.department_a.pk}", "title": "Дорожная карта внедрения ЦМН",
-        "period": "2022-2024 гг", "order_number": "125-о", "order_date": "01.09.2022",
-    })
+    response = client.post(
+        reverse("roadmap_create"),
+        {
+            "owner": f"department:{world.department_a.pk}",
+            "title": "Дорожная карта внедрения ЦМН",
+            "period": "2022-2024 гг",
+            "order_number": "125-о",
+            "order_date": "01.09.2022",
+        },
+    )
     roadmap = Roadmap.objects.get()
     assert response.status_code == 302 and response.url == reverse("roadmap_detail", args=[roadmap.pk])
     assert (roadmap.period_start.isoformat(), roadmap.period_end.isoformat()) == ("2022-01-01", "2024-12-31")
     assert roadmap.organisation is None and roadmap.department == world.department_a
 
     section = roadmap.sections.get()
-    response = client.post(reverse("roadmap_item_create", args=[roadmap.pk]), {
-        "section": section.pk, "number": "1.1.", "content": "Утверждение рабочей группы",
-        "deadline_text": "Ежегодно сентябрь", "responsible": "Определяется ОО",
-        "responsible_kind": ResponsibleKind.EACH_ORGANISATION,
-    })
+    response = client.post(
+        reverse("roadmap_item_create", args=[roadmap.pk]),
+        {
+            "section": section.pk,
+            "number": "1.1.",
+            "content": "Утверждение рабочей группы",
+            "deadline_text": "Ежегодно сентябрь",
+            "responsible": "Определяется ОО",
+            "responsible_kind": ResponsibleKind.EACH_ORGANISATION,
+        },
+    )
     assert response.status_code == 302
     item = roadmap.items.get()
     assert item.deadline_text == "Ежегодно сентябрь"
@@ -56,9 +68,14 @@ def test_methodist_creates_a_roadmap_and_an_item_whose_deadline_is_understood(wo
 
 
 def test_a_bad_period_is_explained_and_nothing_is_created(world, as_persona):
-    response = as_persona("methodist_a").post(reverse("roadmap_create"), {
-        "owner": f"department:{world.department_a.pk}", "title": "Карта", "period": "когда-нибудь",
-    })
+    response = as_persona("methodist_a").post(
+        reverse("roadmap_create"),
+        {
+            "owner": f"department:{world.department_a.pk}",
+            "title": "Карта",
+            "period": "когда-нибудь",
+        },
+    )
     assert response.status_code == 200
     assert "Укажите период" in response.content.decode()
     assert not Roadmap.objects.exists()
@@ -68,8 +85,11 @@ def test_a_deadline_nobody_can_read_is_kept_flagged_and_set_by_hand(world, roadm
     client = as_persona("methodist_a")
     item = roadmaps.undated
     form = {
-        "section": item.section_id, "number": item.number, "content": item.content,
-        "deadline_text": "когда получится", "responsible": item.responsible,
+        "section": item.section_id,
+        "number": item.number,
+        "content": item.content,
+        "deadline_text": "когда получится",
+        "responsible": item.responsible,
         "responsible_kind": item.responsible_kind,
     }
     url = reverse("roadmap_item_edit", args=[item.pk])
@@ -79,10 +99,13 @@ def test_a_deadline_nobody_can_read_is_kept_flagged_and_set_by_hand(world, roadm
     assert "когда получится" in client.get(reverse("roadmap_detail", args=[roadmaps.municipal.pk])).content.decode()
 
     # Twice a year needs exactly two months: the form says so and keeps the text.
-    response = client.post(url, {**form, **signed_version(client, url), "manual_kind": "twice", "manual_months": ["10"]})
+    response = client.post(
+        url, {**form, **signed_version(client, url), "manual_kind": "twice", "manual_months": ["10"]}
+    )
     assert "ровно два месяца" in response.content.decode()
-    response = client.post(url, {**form, **signed_version(client, url), "manual_kind": "twice",
-                                 "manual_months": ["5", "10"]})
+    response = client.post(
+        url, {**form, **signed_version(client, url), "manual_kind": "twice", "manual_months": ["5", "10"]}
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.schedule_manual and item.schedule_kind == "twice" and item.deadline_text == "когда получится"
@@ -97,10 +120,16 @@ def test_a_curator_marks_the_schools_part_done_with_a_document(world, roadmaps, 
     today = timezone.localdate()
     upload = SimpleUploadedFile("Приказ о наставничестве.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     url = reverse("roadmap_occurrence_edit", args=[part.pk])
-    response = client.post(url, {
-        "status": Status.DONE, "done_on": ddmmyyyy(today), "comment": "Приказ № 15", "evidence_file": upload,
-        **signed_version(client, url),
-    })
+    response = client.post(
+        url,
+        {
+            "status": Status.DONE,
+            "done_on": ddmmyyyy(today),
+            "comment": "Приказ № 15",
+            "evidence_file": upload,
+            **signed_version(client, url),
+        },
+    )
     assert response.status_code == 302
     part.refresh_from_db()
     assert part.status == Status.DONE and part.done_on == today and part.updated_by == world.curator_a1
@@ -124,12 +153,18 @@ def test_a_curator_cannot_mark_another_schools_part_or_the_municipal_items(world
     assert client.get(reverse("roadmap_occurrence_edit", args=[own_municipal.pk])).status_code == 200
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"status": Status.DONE}, "Укажите дату выполнения."),
-    ({"status": Status.DONE, "done_on": "01.01.2999"}, "не может быть в будущем"),
-    ({"status": Status.POSTPONED}, "Укажите новый срок."),
-    ({"status": Status.DONE, "done_on": "01.01.2020", "evidence_url": "javascript:alert(1)"}, "Введите правильный URL"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"status": Status.DONE}, "Укажите дату выполнения."),
+        ({"status": Status.DONE, "done_on": "01.01.2999"}, "не может быть в будущем"),
+        ({"status": Status.POSTPONED}, "Укажите новый срок."),
+        (
+            {"status": Status.DONE, "done_on": "01.01.2020", "evidence_url": "javascript:alert(1)"},
+            "Введите правильный URL",
+        ),
+    ],
+)
 def test_a_wrong_mark_is_explained_and_nothing_changes(roadmaps, as_persona, data, message):
     occurrence = roadmaps.overdue.occurrences.get()
     client, url = as_persona("methodist_a"), reverse("roadmap_occurrence_edit", args=[occurrence.pk])
@@ -142,10 +177,15 @@ def test_a_wrong_mark_is_explained_and_nothing_changes(roadmaps, as_persona, dat
 def test_an_evidence_file_of_a_wrong_kind_is_refused(roadmaps, as_persona):
     occurrence = roadmaps.overdue.occurrences.get()
     client, url = as_persona("methodist_a"), reverse("roadmap_occurrence_edit", args=[occurrence.pk])
-    response = client.post(url, {
-        "status": Status.DONE, "done_on": ddmmyyyy(timezone.localdate()), **signed_version(client, url),
-        "evidence_file": SimpleUploadedFile("script.exe", b"MZ", content_type="application/octet-stream"),
-    })
+    response = client.post(
+        url,
+        {
+            "status": Status.DONE,
+            "done_on": ddmmyyyy(timezone.localdate()),
+            **signed_version(client, url),
+            "evidence_file": SimpleUploadedFile("script.exe", b"MZ", content_type="application/octet-stream"),
+        },
+    )
     assert response.status_code == 200 and "exe" in response.content.decode()
     occurrence.refresh_from_db()
     assert occurrence.status == Status.NOT_STARTED and not occurrence.evidence_file
@@ -159,10 +199,15 @@ def test_postponing_moves_the_due_date_and_the_agenda_follows(roadmaps, as_perso
 
     new_due = timezone.localdate() + timedelta(days=20)
     url = reverse("roadmap_occurrence_edit", args=[occurrence.pk])
-    response = client.post(url, {
-        "status": Status.POSTPONED, "due": ddmmyyyy(new_due), "comment": "Перенесено приказом",
-        **signed_version(client, url),
-    })
+    response = client.post(
+        url,
+        {
+            "status": Status.POSTPONED,
+            "due": ddmmyyyy(new_due),
+            "comment": "Перенесено приказом",
+            **signed_version(client, url),
+        },
+    )
     assert response.status_code == 302
     occurrence.refresh_from_db()
     assert occurrence.due == new_due and occurrence.planned_due < timezone.localdate()
@@ -201,7 +246,9 @@ def test_reordering_items_and_sections(world, roadmaps, as_persona):
     assert order() == ["1.2.", "1.1.", "1.3.", "1.4."]
     client.post(reverse("roadmap_item_move", args=[roadmaps.soon.pk]), {"direction": "up"})  # already first
     assert order() == ["1.2.", "1.1.", "1.3.", "1.4."]
-    client.post(reverse("roadmap_section_create", args=[roadmaps.municipal.pk]), {"number": "2.", "title": "Мониторинг"})
+    client.post(
+        reverse("roadmap_section_create", args=[roadmaps.municipal.pk]), {"number": "2.", "title": "Мониторинг"}
+    )
     second = roadmaps.municipal.sections.get(number="2.")
     client.post(reverse("roadmap_section_move", args=[second.pk]), {"direction": "up"})
     assert list(roadmaps.municipal.sections.order_by("position").values_list("number", flat=True)) == ["2.", "1."]
@@ -211,18 +258,28 @@ def test_copy_a_municipal_roadmap_to_schools_and_into_the_next_period(world, roa
     client = as_persona("methodist_a")
     source = roadmaps.municipal
     year = source.period_end.year
-    response = client.post(reverse("roadmap_copy", args=[source.pk]), {
-        "mode": "organisations", "period": f"{year}", "organisations": [world.school_a1.pk, world.school_a2.pk],
-    })
+    response = client.post(
+        reverse("roadmap_copy", args=[source.pk]),
+        {
+            "mode": "organisations",
+            "period": f"{year}",
+            "organisations": [world.school_a1.pk, world.school_a2.pk],
+        },
+    )
     assert response.status_code == 302
     copies = Roadmap.objects.filter(source=source).order_by("organisation__code")
     assert [c.organisation for c in copies] == [world.school_a1, world.school_a2]
     copy = copies[0]
     assert copy.items.count() == 4
     # The same copy asked again (a second click) adds nothing.
-    client.post(reverse("roadmap_copy", args=[source.pk]), {
-        "mode": "organisations", "period": f"{year}", "organisations": [world.school_a1.pk],
-    })
+    client.post(
+        reverse("roadmap_copy", args=[source.pk]),
+        {
+            "mode": "organisations",
+            "period": f"{year}",
+            "organisations": [world.school_a1.pk],
+        },
+    )
     assert Roadmap.objects.filter(source=source, organisation=world.school_a1).count() == 1
     # In a school's own roadmap the «каждая ОО» item is the school's own: no parts per organisation.
     assert not Occurrence.objects.filter(item__roadmap=copy, organisation__isnull=False).exists()
@@ -236,14 +293,23 @@ def test_copy_a_municipal_roadmap_to_schools_and_into_the_next_period(world, roa
 
 def test_a_curator_copies_the_municipal_template_only_into_the_own_school(world, roadmaps, as_persona):
     client = as_persona("curator_a1")
-    response = client.post(reverse("roadmap_copy", args=[roadmaps.municipal.pk]), {
-        "mode": "organisations", "period": "2027", "organisations": [world.school_a2.pk],
-    })
+    response = client.post(
+        reverse("roadmap_copy", args=[roadmaps.municipal.pk]),
+        {
+            "mode": "organisations",
+            "period": "2027",
+            "organisations": [world.school_a2.pk],
+        },
+    )
     assert response.status_code == 200  # school A2 is not a choice for this curator
     assert not Roadmap.objects.filter(source=roadmaps.municipal).exists()
-    response = client.post(reverse("roadmap_copy", args=[roadmaps.municipal.pk]), {
-        "mode": "period", "period": "2027",
-    })
+    response = client.post(
+        reverse("roadmap_copy", args=[roadmaps.municipal.pk]),
+        {
+            "mode": "period",
+            "period": "2027",
+        },
+    )
     assert response.status_code == 200 and not Roadmap.objects.filter(source=roadmaps.municipal).exists()
 
 
@@ -255,11 +321,11 @@ def test_export_xlsx_has_the_documents_columns_and_the_status(world, roadmaps, a
     assert response.status_code == 200
     assert "Дорожная карта — Муниципальная дорожная карта" in unquote(response["Content-Disposition"])
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = next(row for row in rows if row[0] == "№ п/п")
     assert list(header[:4]) == ["№ п/п", "Содержание (мероприятие)", "Сроки", "Ожидаемый результат (вид документа)"]
     assert header[-1] == "Исполнение"
-    by_number = {row[0]: row for row in rows[rows.index(header) + 1:]}
+    by_number = {row[0]: row for row in rows[rows.index(header) + 1 :]}
     assert by_number["1."][1] == "Организационные мероприятия"  # the section row
     assert "просрочено" in by_number["1.1."][-1] and "не начато" in by_number["1.1."][-1]
     assert by_number["1.3."][-1].endswith("выполнили 1 из 2 ОО")
@@ -288,8 +354,10 @@ def test_the_list_filters_and_counts_overdue(world, roadmaps, as_persona):
     page = client.get(reverse("roadmap_list"), {"owner": "municipal"}).content.decode()
     assert "Дорожная карта СОШ № 1" not in page
     listed = client.get(reverse("roadmap_list")).context["page"].object_list
-    assert {r.title: r.overdue_count for r in listed} == {"Муниципальная дорожная карта": 1,
-                                                          "Дорожная карта СОШ № 1": 1}
+    assert {r.title: r.overdue_count for r in listed} == {
+        "Муниципальная дорожная карта": 1,
+        "Дорожная карта СОШ № 1": 1,
+    }
     # Curator A2 sees the municipal roadmap, not school A1's.
     titles = [r.title for r in as_persona("curator_a2").get(reverse("roadmap_list")).context["page"].object_list]
     assert titles == ["Муниципальная дорожная карта"]
@@ -307,9 +375,15 @@ def test_roadmap_detail_query_count_does_not_grow_with_items(world, roadmaps, as
     before = queries()
     section = roadmaps.municipal.sections.get()
     for number in range(5):
-        make_item = RoadmapItem(roadmap=roadmaps.municipal, section=section, position=10 + number,
-                                number=f"1.{5 + number}.", content="Ещё пункт", deadline_text="Ежегодно май",
-                                responsible_kind=ResponsibleKind.EACH_ORGANISATION)
+        make_item = RoadmapItem(
+            roadmap=roadmaps.municipal,
+            section=section,
+            position=10 + number,
+            number=f"1.{5 + number}.",
+            content="Ещё пункт",
+            deadline_text="Ежегодно май",
+            responsible_kind=ResponsibleKind.EACH_ORGANISATION,
+        )
         services.apply_deadline(make_item, roadmaps.municipal.period)
         make_item.save()
     services.sync_occurrences(roadmaps.municipal)

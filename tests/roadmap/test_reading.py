@@ -49,10 +49,7 @@ def shape(table: DraftTable) -> list:
         (
             section.number,
             section.title,
-            [
-                tuple(getattr(item, name) for name in FIELDS) + (tuple(item.problems),)
-                for item in section.items
-            ],
+            [tuple(getattr(item, name) for name in FIELDS) + (tuple(item.problems),) for item in section.items],
         )
         for section in table.sections
     ]
@@ -335,7 +332,7 @@ def test_docx_details():
 def test_docx_vertically_merged_deadline_is_not_repeated_and_not_a_continuation():
     document = Document()
     table = document.add_table(rows=4, cols=4)
-    for cell, text in zip(table.rows[0].cells, ["№", "Мероприятие", "Сроки", "Ответственный"]):
+    for cell, text in zip(table.rows[0].cells, ["№", "Мероприятие", "Сроки", "Ответственный"], strict=False):
         cell.text = text
     for index, content in enumerate(["Первое", "Второе", "Третье"], start=1):
         table.rows[index].cells[1].text = content
@@ -360,9 +357,7 @@ def test_xlsx_numbers_dates_and_vertical_merge():
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.append(
-        ["№ п/п", "Содержание мероприятия", "Сроки исполнения", "Итоговый документ", "Ответственные"]
-    )
+    sheet.append(["№ п/п", "Содержание мероприятия", "Сроки исполнения", "Итоговый документ", "Ответственные"])
     sheet.append(["1. Раздел"])
     sheet.append([1.1, "Строка\nвторая строка", datetime(2022, 5, 1), "Приказ", "ИМЦ"])
     sheet.append([2, "Ещё", None, "Справка", None])
@@ -407,7 +402,7 @@ def test_quoted_multiline_cells_as_excel_copies_them():
 def test_stray_quote_falls_back_to_plain_splitting():
     text = f'{HEADER}\n1.\t"Точка роста" и др.\tМай\tИМЦ\n2.\tПроект «Учитель"\tИюнь\tОО\n'
     table = read_text(text)
-    assert [item.content for item in table.items] == ['"Точка роста" и др.', "Проект «Учитель\""]
+    assert [item.content for item in table.items] == ['"Точка роста" и др.', 'Проект «Учитель"']
     unclosed = read_text(f'{HEADER}\n1.\t"Школа молодого педагога\tМай\tИМЦ\n2.\tВторое\tИюнь\tОО\n')
     assert [item.content for item in unclosed.items] == ['"Школа молодого педагога', "Второе"]
 
@@ -443,17 +438,11 @@ def test_repeated_headers_numbering_row_junk_and_broken_header_are_skipped():
 
 
 def test_header_variants():
-    text = (
-        "N\tМероприятие\tСрок\tВид документа\tПоказатель\tОтветственный исполнитель\n"
-        "1\tА\tМай\tПриказ\t100 %\tИМЦ\n"
-    )
+    text = "N\tМероприятие\tСрок\tВид документа\tПоказатель\tОтветственный исполнитель\n1\tА\tМай\tПриказ\t100 %\tИМЦ\n"
     table = read_text(text)
     assert set(table.columns) == set(FIELDS)
     assert table.items[0].indicator == "100 %"
-    text = (
-        "№\tНаименование мероприятий\tСроки исполнения\tРезультат\tОтветственные\n"
-        "1\tА\tМай\tПриказ\tИМЦ"
-    )
+    text = "№\tНаименование мероприятий\tСроки исполнения\tРезультат\tОтветственные\n1\tА\tМай\tПриказ\tИМЦ"
     assert read_text(text).items[0].responsible == "ИМЦ"
     assert read_text("СОДЕРЖАНИЕ\tСРОКИ\nА\tмай").items[0].deadline == "май"
     assert read_text("№\tмероприятие\tсрок\tответственный\n1\tА\tмай\tИМЦ").items[0].content == "А"
@@ -497,9 +486,7 @@ def test_continuations_and_section_rows():
         ("2", "Организационная работа"),
     ]
     item = table.sections[0].items[0]
-    assert item.content == (
-        "Разработка положения 2. Второй абзац того же пункта\n• пункт списка продолжение текста"
-    )
+    assert item.content == ("Разработка положения 2. Второй абзац того же пункта\n• пункт списка продолжение текста")
     assert item.responsible == "ИМЦ и кураторы"
     assert item.rows == [4, 5, 6, 7]
     no_deadline, own = table.sections[1].items
@@ -564,9 +551,7 @@ def test_refused_upload_kinds():
     assert "веб-страница" in refusal(read_roadmap, web_page, filename="x.doc")
     odt = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"})
     assert "OpenDocument" in refusal(read_roadmap, odt)
-    macros = zip_bytes(
-        {"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w/>", "word/vbaProject.bin": b"x"}
-    )
+    macros = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w/>", "word/vbaProject.bin": b"x"})
     assert "макросами" in refusal(read_roadmap, macros, filename="x.docm")
 
 

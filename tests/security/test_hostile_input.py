@@ -40,11 +40,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.db import connection
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -102,7 +101,7 @@ def fit(text: str, limit: int | None) -> str:
 
 
 def raw_markup(html: str) -> list[str]:
-    return [html[max(0, m.start() - 60):m.end() + 60] for m in RAW_MARKUP.finditer(html)]
+    return [html[max(0, m.start() - 60) : m.end() + 60] for m in RAW_MARKUP.finditer(html)]
 
 
 # --- The text columns of the models -----------------------------------------------------------------
@@ -119,7 +118,7 @@ NOT_FREE_TEXT = {
     "registry.EducationDepartment.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
     "registry.Organisation.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
     "roadmap.Occurrence.key": "the schedule's key («2025», «2025-09») that sync_occurrences matches rows by; "
-                              "written by code, never typed, never shown",
+    "written by code, never typed, never shown",
 }
 
 
@@ -291,8 +290,13 @@ def seed(world, payload: Payload) -> Hostile:
     young = fill(factories.teacher(school, is_young_teacher=True, is_young_specialist=True, birth_year=year - 25))
     student = fill(factories.student(school, birth_year=year - 13))
     lonely = fill(factories.student(school, birth_year=year - 12))  # a minor without a consent (quality)
-    factories.student(school, birth_year=year - 12, last_name=lonely.last_name, first_name=lonely.first_name,
-                      patronymic=lonely.patronymic)  # and a possible duplicate of them (quality)
+    factories.student(
+        school,
+        birth_year=year - 12,
+        last_name=lonely.last_name,
+        first_name=lonely.first_name,
+        patronymic=lonely.patronymic,
+    )  # and a possible duplicate of them (quality)
     archived = fill(factories.teacher(school))
     archived.archived_at = timezone.now()
     archived.save()
@@ -300,24 +304,49 @@ def seed(world, payload: Payload) -> Hostile:
     program = fill(factories.ProgramFactory(organisation=school, start_date=date(year - 1, 9, 1)))
     program.formats.add(mentoring_format)
 
-    pair = save_pair(MentoringPair(
-        organisation=school, program=program, mentor=mentor, format=mentoring_format, role_model=role_model,
-        kind=mentoring_kind, entry_date=today - timedelta(days=200), planned_end_date=today - timedelta(days=10),
-        order_number="1", order_date=today - timedelta(days=201),
-    ), [young, student])  # past its planned end (quality)
+    pair = save_pair(
+        MentoringPair(
+            organisation=school,
+            program=program,
+            mentor=mentor,
+            format=mentoring_format,
+            role_model=role_model,
+            kind=mentoring_kind,
+            entry_date=today - timedelta(days=200),
+            planned_end_date=today - timedelta(days=10),
+            order_number="1",
+            order_date=today - timedelta(days=201),
+        ),
+        [young, student],
+    )  # past its planned end (quality)
     fill(pair)
     for participation in pair.participations.all():
         fill(participation)
-    save_pair(MentoringPair(organisation=school, mentor=young, format=mentoring_format,
-                            entry_date=today - timedelta(days=100)), [lonely])  # without an order (quality)
+    save_pair(
+        MentoringPair(
+            organisation=school, mentor=young, format=mentoring_format, entry_date=today - timedelta(days=100)
+        ),
+        [lonely],
+    )  # without an order (quality)
     meeting = fill(Meeting.objects.create(pair=pair, date=today - timedelta(days=150), kind=meeting_kind))
-    Contingent.objects.create(organisation=school, year=year, students_total=500, students_10_18=400, teachers=40,
-                              young_specialists=5, young_teachers=5)
+    Contingent.objects.create(
+        organisation=school,
+        year=year,
+        students_total=500,
+        students_10_18=400,
+        teachers=40,
+        young_specialists=5,
+        young_teachers=5,
+    )
 
-    roadmap = make_roadmap(world.department_a, period_text=f"{year - 1}–{year + 1} гг.", items=[
-        ("1.1.", "пункт", f"До {ddmmyyyy(today - timedelta(days=5))}", ResponsibleKind.ORGANISATION),
-        ("1.2.", "пункт", f"До {ddmmyyyy(today + timedelta(days=10))}", ResponsibleKind.EACH_ORGANISATION),
-    ])
+    roadmap = make_roadmap(
+        world.department_a,
+        period_text=f"{year - 1}–{year + 1} гг.",
+        items=[
+            ("1.1.", "пункт", f"До {ddmmyyyy(today - timedelta(days=5))}", ResponsibleKind.ORGANISATION),
+            ("1.2.", "пункт", f"До {ddmmyyyy(today + timedelta(days=10))}", ResponsibleKind.EACH_ORGANISATION),
+        ],
+    )
     roadmap.order_date = date(year - 1, 1, 10)
     fill(roadmap)
     section = fill(roadmap.sections.get())
@@ -330,22 +359,78 @@ def seed(world, payload: Payload) -> Hostile:
     occurrence = item.occurrences.get()
     part = each_item.occurrences.get(organisation=school)
 
-    job = Job.objects.create(owner=world.methodist_a, kind=JobKind.EXPORT, status=JobStatus.DONE, title="База",
-                             filename="База.xlsx", total=1, done=1, finished_at=timezone.now())
+    job = Job.objects.create(
+        owner=world.methodist_a,
+        kind=JobKind.EXPORT,
+        status=JobStatus.DONE,
+        title="База",
+        filename="База.xlsx",
+        total=1,
+        done=1,
+        finished_at=timezone.now(),
+    )
     fill(job)
-    failed_job = fill(Job.objects.create(owner=world.methodist_a, kind=JobKind.EXPORT, status=JobStatus.FAILED,
-                                         title="База", finished_at=timezone.now()))
+    failed_job = fill(
+        Job.objects.create(
+            owner=world.methodist_a,
+            kind=JobKind.EXPORT,
+            status=JobStatus.FAILED,
+            title="База",
+            finished_at=timezone.now(),
+        )
+    )
     participation = pair.participations.get(mentee=student)
 
     # The personal-data logs: an access to a minor's card, an erasure record.
-    fill(PersonalDataAccess.objects.create(
-        user=world.methodist_a, user_name="кто", kind=AccessKind.VIEW, department=world.department_a,
-        organisation=school, person=student, what="что"))
-    fill(Erasure.objects.create(user=world.methodist_a, user_name="кто", department=world.department_a,
-                                organisation=school, reason=ErasureReason.CONSENT_WITHDRAWN, basis="основание"))
-    return Hostile(world, fill, today, mentoring_format, role_model, mentoring_kind, meeting_kind, mentor, young,
-                   student, lonely, archived, consent, program, pair, participation, meeting, roadmap, section,
-                   empty_section, item, each_item, occurrence, part, job, extra={"failed_job": failed_job})
+    fill(
+        PersonalDataAccess.objects.create(
+            user=world.methodist_a,
+            user_name="кто",
+            kind=AccessKind.VIEW,
+            department=world.department_a,
+            organisation=school,
+            person=student,
+            what="что",
+        )
+    )
+    fill(
+        Erasure.objects.create(
+            user=world.methodist_a,
+            user_name="кто",
+            department=world.department_a,
+            organisation=school,
+            reason=ErasureReason.CONSENT_WITHDRAWN,
+            basis="основание",
+        )
+    )
+    return Hostile(
+        world,
+        fill,
+        today,
+        mentoring_format,
+        role_model,
+        mentoring_kind,
+        meeting_kind,
+        mentor,
+        young,
+        student,
+        lonely,
+        archived,
+        consent,
+        program,
+        pair,
+        participation,
+        meeting,
+        roadmap,
+        section,
+        empty_section,
+        item,
+        each_item,
+        occurrence,
+        part,
+        job,
+        extra={"failed_job": failed_job},
+    )
 
 
 @pytest.fixture(params=["markup", "stress"])
@@ -399,6 +484,7 @@ def cell(code):
 def shows(*pairs):
     """shows(("mentor", "last_name"), ("roadmap", "title", 60)) → the records' values the page shows, the
     third item where the page shortens it (truncatechars)."""
+
     def resolve(h):
         found = []
         for path, name, *limit in pairs:
@@ -407,6 +493,7 @@ def shows(*pairs):
                 obj = getattr(obj, part)
             found.append((obj, name, limit[0] if limit else None))
         return found
+
     return resolve
 
 
@@ -420,26 +507,56 @@ PAGES = [
     Page("organisation_list", shows=shows(("world.school_a1", "short_name"))),
     Page("organisation_create"),
     Page("organisation_list", query=lambda h: f"q={SCRIPT}"),
-    Page("organisation_detail", a1, shows=shows(("world.school_a1", "short_name"), ("world.school_a1", "full_name"),
-                                                ("world.curator_a1", "last_name"), ("world.curator_a1", "email"))),
+    Page(
+        "organisation_detail",
+        a1,
+        shows=shows(
+            ("world.school_a1", "short_name"),
+            ("world.school_a1", "full_name"),
+            ("world.curator_a1", "last_name"),
+            ("world.curator_a1", "email"),
+        ),
+    ),
     Page("organisation_edit", a1, shows=shows(("world.school_a1", "full_name"))),
     Page("curator_invite", a1, shows=shows(("world.school_a1", "short_name"))),
     Page("staff_list", shows=shows(("world.methodist_a", "last_name"), ("world.curator_a1", "username"))),
     Page("staff_list", query=lambda h: f"q={IMG}"),
-    Page("membership_remove", lambda h: {"pk": h.world.curator_a1.memberships.get().pk},
-         shows=shows(("world.curator_a1", "last_name"))),
+    Page(
+        "membership_remove",
+        lambda h: {"pk": h.world.curator_a1.memberships.get().pk},
+        shows=shows(("world.curator_a1", "last_name")),
+    ),
     # People and consents
     Page("person_list", shows=shows(*PEOPLE_NAMES, ("student", "class_or_group"))),
     Page("person_list", query=lambda h: "archived=on", shows=shows(("archived", "last_name"))),
     Page("person_list", query=lambda h: f"q={SCRIPT}&sort={IMG}"),
     Page("person_create"),
-    Page("person_detail", pk("mentor"), shows=shows(
-        *PEOPLE_NAMES, ("mentor", "position"), ("mentor", "competencies"), ("mentor", "achievements"),
-        ("mentor", "interests"), ("mentor", "desired_mentee_age"), ("mentor", "time_resource"),
-        ("format", "name"))),
-    Page("person_detail", pk("student"), shows=shows(
-        ("student", "last_name"), ("student", "class_or_group"), ("student", "main_request"),
-        ("consent", "representative_name"), ("consent", "representative_relation"), ("consent", "note"))),
+    Page(
+        "person_detail",
+        pk("mentor"),
+        shows=shows(
+            *PEOPLE_NAMES,
+            ("mentor", "position"),
+            ("mentor", "competencies"),
+            ("mentor", "achievements"),
+            ("mentor", "interests"),
+            ("mentor", "desired_mentee_age"),
+            ("mentor", "time_resource"),
+            ("format", "name"),
+        ),
+    ),
+    Page(
+        "person_detail",
+        pk("student"),
+        shows=shows(
+            ("student", "last_name"),
+            ("student", "class_or_group"),
+            ("student", "main_request"),
+            ("consent", "representative_name"),
+            ("consent", "representative_relation"),
+            ("consent", "note"),
+        ),
+    ),
     Page("person_detail", pk("archived"), shows=shows(("archived", "archive_reason"), ("archived", "workplace"))),
     Page("person_edit", pk("mentor"), shows=shows(("mentor", "competencies"), ("mentor", "last_name"))),
     Page("person_delete", pk("mentor"), shows=shows(("mentor", "last_name"))),
@@ -454,38 +571,69 @@ PAGES = [
     Page("program_list", shows=shows(("program", "name"))),
     Page("program_list", query=lambda h: f"q={SCRIPT}"),
     Page("program_create", shows=shows(("format", "name"))),
-    Page("program_detail", pk("program"), shows=shows(("program", "name"), ("program", "description"),
-                                                      ("format", "name"), ("mentor", "last_name"))),
+    Page(
+        "program_detail",
+        pk("program"),
+        shows=shows(("program", "name"), ("program", "description"), ("format", "name"), ("mentor", "last_name")),
+    ),
     Page("program_edit", pk("program"), shows=shows(("program", "description"))),
     # Pairs and meetings
     Page("pair_list", shows=shows(("mentor", "last_name"), ("student", "last_name"), ("format", "name"))),
     Page("pair_list", query=lambda h: f"q={SCRIPT}"),
     Page("pair_create", shows=shows(("format", "name"), ("kind", "name"), ("program", "name"))),
-    Page("pair_detail", pk("pair"), shows=shows(
-        ("pair", "order_number"), ("pair", "results"), ("pair", "mentor_feedback_url"), ("format", "name"),
-        ("role_model", "name"), ("kind", "name"), ("program", "name"), ("mentor", "last_name"),
-        ("participation", "results"), ("meeting", "note"), ("meeting", "feedback"), ("meeting_kind", "name"))),
+    Page(
+        "pair_detail",
+        pk("pair"),
+        shows=shows(
+            ("pair", "order_number"),
+            ("pair", "results"),
+            ("pair", "mentor_feedback_url"),
+            ("format", "name"),
+            ("role_model", "name"),
+            ("kind", "name"),
+            ("program", "name"),
+            ("mentor", "last_name"),
+            ("participation", "results"),
+            ("meeting", "note"),
+            ("meeting", "feedback"),
+            ("meeting_kind", "name"),
+        ),
+    ),
     Page("pair_edit", pk("pair"), shows=shows(("pair", "order_number"), ("mentor", "last_name"))),
-    Page("pair_complete", pk("pair"), shows=shows(("pair", "results"), ("participation", "results"),
-                                                  ("student", "last_name"))),
+    Page(
+        "pair_complete",
+        pk("pair"),
+        shows=shows(("pair", "results"), ("participation", "results"), ("student", "last_name")),
+    ),
     Page("meeting_create", pk("pair"), shows=shows(("meeting_kind", "name"))),
     # Data quality and reference lists
     Page("quality", shows=shows(("lonely", "last_name"), ("mentor", "last_name"))),
     *[Page("quality", query=lambda h, slug=slug: f"section={slug}") for slug in QUALITY_SLUGS],
     Page("quality_summary"),
-    Page("reference_list", shows=shows(("format", "name"), ("role_model", "name"), ("kind", "name"),
-                                       ("meeting_kind", "name"))),
+    Page(
+        "reference_list",
+        shows=shows(("format", "name"), ("role_model", "name"), ("kind", "name"), ("meeting_kind", "name")),
+    ),
     *[Page("reference_create", lambda h, kind=kind: {"kind": kind}) for kind in REFERENCE_KINDS],
-    *[Page("reference_edit", lambda h, kind=kind, attr=attr: {"kind": kind, "pk": getattr(h, attr).pk},
-           shows=shows((attr, "name"))) for kind, attr in REFERENCE_KINDS.items()],
+    *[
+        Page(
+            "reference_edit",
+            lambda h, kind=kind, attr=attr: {"kind": kind, "pk": getattr(h, attr).pk},
+            shows=shows((attr, "name")),
+        )
+        for kind, attr in REFERENCE_KINDS.items()
+    ],
     # Exchange
     Page("export", shows=shows(("world.school_a1", "short_name"))),
     Page("export", query=lambda h: f"q={SCRIPT}&format={IMG}"),
     Page("import_file", shows=shows(("world.school_a1", "short_name"))),
     Page("job_list", shows=shows(("job", "title"))),
     Page("job_detail", pk("job"), shows=shows(("job", "title"), ("job", "filename"))),
-    Page("job_detail", lambda h: {"pk": h.extra["failed_job"].pk},
-         shows=lambda h: [(h.extra["failed_job"], "title", None), (h.extra["failed_job"], "message", None)]),
+    Page(
+        "job_detail",
+        lambda h: {"pk": h.extra["failed_job"].pk},
+        shows=lambda h: [(h.extra["failed_job"], "title", None), (h.extra["failed_job"], "message", None)],
+    ),
     # Roadmaps
     Page("roadmap_list", shows=shows(("roadmap", "title"))),
     Page("roadmap_list", query=lambda h: f"q={SCRIPT}"),
@@ -493,11 +641,25 @@ PAGES = [
     Page("roadmap_agenda", persona=C1),
     Page("roadmap_create", shows=shows(("world.department_a", "name"))),
     Page("roadmap_import", shows=shows(("world.department_a", "name"))),
-    Page("roadmap_detail", pk("roadmap"), shows=shows(
-        ("roadmap", "title"), ("roadmap", "order_number"), ("roadmap", "period_text"), ("section", "number"),
-        ("section", "title"), ("item", "number"), ("item", "content"), ("item", "deadline_text"),
-        ("item", "result"), ("item", "indicator"), ("item", "responsible"), ("item", "schedule_problem"),
-        ("occurrence", "label"))),
+    Page(
+        "roadmap_detail",
+        pk("roadmap"),
+        shows=shows(
+            ("roadmap", "title"),
+            ("roadmap", "order_number"),
+            ("roadmap", "period_text"),
+            ("section", "number"),
+            ("section", "title"),
+            ("item", "number"),
+            ("item", "content"),
+            ("item", "deadline_text"),
+            ("item", "result"),
+            ("item", "indicator"),
+            ("item", "responsible"),
+            ("item", "schedule_problem"),
+            ("occurrence", "label"),
+        ),
+    ),
     Page("roadmap_detail", pk("roadmap"), persona=C1, shows=shows(("part", "label"))),
     Page("roadmap_matrix", pk("roadmap"), shows=shows(("world.school_a1", "short_name"), ("part", "label"))),
     Page("roadmap_edit", pk("roadmap"), shows=shows(("roadmap", "title"))),
@@ -509,22 +671,30 @@ PAGES = [
     Page("roadmap_item_create", pk("roadmap"), shows=shows(("section", "title"))),
     Page("roadmap_item_edit", pk("item"), shows=shows(("item", "content"), ("item", "schedule_problem"))),
     Page("roadmap_item_delete", pk("item"), shows=shows(("item", "number"))),
-    Page("roadmap_occurrence_edit", pk("occurrence"), shows=shows(
-        ("occurrence", "comment"), ("occurrence", "evidence_url"), ("item", "deadline_text"))),
+    Page(
+        "roadmap_occurrence_edit",
+        pk("occurrence"),
+        shows=shows(("occurrence", "comment"), ("occurrence", "evidence_url"), ("item", "deadline_text")),
+    ),
     Page("roadmap_occurrence_edit", pk("part"), persona=C1, shows=shows(("part", "comment"))),
     Page("roadmap_occurrence_edit", pk("occurrence"), query=lambda h: f"next={IMG}"),
     # Monitoring
     Page("indicators", shows=shows(("world.department_a", "name"))),
-    *[Page("indicator_breakdown", query=cell(code), shows=shows(("world.school_a1", "short_name")))
-      for code in ("orgs_share", "teachers_mentors_share")],
+    *[
+        Page("indicator_breakdown", query=cell(code), shows=shows(("world.school_a1", "short_name")))
+        for code in ("orgs_share", "teachers_mentors_share")
+    ],
     Page("indicator_drilldown", query=cell("orgs_share"), shows=shows(("world.school_a1", "short_name"))),
     Page("indicator_drilldown", query=cell("programs_count"), shows=shows(("program", "name"))),
     Page("indicator_drilldown", query=cell("teachers_mentors_share"), shows=shows(("mentor", "last_name"))),
     Page("indicator_drilldown", query=cell("students_mentees_share"), shows=shows(("student", "last_name"))),
     Page("contingent_list", shows=shows(("world.school_a1", "short_name"))),
     Page("contingent_list", persona=C1, shows=shows(("world.school_a1", "short_name"))),
-    Page("contingent_edit", lambda h: {"pk": h.world.school_a1.pk, "year": h.today.year},
-         shows=shows(("world.school_a1", "short_name"))),
+    Page(
+        "contingent_edit",
+        lambda h: {"pk": h.world.school_a1.pk, "year": h.today.year},
+        shows=shows(("world.school_a1", "short_name")),
+    ),
     Page("contingent_upload", shows=shows(("world.department_a", "name"))),
     # Accounts
     Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
@@ -532,8 +702,16 @@ PAGES = [
 ]
 
 # Files, not pages: their content is checked in the export tests below.
-FILES = {"job_download", "roadmap_evidence", "roadmap_export", "indicators_export", "indicators_report",
-         "contingent_template", "person_autocomplete", "person_extract"}
+FILES = {
+    "job_download",
+    "roadmap_evidence",
+    "roadmap_export",
+    "indicators_export",
+    "indicators_report",
+    "contingent_template",
+    "person_autocomplete",
+    "person_extract",
+}
 # Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
 NOT_PAGES = {
     "membership_reinvite": "POST only: sends an e-mail and redirects",
@@ -591,7 +769,7 @@ def test_every_page_renders_hostile_data_inert(hostile):
             for obj, name, limit in page.shows(hostile):
                 value = hostile.value(obj, name)
                 if limit is not None and len(value) > limit:
-                    value = value[:limit - 1]  # truncatechars: the start and «…»
+                    value = value[: limit - 1]  # truncatechars: the start and «…»
                 if escape(value) not in html:
                     problems.append(f"{url} ({page.persona}): does not show {type(obj).__name__}.{name} escaped")
     problems += overlong_values()  # what the pages wrote (the access log of a minor's card)
@@ -628,22 +806,29 @@ def export_files(h: Hostile, file_format: str, capture) -> dict[str, tuple[bytes
     client = lenient_client(h.world, M)
     files = {}
     for base in ("mentors", "mentees"):
-        files[f"base {base}"] = download(client, "post", reverse("export"),
-                                         {"base": base, "period": "all", "file_format": file_format})
+        files[f"base {base}"] = download(
+            client, "post", reverse("export"), {"base": base, "period": "all", "file_format": file_format}
+        )
     files["roadmap"] = download(client, "get", reverse("roadmap_export", args=[h.roadmap.pk]), {"format": file_format})
     files["indicator table"] = download(client, "get", reverse("indicators_export"), {"format": file_format})
     files["analytic report"] = download(client, "get", reverse("indicators_report"), {"format": file_format})
     if file_format == "xlsx":
-        files["contingent template"] = download(client, "get", reverse("contingent_template"),
-                                                {"year": h.today.year})
+        files["contingent template"] = download(client, "get", reverse("contingent_template"), {"year": h.today.year})
         files["subject extract"] = download(client, "post", reverse("person_extract", args=[h.student.pk]))
         # A large base is written by a background job: the same writer, through the job's file.
         original = dict(jobs.SYNC_ROWS)
         jobs.SYNC_ROWS["xlsx"] = 0
         try:
             with capture(execute=True):  # one school: its full name is in the job's title
-                response = client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx",
-                                                           "organisations": [h.world.school_a1.pk]})
+                response = client.post(
+                    reverse("export"),
+                    {
+                        "base": "mentees",
+                        "period": "all",
+                        "file_format": "xlsx",
+                        "organisations": [h.world.school_a1.pk],
+                    },
+                )
         finally:
             jobs.SYNC_ROWS.update(original)
         job = Job.objects.filter(owner=h.world.methodist_a, kind=JobKind.EXPORT).exclude(pk=h.job.pk).first()
@@ -695,8 +880,10 @@ def overlong_values() -> list[str]:
                 if isinstance(model_field, models.CharField) and model_field.max_length:
                     for pk, value in model.objects.values_list("pk", model_field.attname):
                         if value and len(value) > model_field.max_length:
-                            found.append(f"{label(model_field)} of #{pk}: {len(value)} characters, "
-                                         f"the column takes {model_field.max_length}: {value[:60]!r}…")
+                            found.append(
+                                f"{label(model_field)} of #{pk}: {len(value)} characters, "
+                                f"the column takes {model_field.max_length}: {value[:60]!r}…"
+                            )
     return found
 
 
@@ -750,14 +937,24 @@ def test_the_xlsx_writer_keeps_numbers_numbers_and_quotes_texts_that_look_like_f
     values = [-5, Decimal("-2.5"), -0.5, MINUS, "-5", HYPERLINK, date(2025, 9, 1), "текст"]
     columns = tuple(Column(f"c{i}", f"Столбец {i}", 12) for i in range(len(values)))
     exporter = SimpleNamespace(
-        form=Layout("Проверка", columns), params=SimpleNamespace(file_format="xlsx"),
-        title_lines=lambda: ["Строка заголовка"], count=lambda: 1, rows=lambda: iter([values]))
+        form=Layout("Проверка", columns),
+        params=SimpleNamespace(file_format="xlsx"),
+        title_lines=lambda: ["Строка заголовка"],
+        count=lambda: 1,
+        rows=lambda: iter([values]),
+    )
     out = io.BytesIO()
     write_xlsx(exporter, out)
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
     row = next(r for r in sheet.iter_rows() if r[0].value == -5)
     assert [(c.data_type, bool(c.quotePrefix)) for c in row[:6]] == [
-        ("n", False), ("n", False), ("n", False), ("s", True), ("s", True), ("s", True)]
+        ("n", False),
+        ("n", False),
+        ("n", False),
+        ("s", True),
+        ("s", True),
+        ("s", True),
+    ]
     assert [c.value for c in row[:6]] == [-5, -2.5, -0.5, MINUS, "-5", HYPERLINK]
     assert row[6].is_date and row[7].value == "текст" and not row[7].quotePrefix
 
@@ -769,8 +966,12 @@ def pdf_downloads(h: Hostile):
     yield "analytic report", lambda: download(client, "get", reverse("indicators_report"), {"format": "pdf"})
     yield "roadmap", lambda: download(client, "get", reverse("roadmap_export", args=[h.roadmap.pk]), {"format": "pdf"})
     for base in ("mentees", "mentors"):
-        yield f"base {base}", lambda base=base: download(
-            client, "post", reverse("export"), {"base": base, "period": "all", "file_format": "pdf"})
+        yield (
+            f"base {base}",
+            lambda base=base: download(
+                client, "post", reverse("export"), {"base": base, "period": "all", "file_format": "pdf"}
+            ),
+        )
 
 
 def pdf_problems(name: str, data: bytes, expected: list[str]) -> list[str]:
@@ -847,8 +1048,10 @@ def test_every_pdf_renders_hostile_text_as_text(hostile):
             for name, download_one in pdf_downloads(hostile):
                 files[name] = download_one()
     except TooSlow:
-        problems.append(f"the PDFs took over {PDF_CPU_SECONDS} s of CPU: done {', '.join(files) or 'none'}; "
-                        f"stopped while rendering «{name}» ({time.process_time() - started:.0f} s)")
+        problems.append(
+            f"the PDFs took over {PDF_CPU_SECONDS} s of CPU: done {', '.join(files) or 'none'}; "
+            f"stopped while rendering «{name}» ({time.process_time() - started:.0f} s)"
+        )
     for name, (data, error) in files.items():
         if data is None:
             problems.append(f"{name}: {error}")
@@ -901,7 +1104,8 @@ def is_structured(name: str, form_field: forms.Field) -> bool:
     if name in STRUCTURED or isinstance(form_field, (forms.EmailField, forms.RegexField)):
         return True
     return any(type(v).__name__ not in PLAIN_VALIDATORS for v in form_field.validators) and not isinstance(
-        form_field, forms.URLField)
+        form_field, forms.URLField
+    )
 
 
 @dataclass(frozen=True)
@@ -932,12 +1136,23 @@ class FormWorld:
 def form_world(world) -> FormWorld:
     person = factories.student(world.school_a1, last_name="Наставников", birth_year=2008)
     pair = factories.pair(person, [factories.student(world.school_a1, last_name="Учеников")])
-    roadmap = make_roadmap(world.department_a, period_text="2025", items=[
-        ("1.1.", "Приказ", "До 01.05.2025", ResponsibleKind.ORGANISATION)])
+    roadmap = make_roadmap(
+        world.department_a,
+        period_text="2025",
+        items=[("1.1.", "Приказ", "До 01.05.2025", ResponsibleKind.ORGANISATION)],
+    )
     item = roadmap.items.get()
-    return FormWorld(world, person, pair, factories.ProgramFactory(organisation=world.school_a1),
-                     MentoringFormat.objects.create(department=world.department_a, name="своя форма"),
-                     roadmap, roadmap.sections.get(), item, item.occurrences.get())
+    return FormWorld(
+        world,
+        person,
+        pair,
+        factories.ProgramFactory(organisation=world.school_a1),
+        MentoringFormat.objects.create(department=world.department_a, name="своя форма"),
+        roadmap,
+        roadmap.sections.get(),
+        item,
+        item.occurrences.get(),
+    )
 
 
 def url(name, attr=None, **kwargs):
@@ -949,57 +1164,121 @@ def url(name, attr=None, **kwargs):
                 obj = getattr(obj, part)
             arguments["pk"] = obj.pk
         return reverse(name, kwargs=arguments or None)
+
     return build
 
 
 NEW_STUDENT = {"last_name": "Ёлкин", "first_name": "Пётр", "birth_year": "2012", "category": "student"}
 NEW_PEOPLE = {
-    "new_mentor-last_name": "Соколов", "new_mentor-first_name": "Артём", "new_mentor-birth_year": "2008",
-    "new_mentor-category": "student", "new_mentee-0-last_name": "Ёлкина", "new_mentee-0-first_name": "Вера",
-    "new_mentee-0-birth_year": "2013", "new_mentee-0-category": "student",
+    "new_mentor-last_name": "Соколов",
+    "new_mentor-first_name": "Артём",
+    "new_mentor-birth_year": "2008",
+    "new_mentor-category": "student",
+    "new_mentee-0-last_name": "Ёлкина",
+    "new_mentee-0-first_name": "Вера",
+    "new_mentee-0-birth_year": "2013",
+    "new_mentee-0-category": "student",
 }
 
 FORM_CASES = [
-    FormCase("organisation_create", url("organisation_create"), M,
-             base=lambda w, n: {"kind": "school", "code": f"hostile{n}", "short_name": "СОШ", "full_name": "СОШ"}),
+    FormCase(
+        "organisation_create",
+        url("organisation_create"),
+        M,
+        base=lambda w, n: {"kind": "school", "code": f"hostile{n}", "short_name": "СОШ", "full_name": "СОШ"},
+    ),
     FormCase("organisation_edit", url("organisation_edit", "world.school_a1"), M),
-    FormCase("curator_invite", url("curator_invite", "world.school_a1"), M,
-             base=lambda w, n: {"email": f"curator{n}@example.test", "username": f"curator{n}", "first_name": "А",
-                                "last_name": "Б"},
-             targets={"last_name": "registry.User.last_name", "first_name": "registry.User.first_name",
-                      "patronymic": "registry.User.patronymic", "email": "registry.User.email",
-                      "username": "registry.User.username"}),
+    FormCase(
+        "curator_invite",
+        url("curator_invite", "world.school_a1"),
+        M,
+        base=lambda w, n: {
+            "email": f"curator{n}@example.test",
+            "username": f"curator{n}",
+            "first_name": "А",
+            "last_name": "Б",
+        },
+        targets={
+            "last_name": "registry.User.last_name",
+            "first_name": "registry.User.first_name",
+            "patronymic": "registry.User.patronymic",
+            "email": "registry.User.email",
+            "username": "registry.User.username",
+        },
+    ),
     FormCase("person_create", url("person_create"), base=lambda w, n: dict(NEW_STUDENT)),
     FormCase("person_edit", url("person_edit", "person")),
     FormCase("person_archive", url("person_delete", "person"), targets={"reason": "registry.Person.archive_reason"}),
-    FormCase("consent_create", url("consent_create", "person"),
-             base=lambda w, n: {"given_by": "representative", "given_on": "01.09.2025"}),
+    FormCase(
+        "consent_create",
+        url("consent_create", "person"),
+        base=lambda w, n: {"given_by": "representative", "given_on": "01.09.2025"},
+    ),
     FormCase("program_create", url("program_create"), base=lambda w, n: {"start_date": "01.09.2025"}),
     FormCase("program_edit", url("program_edit", "program")),
-    FormCase("pair_create", url("pair_create"), prefixes=("", "new_mentor", "new_mentee-0"),
-             base=lambda w, n: {"format": factories.mentoring_format("ученик – ученик").pk, "entry_date": "15.09.2025",
-                                "order_date": "12.09.2025", "stage": "preparation", **NEW_PEOPLE}),
+    FormCase(
+        "pair_create",
+        url("pair_create"),
+        prefixes=("", "new_mentor", "new_mentee-0"),
+        base=lambda w, n: {
+            "format": factories.mentoring_format("ученик – ученик").pk,
+            "entry_date": "15.09.2025",
+            "order_date": "12.09.2025",
+            "stage": "preparation",
+            **NEW_PEOPLE,
+        },
+    ),
     FormCase("pair_edit", url("pair_edit", "pair"), prefixes=("",), base=lambda w, n: {"order_date": "12.09.2025"}),
-    FormCase("pair_complete", url("pair_complete", "pair"),
-             base=lambda w, n: {"end_date": "25.05.2026", "mentee-0-completion_mark": "passed"}),
-    FormCase("meeting_create", url("meeting_create", "pair"),
-             base=lambda w, n: {"date": "20.09.2025", "kind": MeetingKind.objects.get(name="встреча-знакомство").pk}),
-    *[FormCase(f"reference_create_{kind}", url("reference_create", kind=kind), M,
-               base=lambda w, n: {"format": factories.mentoring_format("ученик – ученик").pk})
-      for kind in ("formats", "role-models", "kinds", "meeting-kinds")],
+    FormCase(
+        "pair_complete",
+        url("pair_complete", "pair"),
+        base=lambda w, n: {"end_date": "25.05.2026", "mentee-0-completion_mark": "passed"},
+    ),
+    FormCase(
+        "meeting_create",
+        url("meeting_create", "pair"),
+        base=lambda w, n: {"date": "20.09.2025", "kind": MeetingKind.objects.get(name="встреча-знакомство").pk},
+    ),
+    *[
+        FormCase(
+            f"reference_create_{kind}",
+            url("reference_create", kind=kind),
+            M,
+            base=lambda w, n: {"format": factories.mentoring_format("ученик – ученик").pk},
+        )
+        for kind in ("formats", "role-models", "kinds", "meeting-kinds")
+    ],
     FormCase("reference_edit", url("reference_edit", "own_format", kind="formats"), M),
-    FormCase("roadmap_create", url("roadmap_create"), M,
-             base=lambda w, n: {"owner": f"department:{w.world.department_a.pk}", "period": "2025"}),
+    FormCase(
+        "roadmap_create",
+        url("roadmap_create"),
+        M,
+        base=lambda w, n: {"owner": f"department:{w.world.department_a.pk}", "period": "2025"},
+    ),
     FormCase("roadmap_edit", url("roadmap_edit", "roadmap"), M),
-    FormCase("roadmap_copy", url("roadmap_copy", "roadmap"), M, base=lambda w, n: {"mode": "period", "period": "2030"},
-             targets={"title": "roadmap.Roadmap.title"}),
+    FormCase(
+        "roadmap_copy",
+        url("roadmap_copy", "roadmap"),
+        M,
+        base=lambda w, n: {"mode": "period", "period": "2030"},
+        targets={"title": "roadmap.Roadmap.title"},
+    ),
     FormCase("section_create", url("roadmap_section_create", "roadmap"), M),
     FormCase("section_edit", url("roadmap_section_edit", "section"), M),
-    FormCase("item_create", url("roadmap_item_create", "roadmap"), M,
-             base=lambda w, n: {"section": w.section.pk, "responsible_kind": "organisation"}),
+    FormCase(
+        "item_create",
+        url("roadmap_item_create", "roadmap"),
+        M,
+        base=lambda w, n: {"section": w.section.pk, "responsible_kind": "organisation"},
+    ),
     FormCase("item_edit", url("roadmap_item_edit", "item"), M),
-    FormCase("occurrence_edit", url("roadmap_occurrence_edit", "occurrence"), M,
-             base=lambda w, n: {"status": "in_progress"}, shown_at=url("roadmap_occurrence_edit", "occurrence")),
+    FormCase(
+        "occurrence_edit",
+        url("roadmap_occurrence_edit", "occurrence"),
+        M,
+        base=lambda w, n: {"status": "in_progress"},
+        shown_at=url("roadmap_occurrence_edit", "occurrence"),
+    ),
 ]
 
 
@@ -1057,7 +1336,8 @@ def text_fields(case: FormCase, found: list[forms.BaseForm]):
                     validators += model_field.validators  # checked when the form validates the instance
             structured = is_structured(name, form_field) or (
                 not isinstance(form_field, forms.URLField)
-                and any(type(v).__name__ not in PLAIN_VALIDATORS for v in validators))
+                and any(type(v).__name__ not in PLAIN_VALIDATORS for v in validators)
+            )
             yield form[name].html_name, form_field, target, structured
 
 
@@ -1161,8 +1441,9 @@ def post_hostile(case: FormCase, w: FormWorld) -> list[str]:
         post(kind, structured=True)  # an e-mail, a code, a link, a period: accepted as such, or refused
     for kind in ("markup", "formula", "max_length"):
         if kind not in accepted:
-            problems.append(f"{case.id}: refuses free text ({kind}), so nothing stored could be checked: "
-                            f"{refusals.get(kind)}")
+            problems.append(
+                f"{case.id}: refuses free text ({kind}), so nothing stored could be checked: {refusals.get(kind)}"
+            )
     return problems
 
 
@@ -1263,7 +1544,8 @@ def official_workbook(form, rows: list[list]) -> bytes:
 
 
 def test_an_uploaded_base_with_hostile_cells_and_name_is_reported_and_saved_inert(
-        form_world, django_capture_on_commit_callbacks):
+    form_world, django_capture_on_commit_callbacks
+):
     """An .xlsx of «База наставляемых» whose file name and cells are hostile. Names with markup are refused
     (the check's report quotes them, escaped); free texts with markup and formulas are saved as they are in
     the file and shown escaped; nothing crashes."""
@@ -1276,19 +1558,45 @@ def test_an_uploaded_base_with_hostile_cells_and_name_is_reported_and_saved_iner
     def check(rows) -> tuple[object, Job]:
         upload = SimpleUploadedFile(f"{IMG}.xlsx", official_workbook(MENTEES, rows))
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("import_file"), {
-                "base": "mentees", "organisation": form_world.world.school_a1.pk, "file": upload})
+            response = client.post(
+                reverse("import_file"),
+                {"base": "mentees", "organisation": form_world.world.school_a1.pk, "file": upload},
+            )
         assert response.status_code == 302, failure(response)
         job = Job.objects.filter(kind=JobKind.IMPORT_CHECK).latest("pk")
         assert job.status == JobStatus.DONE, f"the check job: {job.get_status_display()} {job.message}"
         return response, job
 
-    names = [1, f"{SCRIPT} Иванов Иван", 2012, "Запрос", "01.09.2025", f"{IMG} Петров Пётр", "ученик – ученик",
-             None, None, None, None, None]
+    names = [
+        1,
+        f"{SCRIPT} Иванов Иван",
+        2012,
+        "Запрос",
+        "01.09.2025",
+        f"{IMG} Петров Пётр",
+        "ученик – ученик",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
     refused, refused_job = check([names])
     assert not refused_job.report["ok"], "names with markup are not names"
-    texts = [1, "Иванов Иван", 2012, SCRIPT + IMG, "01.09.2025", "Петров Пётр Петрович", "ученик – ученик",
-             HYPERLINK, None, CMD, None, None]
+    texts = [
+        1,
+        "Иванов Иван",
+        2012,
+        SCRIPT + IMG,
+        "01.09.2025",
+        "Петров Пётр Петрович",
+        "ученик – ученик",
+        HYPERLINK,
+        None,
+        CMD,
+        None,
+        None,
+    ]
     accepted, accepted_job = check([texts])
     assert accepted_job.report["ok"], accepted_job.report["problems"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -1298,9 +1606,12 @@ def test_an_uploaded_base_with_hostile_cells_and_name_is_reported_and_saved_iner
     mentee = Person.objects.get(last_name="Иванов")
     assert mentee.main_request == SCRIPT + IMG, "the cell's text is stored as it was in the file"
     pages = {  # the page → what it must show, escaped: the file's name, a refused name, a saved text
-        refused["Location"]: [IMG, f"{SCRIPT} Иванов Иван"], accepted["Location"]: [IMG],
-        confirmed["Location"]: [IMG], reverse("job_list"): [IMG],
-        reverse("person_detail", args=[mentee.pk]): [SCRIPT + IMG], reverse("pair_list"): [],
+        refused["Location"]: [IMG, f"{SCRIPT} Иванов Иван"],
+        accepted["Location"]: [IMG],
+        confirmed["Location"]: [IMG],
+        reverse("job_list"): [IMG],
+        reverse("person_detail", args=[mentee.pk]): [SCRIPT + IMG],
+        reverse("pair_list"): [],
     }
     problems = []
     for url, shown in pages.items():
@@ -1316,13 +1627,21 @@ def test_an_uploaded_base_with_hostile_cells_and_name_is_reported_and_saved_iner
 
 def test_a_pasted_roadmap_with_hostile_cells_is_previewed_and_saved_inert(form_world):
     client = lenient_client(form_world.world, M)
-    text = ("№\tСодержание\tСроки\tОтветственный\r\n"
-            f"1.1.\t{SCRIPT}\tДо 01.05.2025\t{IMG}\r\n"
-            f"1.2.\t{HYPERLINK}\t{MINUS}\t{AT}\r\n"
-            f"1.3.\t{RTL} {ZERO_WIDTH}\t{CMD}\t{'ж' * LONG}\r\n")
-    preview = client.post(reverse("roadmap_import"), {
-        "owner": f"department:{form_world.world.department_a.pk}", "title": f"{SCRIPT}{IMG}", "period": "2025",
-        "text": text})
+    text = (
+        "№\tСодержание\tСроки\tОтветственный\r\n"
+        f"1.1.\t{SCRIPT}\tДо 01.05.2025\t{IMG}\r\n"
+        f"1.2.\t{HYPERLINK}\t{MINUS}\t{AT}\r\n"
+        f"1.3.\t{RTL} {ZERO_WIDTH}\t{CMD}\t{'ж' * LONG}\r\n"
+    )
+    preview = client.post(
+        reverse("roadmap_import"),
+        {
+            "owner": f"department:{form_world.world.department_a.pk}",
+            "title": f"{SCRIPT}{IMG}",
+            "period": "2025",
+            "text": text,
+        },
+    )
     assert preview.status_code == 200 and "token" in preview.context, failure(preview)
     html = preview.content.decode()
     assert not raw_markup(html), raw_markup(html)[:1]
@@ -1349,8 +1668,9 @@ def test_an_uploaded_contingent_with_hostile_cells_and_name_is_reported_inert(fo
     sheet.append([f"{IMG}", f"{SCRIPT}", HYPERLINK, MINUS, AT, CMD, "-5"])  # an organisation nobody knows
     out = io.BytesIO()
     workbook.save(out)
-    response = client.post(reverse("contingent_upload"), {
-        "year": 2025, "file": SimpleUploadedFile(f"{IMG}.xlsx", out.getvalue())})
+    response = client.post(
+        reverse("contingent_upload"), {"year": 2025, "file": SimpleUploadedFile(f"{IMG}.xlsx", out.getvalue())}
+    )
     assert response.status_code == 200, failure(response)
     html = response.content.decode()
     assert not raw_markup(html), raw_markup(html)[:1]
@@ -1358,7 +1678,8 @@ def test_an_uploaded_contingent_with_hostile_cells_and_name_is_reported_inert(fo
 
 
 def test_a_curator_is_invited_to_a_school_whose_name_holds_control_characters(
-        world, mailoutbox, django_capture_on_commit_callbacks):
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
     """The invitation's subject quotes the school's short name; a line break typed into the name (the form
     takes it) must not stop the invitation with a 500 (BadHeaderError) — nor reach the mail's headers."""
     client = lenient_client(world, M)
@@ -1371,9 +1692,15 @@ def test_a_curator_is_invited_to_a_school_whose_name_holds_control_characters(
 
     try:
         with django_capture_on_commit_callbacks(execute=True):  # the invitation is sent once the request commits
-            response = client.post(reverse("curator_invite", args=[world.school_a1.pk]), {
-                "last_name": "Петрова", "first_name": "Анна", "email": "new.curator@example.test",
-                "username": "new.curator"})
+            response = client.post(
+                reverse("curator_invite", args=[world.school_a1.pk]),
+                {
+                    "last_name": "Петрова",
+                    "first_name": "Анна",
+                    "email": "new.curator@example.test",
+                    "username": "new.curator",
+                },
+            )
     except BadHeaderError as error:  # in a request: a 500 after the curator's role is committed, and no mail
         pytest.fail(f"the invitation crashed: {error}")
     assert response.status_code == 302, failure(response)
@@ -1389,8 +1716,10 @@ def test_a_text_pasted_from_word_does_not_break_the_exports(form_world):
     refuse only NUL) must not stop the XLSX files made of that text from downloading."""
     client = lenient_client(form_world.world, M)
     pasted = "Олимпиадная математика\x0bи физика\x07"
-    edits = [(reverse("person_edit", args=[form_world.person.pk]), "competencies"),
-             (reverse("roadmap_item_edit", args=[form_world.item.pk]), "content")]
+    edits = [
+        (reverse("person_edit", args=[form_world.person.pk]), "competencies"),
+        (reverse("roadmap_item_edit", args=[form_world.item.pk]), "content"),
+    ]
     for edit, name in edits:
         data = initial_data(client.get(edit).context["form"])
         data[name] = pasted

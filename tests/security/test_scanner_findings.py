@@ -31,8 +31,10 @@ def test_a_double_submitted_curator_invitation_is_explained_not_a_server_error(w
         return result
 
     monkeypatch.setattr(CuratorInviteForm, "is_valid", other_request_commits_first)
-    response = client_for(world, "methodist_a").post(reverse("curator_invite", args=[world.school_a1.pk]), {
-        "last_name": "Петрова", "first_name": "Анна", "email": "new.curator@example.test", "username": "new.curator"})
+    response = client_for(world, "methodist_a").post(
+        reverse("curator_invite", args=[world.school_a1.pk]),
+        {"last_name": "Петрова", "first_name": "Анна", "email": "new.curator@example.test", "username": "new.curator"},
+    )
     assert response.status_code == 200
     assert "уже" in response.content.decode()
     assert User.objects.filter(username="new.curator").count() == 1

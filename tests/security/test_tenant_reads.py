@@ -102,11 +102,18 @@ def fill(organisation, tag):
     factories.ConsentFactory(person=mentee)
     factories.ProgramFactory(organisation=organisation)
     pair = factories.pair(mentor, [mentee], format_name="студент – ученик")
-    Meeting.objects.create(pair=pair, kind=MeetingKind.objects.filter(department__isnull=True).first(),
-                           date=date(2025, 10, 1))
+    Meeting.objects.create(
+        pair=pair, kind=MeetingKind.objects.filter(department__isnull=True).first(), date=date(2025, 10, 1)
+    )
     Contingent.objects.create(organisation=organisation, year=2025, students_total=500, students_10_18=300)
-    PersonalDataAccess.objects.create(user_name=tag, kind=AccessKind.VIEW, department=organisation.department,
-                                      organisation=organisation, person=mentee, what=f"карточка {tag}")
+    PersonalDataAccess.objects.create(
+        user_name=tag,
+        kind=AccessKind.VIEW,
+        department=organisation.department,
+        organisation=organisation,
+        person=mentee,
+        what=f"карточка {tag}",
+    )
 
 
 @pytest.fixture
@@ -115,11 +122,16 @@ def crowded(world):
     fill(world.school_a2, "A2")
     fill(world.school_b1, "B1")
     _roadmap(world, world.school_a2)
-    make_roadmap(world.department_b, period_text="2022–2024 гг.", title="Карта Б", items=[
-        ("1.1.", "Рабочая группа", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION)])
+    make_roadmap(
+        world.department_b,
+        period_text="2022–2024 гг.",
+        title="Карта Б",
+        items=[("1.1.", "Рабочая группа", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION)],
+    )
     MentoringFormat.objects.create(department=world.department_b, name="своя форма Б")
-    job = Job.objects.create(owner=world.curator_a2, kind=JobKind.EXPORT, status=JobStatus.DONE, title="Чужая",
-                             filename="Чужая.xlsx")
+    job = Job.objects.create(
+        owner=world.curator_a2, kind=JobKind.EXPORT, status=JobStatus.DONE, title="Чужая", filename="Чужая.xlsx"
+    )
     job.file.save("Чужая.xlsx", ContentFile(b"PK"))
     return world
 
@@ -147,8 +159,14 @@ def test_no_view_reads_a_foreign_row(crowded, name, kwargs, method, persona):
         if sender is Job and instance.owner_id != user.pk:
             foreign.append(f"Job #{instance.pk} of another user")
             return
-        row = tenant(instance) if (sender not in (Consent, PairMentee, Meeting, Section, RoadmapItem, Occurrence)
-                                   or _known(sender, instance)) else None
+        row = (
+            tenant(instance)
+            if (
+                sender not in (Consent, PairMentee, Meeting, Section, RoadmapItem, Occurrence)
+                or _known(sender, instance)
+            )
+            else None
+        )
         if row is not None and not visible(scope, row):
             foreign.append(f"{sender.__name__} #{instance.pk} (department {row[0]}, organisation {row[1]})")
 
@@ -162,9 +180,14 @@ def test_no_view_reads_a_foreign_row(crowded, name, kwargs, method, persona):
 
 def _known(sender, instance) -> bool:
     """A child row whose parent was remembered (parents created by the request itself are new, not foreign)."""
-    parent = {Consent: (Person, "person_id"), PairMentee: (MentoringPair, "pair_id"), Meeting: (MentoringPair, "pair_id"),
-              Section: (Roadmap, "roadmap_id"), RoadmapItem: (Roadmap, "roadmap_id"),
-              Occurrence: (RoadmapItem, "item_id")}[sender]
+    parent = {
+        Consent: (Person, "person_id"),
+        PairMentee: (MentoringPair, "pair_id"),
+        Meeting: (MentoringPair, "pair_id"),
+        Section: (Roadmap, "roadmap_id"),
+        RoadmapItem: (Roadmap, "roadmap_id"),
+        Occurrence: (RoadmapItem, "item_id"),
+    }[sender]
     return (parent[0], getattr(instance, parent[1])) in ROWS
 
 
@@ -174,5 +197,7 @@ def test_the_watch_catches_a_foreign_read(crowded):
     remember_every_row()
     outsider = Person.objects.filter(organisation=crowded.school_b1).first()
     assert not visible(scope, tenant(outsider))
-    assert visible(scope, tenant(Person.objects.filter(organisation=crowded.school_a1).first() or
-                                 factories.student(crowded.school_a1)))
+    assert visible(
+        scope,
+        tenant(Person.objects.filter(organisation=crowded.school_a1).first() or factories.student(crowded.school_a1)),
+    )

@@ -13,13 +13,18 @@ from exchange.official import Kind
 from exchange.writers import ExportTooLarge, write
 from registry.models import EducationDepartment, Organisation
 
+
 class Command(BaseCommand):
     help = "Выгружает «Базу наставников» или «Базу наставляемых» муниципалитета или организации в XLSX или PDF."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("base", choices=[k.value for k in Kind], help="mentors — база наставников, mentees — наставляемых")
+        parser.add_argument(
+            "base", choices=[k.value for k in Kind], help="mentors — база наставников, mentees — наставляемых"
+        )
         parser.add_argument("--department", required=True, metavar="CODE", help="Код муниципалитета.")
-        parser.add_argument("--organisation", metavar="CODE", help="Код организации (по умолчанию — весь муниципалитет).")
+        parser.add_argument(
+            "--organisation", metavar="CODE", help="Код организации (по умолчанию — весь муниципалитет)."
+        )
         period = parser.add_mutually_exclusive_group()
         period.add_argument("--archive", action="store_true", help="Только завершившие программу.")
         period.add_argument("--all", action="store_true", help="Все, включая архив.")
@@ -58,7 +63,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         finally:
             partial.unlink(missing_ok=True)
-        self.stdout.write(self.style.SUCCESS(
-            f"{exporter.form.title}: строк {rows}, файл {output} ({output.stat().st_size // 1024} КБ) "
-            f"за {time.monotonic() - started:.1f} с."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{exporter.form.title}: строк {rows}, файл {output} ({output.stat().st_size // 1024} КБ) "
+                f"за {time.monotonic() - started:.1f} с."
+            )
+        )

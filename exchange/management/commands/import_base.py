@@ -22,8 +22,7 @@ BASES = ", ".join(f"{kind.value} — «{FORMS[kind].title}»" for kind in Kind)
 
 class Command(BaseCommand):
     help = (
-        "Загрузить «Базу наставников» (mentors) или «Базу наставляемых» (mentees) из файла .xlsx "
-        "в реестр организации."
+        "Загрузить «Базу наставников» (mentors) или «Базу наставляемых» (mentees) из файла .xlsx в реестр организации."
     )
 
     def add_arguments(self, parser) -> None:
@@ -51,9 +50,7 @@ class Command(BaseCommand):
 
         verbosity = options["verbosity"]
         progress = self.progress if verbosity >= 2 else None
-        report = run_import(
-            data, path.name, kind, organisation, None, commit=not options["dry_run"], progress=progress
-        )
+        report = run_import(data, path.name, kind, organisation, None, commit=not options["dry_run"], progress=progress)
         self.stdout.write(report.as_text(lines=verbosity >= 2))
         if not report.ok:
             raise CommandError("Файл не загружен: в нём есть ошибки (см. выше). В реестре ничего не изменилось.")

@@ -47,8 +47,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--department", action="append", required=True, metavar="CODE",
-                            help="Код муниципалитета; можно повторить для нескольких.")
+        parser.add_argument(
+            "--department",
+            action="append",
+            required=True,
+            metavar="CODE",
+            help="Код муниципалитета; можно повторить для нескольких.",
+        )
         parser.add_argument("--years", help="Год или диапазон лет, например 2021-2024 (по умолчанию годы данных).")
         parser.add_argument("--format", choices=["tsv", "json"], default="tsv", help="tsv (по умолчанию) или json.")
 
@@ -60,7 +65,8 @@ class Command(BaseCommand):
         unknown = [code for code in codes if code not in departments]
         if unknown:
             raise CommandError(
-                "Нет муниципалитета с кодом " + ", ".join(f"«{code}»" for code in unknown)
+                "Нет муниципалитета с кодом "
+                + ", ".join(f"«{code}»" for code in unknown)
                 + ". Коды муниципалитетов — в разделе администрирования."
             )
         chosen = [departments[code] for code in dict.fromkeys(codes)]

@@ -10,8 +10,8 @@ does not reverse yet is skipped with a note; a page that answers anything but 20
 from __future__ import annotations
 
 import json
-import tempfile
 import math
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from registry import freshness
-from registry.models import EducationDepartment, MentoringPair, Membership, Organisation, Person, Role, User
+from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, Role, User
 
 
 @dataclass(frozen=True)
@@ -71,21 +71,46 @@ PAGES: list[tuple] = [
     # The first request after a change in one organisation computes that organisation's part again
     # (registry/freshness.py): after any change of its people the department's duplicate check too;
     # after a pair formed or completed, that organisation's part alone.
-    ("Качество данных: после правки", "quality", lambda c: ({}, ""), None, lambda c: freshness.touch(c.organisation.pk)),
-    ("Качество данных: после новой пары", "quality", lambda c: ({}, ""), None,
-     lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,))),
+    (
+        "Качество данных: после правки",
+        "quality",
+        lambda c: ({}, ""),
+        None,
+        lambda c: freshness.touch(c.organisation.pk),
+    ),
+    (
+        "Качество данных: после новой пары",
+        "quality",
+        lambda c: ({}, ""),
+        None,
+        lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,)),
+    ),
     ("Качество данных: сводка", "quality_summary", lambda c: ({}, "")),
     ("Дорожные карты", "roadmap_list", lambda c: ({}, "")),
     ("Сроки дорожных карт", "roadmap_agenda", lambda c: ({}, "")),
     ("Контингент", "contingent_list", lambda c: ({}, "")),
     # The department's indicator table: for department-wide users only.
     ("Показатели", "indicators", lambda c: ({}, ""), {"methodist"}),
-    ("Показатели: после правки", "indicators", lambda c: ({}, ""), {"methodist"},
-     lambda c: freshness.touch(c.organisation.pk)),
-    ("Показатели: после новой пары", "indicators", lambda c: ({}, ""), {"methodist"},
-     lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,))),
-    ("Показатели: по организациям", "indicator_breakdown",
-     lambda c: ({}, _q(indicator="young_teachers_share", year=_last_year(c))), {"methodist"}),
+    (
+        "Показатели: после правки",
+        "indicators",
+        lambda c: ({}, ""),
+        {"methodist"},
+        lambda c: freshness.touch(c.organisation.pk),
+    ),
+    (
+        "Показатели: после новой пары",
+        "indicators",
+        lambda c: ({}, ""),
+        {"methodist"},
+        lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,)),
+    ),
+    (
+        "Показатели: по организациям",
+        "indicator_breakdown",
+        lambda c: ({}, _q(indicator="young_teachers_share", year=_last_year(c))),
+        {"methodist"},
+    ),
 ]
 
 PERSONAS = {"methodist": "методист", "curator": "куратор"}
@@ -115,9 +140,7 @@ def pick_context(department_code: str | None) -> BenchContext:
         if department is None:
             raise CommandError(f"Нет муниципалитета с кодом «{department_code}».")
     else:
-        largest = (
-            Person.objects.values("organisation__department").annotate(n=Count("pk")).order_by("-n").first()
-        )
+        largest = Person.objects.values("organisation__department").annotate(n=Count("pk")).order_by("-n").first()
         department = (
             EducationDepartment.objects.get(pk=largest["organisation__department"])
             if largest
@@ -126,10 +149,7 @@ def pick_context(department_code: str | None) -> BenchContext:
         if department is None:
             raise CommandError("В базе нет ни одного муниципалитета: сначала python manage.py generate_data.")
     organisation = (
-        Organisation.objects.filter(department=department)
-        .annotate(n=Count("people"))
-        .order_by("-n", "pk")
-        .first()
+        Organisation.objects.filter(department=department).annotate(n=Count("people")).order_by("-n", "pk").first()
     )
     if organisation is None:
         raise CommandError(f"В муниципалитете «{department.code}» нет организаций.")
@@ -183,16 +203,25 @@ class Command(BaseCommand):
         parser.add_argument("--json", metavar="PATH", help="Записать результаты ещё и в JSON-файл.")
         parser.add_argument("--department", metavar="CODE", help="Код муниципалитета (по умолчанию крупнейший).")
         parser.add_argument("--persona", choices=["all", *PERSONAS], default="all", help="Чьими глазами (all).")
-        parser.add_argument("--exports", action="store_true",
-                            help="Замерить ещё выгрузки: XLSX рядом с «голым» openpyxl (100 000 строк), PDF рядом "
-                                 "с обычной отрисовкой WeasyPrint (--pdf-rows строк) и базу муниципалитета из БД.")
-        parser.add_argument("--indicators", action="store_true",
-                            help="Замерить ещё таблицу показателей без кэша: муниципалитет и «регион» — до десяти "
-                                 "крупнейших муниципалитетов базы (цели: 300 мс и 3 с). Недостающий контингент "
-                                 "придумывается — только для базы замеров.")
+        parser.add_argument(
+            "--exports",
+            action="store_true",
+            help="Замерить ещё выгрузки: XLSX рядом с «голым» openpyxl (100 000 строк), PDF рядом "
+            "с обычной отрисовкой WeasyPrint (--pdf-rows строк) и базу муниципалитета из БД.",
+        )
+        parser.add_argument(
+            "--indicators",
+            action="store_true",
+            help="Замерить ещё таблицу показателей без кэша: муниципалитет и «регион» — до десяти "
+            "крупнейших муниципалитетов базы (цели: 300 мс и 3 с). Недостающий контингент "
+            "придумывается — только для базы замеров.",
+        )
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
-        parser.add_argument("--keep-users", action="store_true",
-                            help="Не удалять учётные записи bench.methodist и bench.curator после замера.")
+        parser.add_argument(
+            "--keep-users",
+            action="store_true",
+            help="Не удалять учётные записи bench.methodist и bench.curator после замера.",
+        )
 
     def handle(self, *args, **options) -> None:
         repeat = options["repeat"]
@@ -215,7 +244,7 @@ class Command(BaseCommand):
                     label, url_name, params = entry[:3]
                     if len(entry) > 3 and entry[3] is not None and persona not in entry[3]:
                         continue
-                    before = (lambda: entry[4](context)) if len(entry) > 4 else (lambda: None)
+                    before = (lambda entry=entry: entry[4](context)) if len(entry) > 4 else (lambda: None)
                     try:
                         kwargs, query = params(context)
                         url = reverse(url_name, kwargs=kwargs or None)
@@ -259,14 +288,14 @@ class Command(BaseCommand):
     def measure_indicators(self, context: BenchContext, repeat: int) -> dict:
         from monitoring.bench import fill_contingents, measure
 
-        region = list(
-            EducationDepartment.objects.annotate(n=Count("organisations__people")).order_by("-n", "pk")[:10]
-        )
+        region = list(EducationDepartment.objects.annotate(n=Count("organisations__people")).order_by("-n", "pk")[:10])
         fill_contingents(region)
         results = {}
         self.stdout.write("\nТаблица показателей без кэша (p50 / p95, запросов; с кэшем p50):")
-        for label, departments, target_ms in (("муниципалитет", [context.department], 300),
-                                              (f"регион из {len(region)}", region, 3000)):
+        for label, departments, target_ms in (
+            ("муниципалитет", [context.department], 300),
+            (f"регион из {len(region)}", region, 3000),
+        ):
             figures = measure(departments, repeat)
             results[label] = figures
             verdict = "в норме" if figures["p95_ms"] <= target_ms else "ВЫШЕ ЦЕЛИ"

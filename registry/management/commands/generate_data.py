@@ -12,6 +12,7 @@ from registry import freshness
 from registry.models import Consent, Meeting, MentoringPair, MentoringProgram, Organisation, PairMentee, Person
 from registry.synthetic.generator import Generator, delete_generated
 
+
 class Command(BaseCommand):
     help = (
         "Создаёт синтетический, но правдоподобный регион для нагрузочных проверок: муниципалитеты "
@@ -23,17 +24,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--departments", type=int, default=1, help="Муниципалитетов (по умолчанию 1).")
-        parser.add_argument("--organisations", type=int, default=20,
-                            help="Организаций в каждом муниципалитете (по умолчанию 20).")
+        parser.add_argument(
+            "--organisations", type=int, default=20, help="Организаций в каждом муниципалитете (по умолчанию 20)."
+        )
         parser.add_argument("--people", type=int, default=1000, help="Участников всего (по умолчанию 1000).")
-        parser.add_argument("--pairs", type=int, default=None,
-                            help="Пар и групп всего (по умолчанию половина числа участников).")
+        parser.add_argument(
+            "--pairs", type=int, default=None, help="Пар и групп всего (по умолчанию половина числа участников)."
+        )
         parser.add_argument("--seed", type=int, default=1, help="Зерно случайных чисел и часть кодов (1).")
         parser.add_argument("--years", type=int, default=3, help="За сколько учебных лет пары (3).")
-        parser.add_argument("--meetings", type=int, default=3,
-                            help="Не больше стольких встреч у пары (3; 0 — без встреч).")
-        parser.add_argument("--delete", action="store_true",
-                            help="Только удалить муниципалитеты «gen-<seed>-*» со всеми данными.")
+        parser.add_argument(
+            "--meetings", type=int, default=3, help="Не больше стольких встреч у пары (3; 0 — без встреч)."
+        )
+        parser.add_argument(
+            "--delete", action="store_true", help="Только удалить муниципалитеты «gen-<seed>-*» со всеми данными."
+        )
 
     def handle(self, *args, **options) -> None:
         seed = options["seed"]
@@ -48,10 +53,14 @@ class Command(BaseCommand):
             return
         people = options["people"]
         pairs = people // 2 if options["pairs"] is None else options["pairs"]
-        for name, value, minimum in (("departments", options["departments"], 1),
-                                     ("organisations", options["organisations"], 1), ("people", people, 0),
-                                     ("pairs", pairs, 0), ("years", options["years"], 1),
-                                     ("meetings", options["meetings"], 0)):
+        for name, value, minimum in (
+            ("departments", options["departments"], 1),
+            ("organisations", options["organisations"], 1),
+            ("people", people, 0),
+            ("pairs", pairs, 0),
+            ("years", options["years"], 1),
+            ("meetings", options["meetings"], 0),
+        ):
             if value < minimum:
                 raise CommandError(f"--{name}: не меньше {minimum}.")
         generator = Generator(self, options)
@@ -69,12 +78,14 @@ class Command(BaseCommand):
                 for model in (Person, Consent, MentoringPair, PairMentee, Meeting, MentoringProgram, Organisation):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
         c = generator.counts
-        self.stdout.write(self.style.SUCCESS(
-            f"Готово за {time.monotonic() - started:.1f} с: муниципалитетов {c['departments']}, "
-            f"организаций {c['organisations']}, участников {c['people']}, согласий {c['consents']}, "
-            f"программ {c['programs']}, пар и групп {c['pairs']} (групп {c['groups']}, завершено "
-            f"{c['completed']}), участий наставляемых {c['participations']}, встреч {c['meetings']}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Готово за {time.monotonic() - started:.1f} с: муниципалитетов {c['departments']}, "
+                f"организаций {c['organisations']}, участников {c['people']}, согласий {c['consents']}, "
+                f"программ {c['programs']}, пар и групп {c['pairs']} (групп {c['groups']}, завершено "
+                f"{c['completed']}), участий наставляемых {c['participations']}, встреч {c['meetings']}."
+            )
+        )
 
     def _delete(self, seed: int) -> int:
         try:

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--days", type=int, default=housekeeping.DEFAULT_DAYS,
+            "--days",
+            type=int,
+            default=housekeeping.DEFAULT_DAYS,
             help="Сколько дней хранить выгрузки, загрузки и результаты очереди (по умолчанию %(default)s).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Только показать, что будет удалено.")
@@ -20,7 +22,7 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("Срок хранения (--days) — целое число дней, не меньше 1.")
         report = housekeeping.run(days, dry_run=dry_run)
-        self.stdout.write(("Будет удалено (проверка, ничего не удалено):" if dry_run else "Удалено:"))
+        self.stdout.write("Будет удалено (проверка, ничего не удалено):" if dry_run else "Удалено:")
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if options["verbosity"] > 1:

@@ -7,10 +7,10 @@ nothing; running it after the demo users changed their passwords puts the demo o
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry import demo, freshness
 from monitoring import demo as monitoring_demo
-from roadmap import demo as roadmap_demo
+from registry import demo, freshness
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
+from roadmap import demo as roadmap_demo
 
 DEMO_PASSWORD = "nastavnik2026"
 
@@ -23,26 +23,69 @@ DEPARTMENT = {
 }
 
 ORGANISATIONS = [
-    ("sosh1", OrganisationKind.SCHOOL, "МБОУ СОШ № 1",
-     "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1» г. Кедровска"),
-    ("sosh3", OrganisationKind.SCHOOL, "МБОУ СОШ № 3",
-     "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 3 имени Героя Советского Союза» г. Кедровска"),
-    ("gimn2", OrganisationKind.SCHOOL, "МБОУ «Гимназия № 2»",
-     "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 2» г. Кедровска"),
-    ("oosh-lugovoe", OrganisationKind.SCHOOL, "МБОУ ООШ с. Луговое",
-     "Муниципальное бюджетное общеобразовательное учреждение «Основная общеобразовательная школа с. Луговое»"),
-    ("ds5", OrganisationKind.KINDERGARTEN, "МБДОУ д/с № 5 «Солнышко»",
-     "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 5 «Солнышко»"),
-    ("ds12", OrganisationKind.KINDERGARTEN, "МБДОУ д/с № 12 «Берёзка»",
-     "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 12 «Берёзка»"),
-    ("dush", OrganisationKind.ADDITIONAL, "МБОУ ДО «ДЮСШ»",
-     "Муниципальное бюджетное образовательное учреждение дополнительного образования «Детско-юношеская спортивная школа»"),
-    ("ddt", OrganisationKind.ADDITIONAL, "МБОУ ДО ДДТ",
-     "Муниципальное бюджетное образовательное учреждение дополнительного образования «Дом детского творчества»"),
-    ("kpk", OrganisationKind.COLLEGE, "ГПОАУ «Кедровский педагогический колледж»",
-     "Государственное профессиональное образовательное автономное учреждение Амурской области «Кедровский педагогический колледж»"),
-    ("cppms", OrganisationKind.OTHER, "МБУ «Центр ППМС-помощи»",
-     "Муниципальное бюджетное учреждение «Центр психолого-педагогической, медицинской и социальной помощи»"),
+    (
+        "sosh1",
+        OrganisationKind.SCHOOL,
+        "МБОУ СОШ № 1",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1» г. Кедровска",
+    ),
+    (
+        "sosh3",
+        OrganisationKind.SCHOOL,
+        "МБОУ СОШ № 3",
+        "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 3 "
+        "имени Героя Советского Союза» г. Кедровска",
+    ),
+    (
+        "gimn2",
+        OrganisationKind.SCHOOL,
+        "МБОУ «Гимназия № 2»",
+        "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 2» г. Кедровска",
+    ),
+    (
+        "oosh-lugovoe",
+        OrganisationKind.SCHOOL,
+        "МБОУ ООШ с. Луговое",
+        "Муниципальное бюджетное общеобразовательное учреждение «Основная общеобразовательная школа с. Луговое»",
+    ),
+    (
+        "ds5",
+        OrganisationKind.KINDERGARTEN,
+        "МБДОУ д/с № 5 «Солнышко»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 5 «Солнышко»",
+    ),
+    (
+        "ds12",
+        OrganisationKind.KINDERGARTEN,
+        "МБДОУ д/с № 12 «Берёзка»",
+        "Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 12 «Берёзка»",
+    ),
+    (
+        "dush",
+        OrganisationKind.ADDITIONAL,
+        "МБОУ ДО «ДЮСШ»",
+        "Муниципальное бюджетное образовательное учреждение дополнительного образования "
+        "«Детско-юношеская спортивная школа»",
+    ),
+    (
+        "ddt",
+        OrganisationKind.ADDITIONAL,
+        "МБОУ ДО ДДТ",
+        "Муниципальное бюджетное образовательное учреждение дополнительного образования «Дом детского творчества»",
+    ),
+    (
+        "kpk",
+        OrganisationKind.COLLEGE,
+        "ГПОАУ «Кедровский педагогический колледж»",
+        "Государственное профессиональное образовательное автономное учреждение Амурской области "
+        "«Кедровский педагогический колледж»",
+    ),
+    (
+        "cppms",
+        OrganisationKind.OTHER,
+        "МБУ «Центр ППМС-помощи»",
+        "Муниципальное бюджетное учреждение «Центр психолого-педагогической, медицинской и социальной помощи»",
+    ),
 ]
 
 # (login, last name, first name, patronymic, role, organisation code or None)
@@ -60,7 +103,10 @@ PEOPLE = [
 
 
 class Command(BaseCommand):
-    help = "Создаёт демонстрационный муниципалитет с организациями и пользователями (повторный запуск ничего не дублирует)."
+    help = (
+        "Создаёт демонстрационный муниципалитет с организациями и пользователями "
+        "(повторный запуск ничего не дублирует)."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
@@ -90,9 +136,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             organisation = organisations[org_code] if org_code else None
-            Membership.objects.get_or_create(
-                user=user, role=role, department=department, organisation=organisation
-            )
+            Membership.objects.get_or_create(user=user, role=role, department=department, organisation=organisation)
         formed = demo.fill(organisations)
         monitoring_demo.fill(organisations)
         roadmap_demo.fill(department, organisations, User.objects.filter(username="metodist").first())

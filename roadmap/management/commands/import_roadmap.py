@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="Путь к файлу .docx, .xlsx или .txt/.tsv (таблица, скопированная из Word).")
-        parser.add_argument("--department", help="Код муниципалитета: муниципальная дорожная карта (или где искать ОО).")
+        parser.add_argument(
+            "--department", help="Код муниципалитета: муниципальная дорожная карта (или где искать ОО)."
+        )
         parser.add_argument("--organisation", help="Код организации: дорожная карта организации.")
         # Not required=True: argparse would refuse in English; handle() says it in Russian.
         parser.add_argument("--period", help="Период (обязательно): «2022», «2020–2021 учебный год», «2022–2024 гг.».")
@@ -39,8 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         owner = self.owner(options["department"], options["organisation"])
         if not options["period"]:
-            raise CommandError("Укажите период дорожной карты: --period «2022», «2020–2021 учебный год» "
-                               "или «2022–2024 гг.».")
+            raise CommandError(
+                "Укажите период дорожной карты: --period «2022», «2020–2021 учебный год» или «2022–2024 гг.»."
+            )
         try:
             period = parse_period(options["period"])
         except PeriodError as error:
@@ -68,16 +71,20 @@ class Command(BaseCommand):
                 for item in section.items:
                     parsed = parse_deadline(item.deadline, period)
                     note = f"  ⚠ {parsed.problem}" if parsed.problem else ""
-                    self.stdout.write(f"  {item.number or '—'} {item.content[:60]} | {item.deadline} → "
-                                      f"{parsed.schedule.describe()}{note}")
+                    self.stdout.write(
+                        f"  {item.number or '—'} {item.content[:60]} | {item.deadline} → "
+                        f"{parsed.schedule.describe()}{note}"
+                    )
         if options["dry_run"]:
             self.stderr.write("Проверка (--dry-run): ничего не сохранено.")
             return
         title = options["title"] or path.stem
         roadmap = services.save_draft(draft, owner=owner, title=title, period=period, user=None)
-        self.stderr.write(self.style.SUCCESS(
-            f"Дорожная карта «{roadmap.title}» сохранена (№ {roadmap.pk}), пунктов: {len(draft.items)}."
-        ))
+        self.stderr.write(
+            self.style.SUCCESS(
+                f"Дорожная карта «{roadmap.title}» сохранена (№ {roadmap.pk}), пунктов: {len(draft.items)}."
+            )
+        )
 
     @staticmethod
     def as_json(draft, period) -> list[dict]:
@@ -85,13 +92,21 @@ class Command(BaseCommand):
         for section in draft.sections:
             for item in section.items:
                 parsed = parse_deadline(item.deadline, period)
-                items.append({
-                    "section": {"number": section.number, "title": section.title},
-                    "number": item.number, "content": item.content, "deadline": item.deadline,
-                    "result": item.result, "indicator": item.indicator, "responsible": item.responsible,
-                    "schedule": parsed.schedule.to_json(), "schedule_text": parsed.schedule.describe(),
-                    "problem": parsed.problem, "rows": item.rows,
-                })
+                items.append(
+                    {
+                        "section": {"number": section.number, "title": section.title},
+                        "number": item.number,
+                        "content": item.content,
+                        "deadline": item.deadline,
+                        "result": item.result,
+                        "indicator": item.indicator,
+                        "responsible": item.responsible,
+                        "schedule": parsed.schedule.to_json(),
+                        "schedule_text": parsed.schedule.describe(),
+                        "problem": parsed.problem,
+                        "rows": item.rows,
+                    }
+                )
         return items
 
     def owner(self, department_code: str | None, organisation_code: str | None) -> services.Owner:
@@ -105,7 +120,9 @@ class Command(BaseCommand):
             if not found:
                 raise CommandError(f"Организация с кодом «{organisation_code}» не найдена.")
             if len(found) > 1:
-                raise CommandError(f"Код «{organisation_code}» есть в нескольких муниципалитетах: добавьте --department КОД.")
+                raise CommandError(
+                    f"Код «{organisation_code}» есть в нескольких муниципалитетах: добавьте --department КОД."
+                )
             return services.Owner(found[0].department, found[0])
         department = EducationDepartment.objects.filter(code=department_code).first()
         if department is None:

@@ -29,23 +29,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         today = timezone.localdate()
-        users = User.objects.filter(
-            is_active=True, memberships__role__in=[Role.METHODIST, Role.CURATOR]
-        ).exclude(email="").distinct().order_by("pk")
+        users = (
+            User.objects.filter(is_active=True, memberships__role__in=[Role.METHODIST, Role.CURATOR])
+            .exclude(email="")
+            .distinct()
+            .order_by("pk")
+        )
         sent, refused = 0, []
         for user in users:
             digest = agenda.build(user, today, responsible_only=True)
             if digest.is_empty:
                 continue
-            subject = (f"Дорожные карты: просрочено {digest.overdue_count}, "
-                       f"в ближайшие {agenda.HORIZON_DAYS} дней — {digest.due_soon_count}")
+            subject = (
+                f"Дорожные карты: просрочено {digest.overdue_count}, "
+                f"в ближайшие {agenda.HORIZON_DAYS} дней — {digest.due_soon_count}"
+            )
             if options["dry_run"]:
                 self.stdout.write(f"{user.email}: {subject}")
             else:
-                body = render_to_string("roadmap/email/reminder.txt", {
-                    "user": user, "agenda": digest, "horizon": agenda.HORIZON_DAYS,
-                    "site_url": settings.SITE_URL.rstrip("/"),
-                })
+                body = render_to_string(
+                    "roadmap/email/reminder.txt",
+                    {
+                        "user": user,
+                        "agenda": digest,
+                        "horizon": agenda.HORIZON_DAYS,
+                        "site_url": settings.SITE_URL.rstrip("/"),
+                    },
+                )
                 try:
                     send_mail(subject, body, None, [user.email])
                 except smtplib.SMTPRecipientsRefused:  # one dead mailbox must not stop the others' digests
@@ -55,4 +65,3 @@ class Command(BaseCommand):
         self.stderr.write(f"Писем: {sent}." + (" (--dry-run: не отправлены)" if options["dry_run"] else ""))
         if refused:
             raise CommandError(f"Не отправлено писем: {len(refused)} — сервер отклонил адреса: {', '.join(refused)}.")
-
