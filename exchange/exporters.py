@@ -3,7 +3,7 @@
 An exporter is built from `ExportParams` (what the user chose: which base, which organisations,
 current / archive / all, the pair list's filters) and the user, whose scope bounds everything.
 It gives the rows as Python values in the form's column order — dates as `date`, numbers as
-`int` — and the title block; `exchange/writers.py` turns the same rows into XLSX or PDF. The web
+`int` — and the title block; `common/files/writers.py` turns the same rows into XLSX or PDF. The web
 page, the background job and `manage.py export_base` all go through here.
 
 Rows: «База наставляемых» has one row per mentee's participation (PairMentee); «База
@@ -21,10 +21,10 @@ from enum import StrEnum
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from common.text import name_part
 from exchange.official import FORMS, MENTEES, MENTORS, Kind, OfficialForm
 from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, User
 from registry.models.pairs import CompletionMark
-from registry.text import name_part
 
 CHUNK = 2000  # rows fetched from the database at a time: memory does not grow with the base
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
+from common.files.uploads import MAX_UPLOAD_BYTES
 from exchange.exporters import ExportParams, FileFormat, Period
 from exchange.official import Kind
-from exchange.reading.workbook import MAX_UPLOAD_BYTES
 from registry.models import Organisation
 
 BASE_CHOICES = [(Kind.MENTORS.value, "База наставников"), (Kind.MENTEES.value, "База наставляемых")]
@@ -83,7 +83,7 @@ class ImportForm(forms.Form):
             self.fields["organisation"].initial = organisations[0]
 
     def clean_file(self):
-        from exchange.reading.workbook import WorkbookError, check_upload
+        from exchange.reading import WorkbookError, check_upload
 
         upload = self.cleaned_data["file"]
         try:

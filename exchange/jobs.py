@@ -18,9 +18,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from common.files.writers import ExportTooLarge, write
 from exchange.exporters import ExportParams, exporter_for
 from exchange.models import Job, JobKind, JobStatus
-from exchange.writers import ExportTooLarge, write
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def _finish(job_id: int, status: str, **fields) -> None:
 def _export(job: Job, progress: ProgressWriter) -> None:
     exporter = exporter_for(job.owner, ExportParams.from_json(job.params))
     with tempfile.TemporaryFile() as out:
-        rows = write(exporter, out, progress)
+        rows = write(exporter, exporter.params.file_format, out, progress)
         out.seek(0)
         # Stored under the job's number; the name users see (Job.filename) is given at download.
         job.file.save(f"export-{job.pk}.{exporter.params.file_format}", File(out), save=False)

@@ -11,19 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from common.files.tables import Column
+
 
 class Kind(StrEnum):
     MENTORS = "mentors"
     MENTEES = "mentees"
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    # Relative width in the PDF and XLSX (characters of a typical line).
-    width: int = 16
-    is_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,16 +75,3 @@ MENTORS = OfficialForm(
 )
 
 FORMS = {form.kind: form for form in (MENTORS, MENTEES)}
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of a file that is not an official form (a roadmap, the indicator table):
-    what `exchange/writers.py` reads from an exporter's `form`."""
-
-    title: str
-    columns: tuple[Column, ...]
-
-    @property
-    def headers(self) -> list[str]:
-        return [column.header for column in self.columns]

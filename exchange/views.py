@@ -17,17 +17,17 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.files.writers import CONTENT_TYPES, ExportTooLarge, check_size, write
+from common.views import paginate
 from exchange import jobs
 from exchange.exporters import PERIOD_LABELS, Period, exporter_for
 from exchange.forms import LIST_FILTERS, ExportForm, ImportForm
 from exchange.models import Job, JobKind, JobStatus
 from exchange.official import FORMS, Kind
-from exchange.writers import CONTENT_TYPES, ExportTooLarge, check_size, write
 from registry import privacy
 from registry.access import editable_organisations
 from registry.models import Organisation
 from registry.models.pairs import PairStatus
-from registry.views.common import paginate
 
 
 def _export_initial(request: HttpRequest) -> dict:
@@ -77,7 +77,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 job = jobs.start_export(request.user, params, title=title, total=rows)
                 return redirect("job_detail", pk=job.pk)
             out = io.BytesIO()
-            write(exporter, out)
+            write(exporter, params.file_format, out)
             out.seek(0)
             return FileResponse(
                 out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[params.file_format]

@@ -256,8 +256,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (mentoring/proxy.py).
-AXES_CLIENT_IP_CALLABLE = "mentoring.proxy.client_ip"
+# Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (common/web.py).
+AXES_CLIENT_IP_CALLABLE = "common.web.client_ip"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -3,7 +3,7 @@
 The template lists every organisation of the department (code and short name) with the five
 numbers already reported for that year; the methodist collects the numbers and uploads the file.
 
-The upload goes through `exchange.reading.workbook.check_upload` (size, kind of file, password,
+The upload goes through `common.files.uploads.check_workbook` (size, kind of file, password,
 macros, zip bomb) before openpyxl opens it. Then every row is checked — the organisation (by
 «Код ОО», or by its short or full name when the code is empty), each number (an integer, not
 negative), a part not larger than its whole, an organisation not listed twice — and the report
@@ -27,18 +27,17 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exchange.importer.report import Problem
-from exchange.reading.workbook import (
-    CORRUPT,
+from common.files.cells import Problem, normalise_header
+from common.files.uploads import (
     MAX_UPLOAD_BYTES,
-    WorkbookError,
-    check_upload,
-    normalise_header,
+    WORKBOOK_CORRUPT,
+    UploadRefused,
+    check_workbook,
 )
-from exchange.writers import set_text
+from common.files.writers import set_text
+from common.text import normalise
 from monitoring.models import COUNT_FIELDS, FIRST_YEAR, LAST_YEAR, PARTS, YEAR_MESSAGE, Contingent
 from registry.models import EducationDepartment, Organisation
-from registry.text import normalise
 
 MAX_ROWS = 5000
 MAX_NUMBER = 10_000_000  # more pupils than any municipality has: a typo
@@ -321,7 +320,7 @@ def _read(content: bytes, report: ContingentReport) -> list[tuple[int, dict[str,
             rows.append((number, values))
         return rows
     except Exception:  # openpyxl, zip or XML errors on an untrusted file
-        report.problem(None, None, None, CORRUPT)
+        report.problem(None, None, None, WORKBOOK_CORRUPT)
         return []
     finally:
         if workbook is not None:
@@ -410,8 +409,8 @@ def import_contingent(
         report.problem(None, None, None, YEAR_MESSAGE)
         return report
     try:
-        check_upload(data, filename)
-    except WorkbookError as error:
+        check_workbook(data, filename)
+    except UploadRefused as error:
         report.problem(None, None, None, error.message)
         return report
     rows = _read(_content(data), report)

@@ -13,9 +13,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from exchange.official import Column, Layout
+from common.files.tables import Column, Layout
+from common.text import name_part
 from monitoring.indicators import IndicatorTable
-from registry.text import name_part
 
 MISSING = "нет данных"
 

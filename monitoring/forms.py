@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from common.forms import helper
 from monitoring.indicators import INDICATORS
 from monitoring.models import FIRST_YEAR, LAST_YEAR, Contingent
-from registry.forms.common import helper
 
 YEAR_FIELD = {"min_value": FIRST_YEAR, "max_value": LAST_YEAR}
 

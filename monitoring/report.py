@@ -46,14 +46,14 @@ from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from exchange.render.pdf import FONT_FAMILY, font_css, render_html
-from exchange.writers import COUNT_FORMAT, PERCENT_FORMAT, Sheet
+from common.files.writers import COUNT_FORMAT, PERCENT_FORMAT, Sheet
+from common.pdf import FONT_FAMILY, font_css, render_html
+from common.text import name_part
 from monitoring.charts import Series, bar_chart, format_number, line_chart
 from monitoring.indicators import INDICATORS, Cell, Indicator, IndicatorTable, breakdown, indicator_table
 from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
 from registry.models import EducationDepartment, Organisation, User
 from registry.quality import CHECKS_BY_SLUG, minors_without_consent, pairs_without_order
-from registry.text import name_part
 from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
 
 __all__ = [

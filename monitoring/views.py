@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from exchange.writers import CONTENT_TYPES, write
+from common.files.writers import CONTENT_TYPES, write
+from common.views import paginate
 from monitoring import charts
 from monitoring.contingent import import_contingent, template_filename, write_template
 from monitoring.exporters import IndicatorTableExporter
@@ -41,7 +42,6 @@ from monitoring.models import Contingent
 from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
 from registry.access import get_organisation, scope_for
 from registry.models import EducationDepartment, MentoringProgram, Organisation, Person
-from registry.views.common import paginate
 
 DEPARTMENT_ONLY = "Показатели муниципалитета открыты методисту и руководителю органа управления образованием."
 
@@ -191,7 +191,7 @@ def indicators_export(request: HttpRequest) -> FileResponse:
         raise Http404("Неизвестный формат: выберите xlsx или pdf.")
     exporter = IndicatorTableExporter(indicator_table([department], years), file_format)
     out = io.BytesIO()
-    write(exporter, out)
+    write(exporter, file_format, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[file_format])
 

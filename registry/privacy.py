@@ -25,8 +25,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from exchange.writers import Sheet
-from mentoring.proxy import client_ip
+from common.files.writers import Sheet
+from common.text import name_part
+from common.web import client_ip
 from registry import audit, freshness
 from registry.models import (
     AccessKind,
@@ -40,7 +41,6 @@ from registry.models import (
     PersonalDataAccess,
     User,
 )
-from registry.text import name_part
 
 # --- The access log ------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ The layout is the approved document's — №, content, deadlines as written, ex
 effectiveness indicator (when the roadmap has any), responsible — plus a column «Исполнение»:
 each occurrence's status and date, or for a «каждая ОО» item how many organisations have done
 their part. A section is a row of its own, its number and title in the first two columns.
-`exchange/writers.py` writes the rows; the same rows go to both formats.
+`common/files/writers.py` writes the rows; the same rows go to both formats.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from exchange.official import Column, Layout
-from registry.text import name_part
+from common.files.tables import Column, Layout
+from common.text import name_part
 from roadmap.models import Occurrence, Roadmap, Status
 
 

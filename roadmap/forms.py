@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from registry.forms.common import formfield, helper, use_ru_dates
+from common.forms import formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
 from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Window, parse_period
 from roadmap.models import (

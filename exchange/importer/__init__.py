@@ -1,7 +1,7 @@
 """Importing «База наставляемых» and «База наставников» into one organisation's registry.
 
 `run_import(data, filename, kind, organisation, user, commit=…)` reads the workbook
-(exchange.reading.workbook), checks every row, matches the people and pairs already in the
+(exchange.reading), checks every row, matches the people and pairs already in the
 registry and returns an `ImportReport`: counts, one line per row saying what happens to it, and
 every problem with its row, column and a Russian message. It never raises for a bad file.
 
@@ -57,7 +57,7 @@ participations are written with bulk_create, filled fields with bulk_update; the
 entries (django-auditlog, as its signals would write them, with the user as actor) are written
 in bulk too, and freshness.touch is called once. check_pair costs one query per active pair that
 gains mentees already in the registry (people new to it have no pairs to clash with). Figures:
-exchange/import_bench.py.
+bench/imports.py.
 
 The package: `run_import` is here, the rest in
 - `report.py` — `Problem` and `ImportReport`, what run_import returns;
@@ -77,7 +77,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exchange.official import FORMS, Kind
-from exchange.reading.workbook import WorkbookError, read_form
+from exchange.reading import WorkbookError, read_form
 from registry.models import Organisation, User
 
 from .cells import (

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from exchange.reading.workbook import parse_date
+from common.files.cells import parse_date
+from common.text import normalise
 from registry.models import CompletionMark, Person
-from registry.text import normalise
 
 _SPACES = re.compile(r"\s+")
 _DASH = "-‐‑‒–—―−"

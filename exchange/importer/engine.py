@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from exchange.official import FORMS, OfficialForm
-from exchange.reading.workbook import ReadSheet
+from exchange.reading import ReadSheet
 from registry.models import MentoringFormat, MentoringPair, Organisation, PairMentee
 
 from .audit import _Audit

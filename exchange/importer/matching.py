@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from common.files.cells import parse_date
+from common.text import normalise
 from exchange.official import Kind
-from exchange.reading.workbook import parse_date
 from registry.models import (
     MentoringFormat,
     MentoringPair,
@@ -21,7 +22,6 @@ from registry.models import (
     Person,
     PersonCategory,
 )
-from registry.text import normalise
 
 from .cells import (
     Name,

@@ -5,28 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from common.files.cells import Problem
 from exchange.official import FORMS, Kind
 from registry.models import Organisation
 
 MAX_PROBLEMS = 500
-
-
-@dataclass
-class Problem:
-    row: int | None  # Excel row number, None for file-level problems
-    column: str | None  # Excel column letter, e.g. "E"
-    header: str | None  # official header of that column
-    message: str  # Russian: what is wrong and how to fix it
-
-    def as_text(self) -> str:
-        if self.row is None:
-            return self.message
-        where = f"Строка {self.row}"
-        if self.column:
-            where += f", столбец {self.column}"
-            if self.header:
-                where += f" («{self.header}»)"
-        return f"{where}: {self.message}"
 
 
 COUNTED = (("people", "Участники"), ("pairs", "Пары и группы"), ("participations", "Участие наставляемых"))

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models import QuerySet
 
-from registry.forms.common import helper
+from common.forms import helper
 from registry.models import EducationDepartment, Organisation, OrganisationKind, User
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from registry.forms.common import fix_organisation, formfield, helper, use_ru_dates
+from common.forms import fix_organisation, formfield, helper, use_ru_dates
 from registry.models import (
     Meeting,
     MeetingKind,
@@ -225,7 +225,7 @@ class PairFilterForm(forms.Form):
         self.fields["year"].widget.attrs["class"] = "form-control"
 
     def apply(self, pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
-        from registry.text import normalise
+        from common.text import normalise
 
         data = self.cleaned_data if self.is_valid() else {}
         needle = normalise(data.get("q", ""))

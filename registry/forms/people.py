@@ -4,7 +4,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
-from registry.forms.common import fix_organisation, helper, use_ru_dates
+from common.forms import fix_organisation, helper, use_ru_dates
 from registry.models import (
     Consent,
     ConsentGiver,

@@ -11,8 +11,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
+from common.text import normalise
 from registry.models import EducationDepartment, MeetingKind, MentoringFormat, MentoringKind, RoleModel
-from registry.text import normalise
 
 DUPLICATE = "Такой элемент уже есть в списке."
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from registry.text import normalise
+from common.text import normalise
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from common.text import normalise
 from registry import freshness
 from registry.models.hierarchy import Organisation
-from registry.text import normalise
 
 ADULT_AGE = 18
 

@@ -24,6 +24,7 @@ from datetime import time as dt_time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from common.text import normalise
 from registry.models import (
     CompletionMark,
     Consent,
@@ -81,7 +82,6 @@ from registry.synthetic.words import (
     T,
     W,
 )
-from registry.text import normalise
 
 
 def apportion(total: int, weights: list[float]) -> list[int]:

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from common.text import normalise
+from common.views import paginate
 from registry.access import (
     get_membership,
     get_organisation,
@@ -26,8 +28,6 @@ from registry.models import (
     Role,
 )
 from registry.services import accounts as services
-from registry.text import normalise
-from registry.views.common import paginate
 from roadmap import agenda as roadmap_agenda
 
 

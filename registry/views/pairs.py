@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from common.views import paginate, save_or_explain
 from registry import audit
 from registry.access import editable_organisations, get_pair, scope_for
 from registry.forms.pairs import (
@@ -30,7 +31,6 @@ from registry.models import (
 )
 from registry.models.people import ADULT_AGE, current_year
 from registry.services.pairs import save_pair
-from registry.views.common import paginate, save_or_explain
 
 
 def _mark_missing_consent(pairs) -> None:

@@ -10,12 +10,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.views import paginate, save_or_explain
 from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
 from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
 from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person
 from registry.services.pairs import refresh_person_facts
-from registry.views.common import paginate, save_or_explain
 
 AUTOCOMPLETE_LIMIT = 20
 

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from exchange.writers import CONTENT_TYPES
+from common.files.writers import CONTENT_TYPES
+from common.views import paginate
 from registry import privacy
 from registry.access import get_person, scope_for
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
 from registry.models import Erasure, Organisation
-from registry.views.common import paginate
 
 
 def _methodist_scope(request: HttpRequest):

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from common.views import paginate, save_or_explain
 from registry.access import editable_organisations, get_program, scope_for
 from registry.forms.pairs import ProgramFilterForm, ProgramForm
 from registry.models import MentoringProgram, Organisation
-from registry.views.common import paginate, save_or_explain
 
 
 def program_list(request: HttpRequest) -> HttpResponse:

@@ -47,7 +47,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from exchange.reading.workbook import MAX_UPLOAD_BYTES, _read_bytes
+from common.files.uploads import MAX_UPLOAD_BYTES
+from common.files.uploads import read_bytes as _read_bytes
 from roadmap.reading.build import build
 from roadmap.reading.draft import (
     FIELDS,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from exchange.reading.workbook import NUMBER_HEADER, normalise_header
+from common.files.cells import NUMBER_HEADER, normalise_header
 
 HEADER_SCAN_ROWS = 15
 MAX_HEADER_CELL_CHARS = 100  # longer cells are data, never headers

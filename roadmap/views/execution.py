@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from exchange.writers import CONTENT_TYPES, write
+from common.files.writers import CONTENT_TYPES, write
+from common.views import save_or_explain
 from registry.access import scope_for
 from registry.models import Organisation
-from registry.views.common import save_or_explain
 from roadmap import agenda as agenda_service
 from roadmap.access import get_occurrence, get_roadmap, markable, marks_occurrence
 from roadmap.exporters import RoadmapExporter
@@ -139,6 +139,6 @@ def roadmap_export(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("Неизвестный формат: выберите xlsx или pdf.")
     exporter = RoadmapExporter(roadmap, file_format)
     out = io.BytesIO()
-    write(exporter, out)
+    write(exporter, file_format, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[file_format])

@@ -13,9 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.views import paginate, save_or_explain
 from registry.access import scope_for
 from registry.models import Organisation
-from registry.views.common import paginate, save_or_explain
 from roadmap import services
 from roadmap.access import edits_roadmap, get_item, get_roadmap, get_section, roadmap_owners
 from roadmap.forms import ItemForm, RoadmapForm, SectionForm

@@ -78,7 +78,7 @@ def test_nginx_accepts_the_configuration(tmp_path):
 
 
 def test_nginx_accepts_the_largest_upload_and_serves_no_files_itself():
-    from exchange.reading.workbook import MAX_UPLOAD_BYTES
+    from exchange.reading import MAX_UPLOAD_BYTES
     from roadmap.models import EVIDENCE_MAX_BYTES
 
     conf = NGINX_CONF.read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from exchange import jobs, writers
+from common.files import writers
+from exchange import jobs
 from exchange.models import Job, JobStatus
 from exchange.official import MENTEES, MENTORS
 from tests import factories

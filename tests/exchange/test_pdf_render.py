@@ -13,9 +13,10 @@ from django.conf import settings
 from pypdf import PdfReader
 from weasyprint.urls import URLFetcher
 
+from common.pdf import TableDocument, column_widths, render_pdf, render_pdf_naive, url_fetcher
+from common.pdf import page as pdf_page
+from common.pdf import render as pdf_render
 from exchange.official import MENTEES
-from exchange.render import pdf as pdf_render
-from exchange.render.pdf import TableDocument, column_widths, render_pdf, render_pdf_naive, url_fetcher
 
 STATIC = Path(settings.BASE_DIR) / "static"
 FONT = STATIC / "fonts" / "dejavu" / "DejaVuSans.ttf"
@@ -183,7 +184,7 @@ def test_weasyprint_fetches_nothing_from_other_hosts(monkeypatch):
         f'body {{ font-family: "Registry Sans"; background: url("https://example.com/bg.png"); }}</style>'
         f'<p>Текст</p><img src="http://example.com/x.png"><img src="/etc/hostname">'
     )
-    pdf_render._write(markup, STATIC)
+    pdf_page.write(markup, STATIC)
     assert fetched == [FONT.as_uri()]  # only the font got through to the real fetcher
     fetched.clear()
     render_pdf_naive(_document(3, extra={1: {3: IMAGE}}))
@@ -194,7 +195,7 @@ def test_column_widths_keep_dates_on_one_line():
     document = _document(3)
     widths = column_widths(document)
     assert abs(sum(widths) - 100) < 1e-6
-    date_width_pt = widths[4] / 100 * pdf_render._CONTENT_WIDTH_PT
-    assert date_width_pt >= 10 * 0.636 * pdf_render._FONT_SIZE_PT  # ten digits of DejaVu Sans at 8 pt
+    date_width_pt = widths[4] / 100 * pdf_page._CONTENT_WIDTH_PT
+    assert date_width_pt >= 10 * 0.636 * pdf_page._FONT_SIZE_PT  # ten digits of DejaVu Sans at 8 pt
     # the long-text columns stay the widest
     assert widths[3] == max(widths) or widths[9] == max(widths)

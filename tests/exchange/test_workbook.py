@@ -1,4 +1,4 @@
-"""Reading uploaded «База наставников» / «База наставляемых» workbooks (exchange.reading.workbook).
+"""Reading uploaded «База наставников» / «База наставляемых» workbooks (exchange.reading).
 
 Every fixture file is built here: openpyxl (normal mode) writes the workbooks, zipfile crafts
 the broken and hostile ones. No database.
@@ -14,15 +14,16 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from common.files import uploads
+from common.files.cells import normalise_header, parse_date
+from common.files.uploads import OLE_SIGNATURE
+from exchange import reading
 from exchange.official import MENTEES, MENTORS
-from exchange.reading import workbook as reading
-from exchange.reading.workbook import (
+from exchange.reading import (
     MAX_ROWS,
     WorkbookError,
     check_upload,
     detect_form,
-    normalise_header,
-    parse_date,
     read_form,
 )
 
@@ -424,7 +425,7 @@ def test_docx_renamed_to_xlsx():
 
 
 def test_old_xls():
-    content = reading.OLE_SIGNATURE + b"\0" * 504 + "Workbook".encode("utf-16-le")
+    content = OLE_SIGNATURE + b"\0" * 504 + "Workbook".encode("utf-16-le")
     assert "старом формате" in message_of(check_upload, content, "база.xls")
     assert "пересохраните его как .xlsx" in message_of(check_upload, content, "база.xlsx")
     # An HTML table saved under the .xls name is treated as an old format too.
@@ -433,7 +434,7 @@ def test_old_xls():
 
 def test_password_protected_xlsx():
     content = (
-        reading.OLE_SIGNATURE
+        OLE_SIGNATURE
         + b"\0" * 504
         + "EncryptionInfo".encode("utf-16-le")
         + b"\0" * 50
@@ -516,7 +517,7 @@ def test_zip_bomb_limits_each(monkeypatch):
     # Under 1 MB the ratio is not judged.
     check_upload(with_member(900 * 1024), "ф.xlsx")
     # Total declared size.
-    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 500 * 1024)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 500 * 1024)
     assert "слишком много данных" in message_of(check_upload, with_member(900 * 1024), "ф.xlsx")
 
 

@@ -81,8 +81,8 @@ def test_the_figures_people_are_counted_from_the_table_and_paged_through_exactly
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from common.views import PAGE_SIZE
     from monitoring.indicators import INDICATORS
-    from registry.views.common import PAGE_SIZE
 
     a1 = world.school_a1
     mentor = factories.student(a1, birth_year=2008)

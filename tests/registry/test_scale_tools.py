@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 
+from common.text import normalise
 from registry.management.commands.bench import PAGES
 from registry.models import (
     Consent,
@@ -22,7 +23,6 @@ from registry.models import (
     User,
 )
 from registry.models.people import STAFF_CATEGORIES
-from registry.text import normalise
 
 pytestmark = pytest.mark.django_db
 

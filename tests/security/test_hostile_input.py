@@ -14,7 +14,7 @@ RTL override, zero-width and combining characters, and texts exactly as long as 
 2. **Every file the app writes**, downloaded through the views: the bases (in the request and as a
    background job), the roadmap, the indicator table, the analytic report, the contingent template and
    the subject's extract. An XLSX has no formula and no hyperlink from user text, and a text that starts
-   like a formula is stored as text with Excel's quote prefix (what exchange/writers.py does), while
+   like a formula is stored as text with Excel's quote prefix (what common/files/writers.py does), while
    numbers stay numbers; control characters do not break it. A PDF is rendered, in reasonable CPU time,
    shows the script text as text and has no /URI or /JavaScript action.
 3. **The real forms** (`FORM_CASES`): each form is fetched and posted as its users post it, every
@@ -889,7 +889,7 @@ def overlong_values() -> list[str]:
 
 def test_every_xlsx_stores_hostile_text_as_text(hostile_any, django_capture_on_commit_callbacks):
     """No formula and no hyperlink from user text in any XLSX; a text starting with = + - @ keeps Excel's
-    quote prefix (exchange/writers.py); control characters, NUL and overlong texts do not break a file,
+    quote prefix (common/files/writers.py); control characters, NUL and overlong texts do not break a file,
     and what the app writes of them (a job's title, the access log) fits its columns."""
     problems = []
     files = export_files(hostile_any, "xlsx", django_capture_on_commit_callbacks)
@@ -925,14 +925,14 @@ def test_formula_texts_reach_the_xlsx_as_typed(world, django_capture_on_commit_c
 
 
 def test_the_xlsx_writer_keeps_numbers_numbers_and_quotes_texts_that_look_like_formulas():
-    """exchange/writers.py types a cell by the exporter's value, not by how it looks: a negative number
+    """common/files/writers.py types a cell by the exporter's value, not by how it looks: a negative number
     (an int, a Decimal, a float) stays a number; a text stays text, quote-prefixed when it starts like a
     formula («-2+3», «-5» typed into a text field), and a date stays a date."""
     from decimal import Decimal
     from types import SimpleNamespace
 
-    from exchange.official import Column, Layout
-    from exchange.writers import write_xlsx
+    from common.files.tables import Column, Layout
+    from common.files.writers import write_xlsx
 
     values = [-5, Decimal("-2.5"), -0.5, MINUS, "-5", HYPERLINK, date(2025, 9, 1), "текст"]
     columns = tuple(Column(f"c{i}", f"Столбец {i}", 12) for i in range(len(values)))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.files.writers import ExportTooLarge, write
 from exchange.exporters import ExportParams, FileFormat, Period, exporter_for
 from exchange.official import Kind
-from exchange.writers import ExportTooLarge, write
 from registry.models import EducationDepartment, Organisation
 
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         partial = output.with_name(output.name + ".part")
         try:
             with partial.open("wb") as out:
-                rows = write(exporter, out)
+                rows = write(exporter, exporter.params.file_format, out)
             partial.replace(output)  # a failed run leaves no half-written file under the name
         except ExportTooLarge as error:
             raise CommandError(str(error)) from None

@@ -286,7 +286,7 @@ class Command(BaseCommand):
             )
 
     def measure_indicators(self, context: BenchContext, repeat: int) -> dict:
-        from monitoring.bench import fill_contingents, measure
+        from bench.indicators import fill_contingents, measure
 
         region = list(EducationDepartment.objects.annotate(n=Count("organisations__people")).order_by("-n", "pk")[:10])
         fill_contingents(region)
@@ -306,11 +306,11 @@ class Command(BaseCommand):
         return results
 
     def measure_exports(self, context: BenchContext, pdf_rows: int) -> dict:
+        from bench.pdf import compare as compare_pdf
+        from bench.xlsx import compare as compare_xlsx
+        from common.files.writers import write_xlsx
         from exchange.exporters import ExportParams, exporter_for
         from exchange.official import Kind
-        from exchange.render.pdf_bench import compare as compare_pdf
-        from exchange.writers import write_xlsx
-        from exchange.xlsx_bench import compare as compare_xlsx
 
         self.stdout.write("\nВыгрузки (одинаковые значения, рядом в одном прогоне):")
         xlsx = compare_xlsx()

@@ -1,4 +1,4 @@
-"""XLSX and PDF from an exporter's rows: the same rows, two layouts.
+"""XLSX and PDF from a table's rows (`common/files/tables.py`): the same rows, two layouts.
 
 XLSX is written with openpyxl in write-only mode (rows stream to a temporary file; memory does
 not grow with the base): title block, a bold frozen header repeated on printed pages, column
@@ -6,7 +6,7 @@ widths from the official layout, wrapped text, dates as real dates shown дд.м
 spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is stored
 as text with Excel's quote prefix, so it shows as typed and never runs.
 
-PDF goes through exchange/render/pdf.py (WeasyPrint, chunks rendered in parallel and joined).
+PDF goes through common/pdf/render.py (WeasyPrint, chunks rendered in parallel and joined).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from exchange.exporters import Exporter
-from exchange.render.pdf import TableDocument, render_pdf
+from common.files.tables import Table
+from common.pdf import TableDocument, render_pdf
 
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
@@ -134,16 +134,16 @@ def _data_cell(styles: _Styles, value, wrap: bool):
     return value
 
 
-def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
-    """Write the base as an .xlsx workbook to `out`; returns the number of data rows."""
-    form = exporter.form
-    total = exporter.count()
+def write_xlsx(table: Table, out: BinaryIO, progress: Progress | None = None) -> int:
+    """Write the table as an .xlsx workbook to `out`; returns the number of data rows."""
+    form = table.form
+    total = table.count()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(form.title[:31])  # Excel refuses longer sheet names
     styles = _Styles(sheet)
     for index, column in enumerate(form.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
-    lines = exporter.title_lines()
+    lines = table.title_lines()
     header_row = len(lines) + 3  # title, the lines, a blank row, the header
     sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
@@ -165,7 +165,7 @@ def write_xlsx(exporter: Exporter, out: BinaryIO, progress: Progress | None = No
     # nothing per cell. Data cells have no borders: Excel shows its grid, and prints it (below).
     wraps = [column.width >= WRAP_FROM_WIDTH for column in form.columns]
     sheet.print_options.gridLines = True
-    for row in exporter.rows():
+    for row in table.rows():
         sheet.append([_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps, strict=False)])
         written += 1
         if written % PROGRESS_EVERY == 0:
@@ -279,11 +279,11 @@ def _text(value) -> str:
     return str(value)
 
 
-def pdf_document(exporter: Exporter, rows: Iterable[list]) -> TableDocument:
-    form = exporter.form
+def pdf_document(table: Table, rows: Iterable[list]) -> TableDocument:
+    form = table.form
     return TableDocument(
         title=form.title,
-        subtitle_lines=exporter.title_lines(),
+        subtitle_lines=table.title_lines(),
         headers=form.headers,
         widths=[column.width for column in form.columns],
         rows=[[_text(value) for value in row] for row in rows],
@@ -299,11 +299,10 @@ def check_size(file_format: str, rows: int) -> None:
         )
 
 
-def write_pdf(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
-    """Write the base as a printable A4 landscape PDF to `out`; returns the number of data rows."""
-    total = exporter.count()
-    check_size(exporter.params.file_format, total)
-    document = pdf_document(exporter, exporter.rows())
+def write_pdf(table: Table, out: BinaryIO, progress: Progress | None = None) -> int:
+    """Write the table as a printable A4 landscape PDF to `out`; returns the number of data rows."""
+    check_size("pdf", table.count())
+    document = pdf_document(table, table.rows())
     out.write(render_pdf(document, progress=progress))
     return len(document.rows)
 
@@ -315,5 +314,6 @@ CONTENT_TYPES = {
 }
 
 
-def write(exporter: Exporter, out: BinaryIO, progress: Progress | None = None) -> int:
-    return WRITERS[exporter.params.file_format](exporter, out, progress)
+def write(table: Table, file_format: str, out: BinaryIO, progress: Progress | None = None) -> int:
+    """Write the table in `file_format` ("xlsx" or "pdf") to `out`; returns the number of data rows."""
+    return WRITERS[file_format](table, out, progress)

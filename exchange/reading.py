@@ -2,11 +2,8 @@
 
 The file-reading layer only: the importer (matching people, preview, saving) builds on it.
 
-1. `check_upload` looks at the raw bytes before openpyxl sees them: size, the kind of file
-   (an .xlsx is a zip with a workbook part; an old .xls and a password-protected .xlsx are OLE
-   compound files), macros, a damaged archive, and a zip bomb judged by the sizes declared in
-   the central directory (Python's zipfile never inflates a member past its declared size, so
-   the declared sizes bound what openpyxl can unpack).
+1. `check_upload` lets the raw bytes through the shared gate (`common/files/uploads.py`) before
+   openpyxl sees them: size, the kind of file, password, macros, a damaged archive, a zip bomb.
 2. `read_form` opens the workbook with openpyxl (read-only, cached values instead of formulas;
    openpyxl parses the XML through defusedxml when it is installed), finds the sheet and the row
    carrying the form's headers, and returns the raw cell values of the data rows below it.
@@ -19,45 +16,31 @@ from __future__ import annotations
 
 import io
 import math
-import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import IO
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from common.files.cells import as_integer, is_blank, normalise_header
+from common.files.uploads import (
+    MAX_UPLOAD_BYTES,
+    WORKBOOK,
+    WORKBOOK_CORRUPT,
+    Data,
+    UploadRefused,
+    check_workbook,
+    not_accepted_message,
+)
 from exchange.official import FORMS, Column, OfficialForm
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000  # data rows
-
-# Zip-bomb limits, judged from the central directory before anything is unpacked.
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1000
-MAX_COMPRESSION_RATIO = 100
-RATIO_CHECK_MIN_BYTES = 1024 * 1024  # the ratio is only judged for entries larger than this
 
 # Where the header row is looked for.
 HEADER_SCAN_ROWS = 30
 HEADER_SCAN_COLUMNS = 60
 
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")  # a member first; or an empty archive
-ENCRYPTED_PACKAGE_MARK = "EncryptedPackage".encode("utf-16-le")
-
-SAVE_AS_XLSX = "Сохраните файл в Excel как «Книга Excel (*.xlsx)» и загрузите его снова."
-
-Data = bytes | bytearray | memoryview | IO[bytes]
-
-
-class WorkbookError(Exception):
-    """An uploaded file that cannot be read; `message` is shown to the user as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# Every refusal of the shared gate is a WorkbookError to the importer and its pages.
+WorkbookError = UploadRefused
 
 
 @dataclass
@@ -76,52 +59,11 @@ class ReadSheet:
     rows: list[SheetRow] = field(default_factory=list)
 
 
-# --- messages -------------------------------------------------------------------------------
-
-
-def _size_text(size: int) -> str:
-    for unit, name in ((1024 * 1024, "МБ"), (1024, "КБ")):
-        if size >= unit:
-            return f"{size / unit:.3g} {name}".replace(".", ",")
-    return f"{size} байт"
-
-
-def _too_big_message(max_bytes: int) -> str:
-    return (
-        f"Файл больше {_size_text(max_bytes)} — такой файл не принимается. Удалите из книги "
-        "лишние листы, картинки и оформление или разделите таблицу на несколько файлов."
-    )
-
-
-EMPTY_FILE = "Файл пустой (0 байт). Выберите заполненный файл Excel .xlsx."
-
-MACROS = (
-    "Файлы с макросами (.xlsm) не принимаются. Сохраните файл в Excel как «Книга Excel "
-    "(*.xlsx)» (макросы при этом не сохранятся) и загрузите его снова."
-)
-OLD_XLS = (
-    "Файл в старом формате Excel 97–2003 (.xls) — пересохраните его как .xlsx: откройте файл "
-    "в Excel и выберите «Файл → Сохранить как → Книга Excel (*.xlsx)»."
-)
-PASSWORD = (
-    "Файл защищён паролем — снимите пароль и загрузите файл снова: в Excel откройте «Файл → "
-    "Сведения → Защита книги → Зашифровать с использованием пароля», сотрите пароль и "
-    "сохраните книгу."
-)
-CORRUPT = (
-    "Файл повреждён или не является книгой Excel: его не удалось прочитать. Откройте файл в "
-    "Excel, проверьте содержимое и сохраните его заново как «Книга Excel (*.xlsx)»."
-)
-ZIP_BOMB = (
-    "Файл не принят: после распаковки в нём слишком много данных (больше "
-    f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} МБ, больше {MAX_ZIP_ENTRIES} частей или "
-    "подозрительно сильное сжатие). Скопируйте таблицу в новую книгу Excel и сохраните её как "
-    "«Книга Excel (*.xlsx)»."
-)
+CORRUPT = WORKBOOK_CORRUPT
 
 
 def _not_xlsx_message(filename: str) -> str:
-    return f"Файл «{filename}» — не книга Excel в формате .xlsx. {SAVE_AS_XLSX}"
+    return not_accepted_message(WORKBOOK, filename)
 
 
 def _too_many_rows_message(max_rows: int) -> str:
@@ -136,106 +78,6 @@ def _quoted(texts) -> str:
     return ", ".join(f"«{text}»" for text in texts)
 
 
-# --- input ----------------------------------------------------------------------------------
-
-
-def _read_bytes(data: Data, limit: int) -> bytes:
-    """The upload's bytes, at most `limit` of them (enough to tell that a file is too big)."""
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    position = None
-    if hasattr(data, "seek"):
-        try:
-            position = data.tell()
-            data.seek(0)
-        except (OSError, ValueError):
-            position = None
-    content = data.read(limit)
-    if position is not None:
-        data.seek(position)
-    if isinstance(content, str):  # a text-mode file: certainly not a workbook
-        content = content.encode("utf-8", "replace")
-    return bytes(content or b"")
-
-
-# --- safety checks before openpyxl ----------------------------------------------------------
-
-
-def _extension(filename: str) -> str:
-    name = (filename or "").strip().lower()
-    dot = name.rfind(".")
-    return name[dot:] if dot >= 0 else ""
-
-
-def _check_bytes(content: bytes, filename: str, max_bytes: int) -> None:
-    if len(content) > max_bytes:
-        raise WorkbookError(_too_big_message(max_bytes))
-    if not content:
-        raise WorkbookError(EMPTY_FILE)
-
-    extension = _extension(filename)
-    if content.startswith(OLE_SIGNATURE):
-        # An OLE compound file: an old .xls, or an .xlsx encrypted with a password (its
-        # EncryptionInfo / EncryptedPackage streams are named in UTF-16LE in the directory).
-        if ENCRYPTED_PACKAGE_MARK in content:
-            raise WorkbookError(PASSWORD)
-        raise WorkbookError(OLD_XLS)
-    if extension in (".xlsm", ".xltm"):
-        raise WorkbookError(MACROS)
-    if not content.startswith(ZIP_SIGNATURES):
-        if extension == ".xls":
-            # Not an OLE file, yet named .xls: usually HTML or text saved under that name.
-            raise WorkbookError(OLD_XLS)
-        raise WorkbookError(_not_xlsx_message(filename))
-    if extension != ".xlsx":
-        raise WorkbookError(_not_xlsx_message(filename))
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            _check_archive(archive, filename)
-    except WorkbookError:
-        raise
-    except Exception as exc:  # BadZipFile, zlib.error, EOFError, NotImplementedError, …
-        raise WorkbookError(CORRUPT) from exc
-
-
-def declared_sizes_safe(entries: list[zipfile.ZipInfo]) -> bool:
-    """A zip bomb judged before anything is unpacked: too many members, too much in all, or a member
-    compressed suspiciously well (by the sizes the central directory declares). For any zip upload."""
-    if len(entries) > MAX_ZIP_ENTRIES:
-        return False
-    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
-        return False
-    return not any(
-        entry.file_size > RATIO_CHECK_MIN_BYTES
-        and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-        for entry in entries
-    )
-
-
-def _check_archive(archive: zipfile.ZipFile, filename: str) -> None:
-    entries = archive.infolist()
-    if not declared_sizes_safe(entries):
-        raise WorkbookError(ZIP_BOMB)
-    if any(entry.flag_bits & 0x1 for entry in entries):
-        # Zip-level encryption (not Excel's own, but refused the same way).
-        raise WorkbookError(PASSWORD)
-
-    names = {entry.filename.lower() for entry in entries}
-    content_types = ""
-    types_entry = next((e for e in entries if e.filename == "[Content_Types].xml"), None)
-    if types_entry is not None:
-        with archive.open(types_entry) as source:
-            content_types = source.read(1024 * 1024).decode("utf-8", "replace").lower()
-    if "xl/vbaproject.bin" in names or "macroenabled" in content_types:
-        raise WorkbookError(MACROS)
-    has_workbook = "xl/workbook.xml" in names or (
-        "spreadsheetml.sheet.main+xml" in content_types or "spreadsheetml.template.main+xml" in content_types
-    )
-    if not has_workbook:
-        raise WorkbookError(_not_xlsx_message(filename))
-
-
 def check_upload(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse, with a `WorkbookError`, anything that is not a plain, sane .xlsx workbook.
 
@@ -243,34 +85,10 @@ def check_upload(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES
     macros, a damaged archive, a zip bomb. A damaged member (bad CRC) is only found when it is
     read, by `read_form`.
     """
-    _check_bytes(_read_bytes(data, max_bytes + 1), filename, max_bytes)
+    check_workbook(data, filename, max_bytes=max_bytes)
 
 
 # --- headers --------------------------------------------------------------------------------
-
-_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_AROUND_PUNCTUATION = re.compile(r" ?([/()\-]) ?")
-_EDGE_CHARACTERS = " .,:;*!?\"'«»“”„¹²³"
-_NUMBER_HEADER = re.compile(r"(?:№|n|no|nº|#)? ?(?:п ?[/.\\]? ?п\.?)?")
-NUMBER_HEADER = "№ п/п"
-
-
-def normalise_header(text) -> str:
-    """A header cell's text reduced for comparison: case, spaces, line breaks, ё, edge marks.
-
-    «№», «№п/п», «N п/п», «№ п.п.» all become «№ п/п».
-    """
-    if text is None:
-        return ""
-    normalised = str(text).lower().replace("ё", "е")
-    normalised = _SPACES.sub(" ", normalised)
-    normalised = _DASHES.sub("-", normalised)
-    normalised = _AROUND_PUNCTUATION.sub(r"\1", normalised)
-    normalised = normalised.strip(_EDGE_CHARACTERS)
-    if normalised and _NUMBER_HEADER.fullmatch(normalised):
-        return NUMBER_HEADER
-    return normalised
 
 
 @dataclass
@@ -367,7 +185,7 @@ def _scan(workbook, forms) -> _Scan:
         rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True)
         for row_number, row in enumerate(rows, start=1):
             cells = _header_cells(row)
-            if not anything and any(not _is_blank(value) for value in row):
+            if not anything and any(not is_blank(value) for value in row):
                 anything = True
             if not cells:
                 continue
@@ -423,28 +241,12 @@ def _wrong_form_message(form: OfficialForm, other: OfficialForm) -> str:
 # --- data rows ------------------------------------------------------------------------------
 
 
-def _is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _as_integer(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def _is_numbering_row(row) -> bool:
     """A row of column numbers 1, 2, 3, … right under the header (as in the printed form)."""
-    filled = [value for value in row if not _is_blank(value)]
+    filled = [value for value in row if not is_blank(value)]
     if len(filled) < 3:
         return False
-    return [_as_integer(value) for value in filled] == list(range(1, len(filled) + 1))
+    return [as_integer(value) for value in filled] == list(range(1, len(filled) + 1))
 
 
 def _read_rows(sheet, header_row: int, columns: dict[str, int], max_rows: int) -> list[SheetRow]:
@@ -461,7 +263,7 @@ def _read_rows(sheet, header_row: int, columns: dict[str, int], max_rows: int) -
         filled = False
         for key, index in columns.items():
             value = row[index - 1] if index - 1 < len(row) else None
-            if _is_blank(value):
+            if is_blank(value):
                 value = None
             elif key != "number":
                 filled = True
@@ -489,8 +291,7 @@ def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = 
     where only «№ п/п» is filled are skipped. Values are the cells' raw values (cached values
     of formulas), None for empty cells.
     """
-    content = _read_bytes(data, MAX_UPLOAD_BYTES + 1)
-    _check_bytes(content, filename, MAX_UPLOAD_BYTES)
+    content = check_workbook(data, filename)
     workbook = None
     try:
         workbook = _open(content)
@@ -531,8 +332,7 @@ def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = 
 
 def detect_form(data: Data, filename: str) -> OfficialForm | None:
     """Which official form's headers the workbook carries (the better match), or None."""
-    content = _read_bytes(data, MAX_UPLOAD_BYTES + 1)
-    _check_bytes(content, filename, MAX_UPLOAD_BYTES)
+    content = check_workbook(data, filename)
     workbook = None
     try:
         workbook = _open(content)
@@ -551,47 +351,3 @@ def detect_form(data: Data, filename: str) -> OfficialForm | None:
     if not candidates:
         return None
     return max(candidates, key=lambda candidate: candidate[:2])[2]
-
-
-# --- dates ----------------------------------------------------------------------------------
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-_FIRST_SERIAL = (date(1950, 1, 1) - _EXCEL_EPOCH).days
-_LAST_SERIAL = (date(2100, 12, 31) - _EXCEL_EPOCH).days
-_DOTTED = re.compile(r"(\d{1,2}) ?\. ?(\d{1,2}) ?\. ?(\d{4}|\d{2})(?: ?(?:г|года?)\.?)?")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-
-
-def parse_date(value) -> date | None:
-    """A date cell's value as a date: Excel dates, «дд.мм.гггг» (also «д.м.гггг», «дд.мм.гг»),
-    ISO «гггг-мм-дд», an Excel serial number (1950–2100); None for an empty cell.
-
-    Raises ValueError with a Russian message for anything else.
-    """
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    error = ValueError(f"Не удалось прочитать дату «{value}»: ожидается дд.мм.гггг")
-    if isinstance(value, bool):
-        raise error
-    if isinstance(value, (int, float)):
-        if not math.isfinite(value) or not _FIRST_SERIAL <= value < _LAST_SERIAL + 1:
-            raise error
-        return _EXCEL_EPOCH + timedelta(days=int(value))
-    if not isinstance(value, str):
-        raise error
-    text = _SPACES.sub(" ", value).strip().lower()
-    try:
-        if match := _DOTTED.fullmatch(text):
-            day, month, year = match.groups()
-            full_year = int(year) + 2000 if len(year) == 2 else int(year)
-            return date(full_year, int(month), int(day))
-        if match := _ISO.fullmatch(text):
-            year, month, day = match.groups()
-            return date(int(year), int(month), int(day))
-    except ValueError:
-        raise error from None
-    raise error

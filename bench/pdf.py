@@ -27,8 +27,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from common.pdf import page as pdf_page
+from common.pdf import render as pdf_render
 from exchange.official import MENTEES
-from exchange.render import pdf as pdf_render
 
 SURNAMES = [
     "Иванов",
@@ -191,7 +192,7 @@ def _date(rng: random.Random, start: datetime.date, days: int) -> datetime.date:
     return start + datetime.timedelta(days=rng.randrange(days))
 
 
-def synthetic_mentees(rows: int, *, seed: int = 20261123) -> pdf_render.TableDocument:
+def synthetic_mentees(rows: int, *, seed: int = 20261123) -> pdf_page.TableDocument:
     """A plausible «База наставляемых» of `rows` rows, the same for the same seed."""
     rng = random.Random(seed)
     table = []
@@ -222,7 +223,7 @@ def synthetic_mentees(rows: int, *, seed: int = 20261123) -> pdf_render.TableDoc
                 rng.choice(MARKS) if ended else "",
             ]
         )
-    return pdf_render.TableDocument(
+    return pdf_page.TableDocument(
         title=MENTEES.title,
         subtitle_lines=["МБОУ СОШ № 1, Управление образования Кедровского округа", "Выгрузка на 23.11.2026"],
         headers=MENTEES.headers,
@@ -261,14 +262,14 @@ class _RssSampler:
         self.peak = max(self.peak, _current_rss_mb())
 
 
-def _naive_in_child(document: pdf_render.TableDocument, static: str) -> tuple[float, float, int, float]:
+def _naive_in_child(document: pdf_page.TableDocument, static: str) -> tuple[float, float, int, float]:
     """In a fresh process: (seconds, CPU seconds, pages, peak RSS in MB) of one naive render.
 
     The same work as `render_pdf_naive` (which needs Django's settings only for the static path).
     """
     started, cpu = time.perf_counter(), time.process_time()
-    markup = pdf_render.build_html(document, document.rows, static=Path(static), title_block=True, footer=True)
-    pdf, _pages = pdf_render._write(markup, Path(static))
+    markup = pdf_page.build_html(document, document.rows, static=Path(static), title_block=True, footer=True)
+    pdf, _pages = pdf_page.write(markup, Path(static))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     return seconds, cpu, pages, pdf_render._peak_rss_mb()

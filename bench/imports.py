@@ -20,7 +20,7 @@ DEBUG is off while measuring, as in production (see `measure`).
 The department and everything in it (people, pairs, participations and their audit entries)
 are deleted afterwards, also when a run fails. Run it from a shell:
 
-    python manage.py shell -c "from exchange.import_bench import measure; print(measure())"
+    python manage.py shell -c "from bench.imports import measure; print(measure())"
 """
 
 from __future__ import annotations

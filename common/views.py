@@ -1,4 +1,4 @@
-"""Small helpers the registry's views share."""
+"""Small helpers every app's views share: one transaction that explains a refusal, and pagination."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import HttpRequest
 
-from registry.forms.common import CONFLICT_MESSAGE
+from common.forms import CONFLICT_MESSAGE
 
 T = TypeVar("T")
 PAGE_SIZE = 25

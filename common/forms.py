@@ -1,4 +1,4 @@
-"""Pieces every registry form shares: date inputs, the crispy helper, the organisation field."""
+"""Pieces every form shares: date inputs, the crispy helper, the organisation field, the conflict message."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
-
-from registry.models import Organisation
 
 CONFLICT_MESSAGE = (
     "Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены, "
@@ -43,7 +41,7 @@ def use_ru_dates(form: forms.BaseForm) -> None:
             field.error_messages["invalid"] = "Введите дату в виде дд.мм.гггг, например 01.09.2025."
 
 
-def fix_organisation(form: forms.BaseForm, organisations: QuerySet[Organisation], current=None) -> None:
+def fix_organisation(form: forms.BaseForm, organisations: QuerySet, current=None) -> None:
     """Narrow the `organisation` field to where the user may write; hide it when there is one choice."""
     field = form.fields["organisation"]
     field.queryset = organisations

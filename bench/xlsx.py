@@ -18,9 +18,9 @@ from datetime import date, timedelta
 
 from openpyxl import Workbook
 
+from common.files.writers import write_xlsx
 from exchange.exporters import Exporter, ExportParams
 from exchange.official import MENTEES, Kind
-from exchange.writers import write_xlsx
 
 SURNAMES = ["Иванов", "Смирнова", "Кузнецов", "Попова", "Ёлкин", "Соколова", "Лебедев", "Новикова"]
 NAMES = ["Алексей", "Мария", "Дмитрий", "Анна", "Егор", "Софья", "Илья", "Полина"]

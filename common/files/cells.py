@@ -1,0 +1,117 @@
+"""Reading the cells of an uploaded table: header texts compared loosely, blank cells, numbers, dates, and
+the problem found in a row (with its row, column and Russian message) that import reports list.
+
+Shared by every reader of uploaded tables: the official bases, the contingent, the roadmap.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+_SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_AROUND_PUNCTUATION = re.compile(r" ?([/()\-]) ?")
+_EDGE_CHARACTERS = " .,:;*!?\"'«»“”„¹²³"
+_NUMBER_HEADER = re.compile(r"(?:№|n|no|nº|#)? ?(?:п ?[/.\\]? ?п\.?)?")
+NUMBER_HEADER = "№ п/п"
+
+
+def normalise_header(text) -> str:
+    """A header cell's text reduced for comparison: case, spaces, line breaks, ё, edge marks.
+
+    «№», «№п/п», «N п/п», «№ п.п.» all become «№ п/п».
+    """
+    if text is None:
+        return ""
+    normalised = str(text).lower().replace("ё", "е")
+    normalised = _SPACES.sub(" ", normalised)
+    normalised = _DASHES.sub("-", normalised)
+    normalised = _AROUND_PUNCTUATION.sub(r"\1", normalised)
+    normalised = normalised.strip(_EDGE_CHARACTERS)
+    if normalised and _NUMBER_HEADER.fullmatch(normalised):
+        return NUMBER_HEADER
+    return normalised
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def as_integer(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+# --- dates ----------------------------------------------------------------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_FIRST_SERIAL = (date(1950, 1, 1) - _EXCEL_EPOCH).days
+_LAST_SERIAL = (date(2100, 12, 31) - _EXCEL_EPOCH).days
+_DOTTED = re.compile(r"(\d{1,2}) ?\. ?(\d{1,2}) ?\. ?(\d{4}|\d{2})(?: ?(?:г|года?)\.?)?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+
+
+def parse_date(value) -> date | None:
+    """A date cell's value as a date: Excel dates, «дд.мм.гггг» (also «д.м.гггг», «дд.мм.гг»),
+    ISO «гггг-мм-дд», an Excel serial number (1950–2100); None for an empty cell.
+
+    Raises ValueError with a Russian message for anything else.
+    """
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    error = ValueError(f"Не удалось прочитать дату «{value}»: ожидается дд.мм.гггг")
+    if isinstance(value, bool):
+        raise error
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or not _FIRST_SERIAL <= value < _LAST_SERIAL + 1:
+            raise error
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    if not isinstance(value, str):
+        raise error
+    text = _SPACES.sub(" ", value).strip().lower()
+    try:
+        if match := _DOTTED.fullmatch(text):
+            day, month, year = match.groups()
+            full_year = int(year) + 2000 if len(year) == 2 else int(year)
+            return date(full_year, int(month), int(day))
+        if match := _ISO.fullmatch(text):
+            year, month, day = match.groups()
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        raise error from None
+    raise error
+
+
+# --- problems -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    row: int | None  # Excel row number, None for file-level problems
+    column: str | None  # Excel column letter, e.g. "E"
+    header: str | None  # official header of that column
+    message: str  # Russian: what is wrong and how to fix it
+
+    def as_text(self) -> str:
+        if self.row is None:
+            return self.message
+        where = f"Строка {self.row}"
+        if self.column:
+            where += f", столбец {self.column}"
+            if self.header:
+                where += f" («{self.header}»)"
+        return f"{where}: {self.message}"
