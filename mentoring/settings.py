@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "exchange",
     "roadmap",
     "monitoring",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ admin.site.index_title = "Системное администрирование"
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("", include("portal.urls")),
     path("", include("registry.urls")),
     path("", include("exchange.views")),
     path("", include("roadmap.urls")),

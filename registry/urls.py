@@ -3,7 +3,6 @@ from django.urls import include, path
 from registry.views import hierarchy as views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

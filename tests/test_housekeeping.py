@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from exchange.models import Job, JobKind, JobStatus
-from mentoring import housekeeping
+from portal import housekeeping
 from registry import freshness
 from roadmap.models import ResponsibleKind
 from tests.roadmap.conftest import make_roadmap

@@ -6,7 +6,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from common.text import normalise
@@ -21,79 +20,10 @@ from registry.forms.hierarchy import CuratorInviteForm, OrganisationFilterForm, 
 from registry.models import (
     EducationDepartment,
     Membership,
-    MentoringPair,
     Organisation,
-    OrganisationKind,
-    Person,
     Role,
 )
 from registry.services import accounts as services
-from roadmap import agenda as roadmap_agenda
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    departments = (
-        EducationDepartment.objects.filter(pk__in=scope.department_wide)
-        .annotate(
-            organisation_count=Count("organisations", distinct=True),
-            curator_count=Count("memberships__user", filter=Q(memberships__role=Role.CURATOR), distinct=True),
-        )
-        .order_by("name")
-    )
-    kind_counts = {
-        (row["department_id"], row["kind"]): row["n"]
-        for row in Organisation.objects.filter(department_id__in=scope.department_wide)
-        .values("department_id", "kind")
-        .annotate(n=Count("pk"))
-    }
-    without_curator = {
-        row["department_id"]: row["n"]
-        for row in Organisation.objects.filter(department_id__in=scope.department_wide)
-        .exclude(memberships__role=Role.CURATOR)
-        .values("department_id")
-        .annotate(n=Count("pk"))
-    }
-    department_cards = [
-        {
-            "department": department,
-            "is_methodist": scope.manages_department(department.pk),
-            "kinds": [
-                (label, kind_counts.get((department.pk, value), 0))
-                for value, label in OrganisationKind.choices
-                if kind_counts.get((department.pk, value))
-            ],
-            "without_curator": without_curator.get(department.pk, 0),
-        }
-        for department in departments
-    ]
-    curated = (
-        Organisation.objects.filter(pk__in=scope.curator_organisations)
-        .select_related("department")
-        .prefetch_related("memberships__user")
-    )
-    return render(
-        request,
-        "registry/home.html",
-        {
-            "department_cards": department_cards,
-            "curated": curated,
-            "scope": scope,
-            "registry": _registry_counts(request.user),
-            "roadmap": roadmap_agenda.counts(request.user, timezone.localdate()),
-        },
-    )
-
-
-def _registry_counts(user) -> dict[str, int]:
-    """People and pairs the user sees: one query each."""
-    people = Person.objects.for_user(user).current()
-    pairs = MentoringPair.objects.for_user(user)
-    return {
-        "people": people.count(),
-        "active_pairs": pairs.active().count(),
-        "minors_without_consent": people.minors().without_consent().count(),
-    }
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 
 from common.text import normalise
-from registry.management.commands.bench import PAGES
+from bench.pages import PAGES
 from registry.models import (
     Consent,
     EducationDepartment,
@@ -189,7 +189,7 @@ def test_bench_reports_every_page_with_200_and_writes_json(tmp_path):
     expected = reversible_pages()
     assert {"Главная", "Организации", "Организация", "Кураторы и методисты"} <= expected
     rows = [line for line in text.splitlines() if line.rstrip().endswith(" 200")]
-    from registry.management.commands.bench import PAGES
+    from bench.pages import PAGES
 
     personas = {entry[0]: entry[3] for entry in PAGES if len(entry) > 3 and entry[3] is not None}
     for label in expected:
@@ -207,7 +207,7 @@ def test_bench_reports_every_page_with_200_and_writes_json(tmp_path):
 def test_bench_fails_on_a_page_that_is_not_200(monkeypatch):
     from django.core.management.base import CommandError
 
-    from registry.management.commands import bench
+    from bench import pages as bench
 
     generate("--organisations", "2", "--people", "40", "--pairs", "10", "--seed", "12")
     monkeypatch.setattr(

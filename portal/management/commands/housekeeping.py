@@ -1,9 +1,9 @@
 """manage.py housekeeping [--days 30] [--dry-run]: remove old jobs with their files, files nothing points
-to, finished task results, expired sessions and cache rows (mentoring/housekeeping.py)."""
+to, finished task results, expired sessions and cache rows (portal/housekeeping.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mentoring import housekeeping
+from portal import housekeeping
 
 
 class Command(BaseCommand):
