@@ -34,10 +34,11 @@ run: install
 migrations-check: $(VENV)/.installed .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# ruff (lint and format), then the architecture's contracts (pyproject.toml).
+# ruff (lint and format), then the floor plan's import contracts (pyproject.toml).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: $(VENV)/.installed .env
 	@scripts/system-deps.sh tests

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.urls import NoReverseMatch, reverse
 
-from common.text import normalise
 from bench.pages import PAGES
+from common.text import normalise
 from registry.models import (
     Consent,
     EducationDepartment,
