@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from registry import freshness
 from registry.models import Organisation
+from registry.scope import scope_for
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -44,8 +45,6 @@ def _part_within_whole(part: str, whole: str) -> Q:
 
 class ContingentQuerySet(models.QuerySet):
     def for_user(self, user) -> ContingentQuerySet:
-        from registry.access import scope_for
-
         return scope_for(user).by_organisation(self)
 
     def of_departments(self, department_ids) -> ContingentQuerySet:

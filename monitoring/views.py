@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -40,22 +39,17 @@ from monitoring.indicators import (
 )
 from monitoring.models import Contingent
 from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
-from registry.access import get_organisation, scope_for
+from registry.access import department_wide, get_organisation, managed_departments, scope_for
 from registry.models import EducationDepartment, MentoringProgram, Organisation, Person
 
 DEPARTMENT_ONLY = "Показатели муниципалитета открыты методисту и руководителю органа управления образованием."
-
-
-def _departments(request: HttpRequest) -> QuerySet[EducationDepartment]:
-    departments = EducationDepartment.objects.filter(pk__in=scope_for(request.user).department_wide).order_by("name")
-    if not departments:
-        raise PermissionDenied(DEPARTMENT_ONLY)
-    return departments
+CONTINGENT_REFUSED = "Вносить контингент могут куратор организации и методист муниципалитета."
+UPLOAD_REFUSED = "Загружать контингент всех организаций может методист муниципалитета."
 
 
 def _choice(request: HttpRequest) -> tuple[TableForm, EducationDepartment, list[int]]:
     """The department and years asked for (or the defaults: the years its data covers)."""
-    departments = _departments(request)
+    departments = department_wide(request.user, DEPARTMENT_ONLY)
     form = TableForm(request.GET or None, departments=departments)
     data = form.cleaned_data if form.is_valid() else {}
     department = data.get("department") or departments[0]
@@ -110,7 +104,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 
 def _cell(request: HttpRequest):
-    departments = _departments(request)
+    departments = department_wide(request.user, DEPARTMENT_ONLY)
     form = CellForm(request.GET)
     if not form.is_valid():
         raise Http404("Не указан показатель или год.")
@@ -243,9 +237,7 @@ def contingent_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    organisation = get_organisation(request.user, pk)
-    if not scope_for(request.user).edits_organisation(organisation):
-        raise PermissionDenied("Вносить контингент могут куратор организации и методист муниципалитета.")
+    organisation = get_organisation(request.user, pk, write=CONTINGENT_REFUSED)
     if not 2000 <= year <= 2100:
         raise Http404("Год вне допустимого диапазона.")
     instance = Contingent.objects.filter(organisation=organisation, year=year).first() or Contingent(
@@ -270,11 +262,7 @@ def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 def _methodist_department(request: HttpRequest) -> EducationDepartment:
-    scope = scope_for(request.user)
-    department = EducationDepartment.objects.filter(pk__in=scope.methodist_departments).order_by("name").first()
-    if department is None:
-        raise PermissionDenied("Загружать контингент всех организаций может методист муниципалитета.")
-    return department
+    return managed_departments(request.user, UPLOAD_REFUSED).first()
 
 
 @require_http_methods(["GET", "POST"])

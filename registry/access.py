@@ -13,10 +13,8 @@ inside the scope but read-only, a write answers 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from registry.models import (
@@ -27,116 +25,43 @@ from registry.models import (
     MentoringProgram,
     Organisation,
     Person,
-    Role,
     User,
 )
+from registry.models.reference import ReferenceItem
+from registry.scope import Scope, forget_scope, scope_for
 
-_CACHE_ATTR = "_registry_scope"
+__all__ = [
+    "Scope",
+    "department_wide",
+    "editable_organisations",
+    "forget_scope",
+    "get_consent",
+    "get_membership",
+    "get_organisation",
+    "get_pair",
+    "get_person",
+    "get_program",
+    "get_reference_item",
+    "managed_departments",
+    "methodist_scope",
+    "scope_for",
+]
 
-
-@dataclass(frozen=True)
-class Scope:
-    methodist_departments: frozenset[int] = field(default_factory=frozenset)
-    head_departments: frozenset[int] = field(default_factory=frozenset)
-    curator_organisations: frozenset[int] = field(default_factory=frozenset)
-    curator_departments: frozenset[int] = field(default_factory=frozenset)
-
-    # --- who the user is ----------------------------------------------------------------------
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.methodist_departments or self.head_departments or self.curator_organisations)
-
-    @property
-    def is_methodist(self) -> bool:
-        return bool(self.methodist_departments)
-
-    @property
-    def is_head(self) -> bool:
-        return bool(self.head_departments)
-
-    @property
-    def is_curator(self) -> bool:
-        return bool(self.curator_organisations)
-
-    @property
-    def department_wide(self) -> frozenset[int]:
-        """Departments the user reads as a whole (methodist or head)."""
-        return self.methodist_departments | self.head_departments
-
-    # --- what the user reads --------------------------------------------------------------------
-
-    def departments(self, queryset: QuerySet[EducationDepartment]) -> QuerySet[EducationDepartment]:
-        return queryset.filter(pk__in=self.department_wide | self.curator_departments)
-
-    def organisations(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        return queryset.filter(Q(department_id__in=self.department_wide) | Q(pk__in=self.curator_organisations))
-
-    def by_organisation(self, queryset: QuerySet) -> QuerySet:
-        """Rows that belong to an organisation (people, programs, pairs): the same reach as organisations."""
-        return queryset.filter(
-            Q(organisation__department_id__in=self.department_wide) | Q(organisation_id__in=self.curator_organisations)
-        )
-
-    def memberships(self, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
-        """Roles the user may see: all of a department read as a whole, a curator's colleagues."""
-        return queryset.filter(
-            Q(department_id__in=self.department_wide) | Q(organisation_id__in=self.curator_organisations)
-        )
-
-    # --- what the user changes ------------------------------------------------------------------
-
-    def manages_department(self, department_id: int) -> bool:
-        """Organisations, curator accounts and the department's own records."""
-        return department_id in self.methodist_departments
-
-    def edits_organisation(self, organisation: Organisation) -> bool:
-        """The organisation's registry data: people, pairs, its roadmap."""
-        return organisation.pk in self.curator_organisations or organisation.department_id in self.methodist_departments
-
-    def editable_organisations(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        """Organisations whose people, programs and pairs the user may change."""
-        return queryset.filter(Q(pk__in=self.curator_organisations) | Q(department_id__in=self.methodist_departments))
-
-
-def scope_for(user: User) -> Scope:
-    """The user's scope, read once per request (one query) and kept on the user object."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Scope()
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    methodist, head, curator_orgs, curator_depts = set(), set(), set(), set()
-    for role, department_id, organisation_id in Membership.objects.filter(user=user).values_list(
-        "role", "department_id", "organisation_id"
-    ):
-        if role == Role.METHODIST:
-            methodist.add(department_id)
-        elif role == Role.HEAD:
-            head.add(department_id)
-        elif role == Role.CURATOR:
-            curator_orgs.add(organisation_id)
-            curator_depts.add(department_id)
-    scope = Scope(frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts))
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
-
-
-def forget_scope(user: User) -> None:
-    """Call after the user's memberships change within the same request."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+WRITE_REFUSED = "Изменять эти данные могут куратор организации и методист муниципалитета."
 
 
 # --- The helpers views start with ------------------------------------------------------------------
 
 
-def get_organisation(user: User, pk: int, *, manage: bool = False) -> Organisation:
-    """The organisation, or 404 outside the scope; 403 when `manage` is asked of a non-methodist."""
+def get_organisation(user: User, pk: int, *, manage: bool = False, write: str = "") -> Organisation:
+    """The organisation, or 404 outside the scope; 403 when `manage` (its own record, curators) is asked
+    of a non-methodist, or `write` (its registry data: the refusal to show) of a read-only user."""
     queryset = Organisation.objects.for_user(user).select_related("department")
     organisation = get_object_or_404(queryset, pk=pk)
     if manage and not scope_for(user).manages_department(organisation.department_id):
         raise PermissionDenied("Изменять сведения об организации может только методист муниципалитета.")
+    if write and not scope_for(user).edits_organisation(organisation):
+        raise PermissionDenied(write)
     return organisation
 
 
@@ -148,18 +73,36 @@ def get_membership(user: User, pk: int, *, manage: bool = False) -> Membership:
     return membership
 
 
-def managed_departments(user: User) -> QuerySet[EducationDepartment]:
-    """Departments where the user may create organisations and accounts; 403 if there are none."""
+def managed_departments(
+    user: User, refusal: str = "Это действие доступно только методисту муниципалитета."
+) -> QuerySet[EducationDepartment]:
+    """Departments where the user may create organisations and accounts; 403 (`refusal`) if there are none."""
     scope = scope_for(user)
     if not scope.methodist_departments:
-        raise PermissionDenied("Это действие доступно только методисту муниципалитета.")
-    return EducationDepartment.objects.filter(pk__in=scope.methodist_departments)
+        raise PermissionDenied(refusal)
+    return EducationDepartment.objects.filter(pk__in=scope.methodist_departments).order_by("name")
+
+
+def methodist_scope(user: User, refusal: str) -> Scope:
+    """The scope of a methodist; 403 (`refusal`) for anyone else."""
+    scope = scope_for(user)
+    if not scope.is_methodist:
+        raise PermissionDenied(refusal)
+    return scope
+
+
+def department_wide(user: User, refusal: str) -> QuerySet[EducationDepartment]:
+    """Departments the user reads as a whole (methodist, head); 403 (`refusal`) for a curator."""
+    departments = EducationDepartment.objects.filter(pk__in=scope_for(user).department_wide).order_by("name")
+    if not departments:
+        raise PermissionDenied(refusal)
+    return departments
 
 
 def editable_organisations(user: User) -> QuerySet[Organisation]:
     """Where the user may create people, programs and pairs; 403 for a read-only user."""
     scope = scope_for(user)
-    if not (scope.curator_organisations or scope.methodist_departments):
+    if not scope.writes_anywhere:
         raise PermissionDenied("Вносить данные могут куратор организации и методист муниципалитета.")
     return scope.editable_organisations(Organisation.objects.select_related("department"))
 
@@ -168,7 +111,7 @@ def _get_in_organisation(user: User, queryset: QuerySet, pk: int, write: bool):
     """An object that belongs to an organisation: 404 outside the scope, 403 on a read-only write."""
     obj = get_object_or_404(scope_for(user).by_organisation(queryset), pk=pk)
     if write and not scope_for(user).edits_organisation(obj.organisation):
-        raise PermissionDenied("Изменять эти данные могут куратор организации и методист муниципалитета.")
+        raise PermissionDenied(WRITE_REFUSED)
     return obj
 
 
@@ -192,9 +135,17 @@ def get_pair(user: User, pk: int, *, write: bool = False) -> MentoringPair:
 
 def get_consent(user: User, pk: int, *, write: bool = False) -> Consent:
     queryset = Consent.objects.select_related("person__organisation")
-    consent = get_object_or_404(
-        queryset.filter(person__in=scope_for(user).by_organisation(Person.objects.all())), pk=pk
-    )
+    consent = get_object_or_404(scope_for(user).by_organisation(queryset, via="person__organisation"), pk=pk)
     if write and not scope_for(user).edits_organisation(consent.person.organisation):
-        raise PermissionDenied("Изменять эти данные могут куратор организации и методист муниципалитета.")
+        raise PermissionDenied(WRITE_REFUSED)
     return consent
+
+
+def get_reference_item(user: User, model: type[ReferenceItem], pk: int) -> ReferenceItem:
+    """An item to change: 404 outside the user's departments; 403 for a common item or a read-only role."""
+    item = get_object_or_404(scope_for(user).reference_items(model.objects.select_related("department")), pk=pk)
+    if item.is_common:
+        raise PermissionDenied("Общий элемент справочника один для всех муниципалитетов: изменить его нельзя.")
+    if not scope_for(user).manages_department(item.department_id):
+        raise PermissionDenied("Изменять справочники может только методист муниципалитета.")
+    return item

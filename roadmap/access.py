@@ -12,10 +12,10 @@ A head reads everything in the department and changes nothing. Outside the scope
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from registry.access import Scope, scope_for
+from registry.access import scope_for
 from registry.models import EducationDepartment, Organisation, User
 from roadmap.models import Occurrence, Roadmap, RoadmapItem, Section
 
@@ -23,27 +23,11 @@ READ_ONLY = "Изменять эту дорожную карту могут ме
 MARK_ONLY_OWN = "Отмечать исполнение может методист муниципалитета или куратор организации, которая выполняет пункт."
 
 
-def edits_roadmap(scope: Scope, roadmap: Roadmap) -> bool:
-    if roadmap.organisation_id is None:
-        return roadmap.department_id in scope.methodist_departments
-    return (
-        roadmap.organisation_id in scope.curator_organisations or roadmap.department_id in scope.methodist_departments
-    )
-
-
-def marks_occurrence(scope: Scope, occurrence: Occurrence, roadmap: Roadmap) -> bool:
-    if roadmap.department_id in scope.methodist_departments:
-        return True
-    if roadmap.organisation_id is not None:
-        return roadmap.organisation_id in scope.curator_organisations
-    return occurrence.organisation_id in scope.curator_organisations
-
-
 def get_roadmap(user: User, pk: int, *, write: bool = False) -> Roadmap:
     roadmap = get_object_or_404(
         Roadmap.objects.for_user(user).select_related("department", "organisation", "source"), pk=pk
     )
-    if write and not edits_roadmap(scope_for(user), roadmap):
+    if write and not scope_for(user).edits_roadmap(roadmap):
         raise PermissionDenied(READ_ONLY)
     return roadmap
 
@@ -70,7 +54,7 @@ def get_occurrence(user: User, pk: int, *, write: bool = False) -> Occurrence:
         ),
         pk=pk,
     )
-    if write and not marks_occurrence(scope_for(user), occurrence, occurrence.item.roadmap):
+    if write and not scope_for(user).marks_occurrence(occurrence, occurrence.item.roadmap):
         raise PermissionDenied(MARK_ONLY_OWN)
     return occurrence
 
@@ -87,9 +71,4 @@ def roadmap_owners(user: User) -> tuple[QuerySet[EducationDepartment], QuerySet[
 
 def markable(user: User, occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     """The occurrences among these that the user may mark."""
-    scope = scope_for(user)
-    return occurrences.filter(
-        Q(item__roadmap__department_id__in=scope.methodist_departments)
-        | Q(item__roadmap__organisation_id__in=scope.curator_organisations)
-        | Q(item__roadmap__organisation__isnull=True, organisation_id__in=scope.curator_organisations)
-    )
+    return scope_for(user).markable(occurrences)

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from registry.models import EducationDepartment, Organisation
+from registry.scope import scope_for
 from roadmap.deadlines import Period, Schedule, ScheduleKind
 
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
@@ -29,14 +30,7 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 class RoadmapQuerySet(models.QuerySet):
     def for_user(self, user) -> RoadmapQuerySet:
         """Municipal roadmaps of the departments the user belongs to, and the organisations' own."""
-        from registry.access import scope_for
-
-        scope = scope_for(user)
-        return self.filter(
-            Q(organisation__isnull=True, department_id__in=scope.department_wide | scope.curator_departments)
-            | Q(organisation__department_id__in=scope.department_wide)
-            | Q(organisation_id__in=scope.curator_organisations)
-        )
+        return scope_for(user).roadmaps(self)
 
 
 class Roadmap(models.Model):
@@ -204,19 +198,7 @@ class OccurrenceQuerySet(models.QuerySet):
     def for_user(self, user) -> OccurrenceQuerySet:
         """Occurrences of the roadmaps the user reads: of a municipal «каждая ОО» item, a curator
         reads the own organisation's part only."""
-        from registry.access import scope_for
-
-        scope = scope_for(user)
-        return self.filter(
-            Q(item__roadmap__department_id__in=scope.department_wide)
-            | Q(item__roadmap__organisation_id__in=scope.curator_organisations)
-            | Q(item__roadmap__organisation__isnull=True, organisation_id__in=scope.curator_organisations)
-            | Q(
-                item__roadmap__organisation__isnull=True,
-                organisation__isnull=True,
-                item__roadmap__department_id__in=scope.curator_departments,
-            )
-        )
+        return scope_for(user).occurrences(self)
 
     def open(self) -> OccurrenceQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from common.text import normalise
+from registry.scope import Role, scope_for
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -105,8 +106,6 @@ class OrganisationKind(models.TextChoices):
 
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user) -> OrganisationQuerySet:
-        from registry.access import scope_for
-
         return scope_for(user).organisations(self)
 
     def search(self, query: str) -> OrganisationQuerySet:
@@ -169,12 +168,6 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
-
-
-class Role(models.TextChoices):
-    METHODIST = "methodist", "Методист (муниципальный координатор)"
-    HEAD = "head", "Руководитель органа управления образованием"
-    CURATOR = "curator", "Куратор образовательной организации"
 
 
 class Membership(models.Model):

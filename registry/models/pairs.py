@@ -20,12 +20,11 @@ from registry import freshness
 from registry.models.hierarchy import Organisation
 from registry.models.people import Person, PersonCategory
 from registry.models.reference import MeetingKind, MentoringFormat, MentoringKind, Participants, RoleModel
+from registry.scope import scope_for
 
 
 class ByOrganisationQuerySet(models.QuerySet):
     def for_user(self, user):
-        from registry.access import scope_for
-
         return scope_for(user).by_organisation(self)
 
 

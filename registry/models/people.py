@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from common.text import normalise
 from registry import freshness
 from registry.models.hierarchy import Organisation
+from registry.scope import scope_for
 
 ADULT_AGE = 18
 
@@ -41,8 +42,6 @@ def current_year() -> int:
 
 class PersonQuerySet(models.QuerySet):
     def for_user(self, user) -> PersonQuerySet:
-        from registry.access import scope_for
-
         return scope_for(user).by_organisation(self)
 
     def current(self) -> PersonQuerySet:
@@ -57,12 +56,10 @@ class PersonQuerySet(models.QuerySet):
 
     def with_consent(self) -> PersonQuerySet:
         """Annotate `has_consent`: a consent given and not withdrawn."""
-        valid = Consent.objects.filter(person=OuterRef("pk"), withdrawn_on__isnull=True)
-        return self.annotate(has_consent=Exists(valid))
+        return self.annotate(has_consent=Exists(Consent.objects.in_force().filter(person=OuterRef("pk"))))
 
     def without_consent(self) -> PersonQuerySet:
-        valid = Consent.objects.filter(person=OuterRef("pk"), withdrawn_on__isnull=True)
-        return self.filter(~Exists(valid))
+        return self.filter(~Exists(Consent.objects.in_force().filter(person=OuterRef("pk"))))
 
 
 class Person(freshness.RemembersLoaded, models.Model):
@@ -210,6 +207,12 @@ class ConsentGiver(models.TextChoices):
     REPRESENTATIVE = "representative", "Законный представитель"
 
 
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self) -> ConsentQuerySet:
+        """Consents given and not withdrawn: the one rule every check of consent uses."""
+        return self.filter(withdrawn_on__isnull=True)
+
+
 class Consent(models.Model):
     """Согласие на обработку персональных данных: who gave it, when, and whether it was withdrawn."""
 
@@ -232,6 +235,8 @@ class Consent(models.Model):
     )
     version = IntegerVersionField()
     created_at = models.DateTimeField("внесено", auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "согласие на обработку персональных данных"

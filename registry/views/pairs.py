@@ -29,21 +29,13 @@ from registry.models import (
     PairStage,
     Person,
 )
-from registry.models.people import ADULT_AGE, current_year
 from registry.services.pairs import save_pair
 
 
 def _mark_missing_consent(pairs) -> None:
     """`consent_missing` on the pairs of one page: a minor mentee without a valid consent (one query)."""
-    mentees = {
-        p.mentee_id
-        for pair in pairs
-        for p in pair.participations.all()
-        if p.mentee.birth_year and p.mentee.birth_year > current_year() - ADULT_AGE
-    }
-    consented = set(
-        Consent.objects.filter(person_id__in=mentees, withdrawn_on__isnull=True).values_list("person_id", flat=True)
-    )
+    mentees = {p.mentee_id for pair in pairs for p in pair.participations.all() if p.mentee.is_minor()}
+    consented = set(Consent.objects.in_force().filter(person_id__in=mentees).values_list("person_id", flat=True))
     missing = mentees - consented
     for pair in pairs:
         pair.consent_missing = any(p.mentee_id in missing for p in pair.participations.all())
@@ -75,7 +67,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_pair(request.user, pk)
     participations = list(
         pair.participations.select_related("mentee").annotate(
-            has_consent=Exists(Consent.objects.filter(person=OuterRef("mentee"), withdrawn_on__isnull=True))
+            has_consent=Exists(Consent.objects.in_force().filter(person=OuterRef("mentee")))
         )
     )
     meetings = list(pair.meetings.select_related("kind"))

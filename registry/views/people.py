@@ -48,9 +48,7 @@ def _mark_roles_and_consent(people) -> None:
     ids = [person.pk for person in people]
     mentors = set(MentoringPair.objects.filter(mentor_id__in=ids).values_list("mentor_id", flat=True))
     mentees = set(PairMentee.objects.filter(mentee_id__in=ids).values_list("mentee_id", flat=True))
-    consented = set(
-        Consent.objects.filter(person_id__in=ids, withdrawn_on__isnull=True).values_list("person_id", flat=True)
-    )
+    consented = set(Consent.objects.in_force().filter(person_id__in=ids).values_list("person_id", flat=True))
     for person in people:
         person.is_mentor = person.pk in mentors
         person.is_mentee = person.pk in mentees

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -14,21 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.files.writers import CONTENT_TYPES
 from common.views import paginate
 from registry import privacy
-from registry.access import get_person, scope_for
+from registry.access import get_person, methodist_scope
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
 from registry.models import Erasure, Organisation
 
-
-def _methodist_scope(request: HttpRequest):
-    scope = scope_for(request.user)
-    if not scope.is_methodist:
-        raise PermissionDenied("Журналы персональных данных ведёт методист муниципалитета.")
-    return scope
+JOURNALS_REFUSED = "Журналы персональных данных ведёт методист муниципалитета."
 
 
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
-    scope = _methodist_scope(request)
+    scope = methodist_scope(request.user, JOURNALS_REFUSED)
     organisations = Organisation.objects.filter(department_id__in=scope.methodist_departments).order_by("short_name")
     filters = AccessLogFilterForm(request.GET or None, organisations=organisations)
     entries = filters.apply(privacy.log_for(scope).select_related("organisation", "person"))
@@ -38,7 +32,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def erasure_list(request: HttpRequest) -> HttpResponse:
-    scope = _methodist_scope(request)
+    scope = methodist_scope(request.user, JOURNALS_REFUSED)
     erasures = Erasure.objects.filter(department_id__in=scope.methodist_departments).select_related("organisation")
     page, query = paginate(request, erasures)
     return render(request, "registry/erasure_list.html", {"page": page, "query": query})

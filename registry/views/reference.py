@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from registry.access import managed_departments, scope_for
+from registry.access import get_reference_item, managed_departments, scope_for
 from registry.forms.reference import (
     MeetingKindForm,
     MentoringFormatForm,
@@ -25,7 +24,7 @@ from registry.forms.reference import (
     ReferenceItemForm,
     RoleModelForm,
 )
-from registry.models import EducationDepartment, MentoringFormat, RoleModel, User
+from registry.models import EducationDepartment, MentoringFormat, RoleModel
 from registry.models.reference import ReferenceItem
 
 
@@ -81,22 +80,6 @@ def _list_of(kind: str) -> ReferenceList:
         raise Http404("Такого справочника нет.") from None
 
 
-def _readable(queryset: QuerySet, departments: QuerySet[EducationDepartment]) -> QuerySet:
-    """The common items and the own items of the departments the user reads."""
-    return queryset.filter(Q(department__isnull=True) | Q(department__in=departments))
-
-
-def get_reference_item(user: User, model: type[ReferenceItem], pk: int) -> ReferenceItem:
-    """An item to change: 404 outside the user's departments; 403 for a common item or a read-only role."""
-    departments = scope_for(user).departments(EducationDepartment.objects.all())
-    item = get_object_or_404(_readable(model.objects.select_related("department"), departments), pk=pk)
-    if item.is_common:
-        raise PermissionDenied("Общий элемент справочника один для всех муниципалитетов: изменить его нельзя.")
-    if not scope_for(user).manages_department(item.department_id):
-        raise PermissionDenied("Изменять справочники может только методист муниципалитета.")
-    return item
-
-
 @dataclass
 class Row:
     item: ReferenceItem
@@ -112,7 +95,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
         return [Row(item, scope.manages_department(item.department_id)) for item in items]
 
     def readable(model: type[ReferenceItem]) -> QuerySet:
-        return _readable(model.objects.select_related("department"), departments)
+        return scope.reference_items(model.objects.select_related("department"))
 
     formats = readable(MentoringFormat).prefetch_related(
         Prefetch("role_models", queryset=readable(RoleModel), to_attr="readable_role_models")

@@ -16,7 +16,7 @@ from common.views import save_or_explain
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import agenda as agenda_service
-from roadmap.access import get_occurrence, get_roadmap, markable, marks_occurrence
+from roadmap.access import get_occurrence, get_roadmap, markable
 from roadmap.exporters import RoadmapExporter
 from roadmap.forms import OccurrenceForm
 from roadmap.models import Occurrence, Status
@@ -26,7 +26,7 @@ from roadmap.models import Occurrence, Status
 def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence(request.user, pk, write=request.method == "POST")
     roadmap = occurrence.item.roadmap
-    can_mark = marks_occurrence(scope_for(request.user), occurrence, roadmap)
+    can_mark = scope_for(request.user).marks_occurrence(occurrence, roadmap)
     form = OccurrenceForm(request.POST or None, request.FILES or None, instance=occurrence)
     if request.method == "POST" and form.is_valid():
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
-from roadmap.access import edits_roadmap, get_roadmap, roadmap_owners
+from roadmap.access import get_roadmap, roadmap_owners
 from roadmap.deadlines import parse_deadline, parse_period
 from roadmap.forms import CopyForm, ImportForm
 from roadmap.models import ResponsibleKind, Roadmap
@@ -160,7 +160,7 @@ def roadmap_copy(request: HttpRequest, pk: int) -> HttpResponse:
     targets = scope.editable_organisations(Organisation.objects.filter(department_id=source.department_id))
     if not source.is_municipal:
         targets = targets.none()
-    may_copy_here = edits_roadmap(scope, source)
+    may_copy_here = scope.edits_roadmap(source)
     if not may_copy_here and not targets.exists():
         raise PermissionDenied("Копировать дорожную карту могут методист муниципалитета и кураторы организаций.")
     form = CopyForm(request.POST or None, roadmap=source, organisations=targets, may_copy_here=may_copy_here)

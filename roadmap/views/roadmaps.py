@@ -17,7 +17,7 @@ from common.views import paginate, save_or_explain
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
-from roadmap.access import edits_roadmap, get_item, get_roadmap, get_section, roadmap_owners
+from roadmap.access import get_item, get_roadmap, get_section, roadmap_owners
 from roadmap.forms import ItemForm, RoadmapForm, SectionForm
 from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, RoadmapItem, Section, Status
 
@@ -115,7 +115,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roadmap": roadmap,
             "sections": [(section, by_section[section.pk]) for section in sections],
             "item_count": len(rows),
-            "can_edit": edits_roadmap(scope, roadmap),
+            "can_edit": scope.edits_roadmap(roadmap),
             "today": timezone.localdate(),
             "soon": timezone.localdate() + timedelta(days=30),
         },
