@@ -309,7 +309,7 @@ class Command(BaseCommand):
         from bench.pdf import compare as compare_pdf
         from bench.xlsx import compare as compare_xlsx
         from common.files.writers import write_xlsx
-        from exchange.exporters import ExportParams, exporter_for
+        from exchange.exports import BaseChoice, base_for
         from exchange.official import Kind
 
         self.stdout.write("\nВыгрузки (одинаковые значения, рядом в одном прогоне):")
@@ -320,7 +320,7 @@ class Command(BaseCommand):
             f"{xlsx['peak_mb_small']} МБ на {xlsx['rows_small']} строк и {xlsx['peak_mb_large']} МБ на "
             f"{xlsx['rows_large']}"
         )
-        exporter = exporter_for(None, ExportParams(base=Kind.MENTEES), department=context.department)
+        exporter = base_for(None, BaseChoice(base=Kind.MENTEES), department=context.department)
         started = time.perf_counter()
         with tempfile.TemporaryFile() as out:
             database_rows = write_xlsx(exporter, out)

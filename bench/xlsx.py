@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 
 from common.files.writers import write_xlsx
-from exchange.exporters import Exporter, ExportParams
+from exchange.exports import BaseChoice, OfficialBase
 from exchange.official import MENTEES, Kind
 
 SURNAMES = ["Иванов", "Смирнова", "Кузнецов", "Попова", "Ёлкин", "Соколова", "Лебедев", "Новикова"]
@@ -32,7 +32,7 @@ REQUESTS = [
 ]
 
 
-class SyntheticMentees(Exporter):
+class SyntheticMentees(OfficialBase):
     """«База наставляемых» of `size` made-up rows, without the database."""
 
     form = MENTEES
@@ -40,7 +40,7 @@ class SyntheticMentees(Exporter):
     def __init__(self, size: int, seed: int = 1, *, materialise: bool = True) -> None:
         self.size = size
         self.seed = seed
-        self.params = ExportParams(base=Kind.MENTEES)
+        self.params = BaseChoice(base=Kind.MENTEES)
         self.today = date(2026, 11, 23)
         # For timing, made beforehand: both writers get the same ready values. For memory, made
         # as they are written, so that the peak is the writer's own.

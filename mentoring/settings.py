@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "registry",
+    "jobs",
     "exchange",
     "roadmap",
     "monitoring",
@@ -213,7 +214,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 }
-# Background jobs (exchange/jobs.py: large exports, imports) on django-tasks, the backport of
+# Background jobs (jobs/runner.py: large exports, imports) on django-tasks, the backport of
 # Django 6's tasks framework, with its database backend: `python manage.py db_worker` runs them
 # (make run starts one). Tests run them in-process (TASKS_BACKEND in pyproject.toml).
 TASKS = {

@@ -3,7 +3,7 @@
 Django's FileSystemStorage leaves the part already written when a write fails — the disk full, a
 quota reached — and the database row that would have pointed to it is rolled back. This storage
 removes that part before the error goes on to the caller (a view answers with the Russian message
-of `mentoring.middleware.DiskFullMiddleware`, a job with `exchange.jobs.DISK_FULL_MESSAGE`).
+of `mentoring.middleware.DiskFullMiddleware`, a job with `jobs.runner.DISK_FULL_MESSAGE`).
 """
 
 from __future__ import annotations

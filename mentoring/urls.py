@@ -13,9 +13,10 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("portal.urls")),
     path("", include("registry.urls")),
-    path("", include("exchange.views")),
+    path("", include("exchange.urls")),
+    path("", include("jobs.urls")),
     path("", include("roadmap.urls")),
-    path("", include("monitoring.views")),
+    path("", include("monitoring.urls")),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

@@ -7,26 +7,27 @@ department as a whole (methodists, heads); a curator enters the school's conting
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from common.files.writers import CONTENT_TYPES, write
 from common.views import paginate
 from monitoring import charts
-from monitoring.contingent import import_contingent, template_filename, write_template
-from monitoring.exporters import IndicatorTableExporter
-from monitoring.forms import CellForm, ContingentForm, ContingentUploadForm, TableForm
+from monitoring.access import (
+    contingent_department,
+    contingent_organisation,
+    indicator_departments,
+    table_choice,
+    year_of,
+)
+from monitoring.contingent import import_contingent
+from monitoring.forms import CellForm, ContingentForm, ContingentUploadForm
 from monitoring.indicators import (
     INDICATORS,
-    default_years,
     drilldown_count,
     get_indicator,
     indicator_table,
@@ -38,26 +39,8 @@ from monitoring.indicators import (
     drilldown as drilldown_of,
 )
 from monitoring.models import Contingent
-from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
-from registry.access import department_wide, get_organisation, managed_departments, scope_for
-from registry.models import EducationDepartment, MentoringProgram, Organisation, Person
-
-DEPARTMENT_ONLY = "Показатели муниципалитета открыты методисту и руководителю органа управления образованием."
-CONTINGENT_REFUSED = "Вносить контингент могут куратор организации и методист муниципалитета."
-UPLOAD_REFUSED = "Загружать контингент всех организаций может методист муниципалитета."
-
-
-def _choice(request: HttpRequest) -> tuple[TableForm, EducationDepartment, list[int]]:
-    """The department and years asked for (or the defaults: the years its data covers)."""
-    departments = department_wide(request.user, DEPARTMENT_ONLY)
-    form = TableForm(request.GET or None, departments=departments)
-    data = form.cleaned_data if form.is_valid() else {}
-    department = data.get("department") or departments[0]
-    years = default_years([department])
-    first, last = data.get("first") or years[0], data.get("last") or years[-1]
-    if last < first or last - first >= TableForm.MAX_YEARS:
-        first, last = years[0], years[-1]
-    return form, department, list(range(first, last + 1))
+from registry.access import scope_for
+from registry.models import MentoringProgram, Organisation, Person
 
 
 def _share_chart(table) -> str:
@@ -75,7 +58,7 @@ def _share_chart(table) -> str:
 
 
 def indicators(request: HttpRequest) -> HttpResponse:
-    form, department, years = _choice(request)
+    form, department, years = table_choice(request.user, request.GET)
     table = indicator_table([department], years)
     organisations = department.organisations.count()
     reported = dict(
@@ -104,7 +87,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 
 def _cell(request: HttpRequest):
-    departments = department_wide(request.user, DEPARTMENT_ONLY)
+    departments = indicator_departments(request.user)
     form = CellForm(request.GET)
     if not form.is_valid():
         raise Http404("Не указан показатель или год.")
@@ -178,44 +161,12 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     )
 
 
-def indicators_export(request: HttpRequest) -> FileResponse:
-    _, department, years = _choice(request)
-    file_format = request.GET.get("format", "xlsx")
-    if file_format not in CONTENT_TYPES:
-        raise Http404("Неизвестный формат: выберите xlsx или pdf.")
-    exporter = IndicatorTableExporter(indicator_table([department], years), file_format)
-    out = io.BytesIO()
-    write(exporter, file_format, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[file_format])
-
-
-def report(request: HttpRequest) -> FileResponse:
-    _, department, years = _choice(request)
-    file_format = request.GET.get("format", "pdf")
-    if file_format not in CONTENT_TYPES:
-        raise Http404("Неизвестный формат: выберите xlsx или pdf.")
-    built = build_report(department, years, user=request.user)
-    content = report_pdf(built) if file_format == "pdf" else report_xlsx(built)
-    return FileResponse(
-        io.BytesIO(content),
-        as_attachment=True,
-        filename=report_filename(built, file_format),
-        content_type=CONTENT_TYPES[file_format],
-    )
-
-
 # --- contingent ------------------------------------------------------------------------------------
-
-
-def _year(request: HttpRequest) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
 
 
 def contingent_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    year = _year(request)
+    year = year_of(request.GET)
     organisations = scope.organisations(Organisation.objects.select_related("department")).order_by(
         "department__name", "short_name"
     )
@@ -237,7 +188,7 @@ def contingent_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    organisation = get_organisation(request.user, pk, write=CONTINGENT_REFUSED)
+    organisation = contingent_organisation(request.user, pk)
     if not 2000 <= year <= 2100:
         raise Http404("Год вне допустимого диапазона.")
     instance = Contingent.objects.filter(organisation=organisation, year=year).first() or Contingent(
@@ -261,13 +212,9 @@ def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     )
 
 
-def _methodist_department(request: HttpRequest) -> EducationDepartment:
-    return managed_departments(request.user, UPLOAD_REFUSED).first()
-
-
 @require_http_methods(["GET", "POST"])
 def contingent_upload(request: HttpRequest) -> HttpResponse:
-    department = _methodist_department(request)
+    department = contingent_department(request.user)
     form = ContingentUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -287,30 +234,6 @@ def contingent_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "department": department,
             "result": result,
-            "year": _year(request),
+            "year": year_of(request.GET),
         },
     )
-
-
-def contingent_template(request: HttpRequest) -> FileResponse:
-    department = _methodist_department(request)
-    year = _year(request)
-    out = io.BytesIO()
-    write_template(department, year, out)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename=template_filename(department, year), content_type=CONTENT_TYPES["xlsx"]
-    )
-
-
-urlpatterns = [
-    path("monitoring/", indicators, name="indicators"),
-    path("monitoring/breakdown/", breakdown, name="indicator_breakdown"),
-    path("monitoring/people/", drilldown, name="indicator_drilldown"),
-    path("monitoring/export/", indicators_export, name="indicators_export"),
-    path("monitoring/report/", report, name="indicators_report"),
-    path("monitoring/contingent/", contingent_list, name="contingent_list"),
-    path("monitoring/contingent/<int:pk>/<int:year>/", contingent_edit, name="contingent_edit"),
-    path("monitoring/contingent/upload/", contingent_upload, name="contingent_upload"),
-    path("monitoring/contingent/template/", contingent_template, name="contingent_template"),
-]

@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from exchange.models import HEARTBEAT_TIMEOUT, Job, JobStatus
+from jobs.models import HEARTBEAT_TIMEOUT, Job, JobStatus
 from roadmap.models import Occurrence
 
 DEFAULT_DAYS = 30

@@ -2,8 +2,9 @@
 
 - `record_view` / `record_export`: each view of a minor's record and each export of a base is
   written to `PersonalDataAccess` (who, when, from where, what), in the request's transaction.
-- `subject_extract`: everything the registry holds about one person, with its change history and
-  access log, as an XLSX for a subject request (itself logged).
+- `subject_extract` (served by registry/exports.py, logged by `record_extract`): everything the
+  registry holds about one person, with its change history and access log, as an XLSX for a subject
+  request (itself logged).
 - `erase`: when consent is withdrawn or the purpose is achieved, the person's data is destroyed:
   every text that identifies or describes them is wiped, their consents, change history and access
   log are deleted; the row stays, depersonalised (organisation, category, birth year), so that pairs
@@ -152,8 +153,8 @@ def _shown(value) -> object:
     return value
 
 
-def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
-    """The XLSX of a subject request and its file name; the extract itself is logged."""
+def record_extract(request: HttpRequest, person: Person) -> None:
+    """A subject's extract is in the access log (and in the extract itself: it is logged first)."""
     _entry(
         request,
         AccessKind.SUBJECT_REQUEST,
@@ -162,6 +163,10 @@ def subject_extract(request: HttpRequest, person: Person) -> tuple[bytes, str]:
         department_id=person.organisation.department_id,
         what=f"выписка для субъекта: {person.full_name}",
     )
+
+
+def subject_extract(person: Person) -> tuple[bytes, str]:
+    """The XLSX of a subject request and its file name (registry/exports.py serves it)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
 

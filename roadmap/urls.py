@@ -1,5 +1,6 @@
 from django.urls import path
 
+from jobs.views import download
 from roadmap.views import execution, importing, roadmaps
 
 urlpatterns = [
@@ -12,7 +13,7 @@ urlpatterns = [
     path("roadmaps/<int:pk>/edit/", roadmaps.roadmap_edit, name="roadmap_edit"),
     path("roadmaps/<int:pk>/delete/", roadmaps.roadmap_delete, name="roadmap_delete"),
     path("roadmaps/<int:pk>/copy/", importing.roadmap_copy, name="roadmap_copy"),
-    path("roadmaps/<int:pk>/export/", execution.roadmap_export, name="roadmap_export"),
+    path("roadmaps/<int:pk>/export/", download, {"exporter": "roadmap"}, name="roadmap_export"),
     path("roadmaps/<int:pk>/matrix/", execution.matrix, name="roadmap_matrix"),
     path("roadmaps/<int:pk>/sections/new/", roadmaps.section_create, name="roadmap_section_create"),
     path("roadmaps/<int:pk>/items/new/", roadmaps.item_create, name="roadmap_item_create"),

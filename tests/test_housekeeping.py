@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from exchange.models import Job, JobKind, JobStatus
+from jobs.models import Job, JobKind, JobStatus
 from portal import housekeeping
 from registry import freshness
 from roadmap.models import ResponsibleKind

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from exchange.models import Job, JobKind, JobStatus
+from jobs.models import Job, JobKind, JobStatus
 from registry.models import MentoringFormat, MentoringKind, RoleModel
 from tests import factories
 from tests.conftest import PERSONAS, client_for

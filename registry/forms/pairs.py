@@ -185,7 +185,6 @@ class PairForm(forms.ModelForm):
 
 
 class PairFilterForm(forms.Form):
-    SEARCH_IDS_LIMIT = 500
     SORTS = {
         "-entry": ("-entry_date", "-pk"),
         "entry": ("entry_date", "pk"),
@@ -225,29 +224,15 @@ class PairFilterForm(forms.Form):
         self.fields["year"].widget.attrs["class"] = "form-control"
 
     def apply(self, pairs: QuerySet[MentoringPair]) -> QuerySet[MentoringPair]:
-        from common.text import normalise
-
         data = self.cleaned_data if self.is_valid() else {}
-        needle = normalise(data.get("q", ""))
-        if needle:
-            # The matching people first (one scan of the names), then their pairs through the indexes;
-            # a name search matches few people, a very short one falls back to a subquery.
-            found = Person.objects.filter(search_text__contains=needle).values("pk")
-            ids = list(found.values_list("pk", flat=True)[: self.SEARCH_IDS_LIMIT + 1])
-            if len(ids) <= self.SEARCH_IDS_LIMIT:
-                found = ids
-            as_mentee = PairMentee.objects.filter(mentee_id__in=found).values("pair_id")
-            pairs = pairs.filter(Q(mentor_id__in=found) | Q(pk__in=as_mentee))
-        if data.get("organisation"):
-            pairs = pairs.filter(organisation=data["organisation"])
-        if data.get("format"):
-            pairs = pairs.filter(format=data["format"])
-        if data.get("status"):
-            pairs = pairs.with_status(data["status"])
-        if data.get("year"):
-            pairs = pairs.active_in_year(data["year"])
-        if data.get("category"):
-            pairs = pairs.filter(pk__in=PairMentee.objects.filter(mentee_category=data["category"]).values("pair_id"))
+        pairs = pairs.filtered(
+            q=data.get("q", ""),
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+            format=data["format"].pk if data.get("format") else None,
+            status=data.get("status", ""),
+            year=data.get("year"),
+            category=data.get("category", ""),
+        )
         return pairs.order_by(*self.SORTS.get(data.get("sort") or "-entry"))
 
 

@@ -16,6 +16,7 @@ from concurrency.fields import IntegerVersionField
 from django.db import models
 from django.db.models import F, Q
 
+from common.text import normalise
 from registry import freshness
 from registry.models.hierarchy import Organisation
 from registry.models.people import Person, PersonCategory
@@ -78,6 +79,9 @@ class PairStatus(models.TextChoices):
     COMPLETED = "completed", "Завершена"
 
 
+SEARCH_IDS_LIMIT = 500  # a name search matching more people looks them up in a subquery
+
+
 class PairQuerySet(ByOrganisationQuerySet):
     def active(self):
         return self.filter(end_date__isnull=True)
@@ -100,6 +104,49 @@ class PairQuerySet(ByOrganisationQuerySet):
         return self.filter(entry_date__lte=date(year, 12, 31)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1))
         )
+
+    def search(self, query: str):
+        """Pairs whose mentor or one of whose mentees matches a name search (case- and ё-insensitive).
+
+        The matching people first (one scan of the names), then their pairs through the indexes; a
+        name search matches few people, a very short one falls back to a subquery.
+        """
+        needle = normalise(query)
+        if not needle:
+            return self
+        found = Person.objects.filter(search_text__contains=needle).values("pk")
+        ids = list(found.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(ids) <= SEARCH_IDS_LIMIT:
+            found = ids
+        as_mentee = PairMentee.objects.filter(mentee_id__in=found).values("pair_id")
+        return self.filter(Q(mentor_id__in=found) | Q(pk__in=as_mentee))
+
+    def with_mentee_category(self, category: str):
+        return self.filter(pk__in=PairMentee.objects.filter(mentee_category=category).values("pair_id"))
+
+    def filtered(
+        self,
+        *,
+        q: str = "",
+        organisation: int | None = None,
+        format: int | None = None,
+        status: str = "",
+        year: int | None = None,
+        category: str = "",
+    ):
+        """The pair list's filters, shared by the list and the exports of "what the list shows"."""
+        pairs = self.search(q) if q else self
+        if organisation:
+            pairs = pairs.filter(organisation_id=organisation)
+        if format:
+            pairs = pairs.filter(format_id=format)
+        if status:
+            pairs = pairs.with_status(status)
+        if year:
+            pairs = pairs.active_in_year(year)
+        if category:
+            pairs = pairs.with_mentee_category(category)
+        return pairs
 
 
 class MentoringPair(freshness.RemembersLoaded, models.Model):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from common.files.writers import CONTENT_TYPES
 from common.views import paginate
+from jobs.views import download
 from registry import privacy
 from registry.access import get_person, methodist_scope
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
@@ -36,16 +34,6 @@ def erasure_list(request: HttpRequest) -> HttpResponse:
     erasures = Erasure.objects.filter(department_id__in=scope.methodist_departments).select_related("organisation")
     page, query = paginate(request, erasures)
     return render(request, "registry/erasure_list.html", {"page": page, "query": query})
-
-
-@require_POST
-def person_extract(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person(request.user, pk, write=True)
-    if person.erased_at is not None:
-        messages.error(request, "Сведения об этом участнике удалены: выписку составить не из чего.")
-        return redirect("person_detail", pk=person.pk)
-    content, filename = privacy.subject_extract(request, person)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,6 +62,6 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("privacy/access-log/", access_log, name="access_log"),
     path("privacy/erasures/", erasure_list, name="erasure_list"),
-    path("people/<int:pk>/extract/", person_extract, name="person_extract"),
+    path("people/<int:pk>/extract/", download, {"exporter": "person-extract"}, name="person_extract"),
     path("people/<int:pk>/erase/", person_erase, name="person_erase"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import mimetypes
 
 from django.contrib import messages
@@ -11,13 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common.files.writers import CONTENT_TYPES, write
 from common.views import save_or_explain
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import agenda as agenda_service
 from roadmap.access import get_occurrence, get_roadmap, markable
-from roadmap.exporters import RoadmapExporter
 from roadmap.forms import OccurrenceForm
 from roadmap.models import Occurrence, Status
 
@@ -129,16 +126,3 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "horizon": agenda_service.HORIZON_DAYS,
         },
     )
-
-
-def roadmap_export(request: HttpRequest, pk: int) -> FileResponse:
-    """The roadmap with its execution status, as XLSX or PDF (a roadmap is small: written at once)."""
-    roadmap = get_roadmap(request.user, pk)
-    file_format = request.GET.get("format", "xlsx")
-    if file_format not in CONTENT_TYPES:
-        raise Http404("Неизвестный формат: выберите xlsx или pdf.")
-    exporter = RoadmapExporter(roadmap, file_format)
-    out = io.BytesIO()
-    write(exporter, file_format, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=exporter.filename(), content_type=CONTENT_TYPES[file_format])

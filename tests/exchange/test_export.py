@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from common.files import writers
-from exchange import jobs
-from exchange.models import Job, JobStatus
+from exchange.exports import BasesExporter
 from exchange.official import MENTEES, MENTORS
+from jobs.models import Job, JobStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_pdf_base_is_a4_landscape_with_headers_and_page_numbers(as_persona, scho
 def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     world, as_persona, school_a1_pairs, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setitem(jobs.SYNC_ROWS, "xlsx", 1)
+    monkeypatch.setitem(BasesExporter.background_after, "xlsx", 1)
     client = as_persona("curator_a1")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})

@@ -19,9 +19,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange import jobs
-from exchange.models import Job, JobKind, JobStatus
+from exchange import uploads
+from exchange.exports import BasesExporter
 from exchange.official import MENTEES
+from jobs import runner
+from jobs.models import Job, JobKind, JobStatus
 from tests import factories
 from tests.exchange.test_import_pages import upload
 from tests.exchange.test_importer import CLEAN_MENTEES, counts, workbook
@@ -215,18 +217,18 @@ def test_a_really_full_disk_says_so_and_leaves_nothing(
 def test_an_export_job_on_a_full_disk_fails_clearly_and_runs_again(
     world, as_persona, settings, full_disk, pairs_of_a1, django_capture_on_commit_callbacks
 ):
-    full_disk.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    full_disk.setitem(BasesExporter.background_after, "xlsx", 0)
     client = as_persona("curator_a1")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
     job = Job.objects.get()
-    assert job.status == JobStatus.FAILED and job.message == jobs.DISK_FULL_MESSAGE and not job.file
+    assert job.status == JobStatus.FAILED and job.message == runner.DISK_FULL_MESSAGE and not job.file
     assert files_in(settings.MEDIA_ROOT) == []
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "закончилось место на диске" in page and "Запустить заново" in page
 
     full_disk.undo()
-    full_disk.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    full_disk.setitem(BasesExporter.background_after, "xlsx", 0)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("job_retry", args=[job.pk]))
     again = Job.objects.exclude(pk=job.pk).get()
@@ -239,7 +241,7 @@ def test_with_the_worker_down_an_export_waits_says_why_and_can_be_cancelled_or_f
     world, as_persona, settings, monkeypatch, pairs_of_a1, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    monkeypatch.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    monkeypatch.setitem(BasesExporter.background_after, "xlsx", 0)
     client = as_persona("curator_a1")
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
@@ -297,7 +299,7 @@ def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("job_retry", args=[interrupted.pk]))
     interrupted.refresh_from_db()
-    assert interrupted.status == JobStatus.FAILED and interrupted.message == jobs.INTERRUPTED_MESSAGE
+    assert interrupted.status == JobStatus.FAILED and interrupted.message == runner.INTERRUPTED_MESSAGE
     again = Job.objects.get(kind=JobKind.IMPORT_SAVE, status=JobStatus.DONE)
     assert response["Location"] == reverse("job_detail", args=[again.pk]) and again.report["saved"]
     saved = counts()
@@ -307,7 +309,7 @@ def test_an_interrupted_import_is_reported_and_saved_once_when_run_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("job_retry", args=[interrupted.pk]))
     third = Job.objects.filter(kind=JobKind.IMPORT_SAVE).latest("pk")
-    assert third.status == JobStatus.FAILED and third.message == jobs.ALREADY_SAVED_MESSAGE
+    assert third.status == JobStatus.FAILED and third.message == uploads.ALREADY_SAVED_MESSAGE
     assert counts() == saved
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from exchange.models import Job, JobKind, JobStatus
 from exchange.official import MENTEES
+from jobs.models import Job, JobKind, JobStatus
 from tests.exchange.test_importer import CLEAN_MENTEES, counts, mentee_row, workbook
 
 pytestmark = pytest.mark.django_db

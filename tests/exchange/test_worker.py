@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from exchange import jobs
-from exchange.models import Job, JobStatus
+from exchange.exports import BasesExporter
+from jobs.models import Job, JobStatus
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ def test_a_large_export_waits_for_the_worker_and_is_done_by_it(
     world, as_persona, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    monkeypatch.setitem(jobs.SYNC_ROWS, "xlsx", 0)
+    monkeypatch.setitem(BasesExporter.background_after, "xlsx", 0)
     mentor = factories.student(world.school_a1, birth_year=2008)
     factories.pair(mentor, [factories.student(world.school_a1)])
     client = as_persona("curator_a1")

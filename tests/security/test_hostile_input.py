@@ -48,8 +48,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from exchange import jobs
-from exchange.models import Job, JobKind, JobStatus
+from exchange.exports import BasesExporter
+from jobs.models import Job, JobKind, JobStatus
 from monitoring.models import Contingent
 from registry.models import (
     AccessKind,
@@ -816,8 +816,8 @@ def export_files(h: Hostile, file_format: str, capture) -> dict[str, tuple[bytes
         files["contingent template"] = download(client, "get", reverse("contingent_template"), {"year": h.today.year})
         files["subject extract"] = download(client, "post", reverse("person_extract", args=[h.student.pk]))
         # A large base is written by a background job: the same writer, through the job's file.
-        original = dict(jobs.SYNC_ROWS)
-        jobs.SYNC_ROWS["xlsx"] = 0
+        original = dict(BasesExporter.background_after)
+        BasesExporter.background_after["xlsx"] = 0
         try:
             with capture(execute=True):  # one school: its full name is in the job's title
                 response = client.post(
@@ -830,7 +830,7 @@ def export_files(h: Hostile, file_format: str, capture) -> dict[str, tuple[bytes
                     },
                 )
         finally:
-            jobs.SYNC_ROWS.update(original)
+            BasesExporter.background_after.update(original)
         job = Job.objects.filter(owner=h.world.methodist_a, kind=JobKind.EXPORT).exclude(pk=h.job.pk).first()
         if response.status_code != 302 or job is None:
             files["base mentees (background job)"] = (None, failure(response))
@@ -1012,7 +1012,7 @@ PDF_SHOWS = {
 
 # The five PDFs of the markup world take ≈4 s of CPU together; with the longest texts the forms take (a
 # row is then several pages tall) a base of two rows took 100-440 s, and every PDF export of up to
-# jobs.SYNC_ROWS["pdf"] rows is written inside the web request (gunicorn's timeout: 60 s). Past this many
+# BasesExporter.background_after["pdf"] rows is written inside the web request (gunicorn timeout: 60 s). Past this many
 # seconds of this process's CPU time (not wall time: other work on the machine does not count) the render
 # is stopped and the test fails: a user's text must not make an export run for minutes.
 PDF_CPU_SECONDS = 30

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db.models.signals import post_init
 from django.urls import reverse
 
-from exchange.models import Job, JobKind, JobStatus
+from jobs.models import Job, JobKind, JobStatus
 from monitoring.models import Contingent
 from registry.access import Scope, scope_for
 from registry.models import (

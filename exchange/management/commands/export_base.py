@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from common.files.writers import ExportTooLarge, write
-from exchange.exporters import ExportParams, FileFormat, Period, exporter_for
+from exchange.exports import BaseChoice, FileFormat, Period, base_for
 from exchange.official import Kind
 from registry.models import EducationDepartment, Organisation
 
@@ -46,13 +46,13 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(f"Нет папки «{output.parent}»: создайте её или укажите другой путь.")
-        params = ExportParams(
+        params = BaseChoice(
             base=Kind(options["base"]),
             file_format=FileFormat(options["file_format"]),
             period=Period.ARCHIVE if options["archive"] else Period.ALL if options["all"] else Period.CURRENT,
             organisations=organisations,
         )
-        exporter = exporter_for(None, params, department=department)
+        exporter = base_for(None, params, department=department)
         started = time.monotonic()
         partial = output.with_name(output.name + ".part")
         try:

@@ -1,10 +1,11 @@
-"""Exporters of the two official forms: one contract, rows in the official column order.
+"""The official bases out: «База наставников» and «База наставляемых», rows in the official column order.
 
-An exporter is built from `ExportParams` (what the user chose: which base, which organisations,
-current / archive / all, the pair list's filters) and the user, whose scope bounds everything.
-It gives the rows as Python values in the form's column order — dates as `date`, numbers as
-`int` — and the title block; `common/files/writers.py` turns the same rows into XLSX or PDF. The web
-page, the background job and `manage.py export_base` all go through here.
+`MenteesBase` and `MentorsBase` are built from a `BaseChoice` (which base, which organisations,
+current / archive / all, the pair list's filters) and the user, whose scope bounds everything (or,
+for `manage.py export_base`, a department). They give the rows as Python values in the form's
+column order — dates as `date`, numbers as `int` — and the title block. `BasesExporter` is the
+export contract's face of them (jobs/exports.py): the export page, its background job and the
+access log go through it; common/files/writers.py turns the same rows into XLSX or PDF.
 
 Rows: «База наставляемых» has one row per mentee's participation (PairMentee); «База
 наставников» one row per mentor's participation (a pair or group), its mentees in one cell, one
@@ -17,14 +18,20 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
+from django import forms
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from common.text import name_part
 from exchange.official import FORMS, MENTEES, MENTORS, Kind, OfficialForm
+from jobs.exports import ExportParams, TableExporter, register
+from registry import privacy
 from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, User
-from registry.models.pairs import CompletionMark
+from registry.models.pairs import CompletionMark, PairStatus
+from registry.models.people import PersonCategory
 
 CHUNK = 2000  # rows fetched from the database at a time: memory does not grow with the base
 
@@ -48,7 +55,7 @@ class FileFormat(StrEnum):
 
 
 @dataclass(frozen=True)
-class ExportParams:
+class BaseChoice:
     """What to export; stored as JSON in a background job, so plain values only."""
 
     base: Kind
@@ -64,7 +71,7 @@ class ExportParams:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> ExportParams:
+    def from_json(cls, data: dict) -> BaseChoice:
         return cls(
             base=Kind(data["base"]),
             file_format=FileFormat(data.get("file_format", FileFormat.XLSX)),
@@ -74,7 +81,24 @@ class ExportParams:
         )
 
 
-class Exporter:
+# The pair list's filters that an export carries over ("what the list shows").
+LIST_FILTERS = ("q", "format", "year", "category")
+
+
+def list_filters(filters: dict[str, str]) -> dict:
+    """The pair list's filters as given in a link (text), for `PairQuerySet.filtered`; what does not
+    read as a filter is left out."""
+    chosen: dict = {"q": filters.get("q", "")[:200]}
+    if filters.get("format", "").isdigit():
+        chosen["format"] = int(filters["format"])
+    if filters.get("year", "").isdigit() and 2000 <= int(filters["year"]) <= 2100:
+        chosen["year"] = int(filters["year"])
+    if filters.get("category") in PersonCategory.values:
+        chosen["category"] = filters["category"]
+    return chosen
+
+
+class OfficialBase:
     """The rows of one official form for one user's choice. Subclasses fill `form` and `rows`."""
 
     form: OfficialForm
@@ -82,7 +106,7 @@ class Exporter:
     def __init__(
         self,
         user: User | None,
-        params: ExportParams,
+        params: BaseChoice,
         *,
         department: EducationDepartment | None = None,
         today: date | None = None,
@@ -108,16 +132,13 @@ class Exporter:
         return chosen.order_by("department__name", "short_name")
 
     def pairs(self) -> QuerySet[MentoringPair]:
-        from registry.forms.pairs import PairFilterForm
-
         pairs = MentoringPair.objects.filter(organisation__in=self.organisations())
         if self.params.period == Period.CURRENT:
             pairs = pairs.active()
         elif self.params.period == Period.ARCHIVE:
             pairs = pairs.completed()
         if self.params.filters:
-            filters = PairFilterForm(self.params.filters, organisations=self.organisations())
-            pairs = filters.apply(pairs)
+            pairs = pairs.filtered(**list_filters(self.params.filters))
         return pairs.order_by()
 
     def count(self) -> int:
@@ -165,7 +186,7 @@ def _mark(value: str) -> str:
     return CompletionMark(value).label if value else ""
 
 
-class MenteesExporter(Exporter):
+class MenteesBase(OfficialBase):
     """«База наставляемых»: one row per mentee's participation."""
 
     form = MENTEES
@@ -198,7 +219,7 @@ class MenteesExporter(Exporter):
             ]
 
 
-class MentorsExporter(Exporter):
+class MentorsBase(OfficialBase):
     """«База наставников»: one row per pair or group, its mentees in one cell."""
 
     form = MENTORS
@@ -241,9 +262,134 @@ class MentorsExporter(Exporter):
             ]
 
 
-EXPORTERS: dict[Kind, type[Exporter]] = {Kind.MENTEES: MenteesExporter, Kind.MENTORS: MentorsExporter}
-assert set(EXPORTERS) == set(FORMS)
+BASES: dict[Kind, type[OfficialBase]] = {Kind.MENTEES: MenteesBase, Kind.MENTORS: MentorsBase}
+assert set(BASES) == set(FORMS)
 
 
-def exporter_for(user: User | None, params: ExportParams, **kwargs) -> Exporter:
-    return EXPORTERS[params.base](user, params, **kwargs)
+def base_for(user: User | None, params: BaseChoice, **kwargs) -> OfficialBase:
+    return BASES[params.base](user, params, **kwargs)
+
+
+# --- the export contract's face ---------------------------------------------------------------------
+
+
+class BasesParams(ExportParams):
+    """The export page: which base, whose participants, which organisations, the format."""
+
+    format_field = "file_format"
+
+    base = forms.ChoiceField(
+        label="Форма",
+        choices=[(Kind.MENTORS.value, "База наставников"), (Kind.MENTEES.value, "База наставляемых")],
+        widget=forms.RadioSelect,
+        initial=Kind.MENTEES,
+    )
+    period = forms.ChoiceField(
+        label="Участники",
+        choices=[
+            (Period.CURRENT.value, "Действующие"),
+            (Period.ARCHIVE.value, "Архив: завершившие программу"),
+            (Period.ALL.value, "Все"),
+        ],
+        widget=forms.RadioSelect,
+        initial=Period.CURRENT,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label="Организации",
+        required=False,
+        queryset=Organisation.objects.none(),
+        help_text="Не выбрано — все организации, которые вам доступны.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {name: self.fields[name] for name in ("base", "period", self.format_field, "organisations")}
+        self.fields[self.format_field].label = "Формат файла"
+        field = self.fields["organisations"]
+        field.queryset = Organisation.objects.for_user(self.user).select_related("department").order_by("short_name")
+        field.widget.attrs.update(
+            {
+                "class": "form-select",
+                "data-autocomplete": "multiple",
+                "data-placeholder": "Все доступные организации — или выберите",
+            }
+        )
+        source = self.data if self.is_bound else self.initial
+        self.filters = {name: str(source[name]) for name in LIST_FILTERS if source.get(name)}
+
+    def params(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "base": data["base"],
+            "period": data["period"],
+            "organisations": sorted(o.pk for o in data["organisations"]),
+            "filters": self.filters,
+            "format": self.file_format(),
+        }
+
+
+@register
+class BasesExporter(TableExporter):
+    """«База наставников» / «База наставляемых» for the user's choice, on the export page."""
+
+    identifier = "bases"
+    verbose_name = "Базы наставников и наставляемых"
+    Params = BasesParams
+    page = "exchange/export.html"
+    methods = ("GET", "POST")
+    # Up to this many rows a base is written in the request (well under a second for XLSX, a few
+    # seconds for PDF); past it, in the background with a progress bar.
+    background_after = {"xlsx": 5000, "pdf": 150}
+
+    def __init__(self, user, params: dict[str, Any], **kwargs) -> None:
+        super().__init__(user, params, **kwargs)
+        self.choice = BaseChoice.from_json({**params, "file_format": params.get("format", "xlsx")})
+        self.base = base_for(user, self.choice, today=self.today)
+
+    @classmethod
+    def initial(cls, request: HttpRequest) -> dict[str, Any]:
+        """Arriving from the pair list: its organisation, status and filters become the export's choices."""
+        initial: dict[str, Any] = {name: request.GET[name] for name in LIST_FILTERS if request.GET.get(name)}
+        if request.GET.get("base") in Kind.__members__.values():
+            initial["base"] = request.GET["base"]
+        status = request.GET.get("status")
+        if status == PairStatus.COMPLETED:
+            initial["period"] = Period.ARCHIVE
+        elif status in (PairStatus.ACTIVE, PairStatus.OVERDUE):
+            initial["period"] = Period.CURRENT
+        if request.GET.get("organisation", "").isdigit():
+            initial["organisations"] = [request.GET["organisation"]]
+        return initial
+
+    @classmethod
+    def page_context(cls, form: ExportParams) -> dict[str, Any]:
+        return {
+            "filters": form.filters,
+            "show_organisations": len(form.fields["organisations"].queryset) > 1,
+            "sync_rows": cls.background_after,
+        }
+
+    @property
+    def form(self) -> OfficialForm:
+        return self.base.form
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def rows(self) -> Iterator[list]:
+        return self.base.rows()
+
+    def title_lines(self) -> list[str]:
+        return self.base.title_lines()
+
+    def filename(self, file_format: str) -> str:
+        return self.base.filename()
+
+    def title(self, file_format: str) -> str:
+        period = PERIOD_LABELS[self.choice.period]
+        return f"{self.base.form.title}, {period} — {self.base.where()} ({file_format.upper()})"
+
+    def record(self, request: HttpRequest, file_format: str, rows: int) -> None:
+        # The bases hold personal data: every export is in the access log (who, when, what).
+        organisations = list(self.base.organisations().select_related(None))
+        privacy.record_export(request, what=self.title(file_format)[:500], rows=rows, organisations=organisations)

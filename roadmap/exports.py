@@ -1,39 +1,39 @@
-"""A roadmap with its execution status, as XLSX and PDF, through the exchange's exporter contract.
+"""A roadmap with its execution status, as XLSX and PDF, through the export contract (jobs/exports.py).
 
 The layout is the approved document's — №, content, deadlines as written, expected result,
 effectiveness indicator (when the roadmap has any), responsible — plus a column «Исполнение»:
 each occurrence's status and date, or for a «каждая ОО» item how many organisations have done
 their part. A section is a row of its own, its number and title in the first two columns.
-`common/files/writers.py` writes the rows; the same rows go to both formats.
+common/files/writers.py writes the rows; the same rows go to both formats.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from common.files.tables import Column, Layout
 from common.text import name_part
-from roadmap.models import Occurrence, Roadmap, Status
+from jobs.exports import TableExporter, register
+from roadmap.access import get_roadmap
+from roadmap.models import Occurrence, Status
 
 
-@dataclass(frozen=True)
-class RoadmapExportParams:
-    file_format: str  # "xlsx" | "pdf"
-
-
-class RoadmapExporter:
+@register
+class RoadmapExporter(TableExporter):
     """Rows of one roadmap in the approved document's order, with the execution column."""
 
-    def __init__(self, roadmap: Roadmap, file_format: str, *, today: date | None = None) -> None:
+    identifier = "roadmap"
+    verbose_name = "Дорожная карта с исполнением"
+
+    def __init__(self, user, params: dict, *, today: date | None = None) -> None:
+        super().__init__(user, params, today=today)
+        # A roadmap the user reads (404 otherwise): the link names it, the job runs as the user.
+        roadmap = get_roadmap(user, params["pk"])
         self.roadmap = roadmap
-        self.params = RoadmapExportParams(file_format)
-        self.today = today or timezone.localdate()
         self.items = list(roadmap.items.select_related("section").order_by("position", "pk"))
         self.sections = list(roadmap.sections.order_by("position", "pk"))
         self.with_indicator = any(item.indicator for item in self.items)
@@ -60,9 +60,12 @@ class RoadmapExporter:
         lines.append(f"Исполнение на {self.today:%d.%m.%Y}")
         return lines
 
-    def filename(self) -> str:
+    def title(self, file_format: str) -> str:
+        return f"Дорожная карта «{self.roadmap.title}» ({file_format.upper()})"
+
+    def filename(self, file_format: str) -> str:
         title = name_part(self.roadmap.title)
-        return f"Дорожная карта — {title} — {self.today:%d.%m.%Y}.{self.params.file_format}"
+        return f"Дорожная карта — {title} — {self.today:%d.%m.%Y}.{file_format}"
 
     def rows(self) -> Iterator[list]:
         statuses = self._statuses()

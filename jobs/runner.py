@@ -1,9 +1,13 @@
 """Background jobs: start one, run it in the worker, report its progress.
 
-A web request never does long work: an export past `SYNC_ROWS` rows, and every import, becomes a
-`Job` row and a django-tasks task (`run_job`), enqueued once the request's transaction commits.
-`python manage.py db_worker` runs it; the job page polls the row for the progress bar and offers
-the result. Tests run tasks in-process (TASKS_BACKEND=ImmediateBackend).
+A web request never does long work: an export past its exporter's `background_after` rows, and
+every import, becomes a `Job` row and a django-tasks task (`run_job`), enqueued once the request's
+transaction commits. `python manage.py db_worker` runs it; the job page polls the row for the
+progress bar and offers the result. Tests run tasks in-process (TASKS_BACKEND=ImmediateBackend).
+
+An export job builds its exporter (jobs/exports.py) again for the job's owner, so the worker applies
+the same scope as the request did. Other kinds of job are run by the handler their app registers
+with `@handles` (the exchange's import check and saving).
 """
 
 from __future__ import annotations
@@ -12,21 +16,33 @@ import errno
 import logging
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from common.files.writers import ExportTooLarge, write
-from exchange.exporters import ExportParams, exporter_for
-from exchange.models import Job, JobKind, JobStatus
+from jobs import exports
+from jobs.models import Job, JobKind, JobStatus
 
 log = logging.getLogger(__name__)
 
-# Up to this many rows an export is written in the request (well under a second for XLSX, a few
-# seconds for PDF); past it, in the background with a progress bar.
-SYNC_ROWS = {"xlsx": 5000, "pdf": 150}
+Handler = Callable[[Job, "ProgressWriter"], None]
+
+
+@dataclass(frozen=True)
+class KindOfJob:
+    """How the jobs of one kind (other than exports) are run in the worker, and how their result is
+    shown on the job page: a template of the app that runs them, and its context."""
+
+    run: Handler
+    result_template: str = ""
+    result_context: Callable[[Job], dict] = lambda job: {}
+
+
+HANDLERS: dict[str, KindOfJob] = {}
 
 FAILED_MESSAGE = (
     "Задание не выполнено из-за внутренней ошибки. Попробуйте ещё раз; если ошибка повторится, "
@@ -40,7 +56,19 @@ INTERRUPTED_MESSAGE = (
     "Задание прервано: фоновый обработчик остановился во время работы. Ничего не сохранено наполовину — "
     "загрузка сохраняется целиком или никак. Задание можно запустить заново."
 )
-ALREADY_SAVED_MESSAGE = "Этот файл уже загружен в реестр другим заданием: повторная загрузка не нужна."
+
+
+def handles(
+    kind: str, *, result_template: str = "", result_context: Callable[[Job], dict] | None = None
+) -> Callable[[Handler], Handler]:
+    """Decorator: `handler(job, progress)` runs the jobs of `kind` (other than exports) in the worker;
+    the job page shows a finished one with `result_template` and `result_context(job)`."""
+
+    def decorator(handler: Handler) -> Handler:
+        HANDLERS[kind] = KindOfJob(handler, result_template, result_context or (lambda job: {}))
+        return handler
+
+    return decorator
 
 
 def start(job: Job) -> Job:
@@ -51,8 +79,12 @@ def start(job: Job) -> Job:
     return job
 
 
-def start_export(user, params: ExportParams, *, title: str, total: int) -> Job:
-    return start(Job(owner=user, kind=JobKind.EXPORT, title=title, params=params.as_json(), total=total))
+def start_export(user, exporter: exports.Exporter, *, total: int) -> Job:
+    """A job writing `exporter`'s file in the worker (its parameters carry the format)."""
+    file_format = exporter.params["format"]
+    title = exporter.title(file_format)[: Job._meta.get_field("title").max_length]
+    params = {"exporter": exporter.identifier, "params": exporter.params}
+    return start(Job(owner=user, kind=JobKind.EXPORT, title=title, params=params, total=total))
 
 
 class ProgressWriter:
@@ -104,57 +136,51 @@ def run_job(job_id: int) -> None:
     try:
         if job.kind == JobKind.EXPORT:
             _export(job, progress)
-        elif job.kind == JobKind.IMPORT_SAVE:
-            _save_once(job, progress)
         else:
-            _import(job, progress)
-    except ExportTooLarge as error:
-        _finish(job_id, JobStatus.FAILED, message=str(error))
+            HANDLERS[job.kind].run(job, progress)
+    except exports.ExportRefused as error:
+        finish(job_id, JobStatus.FAILED, message=error.message)
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             log.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(
+        finish(
             job_id,
             JobStatus.FAILED,
             message=DISK_FULL_MESSAGE if error.errno in (errno.ENOSPC, errno.EDQUOT) else FAILED_MESSAGE,
         )
     except Exception:
         log.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, JobStatus.FAILED, message=FAILED_MESSAGE)
+        finish(job_id, JobStatus.FAILED, message=FAILED_MESSAGE)
     finally:
         progress.close()
 
 
-def _finish(job_id: int, status: str, **fields) -> None:
+def finish(job_id: int, status: str, **fields) -> None:
     Job.objects.filter(pk=job_id).update(status=status, finished_at=timezone.now(), **fields)
 
 
+def exporter_of(job: Job) -> exports.Exporter:
+    """The exporter a job was started with, built again for its owner (the same scope applies).
+
+    Jobs started before every file had an exporter hold the bases' choices themselves.
+    """
+    identifier = job.params.get("exporter", "bases")
+    params = job.params.get("params", job.params)
+    return exports.get(identifier)(job.owner, params)
+
+
 def _export(job: Job, progress: ProgressWriter) -> None:
-    exporter = exporter_for(job.owner, ExportParams.from_json(job.params))
+    exporter = exporter_of(job)
+    file_format = exporter.params["format"]
+    rows = exporter.count()
+    exporter.check(file_format, rows)
     with tempfile.TemporaryFile() as out:
-        rows = write(exporter, exporter.params.file_format, out, progress)
+        rows = exporter.render(file_format, out, progress)
         out.seek(0)
         # Stored under the job's number; the name users see (Job.filename) is given at download.
-        job.file.save(f"export-{job.pk}.{exporter.params.file_format}", File(out), save=False)
-    Job.objects.filter(pk=job.pk).update(file=job.file.name, filename=exporter.filename()[:255])
-    _finish(job.pk, JobStatus.DONE, done=rows, total=rows)
-
-
-def _save_once(job: Job, progress: ProgressWriter) -> None:
-    """Save a checked upload, at most once whatever retries and double clicks there were.
-
-    The checked job's row is locked for the whole saving transaction: a second saving of the same
-    upload waits for the first and then finds it done.
-    """
-    with transaction.atomic():
-        Job.objects.select_for_update().filter(pk=job.params.get("checked")).first()
-        saved = Job.objects.filter(
-            kind=JobKind.IMPORT_SAVE, status=JobStatus.DONE, params__checked=job.params.get("checked")
-        ).exclude(pk=job.pk)
-        if saved.exists():
-            _finish(job.pk, JobStatus.FAILED, message=ALREADY_SAVED_MESSAGE)
-            return
-        _import(job, progress)
+        job.file.save(f"export-{job.pk}.{file_format}", File(out), save=False)
+    Job.objects.filter(pk=job.pk).update(file=job.file.name, filename=exporter.filename(file_format)[:255])
+    finish(job.pk, JobStatus.DONE, done=rows, total=rows)
 
 
 def retry(job: Job) -> Job:
@@ -174,39 +200,11 @@ def retry(job: Job) -> Job:
     return start(again)
 
 
-def _import(job: Job, progress: ProgressWriter) -> None:
-    from exchange.importer import run_import
-    from exchange.official import Kind
-    from registry.models import Organisation
-
-    organisation = Organisation.objects.get(pk=job.params["organisation"])
-    with job.file.open("rb") as uploaded:
-        data = uploaded.read()
-    report = run_import(
-        data,
-        job.params["filename"],
-        Kind(job.params["base"]),
-        organisation,
-        job.owner,
-        commit=job.kind == JobKind.IMPORT_SAVE,
-        progress=progress,
+def cancel(job: Job) -> bool:
+    """Give up a job still waiting in the queue (the worker, if it starts later, skips it); False when
+    it has started or finished already."""
+    return bool(
+        Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED, finished_at=timezone.now(), message="Задание отменено до начала работы."
+        )
     )
-    _finish(job.pk, JobStatus.DONE, report=report_json(report), done=report.rows_read, total=report.rows_read)
-
-
-def report_json(report) -> dict:
-    """The import report as the job page shows it (JSON in the job row)."""
-    return {
-        "ok": report.ok,
-        "saved": report.saved,
-        "rows_read": report.rows_read,
-        "created": dict(report.created),
-        "matched": dict(report.matched),
-        "filled": dict(report.filled),
-        "problem_count": report.problem_count,
-        "problems": [
-            {"row": p.row, "column": p.column, "header": p.header, "message": p.message} for p in report.problems
-        ],
-        "lines": [[row, text] for row, text in report.lines[:2000]],
-        "more_lines": max(0, len(report.lines) - 2000),
-    }

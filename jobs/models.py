@@ -1,8 +1,8 @@
-"""Background jobs of the exchange: a large export, the check and the saving of an uploaded file.
+"""Background jobs: a large export of any exporter, the check and the saving of an uploaded file.
 
-A `Job` belongs to the user who started it and is shown only to them. The work itself runs as a
-django-tasks task (exchange/tasks.py) in `db_worker`; the job row is what the pages read: its
-status, its progress (`done` of `total`), its result file or its report.
+A `Job` belongs to the user who started it and is shown only to them (`for_user`). The work itself
+runs as a django-tasks task (jobs/runner.py) in `db_worker`; the job row is what the pages read:
+its status, its progress (`done` of `total`), its result file or its report.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 # A queued job not started within this time means no worker is taking jobs.
 QUEUE_PATIENCE = timedelta(minutes=1)
-# A worker reports progress at least every few seconds (exchange/jobs.py ProgressWriter); this long
+# A worker reports progress at least every few seconds (jobs/runner.py ProgressWriter); this long
 # without a report means it died. Generous: one PDF chunk or one database step may take a while.
 HEARTBEAT_TIMEOUT = timedelta(minutes=3)
 
@@ -34,6 +34,12 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Не удалось"
 
 
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user) -> JobQuerySet:
+        """A job is its owner's alone: nobody else sees it, whatever their role."""
+        return self.filter(owner_id=user.pk) if getattr(user, "is_authenticated", False) else self.none()
+
+
 class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name="кто запустил"
@@ -41,8 +47,8 @@ class Job(models.Model):
     kind = models.CharField("вид", max_length=20, choices=JobKind.choices)
     status = models.CharField("состояние", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
     title = models.CharField("что делается", max_length=500)
-    # What to do: an export's choices (exchange/exporters.py ExportParams), an import's form and
-    # organisation. Plain JSON, so the worker rebuilds everything from the database.
+    # What to do: an export's exporter, format and parameters (jobs/exports.py), an import's form
+    # and organisation. Plain JSON, so the worker rebuilds everything from the database.
     params = models.JSONField("параметры", default=dict)
     done = models.PositiveIntegerField("сделано", default=0)
     total = models.PositiveIntegerField("всего", default=0)
@@ -57,16 +63,18 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField("последний признак работы", null=True, blank=True)
     finished_at = models.DateTimeField("завершено", null=True, blank=True)
 
+    objects = JobQuerySet.as_manager()
+
     class Meta:
         verbose_name = "задание"
         verbose_name_plural = "задания"
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=JobKind.values), name="exchange_job_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="exchange_job_status_valid"),
-            models.CheckConstraint(condition=Q(done__lte=F("total")), name="exchange_job_done_within_total"),
+            models.CheckConstraint(condition=Q(kind__in=JobKind.values), name="jobs_job_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="jobs_job_status_valid"),
+            models.CheckConstraint(condition=Q(done__lte=F("total")), name="jobs_job_done_within_total"),
         ]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="exchange_job_owner_recent")]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="jobs_job_owner_recent")]
 
     def __str__(self) -> str:
         return self.title

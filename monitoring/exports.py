@@ -1,0 +1,139 @@
+"""The monitoring's downloads, through the export contract (jobs/exports.py): the indicator table
+(XLSX, PDF), the analytic report (PDF, XLSX) and the contingent template (XLSX).
+
+The indicator table: one row per indicator, its number and title, the value of each year (a number;
+«нет данных» where it cannot be computed), then the numerators and denominators the values come
+from, so a head can check each figure before signing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, BinaryIO
+
+from common.files.tables import Column, Layout
+from common.files.writers import Progress
+from common.text import name_part
+from jobs.exports import Exporter, ExportParams, TableExporter, register
+from monitoring.access import contingent_department, table_choice, year_of
+from monitoring.contingent import template_filename, write_template
+from monitoring.indicators import indicator_table
+from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
+
+MISSING = "нет данных"
+
+
+class TableChoiceParams(ExportParams):
+    """The department and years of the indicator pages' link (checked again by `table_choice`)."""
+
+    CHOICE = ("department", "first", "last")
+
+    def params(self) -> dict[str, Any]:
+        chosen = {name: str(self.data[name]) for name in self.CHOICE if self.data.get(name)}
+        return {**super().params(), **chosen}
+
+
+class YearParams(ExportParams):
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "year": year_of(self.data)}
+
+
+@register
+class IndicatorTableExporter(TableExporter):
+    identifier = "indicators"
+    verbose_name = "Показатели наставничества"
+    Params = TableChoiceParams
+
+    def __init__(self, user, params: dict[str, Any], *, today: date | None = None) -> None:
+        super().__init__(user, params, today=today)
+        _, department, years = table_choice(user, params)
+        self.table = indicator_table([department], years)
+        columns = [Column("number", "№", 4), Column("title", "Показатель", 48), Column("unit", "Ед.", 5)]
+        columns += [Column(f"value_{year}", str(year), 9) for year in years]
+        columns += [Column(f"parts_{year}", f"{year}: числитель / знаменатель", 14) for year in years]
+        self.form = Layout("Показатели реализации целевой модели наставничества", tuple(columns))
+
+    @property
+    def department_names(self) -> str:
+        return ", ".join(d.name for d in self.table.departments)
+
+    def count(self) -> int:
+        return len(self.table.rows)
+
+    def title_lines(self) -> list[str]:
+        years = self.table.years
+        return [
+            self.department_names,
+            f"Годы: {years[0]}–{years[-1]}" if len(years) > 1 else f"Год: {years[0]}",
+            f"Сформировано {self.today:%d.%m.%Y}",
+        ]
+
+    def filename(self, file_format: str) -> str:
+        years = self.table.years
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        name = name_part(self.department_names)
+        return f"Показатели наставничества — {name} — {span} — {self.today:%d.%m.%Y}.{file_format}"
+
+    def rows(self) -> Iterator[list]:
+        for indicator, cells in self.table.rows:
+            title = indicator.title + (f" (цель — не менее {indicator.target:g} %)" if indicator.target else "")
+            row = [indicator.number, title, indicator.unit]
+            row += [cells[year].value if cells[year].value is not None else MISSING for year in self.table.years]
+            for year in self.table.years:
+                cell = cells[year]
+                if cell.denominator is None:
+                    row.append(str(cell.numerator) if cell.numerator is not None and not indicator.is_share else "")
+                else:
+                    row.append(f"{cell.numerator if cell.numerator is not None else '—'} / {cell.denominator}")
+            yield row
+
+
+@register
+class AnalyticReportExporter(Exporter):
+    """«Аналитическая справка»: the indicators with their charts, the breakdown, the roadmap's state and
+    the data's quality, as the head signs it (monitoring/report.py)."""
+
+    identifier = "report"
+    verbose_name = "Аналитическая справка"
+    formats = ("pdf", "xlsx")
+    Params = TableChoiceParams
+
+    def __init__(self, user, params: dict[str, Any], *, today: date | None = None) -> None:
+        super().__init__(user, params, today=today)
+        _, department, years = table_choice(user, params)
+        self.report = build_report(department, years, user=user, today=today)
+
+    def count(self) -> int:
+        return len(self.report.table.rows)
+
+    def filename(self, file_format: str) -> str:
+        return report_filename(self.report, file_format)
+
+    def render(self, file_format: str, out: BinaryIO, progress: Progress | None = None) -> int:
+        out.write(report_pdf(self.report) if file_format == "pdf" else report_xlsx(self.report))
+        return self.count()
+
+
+@register
+class ContingentTemplateExporter(Exporter):
+    """The contingent template: the department's organisations listed, the numbers to fill in."""
+
+    identifier = "contingent-template"
+    verbose_name = "Шаблон контингента"
+    formats = ("xlsx",)
+    Params = YearParams
+
+    def __init__(self, user, params: dict[str, Any], *, today: date | None = None) -> None:
+        super().__init__(user, params, today=today)
+        self.department = contingent_department(user)
+        self.year = int(params["year"])
+
+    def count(self) -> int:
+        return self.department.organisations.count()
+
+    def filename(self, file_format: str) -> str:
+        return template_filename(self.department, self.year)
+
+    def render(self, file_format: str, out: BinaryIO, progress: Progress | None = None) -> int:
+        return write_template(self.department, self.year, out)
