@@ -19,8 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, connections, transaction
+from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
 
@@ -51,6 +53,10 @@ FAILED_MESSAGE = (
 DISK_FULL_MESSAGE = (
     "На сервере закончилось место на диске: файл не записан, в реестре ничего не изменилось. "
     "Сообщите администратору; когда место освободят, запустите задание заново."
+)
+NO_LONGER_ALLOWED_MESSAGE = (
+    "Выгрузка не сделана: у вас больше нет доступа к этим данным. Если доступ нужен, обратитесь к "
+    "методисту муниципалитета."
 )
 INTERRUPTED_MESSAGE = (
     "Задание прервано: фоновый обработчик остановился во время работы. Ничего не сохранено наполовину — "
@@ -140,6 +146,9 @@ def run_job(job_id: int) -> None:
             HANDLERS[job.kind].run(job, progress)
     except exports.ExportRefused as error:
         finish(job_id, JobStatus.FAILED, message=error.message)
+    except (Http404, PermissionDenied):
+        # The owner's scope is applied again in the worker: a role taken away meanwhile stops the job.
+        finish(job_id, JobStatus.FAILED, message=NO_LONGER_ALLOWED_MESSAGE)
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             log.exception("Job %s (%s) failed", job_id, job.kind)
@@ -164,9 +173,9 @@ def exporter_of(job: Job) -> exports.Exporter:
 
     Jobs started before every file had an exporter hold the bases' choices themselves.
     """
-    identifier = job.params.get("exporter", "bases")
-    params = job.params.get("params", job.params)
-    return exports.get(identifier)(job.owner, params)
+    if "exporter" not in job.params:
+        return exports.get("bases")(job.owner, {**job.params, "format": job.params.get("file_format", "xlsx")})
+    return exports.get(job.params["exporter"])(job.owner, job.params["params"])
 
 
 def _export(job: Job, progress: ProgressWriter) -> None:
