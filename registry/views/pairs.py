@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from common.views import paginate, save_or_explain
@@ -187,13 +186,3 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Встреча добавлена в журнал.")
         return redirect("pair_detail", pk=pair.pk)
     return render(request, "registry/meeting_form.html", {"form": form, "pair": pair})
-
-
-urlpatterns = [
-    path("pairs/", pair_list, name="pair_list"),
-    path("pairs/new/", pair_create, name="pair_create"),
-    path("pairs/<int:pk>/", pair_detail, name="pair_detail"),
-    path("pairs/<int:pk>/edit/", pair_edit, name="pair_edit"),
-    path("pairs/<int:pk>/complete/", pair_complete, name="pair_complete"),
-    path("pairs/<int:pk>/meetings/new/", meeting_create, name="meeting_create"),
-]

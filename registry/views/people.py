@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -190,16 +189,3 @@ def person_autocomplete(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"results": [{"value": person.pk, "text": person.picker_label} for person in people[:AUTOCOMPLETE_LIMIT]]}
     )
-
-
-urlpatterns = [
-    path("people/", person_list, name="person_list"),
-    path("people/new/", person_create, name="person_create"),
-    path("people/search/", person_autocomplete, name="person_autocomplete"),
-    path("people/<int:pk>/", person_detail, name="person_detail"),
-    path("people/<int:pk>/edit/", person_edit, name="person_edit"),
-    path("people/<int:pk>/delete/", person_delete, name="person_delete"),
-    path("people/<int:pk>/restore/", person_restore, name="person_restore"),
-    path("people/<int:pk>/consents/new/", consent_create, name="consent_create"),
-    path("consents/<int:pk>/withdraw/", consent_withdraw, name="consent_withdraw"),
-]

@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.views import paginate
-from jobs.views import download
 from registry import privacy
 from registry.access import get_person, methodist_scope
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
@@ -57,11 +55,3 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=200 if grounds.reason or request.method == "GET" else 409,
     )
-
-
-urlpatterns = [
-    path("privacy/access-log/", access_log, name="access_log"),
-    path("privacy/erasures/", erasure_list, name="erasure_list"),
-    path("people/<int:pk>/extract/", download, {"exporter": "person-extract"}, name="person_extract"),
-    path("people/<int:pk>/erase/", person_erase, name="person_erase"),
-]

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from common.views import paginate, save_or_explain
@@ -74,11 +73,3 @@ def _program_page(request: HttpRequest, program: MentoringProgram | None) -> Htt
             messages.success(request, "Программа сохранена.")
             return redirect("program_detail", pk=saved.pk)
     return render(request, "registry/program_form.html", {"form": form, "program": program})
-
-
-urlpatterns = [
-    path("programs/", program_list, name="program_list"),
-    path("programs/new/", program_create, name="program_create"),
-    path("programs/<int:pk>/", program_detail, name="program_detail"),
-    path("programs/<int:pk>/edit/", program_edit, name="program_edit"),
-]

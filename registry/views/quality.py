@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -94,9 +93,3 @@ def quality_summary(request: HttpRequest) -> HttpResponse:
     organisation_ids = Organisation.objects.for_user(request.user).values_list("pk", flat=True)
     counts = [] if scope.is_empty else checks.counts(request.user, organisation_ids)
     return render(request, "registry/includes/quality_summary.html", {"quality_counts": counts})
-
-
-urlpatterns = [
-    path("quality/", quality, name="quality"),
-    path("quality/summary/", quality_summary, name="quality_summary"),
-]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from registry.access import get_reference_item, managed_departments, scope_for
@@ -155,10 +155,3 @@ def reference_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "registry/reference/form.html",
         {"form": form, "kind": kind, "title": title, "reference": reference, "item": item},
     )
-
-
-urlpatterns = [
-    path("reference/", reference_list, name="reference_list"),
-    path("reference/<str:kind>/new/", reference_create, name="reference_create"),
-    path("reference/<str:kind>/<int:pk>/edit/", reference_edit, name="reference_edit"),
-]
