@@ -202,6 +202,23 @@ def _responsible_kind(text: str, owner: Owner) -> str:
 # --- editing ---------------------------------------------------------------------------------------
 
 
+def create_roadmap(roadmap: Roadmap, *, user: User) -> Roadmap:
+    """Save a new roadmap with its first, empty section (where its first items go)."""
+    roadmap.created_by = user
+    roadmap.save()
+    Section.objects.create(roadmap=roadmap, position=0, number="1.", title="")
+    return roadmap
+
+
+def period_changed(roadmap: Roadmap) -> None:
+    """The roadmap's period changed: deadlines without a year move with it, and so do their occurrences."""
+    items = list(roadmap.items.all())
+    for item in items:
+        apply_deadline(item, roadmap.period)
+    RoadmapItem.objects.bulk_update(items, ["schedule", "schedule_kind", "schedule_problem"])
+    sync_occurrences(roadmap, items)
+
+
 def next_position(roadmap: Roadmap) -> int:
     return (roadmap.items.aggregate(last=Max("position"))["last"] or 0) + 1
 

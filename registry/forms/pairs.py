@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from common.forms import fix_organisation, formfield, helper, use_ru_dates
+from registry.forms.people import NewMenteeFormSet, NewMentorForm
 from registry.models import (
     Meeting,
     MeetingKind,
@@ -234,6 +235,41 @@ class PairFilterForm(forms.Form):
             category=data.get("category", ""),
         )
         return pairs.order_by(*self.SORTS.get(data.get("sort") or "-entry"))
+
+
+class PairEntry:
+    """The pair's page as one form: the pair (people picked from the base), a new mentor typed in,
+    new mentees typed in — and the rules that span them (a mentor from one place, at least one mentee)."""
+
+    def __init__(self, data, *, pair: MentoringPair | None, initial, organisations, people) -> None:
+        self.form = PairForm(data, instance=pair, initial=initial, organisations=organisations, people=people)
+        self.new_mentor = NewMentorForm(data, prefix="new_mentor")
+        self.new_mentees = NewMenteeFormSet(data, prefix="new_mentee")
+
+    def is_valid(self) -> bool:
+        if not all([self.form.is_valid(), self.new_mentor.is_valid(), self.new_mentees.is_valid()]):
+            return False
+        chosen = self.form.cleaned_data.get("mentor_choice")
+        if chosen and self.new_mentor.has_changed():
+            self.form.add_error("mentor_choice", "Выберите наставника из базы или впишите нового — что-то одно.")
+        elif not chosen and not self.new_mentor.has_changed():
+            self.form.add_error("mentor_choice", "Укажите наставника: выберите из базы или впишите нового.")
+        if not self.form.cleaned_data.get("mentees_choice") and not self._typed_mentees():
+            self.form.add_error("mentees_choice", "Добавьте хотя бы одного наставляемого: из базы или нового.")
+        return self.form.is_valid()
+
+    def _typed_mentees(self) -> list[forms.Form]:
+        return [form for form in self.new_mentees if form.has_changed()]
+
+    def chosen(self) -> tuple[MentoringPair, Organisation, Person, list[Person]]:
+        """The pair, its organisation, mentor and mentees; people typed in are new, not saved yet."""
+        data = self.form.cleaned_data
+        mentor = data.get("mentor_choice") or self.new_mentor.save(commit=False)
+        mentees = [*data["mentees_choice"], *(form.save(commit=False) for form in self._typed_mentees())]
+        return self.form.save(commit=False), data["organisation"], mentor, mentees
+
+    def context(self) -> dict:
+        return {"form": self.form, "new_mentor": self.new_mentor, "new_mentees": self.new_mentees}
 
 
 class PairCompleteForm(forms.ModelForm):

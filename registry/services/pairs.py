@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry import freshness
-from registry.models import MentoringPair, PairMentee, Participants, Person
+from registry.models import MentoringPair, Organisation, PairMentee, Participants, Person
 from registry.models.people import STAFF_CATEGORIES, PersonCategory
 from registry.services.errors import integrity_message
 
@@ -117,3 +117,18 @@ def refresh_person_facts(person: Person) -> None:
             freshness.touch(person.organisation_id)
     except IntegrityError as error:
         raise ValidationError(integrity_message(error)) from None
+
+
+def form_pair(
+    pair: MentoringPair, organisation: Organisation, mentor: Person, mentees: Iterable[Person]
+) -> MentoringPair:
+    """Save a pair with its mentor and mentees, some of them new people typed on the pair's page
+    (unsaved, given the pair's organisation here): everything or nothing, in one transaction."""
+    with transaction.atomic():
+        people = [mentor, *mentees]
+        for person in people:
+            if person.pk is None:
+                person.organisation = organisation
+                person.save()
+        pair.mentor = mentor
+        return save_pair(pair, people[1:])

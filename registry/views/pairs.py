@@ -14,11 +14,10 @@ from registry.access import editable_organisations, get_pair, scope_for
 from registry.forms.pairs import (
     MeetingForm,
     PairCompleteForm,
+    PairEntry,
     PairFilterForm,
-    PairForm,
     ParticipationResultFormSet,
 )
-from registry.forms.people import NewMenteeFormSet, NewMentorForm
 from registry.models import (
     Consent,
     Meeting,
@@ -28,7 +27,7 @@ from registry.models import (
     PairStage,
     Person,
 )
-from registry.services.pairs import save_pair
+from registry.services.pairs import form_pair, save_pair
 
 
 def _mark_missing_consent(pairs) -> None:
@@ -93,57 +92,22 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse:
     """ "Form a pair" and "edit a pair": pick people from the base or type new ones, on one page."""
-    organisations = editable_organisations(request.user)
-    people = Person.objects.for_user(request.user).current()
-    data = request.POST or None
     initial = (
         {"organisation": request.GET["organisation"]} if pair is None and request.GET.get("organisation") else None
     )
-    form = PairForm(data, instance=pair, initial=initial, organisations=organisations, people=people)
-    new_mentor = NewMentorForm(data, prefix="new_mentor")
-    new_mentees = NewMenteeFormSet(data, prefix="new_mentee")
-    if request.method == "POST":
-        forms_valid = all([form.is_valid(), new_mentor.is_valid(), new_mentees.is_valid()])
-        chosen_mentor = form.cleaned_data.get("mentor_choice") if forms_valid else None
-        typed_mentees = [f for f in new_mentees if f.has_changed()] if forms_valid else []
-        if forms_valid:
-            if chosen_mentor and new_mentor.has_changed():
-                form.add_error("mentor_choice", "Выберите наставника из базы или впишите нового — что-то одно.")
-            elif not chosen_mentor and not new_mentor.has_changed():
-                form.add_error("mentor_choice", "Укажите наставника: выберите из базы или впишите нового.")
-            if not form.cleaned_data.get("mentees_choice") and not typed_mentees:
-                form.add_error("mentees_choice", "Добавьте хотя бы одного наставляемого: из базы или нового.")
-
-        def save() -> MentoringPair:
-            organisation = form.cleaned_data["organisation"]
-            mentor = chosen_mentor or _create_person(new_mentor, organisation)
-            mentees = [*form.cleaned_data["mentees_choice"], *(_create_person(f, organisation) for f in typed_mentees)]
-            saved = form.save(commit=False)
-            saved.mentor = mentor
-            return save_pair(saved, mentees)
-
-        if forms_valid and form.is_valid():
-            saved = save_or_explain(form, save)
-            if saved is not None:
-                messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")
-                return redirect("pair_detail", pk=saved.pk)
-    return render(
-        request,
-        "registry/pair_form.html",
-        {
-            "form": form,
-            "new_mentor": new_mentor,
-            "new_mentees": new_mentees,
-            "pair": pair,
-        },
+    entry = PairEntry(
+        request.POST or None,
+        pair=pair,
+        initial=initial,
+        organisations=editable_organisations(request.user),
+        people=Person.objects.for_user(request.user).current(),
     )
-
-
-def _create_person(form, organisation: Organisation) -> Person:
-    person = form.save(commit=False)
-    person.organisation = organisation
-    person.save()
-    return person
+    if request.method == "POST" and entry.is_valid():
+        saved = save_or_explain(entry.form, lambda: form_pair(*entry.chosen()))
+        if saved is not None:
+            messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")
+            return redirect("pair_detail", pk=saved.pk)
+    return render(request, "registry/pair_form.html", {**entry.context(), "pair": pair})
 
 
 @require_http_methods(["GET", "POST"])

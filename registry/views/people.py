@@ -14,6 +14,7 @@ from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
 from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
 from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person
+from registry.services import people as people_services
 from registry.services.pairs import refresh_person_facts
 
 AUTOCOMPLETE_LIMIT = 20
@@ -129,13 +130,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """A person without pairs is deleted; one with pairs is archived, so their history stays."""
     person = get_person(request.user, pk, write=True)
-    has_pairs = person.mentor_pairs.exists() or person.participations.exists()
+    has_pairs = people_services.has_pairs(person)
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and (not has_pairs or form.is_valid()):
         if has_pairs:
-            person.archived_at = timezone.now()
-            person.archive_reason = form.cleaned_data["reason"]
-            person.save(update_fields=["archived_at", "archive_reason"])
+            people_services.archive(person, form.cleaned_data["reason"])
             messages.success(request, f"{person.full_name} перемещён(а) в архив. Пары и история сохранены.")
             return redirect("person_detail", pk=person.pk)
         name = person.full_name
@@ -148,9 +147,7 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk, write=True)
-    person.archived_at = None
-    person.archive_reason = ""
-    person.save(update_fields=["archived_at", "archive_reason"])
+    people_services.restore(person)
     messages.success(request, f"{person.full_name} возвращён(а) из архива.")
     return redirect("person_detail", pk=person.pk)
 

@@ -127,15 +127,7 @@ def roadmap_create(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
     form = RoadmapForm(request.POST or None, departments=departments, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-
-        def create() -> Roadmap:
-            roadmap = form.save(commit=False)
-            roadmap.created_by = request.user
-            roadmap.save()
-            Section.objects.create(roadmap=roadmap, position=0, number="1.", title="")
-            return roadmap
-
-        roadmap = save_or_explain(form, create)
+        roadmap = save_or_explain(form, lambda: services.create_roadmap(form.save(commit=False), user=request.user))
         if roadmap is not None:
             messages.success(
                 request, "Дорожная карта создана. Добавьте разделы и пункты или загрузите их из документа."
@@ -152,12 +144,8 @@ def roadmap_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save() -> Roadmap:
             saved = form.save()
-            if "period" in form.changed_data:  # deadlines without a year move with the period
-                items = list(saved.items.all())
-                for item in items:
-                    services.apply_deadline(item, saved.period)
-                RoadmapItem.objects.bulk_update(items, ["schedule", "schedule_kind", "schedule_problem"])
-                services.sync_occurrences(saved, items)
+            if "period" in form.changed_data:
+                services.period_changed(saved)
             return saved
 
         if save_or_explain(form, save) is not None:
