@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from roadmap.deadlines import (
-    Occurrence,
+    Due,
     Period,
     PeriodError,
     Schedule,
@@ -380,7 +380,7 @@ def test_without_a_period_a_year_is_needed(text):
 
 
 def occ(key, label, start, end):
-    return Occurrence(key, label, start and date(*start), end and date(*end))
+    return Due(key, label, start and date(*start), end and date(*end))
 
 
 ONCE_NEVER_OVERDUE = [occ("once", "", None, None)]
