@@ -1,0 +1,223 @@
+"""The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Качество данных»."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from common.files.writers import COUNT_FORMAT, PERCENT_FORMAT, Sheet
+from monitoring.indicators import INDICATORS
+from monitoring.report.build import (
+    NO_DATA,
+    NO_ROADMAP,
+    QUALITY_EXPLANATION,
+    TITLE,
+    Report,
+    _author_line,
+    _date,
+    short_label,
+)
+
+# --- XLSX --------------------------------------------------------------------------------------------
+
+
+def _number_or_missing(sheet: Sheet, column: int, value, number_format: str) -> None:
+    if value is None:
+        sheet.put(column, NO_DATA, border=True)
+    else:
+        sheet.put(column, value, number_format=number_format, border=True)
+
+
+def _title_block(sheet: Sheet, report: Report, heading: str) -> None:
+    department = report.department
+    sheet.line(TITLE, bold=True, size=14)
+    sheet.line(heading, bold=True)
+    sheet.line(department.name)
+    place = ", ".join(part for part in (department.municipality, department.region) if part)
+    if place:
+        sheet.line(place)
+    if department.methodical_centre:
+        sheet.line(f"Методический центр: {department.methodical_centre}")
+    sheet.line(f"Период: {report.period}; сформировано {_date(report.generated_on)}")
+    sheet.row += 1
+
+
+def _indicators_sheet(workbook: Workbook, report: Report) -> None:
+    years = report.years
+    per_year = ("Значение", "Числитель", "Знаменатель", "ОО в расчёте")
+    sheet = Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years))
+    _title_block(sheet, report, "Показатели реализации целевой модели наставничества")
+    sheet.put(
+        1,
+        f"Всего ОО в муниципалитете: {report.organisations}. «ОО в расчёте» — организации, сдавшие "
+        "контингент за год (для показателей 1 и 2 — все). Доля без контингента не рассчитывается "
+        f"(«{NO_DATA}»).",
+        wrap=False,
+    )
+    sheet.row += 2
+    first_header = sheet.row
+    for column, text in enumerate(("№", "Показатель", "Ед. изм.", "Цель"), start=1):
+        sheet.put(column, text, header=True)
+    for index, year in enumerate(years):
+        start = 5 + 4 * index
+        sheet.merge_header(start, start + 3, str(year))
+    sheet.row += 1
+    for column in range(1, 5):
+        sheet.put(column, None, header=True)
+        sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
+    for index in range(len(years)):
+        for offset, text in enumerate(per_year):
+            sheet.put(5 + 4 * index + offset, text, header=True)
+    sheet.row += 1
+    sheet.sheet.freeze_panes = f"C{sheet.row}"
+    sheet.sheet.print_title_rows = f"{first_header}:{sheet.row - 1}"
+    for indicator, cells in report.table.rows:
+        sheet.put(1, indicator.number, border=True)
+        sheet.put(2, indicator.title, wrap=True, border=True)
+        sheet.put(3, indicator.unit, border=True)
+        if indicator.target is not None:
+            sheet.put(4, indicator.target, number_format=PERCENT_FORMAT, border=True)
+        else:
+            sheet.put(4, None, border=True)
+        number_format = PERCENT_FORMAT if indicator.is_share else COUNT_FORMAT
+        for index, year in enumerate(years):
+            cell, start = cells[year], 5 + 4 * index
+            _number_or_missing(sheet, start, cell.value, number_format)
+            for offset, value in enumerate((cell.numerator, cell.denominator, cell.reported), start=1):
+                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
+        sheet.tall([(2, indicator.title)])
+        sheet.row += 1
+    sheet.row += 1
+    sheet.line(None, "Определения показателей", bold=True)
+    for indicator in INDICATORS:
+        sheet.put(1, indicator.number)
+        sheet.put(2, indicator.definition, wrap=True)
+        sheet.tall([(2, indicator.definition)])
+        sheet.row += 1
+    sheet.row += 1
+    sheet.line(None, f"Исполнитель: {_author_line(report)}")
+
+
+def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
+    shares = [indicator for indicator in INDICATORS if indicator.is_share and indicator.code != "orgs_share"]
+    sheet = Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares))
+    _title_block(sheet, report, f"Показатели по организациям за {report.breakdown_year} год")
+    sheet.line(
+        f"Показатель 1 для одной организации — «да» или «нет» (в году действовала хотя бы одна пара); "
+        f"«{NO_DATA}» — организация не сдала контингент за год."
+    )
+    sheet.row += 1
+    first_header = sheet.row
+    sheet.put(1, "Организация", header=True)
+    sheet.put(2, "1. Реализует наставничество", header=True)
+    sheet.put(3, "2. Программ, шт.", header=True)
+    for index, indicator in enumerate(shares):
+        start = 4 + 3 * index
+        sheet.merge_header(start, start + 2, f"{indicator.number}. {short_label(indicator)}, %")
+    sheet.sheet.row_dimensions[sheet.row].height = 45
+    sheet.row += 1
+    for column in range(1, 4):
+        sheet.put(column, None, header=True)
+        sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
+    for index in range(len(shares)):
+        for offset, text in enumerate(("Значение", "Числитель", "Знаменатель")):
+            sheet.put(4 + 3 * index + offset, text, header=True)
+    sheet.row += 1
+    sheet.sheet.freeze_panes = f"B{sheet.row}"
+    sheet.sheet.print_title_rows = f"{first_header}:{sheet.row - 1}"
+    for organisation, cells in report.breakdown:
+        sheet.put(1, organisation.short_name, wrap=True, border=True)
+        sheet.put(2, "да" if cells["orgs_share"].numerator else "нет", border=True)
+        sheet.put(3, cells["programs_count"].value, number_format=COUNT_FORMAT, border=True)
+        for index, indicator in enumerate(shares):
+            cell, start = cells[indicator.code], 4 + 3 * index
+            _number_or_missing(sheet, start, cell.value, PERCENT_FORMAT)
+            for offset, value in enumerate((cell.numerator, cell.denominator), start=1):
+                sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
+        sheet.row += 1
+
+
+_STATE_COLUMNS = (
+    ("total", "Всего"),
+    ("done", "Выполнено"),
+    ("in_progress", "В работе"),
+    ("upcoming", "Предстоит"),
+    ("overdue", "Просрочено"),
+    ("undated", "Без срока"),
+    ("not_done", "Не выполнено"),
+)
+
+
+def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
+    sheet = Sheet(workbook, "Дорожная карта", [12, 60, 14, 14, 14, 12, 12, 12])
+    _title_block(sheet, report, f"Исполнение дорожной карты на {_date(report.generated_on)}")
+    if report.roadmap is None:
+        sheet.line(NO_ROADMAP, bold=True)
+        return
+    for summary in report.roadmap.roadmaps:
+        roadmap = summary.roadmap
+        sheet.put(1, roadmap.title, bold=True)
+        sheet.row += 1
+        sheet.line("Период:", roadmap.period_text)
+        sheet.line("Пунктов:", summary.items)
+        sheet.row += 1
+        sheet.put(1, "Сроки исполнения", header=True)
+        sheet.put(2, "", header=True)
+        for column, (_state, label) in enumerate(_STATE_COLUMNS, start=2):
+            sheet.put(column, label, header=True)
+        sheet.row += 1
+        for label, counts in (
+            ("Сроки дорожной карты", summary.own),
+            ("Части организаций (пункты «каждая ОО»)", summary.parts),
+        ):
+            sheet.put(1, label, border=True, wrap=True)
+            for column, (state, _label) in enumerate(_STATE_COLUMNS, start=2):
+                sheet.put(column, getattr(counts, state), border=True)
+            sheet.row += 1
+        sheet.row += 1
+        if summary.overdue:
+            sheet.line("Просроченные пункты", bold=True)
+            for column, text in enumerate(("№ пункта", "Мероприятие", "Срок", "Не выполнили, ОО", "Всего ОО"), start=1):
+                sheet.put(column, text, header=True)
+            sheet.row += 1
+            for line in summary.overdue:
+                sheet.put(1, line.number, border=True)
+                sheet.put(2, line.content, wrap=True, border=True)
+                sheet.put(3, line.due, number_format="DD.MM.YYYY", border=True)
+                sheet.put(4, line.late, border=True)
+                sheet.put(5, line.parts, border=True)
+                sheet.tall([(2, line.content)])
+                sheet.row += 1
+        else:
+            sheet.line("Просроченных пунктов нет.")
+        sheet.row += 1
+
+
+def _quality_sheet(workbook: Workbook, report: Report) -> None:
+    sheet = Sheet(workbook, "Качество данных", [60, 14])
+    _title_block(sheet, report, f"Качество данных на {_date(report.generated_on)}")
+    sheet.put(1, QUALITY_EXPLANATION, wrap=True)
+    sheet.tall([(1, QUALITY_EXPLANATION)])
+    sheet.row += 2
+    sheet.put(1, "Замечание", header=True)
+    sheet.put(2, "Количество", header=True)
+    sheet.row += 1
+    for title, count in report.quality:
+        sheet.put(1, title, border=True, wrap=True)
+        sheet.put(2, count, border=True)
+        sheet.row += 1
+
+
+def report_xlsx(report: Report) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _indicators_sheet(workbook, report)
+    _breakdown_sheet(workbook, report)
+    _roadmap_sheet(workbook, report)
+    _quality_sheet(workbook, report)
+    workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{TITLE} — {report.department.name}")[:250]
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
