@@ -1,154 +1,37 @@
-"""The contingent of a whole department for one year, as one XLSX: the template out, the upload in.
-
-The template lists every organisation of the department (code and short name) with the five
-numbers already reported for that year; the methodist collects the numbers and uploads the file.
-
-The upload goes through `common.files.uploads.check_workbook` (size, kind of file, password,
-macros, zip bomb) before openpyxl opens it. Then every row is checked — the organisation (by
-«Код ОО», or by its short or full name when the code is empty), each number (an integer, not
-negative), a part not larger than its whole, an organisation not listed twice — and the report
-lists every problem with its row, column and a Russian message. Only a file without problems is
-saved, all rows in one transaction: the year's record of each listed organisation gets exactly the
-file's numbers (an empty cell: not reported). A row whose five numbers are all empty is skipped —
-the organisation has not reported, and what was entered for it before stays as it is.
-"""
+"""The contingent upload: every row checked, and saved only when the whole file is right."""
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
-from typing import IO, BinaryIO
+from typing import IO
 
 import openpyxl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from common.files.cells import Problem, normalise_header
+from common.files.cells import normalise_header
 from common.files.uploads import (
     MAX_UPLOAD_BYTES,
     WORKBOOK_CORRUPT,
     UploadRefused,
     check_workbook,
 )
-from common.files.writers import set_text
 from common.text import normalise
-from monitoring.models import COUNT_FIELDS, FIRST_YEAR, LAST_YEAR, PARTS, YEAR_MESSAGE, Contingent
+from monitoring.contingent.layout import (
+    COLUMNS,
+    HEADER_SCAN_COLUMNS,
+    HEADER_SCAN_ROWS,
+    MAX_NUMBER,
+    MAX_ROWS,
+    NUMBERS,
+    TOTAL_ROWS,
+    ContingentReport,
+    ContingentRow,
+)
+from monitoring.models import FIRST_YEAR, LAST_YEAR, PARTS, YEAR_MESSAGE, Contingent
 from registry.models import EducationDepartment, Organisation
-
-MAX_ROWS = 5000
-MAX_NUMBER = 10_000_000  # more pupils than any municipality has: a typo
-MAX_PROBLEMS = 500
-HEADER_SCAN_ROWS = 30
-HEADER_SCAN_COLUMNS = 40
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...] = ()
-    width: int = 16
-
-    def matches(self, text: str) -> bool:
-        return text in {normalise_header(name) for name in (self.header, *self.aliases)}
-
-
-CODE = Column("code", "Код ОО", ("код", "код организации", "код образовательной организации"), 12)
-NAME = Column(
-    "name",
-    "Образовательная организация",
-    (
-        "организация",
-        "наименование",
-        "наименование ОО",
-        "наименование организации",
-        "наименование образовательной организации",
-        "краткое наименование",
-        "полное наименование",
-        "ОО",
-    ),
-    44,
-)
-NUMBERS = (
-    Column("students_total", "Обучающихся всего", ("всего обучающихся", "обучающиеся всего")),
-    Column(
-        "students_10_18",
-        "Обучающихся в возрасте от 10 до 18 лет",
-        ("обучающихся 10–18 лет", "обучающиеся в возрасте от 10 до 18 лет", "обучающихся от 10 до 18 лет"),
-    ),
-    Column("teachers", "Учителей всего", ("всего учителей", "учителя всего", "учителей")),
-    Column(
-        "young_specialists",
-        "Учителей – молодых специалистов",
-        ("учителя – молодые специалисты", "молодых специалистов", "молодые специалисты"),
-    ),
-    Column(
-        "young_teachers",
-        "Педагогов до 35 лет в первые три года работы",
-        ("педагоги до 35 лет в первые три года работы", "педагогов до 35 лет, первые три года работы"),
-        20,
-    ),
-)
-COLUMNS = (CODE, NAME, *NUMBERS)
-HEADERS = {column.key: column.header for column in COLUMNS}
-assert tuple(column.key for column in NUMBERS) == COUNT_FIELDS
-
-TOTAL_ROWS = ("итого", "всего", "итого по муниципалитету", "итого по муниципальному образованию")
-
-
-@dataclass
-class ContingentRow:
-    number: int  # Excel row
-    organisation: Organisation
-    values: dict[str, int | None]
-
-
-@dataclass
-class ContingentReport:
-    department: EducationDepartment
-    year: int
-    filename: str
-    rows_read: int = 0  # rows with an organisation or a number
-    skipped: int = 0  # organisations listed without any number (not reported)
-    created: int = 0
-    updated: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    saved: bool = False
-    rows: list[ContingentRow] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # column key -> Excel letter
-
-    @property
-    def ok(self) -> bool:
-        return not self.problem_count
-
-    def problem(self, row: int | None, column: str | None, key: str | None, message: str) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(row, column, HEADERS.get(key) if key else None, message))
-
-    def as_text(self) -> str:
-        out = [
-            f"Контингент за {self.year} год из файла «{self.filename}» — {self.department.name}",
-            f"Прочитано строк: {self.rows_read}; организаций с числами: {len(self.rows)}; "
-            f"без чисел (пропущено): {self.skipped}.",
-        ]
-        if self.saved:
-            out.append(f"Итог: сохранено — новых записей {self.created}, обновлено {self.updated}.")
-        elif self.ok:
-            out.append("Итог: ошибок нет, файл можно загрузить (при проверке ничего не сохранено).")
-        else:
-            out.append(
-                f"Итог: ничего не сохранено — ошибок: {self.problem_count}. Исправьте файл и загрузите его снова."
-            )
-        if self.problems:
-            out += ["", "Ошибки:", *(problem.as_text() for problem in self.problems)]
-        return "\n".join(out)
-
 
 # --- Reading ---------------------------------------------------------------------------------------
 
@@ -451,74 +334,3 @@ def import_contingent(
 def check_contingent(data, filename: str, department: EducationDepartment, year: int) -> ContingentReport:
     """The report of `import_contingent` without saving anything."""
     return import_contingent(data, filename, department, year, save=False)
-
-
-# --- The template ----------------------------------------------------------------------------------
-
-
-def template_filename(department: EducationDepartment, year: int) -> str:
-    return f"kontingent-{department.code}-{year}.xlsx"
-
-
-TITLE_ROWS = 4  # the title, the department, a hint and an empty row; the header is the fifth row
-
-
-def write_template(department: EducationDepartment, year: int, out: BinaryIO) -> int:
-    """The department's contingent template for `year`, every organisation listed with the numbers
-    already reported; returns the number of organisations."""
-    organisations = list(Organisation.objects.filter(department=department).order_by("short_name", "code"))
-    reported = {
-        contingent.organisation_id: contingent
-        for contingent in Contingent.objects.filter(organisation__department=department, year=year)
-    }
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Контингент"
-    sheet["A1"] = f"Контингент образовательных организаций за {year} год"
-    sheet["A1"].font = Font(bold=True, size=13)
-    set_text(sheet["A2"], department.name)  # names as users typed them: text, never formulas
-    sheet["A3"] = (
-        "Впишите целые числа. Пустая ячейка — сведения не сданы (не ноль). Не меняйте «Код ОО»: по нему "
-        "строка находит организацию. Учителей – молодых специалистов и педагогов до 35 лет не больше, "
-        "чем учителей всего; обучающихся 10–18 лет не больше, чем обучающихся всего."
-    )
-    sheet["A3"].alignment = Alignment(wrap_text=False)
-    header_row = TITLE_ROWS + 1
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=column.header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cell.border = border
-        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
-    sheet.row_dimensions[header_row].height = 48
-    for offset, organisation in enumerate(organisations, start=1):
-        row = header_row + offset
-        contingent = reported.get(organisation.pk)
-        code_cell = sheet.cell(row=row, column=1)
-        set_text(code_cell, organisation.code)
-        code_cell.number_format = "@"
-        set_text(sheet.cell(row=row, column=2), organisation.short_name)
-        for index, column in enumerate(NUMBERS, start=3):
-            cell = sheet.cell(row=row, column=index, value=getattr(contingent, column.key) if contingent else None)
-            cell.number_format = "0"
-        for index in range(1, len(COLUMNS) + 1):
-            sheet.cell(row=row, column=index).border = border
-    if organisations:
-        last_row = header_row + len(organisations)
-        validation = DataValidation(
-            type="whole",
-            operator="between",
-            formula1="0",
-            formula2=str(MAX_NUMBER),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Контингент",
-            error="Впишите целое число не меньше нуля.",
-        )
-        validation.add(f"C{header_row + 1}:{get_column_letter(len(COLUMNS))}{last_row}")
-        sheet.add_data_validation(validation)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
-    workbook.save(out)
-    return len(organisations)
