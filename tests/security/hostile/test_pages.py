@@ -1,0 +1,361 @@
+"""Every page of the project renders the hostile data inert, as the methodist and the curator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.html import escape
+
+from tests.conftest import client_for
+from tests.security.hostile.seeding import (
+    C1,
+    IMG,
+    NOT_FREE_TEXT,
+    SCRIPT,
+    TEXT_APPS,
+    Hostile,
+    M,
+    Markup,
+    all_free_text_fields,
+    failure,
+    label,
+    lenient_client,
+    overlong_values,
+    raw_markup,
+    seed,
+)
+from tests.test_permissions import _url_names
+
+
+def test_every_free_text_column_is_fed_hostile_input(world):
+    """A text column added to a model of these apps fails here until `seed` fills it (or it is listed
+    in NOT_FREE_TEXT with the reason it cannot hold free text)."""
+    hostile = seed(world, Markup())
+    missing = all_free_text_fields() - hostile.fill.seeded
+    assert not missing, f"text columns no hostile value reaches: {sorted(missing)}"
+    stale = set(NOT_FREE_TEXT) - {
+        label(f) for app in TEXT_APPS for m in apps.get_app_config(app).get_models() for f in m._meta.concrete_fields
+    }
+    assert not stale, f"NOT_FREE_TEXT names columns that no longer exist: {sorted(stale)}"
+
+
+# --- Every page ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    kwargs: object = None  # Hostile -> dict of URL kwargs
+    query: object = None  # Hostile -> query string
+    persona: str = M
+    # (record, field) of the values this page must show, escaped: the test cannot pass by not showing them
+    shows: object = None  # Hostile -> list[(obj, field name)]
+
+    def url(self, h: Hostile) -> str:
+        url = reverse(self.name, kwargs=self.kwargs(h) if self.kwargs else None)
+        return url + (f"?{self.query(h)}" if self.query else "")
+
+
+def pk(attr):
+    return lambda h: {"pk": getattr(h, attr).pk}
+
+
+def a1(h):
+    return {"pk": h.world.school_a1.pk}
+
+
+def cell(code):
+    return lambda h: f"indicator={code}&year={h.today.year}&department={h.world.department_a.pk}"
+
+
+def shows(*pairs):
+    """shows(("mentor", "last_name"), ("roadmap", "title", 60)) → the records' values the page shows, the
+    third item where the page shortens it (truncatechars)."""
+
+    def resolve(h):
+        found = []
+        for path, name, *limit in pairs:
+            obj = h
+            for part in path.split("."):
+                obj = getattr(obj, part)
+            found.append((obj, name, limit[0] if limit else None))
+        return found
+
+    return resolve
+
+
+PEOPLE_NAMES = (("mentor", "last_name"), ("mentor", "first_name"), ("mentor", "patronymic"))
+QUALITY_SLUGS = ("orders", "consents", "overdue", "duplicates", "load")
+REFERENCE_KINDS = {"formats": "format", "role-models": "role_model", "kinds": "kind", "meeting-kinds": "meeting_kind"}
+
+PAGES = [
+    Page("home", shows=shows(("world.department_a", "name"))),
+    Page("home", persona=C1, shows=shows(("world.school_a1", "short_name"))),
+    Page("organisation_list", shows=shows(("world.school_a1", "short_name"))),
+    Page("organisation_create"),
+    Page("organisation_list", query=lambda h: f"q={SCRIPT}"),
+    Page(
+        "organisation_detail",
+        a1,
+        shows=shows(
+            ("world.school_a1", "short_name"),
+            ("world.school_a1", "full_name"),
+            ("world.curator_a1", "last_name"),
+            ("world.curator_a1", "email"),
+        ),
+    ),
+    Page("organisation_edit", a1, shows=shows(("world.school_a1", "full_name"))),
+    Page("curator_invite", a1, shows=shows(("world.school_a1", "short_name"))),
+    Page("staff_list", shows=shows(("world.methodist_a", "last_name"), ("world.curator_a1", "username"))),
+    Page("staff_list", query=lambda h: f"q={IMG}"),
+    Page(
+        "membership_remove",
+        lambda h: {"pk": h.world.curator_a1.memberships.get().pk},
+        shows=shows(("world.curator_a1", "last_name")),
+    ),
+    # People and consents
+    Page("person_list", shows=shows(*PEOPLE_NAMES, ("student", "class_or_group"))),
+    Page("person_list", query=lambda h: "archived=on", shows=shows(("archived", "last_name"))),
+    Page("person_list", query=lambda h: f"q={SCRIPT}&sort={IMG}"),
+    Page("person_create"),
+    Page(
+        "person_detail",
+        pk("mentor"),
+        shows=shows(
+            *PEOPLE_NAMES,
+            ("mentor", "position"),
+            ("mentor", "competencies"),
+            ("mentor", "achievements"),
+            ("mentor", "interests"),
+            ("mentor", "desired_mentee_age"),
+            ("mentor", "time_resource"),
+            ("format", "name"),
+        ),
+    ),
+    Page(
+        "person_detail",
+        pk("student"),
+        shows=shows(
+            ("student", "last_name"),
+            ("student", "class_or_group"),
+            ("student", "main_request"),
+            ("consent", "representative_name"),
+            ("consent", "representative_relation"),
+            ("consent", "note"),
+        ),
+    ),
+    Page("person_detail", pk("archived"), shows=shows(("archived", "archive_reason"), ("archived", "workplace"))),
+    Page("person_edit", pk("mentor"), shows=shows(("mentor", "competencies"), ("mentor", "last_name"))),
+    Page("person_delete", pk("mentor"), shows=shows(("mentor", "last_name"))),
+    Page("consent_create", pk("student"), shows=shows(("student", "last_name"))),
+    Page("consent_withdraw", pk("consent"), shows=shows(("student", "last_name"))),
+    Page("person_erase", pk("student"), shows=shows(("student", "last_name"))),
+    # The personal-data logs
+    Page("access_log", shows=shows(("world.methodist_a", "last_name"))),
+    Page("access_log", query=lambda h: f"q={SCRIPT}"),
+    Page("erasure_list", shows=shows(("world.school_a1", "short_name"))),
+    # Programs
+    Page("program_list", shows=shows(("program", "name"))),
+    Page("program_list", query=lambda h: f"q={SCRIPT}"),
+    Page("program_create", shows=shows(("format", "name"))),
+    Page(
+        "program_detail",
+        pk("program"),
+        shows=shows(("program", "name"), ("program", "description"), ("format", "name"), ("mentor", "last_name")),
+    ),
+    Page("program_edit", pk("program"), shows=shows(("program", "description"))),
+    # Pairs and meetings
+    Page("pair_list", shows=shows(("mentor", "last_name"), ("student", "last_name"), ("format", "name"))),
+    Page("pair_list", query=lambda h: f"q={SCRIPT}"),
+    Page("pair_create", shows=shows(("format", "name"), ("kind", "name"), ("program", "name"))),
+    Page(
+        "pair_detail",
+        pk("pair"),
+        shows=shows(
+            ("pair", "order_number"),
+            ("pair", "results"),
+            ("pair", "mentor_feedback_url"),
+            ("format", "name"),
+            ("role_model", "name"),
+            ("kind", "name"),
+            ("program", "name"),
+            ("mentor", "last_name"),
+            ("participation", "results"),
+            ("meeting", "note"),
+            ("meeting", "feedback"),
+            ("meeting_kind", "name"),
+        ),
+    ),
+    Page("pair_edit", pk("pair"), shows=shows(("pair", "order_number"), ("mentor", "last_name"))),
+    Page(
+        "pair_complete",
+        pk("pair"),
+        shows=shows(("pair", "results"), ("participation", "results"), ("student", "last_name")),
+    ),
+    Page("meeting_create", pk("pair"), shows=shows(("meeting_kind", "name"))),
+    # Data quality and reference lists
+    Page("quality", shows=shows(("lonely", "last_name"), ("mentor", "last_name"))),
+    *[Page("quality", query=lambda h, slug=slug: f"section={slug}") for slug in QUALITY_SLUGS],
+    Page("quality_summary"),
+    Page(
+        "reference_list",
+        shows=shows(("format", "name"), ("role_model", "name"), ("kind", "name"), ("meeting_kind", "name")),
+    ),
+    *[Page("reference_create", lambda h, kind=kind: {"kind": kind}) for kind in REFERENCE_KINDS],
+    *[
+        Page(
+            "reference_edit",
+            lambda h, kind=kind, attr=attr: {"kind": kind, "pk": getattr(h, attr).pk},
+            shows=shows((attr, "name")),
+        )
+        for kind, attr in REFERENCE_KINDS.items()
+    ],
+    # Exchange
+    Page("export", shows=shows(("world.school_a1", "short_name"))),
+    Page("export", query=lambda h: f"q={SCRIPT}&format={IMG}"),
+    Page("import_file", shows=shows(("world.school_a1", "short_name"))),
+    Page("job_list", shows=shows(("job", "title"))),
+    Page("job_detail", pk("job"), shows=shows(("job", "title"), ("job", "filename"))),
+    Page(
+        "job_detail",
+        lambda h: {"pk": h.extra["failed_job"].pk},
+        shows=lambda h: [(h.extra["failed_job"], "title", None), (h.extra["failed_job"], "message", None)],
+    ),
+    # Roadmaps
+    Page("roadmap_list", shows=shows(("roadmap", "title"))),
+    Page("roadmap_list", query=lambda h: f"q={SCRIPT}"),
+    Page("roadmap_agenda", shows=shows(("occurrence", "label"))),
+    Page("roadmap_agenda", persona=C1),
+    Page("roadmap_create", shows=shows(("world.department_a", "name"))),
+    Page("roadmap_import", shows=shows(("world.department_a", "name"))),
+    Page(
+        "roadmap_detail",
+        pk("roadmap"),
+        shows=shows(
+            ("roadmap", "title"),
+            ("roadmap", "order_number"),
+            ("roadmap", "period_text"),
+            ("section", "number"),
+            ("section", "title"),
+            ("item", "number"),
+            ("item", "content"),
+            ("item", "deadline_text"),
+            ("item", "result"),
+            ("item", "indicator"),
+            ("item", "responsible"),
+            ("item", "schedule_problem"),
+            ("occurrence", "label"),
+        ),
+    ),
+    Page("roadmap_detail", pk("roadmap"), persona=C1, shows=shows(("part", "label"))),
+    Page("roadmap_matrix", pk("roadmap"), shows=shows(("world.school_a1", "short_name"), ("part", "label"))),
+    Page("roadmap_edit", pk("roadmap"), shows=shows(("roadmap", "title"))),
+    Page("roadmap_delete", pk("roadmap"), shows=shows(("roadmap", "title"))),
+    Page("roadmap_copy", pk("roadmap"), shows=shows(("roadmap", "title", 60))),
+    Page("roadmap_section_create", pk("roadmap"), shows=shows(("roadmap", "title", 60))),
+    Page("roadmap_section_edit", pk("section"), shows=shows(("section", "title"))),
+    Page("roadmap_section_delete", pk("empty_section"), shows=shows(("empty_section", "title"))),
+    Page("roadmap_item_create", pk("roadmap"), shows=shows(("section", "title"))),
+    Page("roadmap_item_edit", pk("item"), shows=shows(("item", "content"), ("item", "schedule_problem"))),
+    Page("roadmap_item_delete", pk("item"), shows=shows(("item", "number"))),
+    Page(
+        "roadmap_occurrence_edit",
+        pk("occurrence"),
+        shows=shows(("occurrence", "comment"), ("occurrence", "evidence_url"), ("item", "deadline_text")),
+    ),
+    Page("roadmap_occurrence_edit", pk("part"), persona=C1, shows=shows(("part", "comment"))),
+    Page("roadmap_occurrence_edit", pk("occurrence"), query=lambda h: f"next={IMG}"),
+    # Monitoring
+    Page("indicators", shows=shows(("world.department_a", "name"))),
+    *[
+        Page("indicator_breakdown", query=cell(code), shows=shows(("world.school_a1", "short_name")))
+        for code in ("orgs_share", "teachers_mentors_share")
+    ],
+    Page("indicator_drilldown", query=cell("orgs_share"), shows=shows(("world.school_a1", "short_name"))),
+    Page("indicator_drilldown", query=cell("programs_count"), shows=shows(("program", "name"))),
+    Page("indicator_drilldown", query=cell("teachers_mentors_share"), shows=shows(("mentor", "last_name"))),
+    Page("indicator_drilldown", query=cell("students_mentees_share"), shows=shows(("student", "last_name"))),
+    Page("contingent_list", shows=shows(("world.school_a1", "short_name"))),
+    Page("contingent_list", persona=C1, shows=shows(("world.school_a1", "short_name"))),
+    Page(
+        "contingent_edit",
+        lambda h: {"pk": h.world.school_a1.pk, "year": h.today.year},
+        shows=shows(("world.school_a1", "short_name")),
+    ),
+    Page("contingent_upload", shows=shows(("world.department_a", "name"))),
+    # Accounts
+    Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
+    Page("password_change_done"),
+]
+
+# Files, not pages: their content is checked in the export tests below.
+FILES = {
+    "job_download",
+    "roadmap_evidence",
+    "roadmap_export",
+    "indicators_export",
+    "indicators_report",
+    "contingent_template",
+    "person_autocomplete",
+    "person_extract",
+}
+# Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
+NOT_PAGES = {
+    "membership_reinvite": "POST only: sends an e-mail and redirects",
+    "person_restore": "POST only: redirects",
+    "roadmap_section_move": "POST only: redirects",
+    "roadmap_item_move": "POST only: redirects",
+    "job_confirm": "POST only: starts a job and redirects",
+    "roadmap_import_confirm": "POST only: saves the preview and redirects (the preview page is tested below)",
+    "logout": "POST only",
+    "job_retry": "POST only: starts the job again and redirects",
+    "job_cancel": "POST only: marks the job failed and redirects",
+    "health": "no login: answers «ok» from the database, shows no data",
+    "login": "anonymous: shows no registry data",
+    "password_reset": "anonymous: shows no registry data",
+    "password_reset_done": "anonymous: shows no registry data",
+    "password_reset_confirm": "anonymous: shows no registry data",
+    "password_reset_complete": "anonymous: shows no registry data",
+}
+
+
+def test_every_url_of_the_project_is_rendered_with_hostile_data():
+    names = set(_url_names())
+    covered = {page.name for page in PAGES} | FILES | set(NOT_PAGES)
+    assert not names - covered, f"URLs no hostile page test reaches: {sorted(names - covered)}"
+    assert not covered - names, f"names that are no longer URLs: {sorted(covered - names)}"
+
+
+def test_every_page_renders_hostile_data_inert(hostile):
+    """Markup never reaches a page unescaped; the control, bidi and overlong values do not break one."""
+    clients = {persona: lenient_client(hostile.world, persona) for persona in (M, C1)}
+    problems = []
+    for page in PAGES:
+        url = page.url(hostile)
+        response = clients[page.persona].get(url)
+        if response.status_code != 200:
+            problems.append(f"{url} ({page.persona}): {failure(response)}")
+            continue
+        html = response.content.decode()
+        if raw := raw_markup(html):
+            problems.append(f"{url} ({page.persona}): unescaped markup {raw[:2]}")
+        if hostile.fill.payload.name == "markup" and page.shows:
+            for obj, name, limit in page.shows(hostile):
+                value = hostile.value(obj, name)
+                if limit is not None and len(value) > limit:
+                    value = value[: limit - 1]  # truncatechars: the start and «…»
+                if escape(value) not in html:
+                    problems.append(f"{url} ({page.persona}): does not show {type(obj).__name__}.{name} escaped")
+    problems += overlong_values()  # what the pages wrote (the access log of a minor's card)
+    assert not problems, "\n".join(problems)
+
+
+def test_person_search_answers_json_that_a_browser_will_not_sniff_as_html(hostile):
+    client = client_for(hostile.world, M)
+    response = client.get(reverse("person_autocomplete"), {"q": ""})
+    assert response["Content-Type"] == "application/json"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    labels = [row["text"] for row in response.json()["results"]]
+    assert any(hostile.value(hostile.mentor, "last_name") in text for text in labels), "the value comes back as data"
