@@ -8,11 +8,6 @@ checked against the same sections and items.
 from __future__ import annotations
 
 import io
-import random
-import re
-import struct
-import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,48 +16,24 @@ from docx.enum.text import WD_BREAK
 
 from roadmap.reading import (
     FIELDS,
-    MAX_TEXT_CHARS,
-    DraftTable,
-    RoadmapReadError,
     build,
     read_docx,
     read_roadmap,
     read_text,
     read_xlsx,
 )
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "roadmaps"
-DISTRICT = "district-2022-2024.tsv"
-COMMITTEE = "district-committee-2022.tsv"
-SPORTS = "sports-school-2020-2021.tsv"
-SAMPLES = (DISTRICT, COMMITTEE, SPORTS)
-CYRILLIC = re.compile(r"[а-яё]", re.I)
-
-
-def sample_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-def shape(table: DraftTable) -> list:
-    """Sections and items with every text field and the problems, without source row numbers."""
-    return [
-        (
-            section.number,
-            section.title,
-            [tuple(getattr(item, name) for name in FIELDS) + (tuple(item.problems),) for item in section.items],
-        )
-        for section in table.sections
-    ]
-
-
-def refusal(call, *args, **kwargs) -> str:
-    with pytest.raises(RoadmapReadError) as caught:
-        call(*args, **kwargs)
-    message = caught.value.message
-    assert CYRILLIC.search(message), message
-    assert str(caught.value) == message
-    return message
-
+from tests.roadmap.samples import (
+    COMMITTEE,
+    DISTRICT,
+    HEADER,
+    SAMPLES,
+    SPORTS,
+    docx_bytes,
+    refusal,
+    sample_text,
+    shape,
+    xlsx_bytes,
+)
 
 # --- the samples, pasted -----------------------------------------------------------------------
 
@@ -201,102 +172,6 @@ def test_samples_read_as_bytes_of_text_are_refused_but_as_text_read(name):
     assert "вставьте её как текст" in message
 
 
-# --- the samples as .docx and .xlsx ------------------------------------------------------------
-
-
-def header_cells(name: str) -> list[str]:
-    return sample_text(name).split("\n", 1)[0].split("\t")
-
-
-def layout(name: str) -> tuple[list[str], dict[str, int]]:
-    """The sample's header cells and each field's column."""
-    cells = header_cells(name)
-    table = read_text(sample_text(name))
-    positions = {field: cells.index(text) for field, text in table.columns.items()}
-    return cells, positions
-
-
-def item_cells(item, positions: dict[str, int], width: int) -> list[str]:
-    cells = [""] * width
-    for field, position in positions.items():
-        cells[position] = getattr(item, field)
-    return cells
-
-
-def fill_cell(cell, text: str) -> None:
-    """Each line of the text is a paragraph of its own (as Word keeps a cell's paragraphs)."""
-    lines = text.split("\n")
-    cell.text = lines[0]
-    for line in lines[1:]:
-        cell.add_paragraph(line)
-
-
-def add_table(document, rows: list[list[str]], width: int, merged_sections: set[int]):
-    table = document.add_table(rows=len(rows), cols=width)
-    for index, cells in enumerate(rows):
-        row = table.rows[index]
-        if index in merged_sections:  # one cell across the whole width
-            merged = row.cells[0].merge(row.cells[width - 1])
-            merged.text = cells[0]
-            continue
-        for position, text in enumerate(cells):
-            fill_cell(row.cells[position], text)
-    return table
-
-
-def table_rows(name: str) -> tuple[list[list[str]], set[int], int]:
-    """The sample as a clean table: header, section rows (their indexes) and item rows."""
-    cells, positions = layout(name)
-    table = read_text(sample_text(name))
-    rows = [cells]
-    sections = set()
-    for section in table.sections:
-        if section.title:
-            sections.add(len(rows))
-            rows.append([f"{section.number} {section.title}"] + [""] * (len(cells) - 1))
-        rows.extend(item_cells(item, positions, len(cells)) for item in section.items)
-    return rows, sections, len(cells)
-
-
-def docx_bytes(name: str) -> bytes:
-    """The sample as Word keeps it: a title, the table split in two by an empty paragraph (the
-    second part without a header), a nested table in one cell, a signature table after."""
-    rows, sections, width = table_rows(name)
-    split = len(rows) // 2
-    document = Document()
-    document.add_paragraph("План мероприятий («дорожная карта») по внедрению наставничества")
-    first = add_table(document, rows[:split], width, {index for index in sections if index < split})
-    nested = first.rows[1].cells[width - 1].add_table(rows=1, cols=2)
-    nested.rows[0].cells[0].text = "вложенная таблица"
-    document.add_paragraph("")
-    add_table(document, rows[split:], width, {index - split for index in sections if index >= split})
-    document.add_paragraph("Директор")
-    signature = document.add_table(rows=1, cols=2)
-    signature.rows[0].cells[0].text = "Директор"
-    signature.rows[0].cells[1].text = "Шумилина Н.М."
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_bytes(name: str) -> bytes:
-    """The sample on a sheet: a merged title row above the header, merged section cells."""
-    rows, sections, width = table_rows(name)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Дорожная карта"
-    sheet.append(["План мероприятий («дорожная карта»)"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    for index, cells in enumerate(rows):
-        sheet.append([text or None for text in cells])
-        if index in sections:
-            sheet.merge_cells(start_row=index + 2, start_column=1, end_row=index + 2, end_column=width)
-    workbook.create_sheet("Пустой")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("name", SAMPLES)
 def test_docx_gives_the_same_sections_and_items_as_the_paste(name):
     expected = shape(read_text(sample_text(name)))
@@ -379,8 +254,6 @@ def test_xlsx_numbers_dates_and_vertical_merge():
 
 
 # --- pasted text: quoting, repeated headers, short and long rows -------------------------------
-
-HEADER = "№ п/п\tСодержание\tСроки\tОтветственный"
 
 
 def test_quoted_multiline_cells_as_excel_copies_them():
@@ -518,117 +391,3 @@ def test_whitespace_is_normalised_and_text_kept_as_written():
 def test_build_takes_plain_lists():
     table = build([["№", "Мероприятие", "Сроки"], ["1", "А", "Май"], ["", "", ""]])
     assert table.items[0].rows == [2] and table.skipped == []
-
-
-# --- refusals ----------------------------------------------------------------------------------
-
-
-def zip_bytes(files: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-DOCX_TYPES = (
-    b'<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
-    b'wordprocessingml.document.main+xml"/></Types>'
-)
-
-
-def test_refused_upload_kinds():
-    message = refusal(read_roadmap, random.Random(7).randbytes(4000), filename="карта.docx")
-    assert "«карта.docx»" in message and ".docx" in message and ".xlsx" in message
-    message = refusal(read_roadmap, zip_bytes({"readme.txt": b"hello"}), filename="архив.docx")
-    assert "не документ Word (.docx) и не книга Excel (.xlsx)" in message
-    assert "PDF" in refusal(read_roadmap, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", filename="карта.pdf")
-    assert "изображение" in refusal(read_roadmap, b"\x89PNG\r\n\x1a\n" + bytes(100), filename="скан.png")
-    assert "пустой" in refusal(read_roadmap, b"", filename="x.docx")
-    too_big = b"PK\x03\x04" + bytes(10 * 1024 * 1024)
-    assert "больше 10 МБ" in refusal(read_roadmap, too_big, filename="x.docx")
-    web_page = b"<html><body><table></table></body></html>"
-    assert "веб-страница" in refusal(read_roadmap, web_page, filename="x.doc")
-    odt = zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.text"})
-    assert "OpenDocument" in refusal(read_roadmap, odt)
-    macros = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w/>", "word/vbaProject.bin": b"x"})
-    assert "макросами" in refusal(read_roadmap, macros, filename="x.docm")
-
-
-def test_refused_old_office_and_password_files():
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
-    message = refusal(read_roadmap, ole + "WordDocument".encode("utf-16-le"), filename="карта.doc")
-    assert ".doc" in message and "Сохранить как" in message and ".docx" in message
-    message = refusal(read_roadmap, ole + "Workbook".encode("utf-16-le"), filename="карта.xls")
-    assert ".xls" in message and "Книга Excel (*.xlsx)" in message
-    encrypted = ole + "EncryptedPackage".encode("utf-16-le")
-    assert "паролем" in refusal(read_roadmap, encrypted, filename="x.docx")
-
-
-def test_refused_corrupt_zip():
-    content = docx_bytes(COMMITTEE)
-    assert "повреждён" in refusal(read_roadmap, content[: len(content) // 2], filename="x.docx")
-    broken_member = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<not xml"})
-    assert "повреждён" in refusal(read_roadmap, broken_member, filename="x.docx")
-    garbage = zip_bytes({"xl/workbook.xml": b"<workbook/>"})
-    assert "повреждён" in refusal(read_roadmap, garbage, filename="x.xlsx")
-
-
-def with_declared_size(content: bytes, size: int) -> bytes:
-    """The archive with each member's uncompressed size in the central directory forged."""
-    data = bytearray(content)
-    position = data.find(b"PK\x01\x02")
-    while position >= 0:
-        struct.pack_into("<I", data, position + 24, size)
-        position = data.find(b"PK\x01\x02", position + 4)
-    return bytes(data)
-
-
-def test_refused_zip_bombs():
-    small = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": b"<w:document/>"})
-    forged = with_declared_size(small, 150 * 1024 * 1024)
-    assert "слишком много данных" in refusal(read_roadmap, forged, filename="x.docx")
-    ratio = zip_bytes({"[Content_Types].xml": DOCX_TYPES, "word/document.xml": bytes(3 * 1024 * 1024)})
-    assert "слишком много данных" in refusal(read_roadmap, ratio, filename="x.docx")
-    many = zip_bytes({f"xl/part{number}.xml": b"" for number in range(1001)}, zipfile.ZIP_STORED)
-    assert "слишком много данных" in refusal(read_roadmap, many, filename="x.xlsx")
-
-
-def test_refused_tables():
-    message = refusal(read_text, HEADER + "\n\n")
-    assert message.startswith("Таблица пуста")
-    message = refusal(read_text, "№\tМероприятие\tОтветственный\n1\tА\tИМЦ\n")
-    assert "не найден столбец сроков" in message and "«Сроки»" in message and "«Мероприятие»" in message
-    message = refusal(read_text, "№\tСроки\tОтветственный\n1\tмай\tИМЦ\n")
-    assert "не найден столбец с содержанием" in message and "«Содержание»" in message
-    message = refusal(read_text, "1\tА\tМай\tИМЦ\n2\tБ\tИюнь\tОО\n")
-    assert "Не найдена строка заголовков" in message
-    assert "«Сроки»" in message and "«Содержание»" in message
-    assert "меньше трёх столбцов" in refusal(read_text, "просто текст без таблицы\nвторая строка")
-    assert "пустой" in refusal(read_text, " \n\t\n")
-    message = refusal(read_text, "а" * (MAX_TEXT_CHARS + 1))
-    assert "500 000 символов" in message
-
-
-def test_refused_too_many_items():
-    lines = [HEADER] + [f"{number}\tА\tМай\tИМЦ" for number in range(1, 2002)]
-    assert "больше 2 000 мероприятий" in refusal(read_text, "\n".join(lines))
-
-
-def test_refused_docx_without_table_and_xlsx_without_data():
-    document = Document()
-    document.add_paragraph("1. Раздел")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    assert "нет таблицы" in refusal(read_docx, buffer.getvalue())
-    buffer = io.BytesIO()
-    openpyxl.Workbook().save(buffer)
-    assert "нет ни одной заполненной строки" in refusal(read_xlsx, buffer.getvalue())
-    assert "ожидается книга Excel" in refusal(read_xlsx, docx_bytes(COMMITTEE), filename="x.docx")
-
-
-def test_read_roadmap_wants_exactly_one_source():
-    with pytest.raises(ValueError):
-        read_roadmap()
-    with pytest.raises(ValueError):
-        read_roadmap(b"x", text="y")
