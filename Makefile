@@ -34,11 +34,12 @@ run: install
 migrations-check: $(VENV)/.installed .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# ruff (lint and format), then the floor plan's import contracts (pyproject.toml).
-lint: $(VENV)/.installed
+# ruff (lint and format), the floor plan's import contracts, the type check (all set in pyproject.toml).
+lint: $(VENV)/.installed .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 test: $(VENV)/.installed .env
 	@scripts/system-deps.sh tests

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
@@ -106,7 +107,7 @@ class ProgressWriter:
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         self.last = 0.0
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
 
     def __call__(self, done: int, total: int, *, force: bool = False) -> None:
         now = time.monotonic()

@@ -11,6 +11,7 @@ import io
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from jobs.exports import ExportRefused
 from jobs.models import Job, JobKind, JobStatus
 
 
-def download(request: HttpRequest, exporter: str, **url) -> HttpResponse:
+def download(request: HttpRequest, exporter: str, **url) -> HttpResponseBase:
     """The file of exporter `exporter` for the parameters in the request and the URL (`url`)."""
     kind = exports.get(exporter)
     if request.method not in kind.methods:
@@ -43,12 +44,12 @@ def download(request: HttpRequest, exporter: str, **url) -> HttpResponse:
                 messages.error(request, refused.message)
                 return redirect(refused.redirect_to or request.headers.get("Referer") or "home")
             form.add_error(None, refused.message)
-    elif submitted and kind.page is None:
-        raise Http404(" ".join(" ".join(errors) for errors in form.errors.values()))
+    if kind.page is None:  # a link with parameters that do not read
+        raise Http404(" ".join(str(error) for errors in form.errors.values() for error in errors))
     return render(request, kind.page, {"form": form, **kind.page_context(form)})
 
 
-def _deliver(request: HttpRequest, exporter: exports.Exporter) -> HttpResponse:
+def _deliver(request: HttpRequest, exporter: exports.Exporter) -> HttpResponseBase:
     file_format = exporter.params["format"]
     rows = exporter.count()
     exporter.check(file_format, rows)  # refused here, not by a job a minute later

@@ -47,7 +47,7 @@ def contingent_organisation(user: User, pk: int) -> Organisation:
 
 def contingent_department(user: User) -> EducationDepartment:
     """The department whose whole contingent the user loads (a methodist); 403 for anyone else."""
-    return managed_departments(user, UPLOAD_REFUSED).first()
+    return managed_departments(user, UPLOAD_REFUSED)[0]
 
 
 def year_of(data: Mapping) -> int:

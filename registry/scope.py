@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -158,8 +157,11 @@ class Scope:
         )
 
 
-def scope_for(user: AbstractBaseUser) -> Scope:
-    """The user's scope, read once per request (one query) and kept on the user object."""
+def scope_for(user: Any) -> Scope:
+    """The user's scope, read once per request (one query) and kept on the user object.
+
+    `user` is the request's user (anonymous too) or a `registry.models.User`: this module names no model.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, _CACHE_ATTR, None)
@@ -183,7 +185,7 @@ def scope_for(user: AbstractBaseUser) -> Scope:
     return scope
 
 
-def forget_scope(user: AbstractBaseUser) -> None:
+def forget_scope(user: Any) -> None:
     """Call after the user's memberships change within the same request."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -82,7 +82,9 @@ def sync_occurrences(roadmap: Roadmap, items: Iterable[RoadmapItem] | None = Non
     wanted: set[tuple[int, int | None, str]] = set()
     to_create, to_update = [], []
     for item in items:
-        owners: list[int | None] = organisations if (roadmap.is_municipal and item.for_each_organisation) else [None]
+        owners: list[int | None] = (
+            list(organisations) if (roadmap.is_municipal and item.for_each_organisation) else [None]
+        )
         for planned in item.get_schedule().occurrences(period):
             for organisation_id in owners:
                 key = (item.pk, organisation_id, planned.key)

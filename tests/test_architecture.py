@@ -56,5 +56,11 @@ def test_make_test_runs_the_linters_first():
     test_target = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "lint" in test_target.split("pytest")[0]
     lint_target = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
-    for command in ("ruff check", "ruff format --check", "lint-imports"):
+    for command in ("ruff check", "ruff format --check", "lint-imports", "mypy"):
         assert command in lint_target
+
+
+def test_the_type_check_covers_the_access_layer_the_services_and_the_export_contract():
+    checked = PYPROJECT["tool"]["mypy"]["files"]
+    for module in ("registry/scope.py", "registry/access.py", "registry/services", "jobs/exports.py"):
+        assert module in checked
