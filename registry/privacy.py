@@ -42,6 +42,7 @@ from registry.models import (
     PersonalDataAccess,
     User,
 )
+from registry.models.people import DESCRIBING_FIELDS
 
 # --- The access log ------------------------------------------------------------------------------
 
@@ -117,23 +118,7 @@ def log_for(scope, queryset: QuerySet[PersonalDataAccess] | None = None) -> Quer
 # --- A subject's extract ----------------------------------------------------------------------------
 
 _PERSON_FIELDS = [
-    "last_name",
-    "first_name",
-    "patronymic",
-    "birth_year",
-    "category",
-    "class_or_group",
-    "position",
-    "is_young_specialist",
-    "is_young_teacher",
-    "workplace",
-    "competencies",
-    "achievements",
-    "interests",
-    "desired_mentee_age",
-    "time_resource",
-    "max_mentees",
-    "main_request",
+    *DESCRIBING_FIELDS,
     "archived_at",
     "archive_reason",
     "created_at",

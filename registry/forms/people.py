@@ -14,28 +14,9 @@ from registry.models import (
     Person,
     PersonCategory,
 )
-from registry.models.people import EXTERNAL_CATEGORIES, STAFF_CATEGORIES, current_year
+from registry.models.people import DESCRIBING_FIELDS, EXTERNAL_CATEGORIES, STAFF_CATEGORIES, current_year
 
-PERSON_FIELDS = [
-    "organisation",
-    "last_name",
-    "first_name",
-    "patronymic",
-    "birth_year",
-    "category",
-    "class_or_group",
-    "position",
-    "is_young_specialist",
-    "is_young_teacher",
-    "workplace",
-    "competencies",
-    "achievements",
-    "interests",
-    "desired_mentee_age",
-    "time_resource",
-    "max_mentees",
-    "main_request",
-]
+PERSON_FIELDS = ["organisation", *DESCRIBING_FIELDS]
 # What "form a pair" asks of a new mentor or mentee: enough for both official forms.
 NEW_MENTOR_FIELDS = [
     "last_name",

@@ -36,6 +36,28 @@ STAFF_CATEGORIES = (PersonCategory.TEACHER, PersonCategory.STAFF)
 EXTERNAL_CATEGORIES = (PersonCategory.COLLEGE_STUDENT, PersonCategory.EMPLOYEE, PersonCategory.GRADUATE)
 
 
+# The fields that describe a person (the registry's card, the forms, a subject's extract), in the card's order.
+DESCRIBING_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_year",
+    "category",
+    "class_or_group",
+    "position",
+    "is_young_specialist",
+    "is_young_teacher",
+    "workplace",
+    "competencies",
+    "achievements",
+    "interests",
+    "desired_mentee_age",
+    "time_resource",
+    "max_mentees",
+    "main_request",
+)
+
+
 def current_year() -> int:
     return date.today().year
 
