@@ -92,7 +92,7 @@ class IndicatorTableExporter(TableExporter):
 @register
 class AnalyticReportExporter(Exporter):
     """«Аналитическая справка»: the indicators with their charts, the breakdown, the roadmap's state and
-    the data's quality, as the head signs it (monitoring/report.py)."""
+    the data's quality, as the head signs it (monitoring/report/)."""
 
     identifier = "report"
     verbose_name = "Аналитическая справка"

@@ -1,8 +1,8 @@
 """The contingent: what each organisation reports for a calendar year, the denominators of the indicators.
 
-The registry knows who takes part in mentoring (the numerators, monitoring/indicators.py); how
+The registry knows who takes part in mentoring (the numerators, monitoring/indicators/); how
 many pupils and teachers an organisation has is not in it. Each organisation reports it for the
-year (a form, or one XLSX for the whole department: monitoring/contingent.py). An empty number
+year (a form, or one XLSX for the whole department: monitoring/contingent/). An empty number
 means «not reported», never zero: a share over a missing denominator is shown as missing.
 
 Saving a contingent gives the organisation a new data version (registry/freshness.py), so the cached

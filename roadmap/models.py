@@ -2,7 +2,7 @@
 
 A `Roadmap` belongs to a department (a municipal roadmap, `organisation` empty) or to one
 organisation. Its items keep every text as written in the approved document; the deadline text
-is also parsed (`roadmap/deadlines.py`) into a schedule stored as JSON, and the schedule gives
+is also parsed (`roadmap/deadlines/`) into a schedule stored as JSON, and the schedule gives
 the item's *occurrences* — the times it has to be done (a yearly item, once a year of the
 period). Each occurrence is an `Occurrence` row with its status, the date it was done, a comment
 and its evidence. An item that every organisation does itself («Определяется ОО») has one

@@ -4,7 +4,7 @@
 - `sync_occurrences` keeps the `Occurrence` rows in step with the items' schedules and, for
   «каждая ОО» items, with the department's organisations: missing ones are added, untouched ones
   that left the schedule are removed, marked ones are kept and flagged `orphaned`;
-- `save_draft` saves an imported table (`roadmap/reading.py`) as a new roadmap;
+- `save_draft` saves an imported table (`roadmap/reading/`) as a new roadmap;
 - `copy_roadmap` copies a roadmap into organisations (as a template) or into another period.
 """
 

@@ -1,4 +1,4 @@
-"""The data-quality page («Качество данных»): the checks of registry/quality.py, for the user's scope.
+"""The data-quality page («Качество данных»): the checks of registry/quality/, for the user's scope.
 
 The overview shows every check with its count and its first rows; `?section=<slug>` shows one
 check in full, page by page; `?organisation=<pk>` narrows both to one organisation of the scope.
