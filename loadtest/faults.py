@@ -130,37 +130,16 @@ class Cluster:
             "-c max_connections=60 -c shared_buffers=64MB"
         )
 
+    def _pg_ctl(self, action: str, *extra: str) -> None:
+        """pg_ctl `action` on this cluster with its options and log, waiting up to a minute."""
+        data = ("-D", str(self.data), "-l", str(self.logfile), "-o", self.options())
+        self._run(str(PG_BIN / "pg_ctl"), *data, *extra, "-w", "-t", "60", action)
+
     def start(self) -> None:
-        self._run(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.logfile),
-            "-o",
-            self.options(),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+        self._pg_ctl("start")
 
     def restart(self, mode: str) -> None:
-        self._run(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.logfile),
-            "-o",
-            self.options(),
-            "-m",
-            mode,
-            "-w",
-            "-t",
-            "60",
-            "restart",
-        )
+        self._pg_ctl("restart", "-m", mode)
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

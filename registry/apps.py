@@ -8,6 +8,13 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from registry import audit, freshness
+        from registry.models import Consent, MentoringPair, MentoringProgram, PairMentee, Person
 
         audit.register()
-        freshness.connect()
+        # Each save renews its organisation's data version of a topic (registry/freshness.py).
+        freshness.follow(Person, freshness.PEOPLE)
+        freshness.follow(Consent, freshness.CONSENTS)
+        freshness.follow(MentoringPair, freshness.PAIRS)
+        freshness.follow(PairMentee, freshness.PAIRS)
+        # A program's dates count in the indicators (the number of programs running in a year).
+        freshness.follow(MentoringProgram, freshness.PROGRAMS)

@@ -211,32 +211,26 @@ class RemembersLoaded:
         self.loaded = {name: self.__dict__.get(name) for name in self.remembered_fields}
 
 
-def _loaded(instance, name: str):
+def loaded(instance, name: str):
+    """The value of field `name` as the row was loaded (None for a new row or one not remembered)."""
     return getattr(instance, "loaded", {}).get(name)
 
 
-def _organisation_of(sender, instance) -> list[int | None]:
-    """The organisations whose answers a changed row can alter (before and after the change)."""
-    from registry.models import Consent, MentoringPair, PairMentee, Person
-
-    if sender is Consent:
-        return [instance.person.organisation_id]
-    if sender is PairMentee:
-        return [instance.organisation_id, instance.mentee_organisation_id]
-    if sender is MentoringPair:  # a mentor from elsewhere: their organisation's load check too
-        touched = [instance.organisation_id, _loaded(instance, "organisation_id"), instance.mentor.organisation_id]
-        former_mentor = _loaded(instance, "mentor_id")
-        if former_mentor not in (None, instance.mentor_id):
-            touched += Person.objects.filter(pk=former_mentor).values_list("organisation_id", flat=True)
-        return touched
-    return [instance.organisation_id, _loaded(instance, "organisation_id")]
+def _organisation_of(instance) -> list[int | None]:
+    """The organisations whose answers a changed row can alter (before and after the change): the row's
+    own `touched_organisations()` where it says more than its organisation (models know, this module
+    knows no model)."""
+    touched = getattr(instance, "touched_organisations", None)
+    if touched is not None:
+        return touched()
+    return [instance.organisation_id, loaded(instance, "organisation_id")]
 
 
 _TOPIC_OF: dict[type, str] = {}
 
 
 def _changed(sender, instance, **kwargs) -> None:
-    touch(*_organisation_of(sender, instance), topics=(_TOPIC_OF[sender],))
+    touch(*_organisation_of(instance), topics=(_TOPIC_OF[sender],))
     if isinstance(instance, RemembersLoaded):
         instance.remember()
 
@@ -247,14 +241,3 @@ def follow(model, topic: str) -> None:
     _TOPIC_OF[model] = _check([topic])[0]
     post_save.connect(_changed, sender=model, dispatch_uid=f"freshness-save-{model.__name__}")
     post_delete.connect(_changed, sender=model, dispatch_uid=f"freshness-delete-{model.__name__}")
-
-
-def connect() -> None:
-    from registry.models import Consent, MentoringPair, MentoringProgram, PairMentee, Person
-
-    follow(Person, PEOPLE)
-    follow(Consent, CONSENTS)
-    follow(MentoringPair, PAIRS)
-    follow(PairMentee, PAIRS)
-    # A program's dates count in the indicators (the number of programs running in a year).
-    follow(MentoringProgram, PROGRAMS)

@@ -230,6 +230,15 @@ class MentoringPair(freshness.RemembersLoaded, models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} — {self.format}"
 
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved pair renews (registry/freshness.py): its organisation, before and
+        after a move, and its mentor's, whose load check it changes (a mentor from elsewhere too)."""
+        touched = [self.organisation_id, freshness.loaded(self, "organisation_id"), self.mentor.organisation_id]
+        former_mentor = freshness.loaded(self, "mentor_id")
+        if former_mentor not in (None, self.mentor_id):
+            touched += Person.objects.filter(pk=former_mentor).values_list("organisation_id", flat=True)
+        return touched
+
     @property
     def has_order(self) -> bool:
         return bool(self.order_number and self.order_date)
@@ -330,6 +339,10 @@ class PairMentee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} в паре с {self.mentor}"
+
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved participation renews: the pair's organisation and the mentee's."""
+        return [self.organisation_id, self.mentee_organisation_id]
 
 
 class Meeting(models.Model):

@@ -283,6 +283,10 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Согласие от {self.given_on:%d.%m.%Y}"
 
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved consent renews (registry/freshness.py): its person's organisation."""
+        return [self.person.organisation_id]
+
     @property
     def is_valid(self) -> bool:
         return self.withdrawn_on is None
