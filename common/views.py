@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,11 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from common.forms import CONFLICT_MESSAGE
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 PAGE_SIZE = 25
 
 
@@ -56,3 +59,16 @@ def paginate(request: HttpRequest, queryset, *, count: int | None = None) -> tup
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
+
+
+def stored_file(
+    request: HttpRequest, stored, *, filename: str, content_type: str, what: str, remedy: str
+) -> HttpResponse:
+    """Download a file kept in the media folder; if it is gone (a restore without the media folder, a
+    manual delete), a Russian page that says so and what to do (`remedy`), with status 404 — not a 500."""
+    try:
+        opened = stored.open("rb")
+    except FileNotFoundError:
+        log.warning("Stored file missing: %s", stored.name)
+        return render(request, "file_gone.html", {"what": what, "remedy": remedy}, status=404)
+    return FileResponse(opened, as_attachment=True, filename=filename, content_type=content_type)

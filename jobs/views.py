@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from common.files.writers import CONTENT_TYPES
-from common.views import paginate
+from common.views import paginate, stored_file
 from jobs import exports, runner
 from jobs.exports import ExportRefused
 from jobs.models import Job, JobKind, JobStatus
@@ -91,13 +91,19 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job(request, pk)
     if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or not job.file:
         raise Http404("Файл ещё не готов.")
     file_format = job.filename.rsplit(".", 1)[-1]
-    content_type = CONTENT_TYPES.get(file_format, "application/octet-stream")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+    return stored_file(
+        request,
+        job.file,
+        filename=job.filename,
+        content_type=CONTENT_TYPES.get(file_format, "application/octet-stream"),
+        what="Выгрузка",
+        remedy="Запустите выгрузку заново: кнопка «Запустить заново» на странице задания или страница выгрузки.",
+    )
 
 
 @require_POST

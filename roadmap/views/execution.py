@@ -5,12 +5,12 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common.views import save_or_explain
+from common.views import save_or_explain, stored_file
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import agenda as agenda_service
@@ -53,15 +53,19 @@ def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence document, to those who read the roadmap (media files are not served publicly)."""
     occurrence = get_occurrence(request.user, pk)
     if not occurrence.evidence_file:
         raise Http404("Документ не загружен.")
     name = occurrence.evidence_name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(
-        occurrence.evidence_file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    return stored_file(
+        request,
+        occurrence.evidence_file,
+        filename=name,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        what="Подтверждающий документ",
+        remedy="Загрузите документ снова в отметке об исполнении пункта.",
     )
 
 
