@@ -1,4 +1,4 @@
-"""Three guards around every request.
+"""Four guards around every request.
 
 A NUL byte in a query string is dropped: no search or filter needs one, and PostgreSQL refuses it in a
 query (a scanner's probe made the staff and people searches answer 500). Forms refuse NUL in posted
@@ -6,6 +6,9 @@ data themselves, with Django's Russian message.
 
 A full disk answers with a Russian page instead of a server error — while a view saves a file, and
 while an upload is being read (`read_uploads_first`).
+
+Nothing a signed-in user is shown is kept by a browser or a proxy (`no_store_for_users`): pages and
+files carry personal data, and school computers are shared.
 
 The request's transaction (ATOMIC_REQUESTS) is rolled back before this runs, and the storage
 (mentoring/storage.py) has removed any part of a file already written: nothing is half-saved, and
@@ -20,10 +23,25 @@ import logging
 
 from django.http import UnreadablePostError
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 log = logging.getLogger(__name__)
 
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def no_store_for_users(get_response):
+    """`Cache-Control: no-store, private` on every response to a signed-in user (static files are served
+    before this, by whitenoise, and stay cacheable)."""
+
+    def middleware(request):
+        response = get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+    return middleware
 
 
 def drop_nul_from_query(get_response):
