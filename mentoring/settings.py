@@ -11,6 +11,7 @@ sets real environment variables and has no such file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import zoneinfo
 from pathlib import Path
@@ -260,7 +261,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (common/web.py).
+# Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (common/web.py),
+# believed only from a unix-socket peer or one of TRUSTED_PROXIES (addresses or networks; as gunicorn's
+# forwarded_allow_ips). Anyone else's X-Real-IP is ignored: their own address counts.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 AXES_CLIENT_IP_CALLABLE = "common.web.client_ip"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
