@@ -310,8 +310,17 @@ class ParticipationResultForm(forms.ModelForm):
         self.helper.form_show_labels = True
 
 
+# One form per participation of the pair, edited only (a forged TOTAL_FORMS adds no row), and bounded.
+GROUP_MAX = 200
 ParticipationResultFormSet = forms.modelformset_factory(
-    PairMentee, form=ParticipationResultForm, formfield_callback=formfield, extra=0, can_delete=False
+    PairMentee,
+    form=ParticipationResultForm,
+    formfield_callback=formfield,
+    extra=0,
+    can_delete=False,
+    edit_only=True,
+    max_num=GROUP_MAX,
+    absolute_max=GROUP_MAX,
 )
 
 

@@ -260,4 +260,8 @@ class ArchiveForm(forms.Form):
     )
 
 
-NewMenteeFormSet = forms.formset_factory(NewMenteeForm, extra=3, max_num=10)
+# Bounded: a forged TOTAL_FORMS builds at most this many forms (Django's default would build a thousand).
+NEW_MENTEES_MAX = 10
+NewMenteeFormSet = forms.formset_factory(
+    NewMenteeForm, extra=3, max_num=NEW_MENTEES_MAX, absolute_max=NEW_MENTEES_MAX, validate_max=True
+)
