@@ -227,7 +227,7 @@ class ConsentForm(forms.ModelForm):
                 if not cleaned.get(name):
                     self.add_error(name, "Обязательно, когда согласие дал законный представитель.")
         elif cleaned.get("given_by") == ConsentGiver.SELF:
-            if self.person.is_minor():
+            if self.person.is_certainly_minor():
                 self.add_error("given_by", "Участник несовершеннолетний: согласие даёт законный представитель.")
             cleaned["representative_name"] = cleaned["representative_relation"] = ""
         return cleaned

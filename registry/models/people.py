@@ -33,6 +33,8 @@ class PersonCategory(models.TextChoices):
 
 
 STAFF_CATEGORIES = (PersonCategory.TEACHER, PersonCategory.STAFF)
+# Students may be minors: when their age is in doubt, they are treated as minors (`Person.is_minor`).
+STUDENT_CATEGORIES = (PersonCategory.STUDENT, PersonCategory.COLLEGE_STUDENT)
 EXTERNAL_CATEGORIES = (PersonCategory.COLLEGE_STUDENT, PersonCategory.EMPLOYEE, PersonCategory.GRADUATE)
 
 
@@ -74,7 +76,11 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(search_text__contains=needle) if needle else self
 
     def minors(self, year: int | None = None) -> PersonQuerySet:
-        return self.filter(birth_year__gt=(year or current_year()) - ADULT_AGE)
+        """People treated as minors in `year` (see `Person.is_minor`): under 18 by birth year, and, when in
+        doubt, a student who turns 18 this year or whose birth year is unknown."""
+        year = year or current_year()
+        doubtful = Q(category__in=STUDENT_CATEGORIES) & (Q(birth_year__isnull=True) | Q(birth_year=year - ADULT_AGE))
+        return self.filter(Q(birth_year__gt=year - ADULT_AGE) | doubtful)
 
     def with_consent(self) -> PersonQuerySet:
         """Annotate `has_consent`: a consent given and not withdrawn."""
@@ -217,6 +223,17 @@ class Person(freshness.RemembersLoaded, models.Model):
         return self.category in EXTERNAL_CATEGORIES
 
     def is_minor(self, year: int | None = None) -> bool:
+        """Treated as a minor: under 18 by birth year, or — when in doubt — a student (обучающийся,
+        студент) who turns 18 this year (may still be 17) or whose birth year is unknown. Protection
+        (consent, the access log, the quality check) follows this rule."""
+        year = year or current_year()
+        if self.birth_year is None:
+            return self.category in STUDENT_CATEGORIES
+        age = year - self.birth_year
+        return age < ADULT_AGE or (age == ADULT_AGE and self.category in STUDENT_CATEGORIES)
+
+    def is_certainly_minor(self, year: int | None = None) -> bool:
+        """Under 18 all year by birth year: only a legal representative may consent for them."""
         return self.birth_year is not None and (year or current_year()) - self.birth_year < ADULT_AGE
 
     @property

@@ -21,3 +21,33 @@ def test_pages_and_files_with_personal_data_are_never_stored_by_a_browser(world,
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= cache_control
+
+
+def test_a_student_whose_age_is_in_doubt_is_treated_as_a_minor(world):
+    """Born 2008, in 11 Б in 2026: may still be 17; a student without a birth year: unknown. Both minors."""
+    year = 2026
+    people = {
+        "doubtful 18": factories.student(world.school_a1, last_name="Восемнадцатов", birth_year=year - 18),
+        "unknown": factories.student(world.school_a1, last_name="Безгодов", birth_year=None),
+        "17": factories.student(world.school_a1, last_name="Семнадцатов", birth_year=year - 17),
+        "19": factories.student(world.school_a1, last_name="Девятнадцатов", birth_year=year - 19),
+        "teacher, unknown": factories.teacher(world.school_a1, last_name="Учителев", birth_year=None),
+        "teacher, 18": factories.teacher(world.school_a1, last_name="Молодов", birth_year=year - 18),
+    }
+    minors = {name for name, person in people.items() if person.is_minor(year)}
+    assert minors == {"doubtful 18", "unknown", "17"}
+    from registry.models import Person
+
+    assert set(Person.objects.minors(year)) == {people[name] for name in minors}
+
+
+def test_a_student_turning_18_may_still_consent_alone(world, as_persona):
+    """In doubt the registry protects (the consent is asked for), but does not refuse the student's own."""
+    from django.utils import timezone
+
+    person = factories.student(world.school_a1, last_name="Восемнадцатова", birth_year=timezone.localdate().year - 18)
+    client = as_persona("curator_a1")
+    page = client.get(reverse("consent_create", args=[person.pk]))
+    assert page.context["form"].initial["given_by"] == "representative"
+    response = client.post(reverse("consent_create", args=[person.pk]), {"given_by": "self", "given_on": "01.09.2026"})
+    assert response.status_code == 302 and person.consents.get().given_by == "self"
