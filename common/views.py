@@ -10,7 +10,7 @@ from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -21,10 +21,18 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 25
 
 
+RACE_MESSAGE = (
+    "Запись не сохранена: такую же только что сохранил другой пользователь (или эта форма отправлена дважды). "
+    "Откройте список и проверьте, что запись есть."
+)
+
+
 def save_or_explain(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
     """Run `save` in one transaction; on a conflict or a broken rule, roll back and put the reason on the form.
 
-    The form keeps what the user typed, so nothing they entered is lost.
+    The form keeps what the user typed, so nothing they entered is lost. A constraint that a concurrent
+    save broke after the form was checked (two identical posts at once) is explained with the
+    constraint's own Russian message, found by checking the instance's constraints again: never a 500.
     """
     try:
         with transaction.atomic():
@@ -33,6 +41,15 @@ def save_or_explain(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
         form.add_error(None, CONFLICT_MESSAGE)
     except ValidationError as error:
         form.add_error(None, error)
+    except IntegrityError:
+        instance = getattr(form, "instance", None)
+        try:
+            if instance is not None:
+                instance.validate_constraints()
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            form.add_error(None, RACE_MESSAGE)
     return None
 
 

@@ -55,7 +55,7 @@ class CellForm(forms.Form):
 class ContingentForm(forms.ModelForm):
     class Meta:
         model = Contingent
-        fields = ["students_total", "students_10_18", "teachers", "young_specialists", "young_teachers"]
+        fields = ["students_total", "students_10_18", "teachers", "young_specialists", "young_teachers", "version"]
         help_texts = {
             "students_10_18": "Возраст — год показателя минус год рождения.",
             "young_teachers": "Национальная цель: вовлечь в наставничество не менее 70 %.",

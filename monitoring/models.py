@@ -11,6 +11,7 @@ indicator tables are computed again.
 
 from __future__ import annotations
 
+from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -75,6 +76,7 @@ class Contingent(models.Model):
         verbose_name="кто внёс",
     )
     updated_at = models.DateTimeField("изменён", auto_now=True)
+    version = IntegerVersionField()
 
     objects = ContingentQuerySet.as_manager()
 

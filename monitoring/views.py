@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from common.views import paginate
+from common.views import paginate, save_or_explain
 from monitoring import charts
 from monitoring.access import (
     contingent_department,
@@ -195,10 +195,8 @@ def contingent_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         organisation=organisation, year=year
     )
     form = ContingentForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        saved.entered_by = request.user
-        saved.save()
+    form.instance.entered_by = request.user
+    if request.method == "POST" and form.is_valid() and save_or_explain(form, form.save) is not None:
         messages.success(request, f"Контингент {organisation.short_name} за {year} год сохранён.")
         return redirect(f"{reverse('contingent_list')}?year={year}")
     return render(

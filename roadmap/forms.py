@@ -118,7 +118,7 @@ class RoadmapForm(OwnerMixin, forms.ModelForm):
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["number", "title"]
+        fields = ["number", "title", "version"]
         widgets = {"title": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs) -> None:

@@ -112,6 +112,7 @@ class Section(models.Model):
     position = models.PositiveIntegerField("порядок", default=0)
     number = models.CharField("номер", max_length=20, blank=True)
     title = models.TextField("название раздела", blank=True)
+    version = IntegerVersionField()
 
     class Meta:
         verbose_name = "раздел дорожной карты"

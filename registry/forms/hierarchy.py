@@ -13,7 +13,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["department", "short_name", "full_name", "kind", "code"]
+        fields = ["department", "short_name", "full_name", "kind", "code", "version"]
         widgets = {"full_name": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, departments: QuerySet[EducationDepartment], **kwargs) -> None:

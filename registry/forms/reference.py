@@ -21,7 +21,7 @@ class ReferenceItemForm(forms.ModelForm):
     """A department's own item: its name, place in the list and whether new records are offered it."""
 
     class Meta:
-        fields = ["department", "name", "position", "is_active"]
+        fields = ["department", "name", "position", "is_active", "version"]
         help_texts = {
             "position": "Чем меньше число, тем выше элемент в списке.",
             "is_active": "Снимите отметку, чтобы скрыть элемент: он останется в старых записях, "
@@ -71,7 +71,7 @@ class ReferenceItemForm(forms.ModelForm):
 class MentoringFormatForm(ReferenceItemForm):
     class Meta(ReferenceItemForm.Meta):
         model = MentoringFormat
-        fields = ["department", "name", "participants", "position", "is_active"]
+        fields = ["department", "name", "participants", "position", "is_active", "version"]
         help_texts = {
             **ReferenceItemForm.Meta.help_texts,
             "participants": "Кого может объединять пара этой формы; пару с другими участниками реестр не примет.",
@@ -89,7 +89,7 @@ class MentoringFormatForm(ReferenceItemForm):
 class RoleModelForm(ReferenceItemForm):
     class Meta(ReferenceItemForm.Meta):
         model = RoleModel
-        fields = ["department", "format", "name", "position", "is_active"]
+        fields = ["department", "format", "name", "position", "is_active", "version"]
 
     def __init__(self, *args, departments: QuerySet[EducationDepartment], **kwargs) -> None:
         super().__init__(*args, departments=departments, **kwargs)

@@ -8,6 +8,7 @@ is decided in registry/access.py, nowhere else.
 
 from __future__ import annotations
 
+from concurrency.fields import IntegerVersionField
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -136,6 +137,8 @@ class Organisation(models.Model):
         help_text="Уникален в пределах муниципалитета; используется в выгрузках и при импорте.",
     )
     search_text = models.TextField(editable=False, default="")
+    # Two people saving the same organisation: the second is told, not silently reverted (django-concurrency).
+    version = IntegerVersionField()
 
     objects = OrganisationQuerySet.as_manager()
 

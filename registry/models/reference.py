@@ -8,6 +8,7 @@ records; nothing is deleted while records use it.
 
 from __future__ import annotations
 
+from concurrency.fields import IntegerVersionField
 from django.db import models
 from django.db.models import Q
 
@@ -38,6 +39,7 @@ class ReferenceItem(models.Model):
     is_active = models.BooleanField(
         "используется", default=True, help_text="Скрытый элемент не предлагается для новых записей."
     )
+    version = IntegerVersionField()
 
     objects = ReferenceQuerySet.as_manager()
 

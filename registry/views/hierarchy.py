@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.text import normalise
-from common.views import paginate
+from common.views import paginate, save_or_explain
 from registry.access import (
     get_membership,
     get_organisation,
@@ -72,9 +72,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     departments = managed_departments(request.user)
     form = OrganisationForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
-        messages.success(request, f"Организация «{organisation.short_name}» добавлена.")
-        return redirect("organisation_detail", pk=organisation.pk)
+        organisation = save_or_explain(form, form.save)
+        if organisation is not None:
+            messages.success(request, f"Организация «{organisation.short_name}» добавлена.")
+            return redirect("organisation_detail", pk=organisation.pk)
     return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
 
 
@@ -83,8 +84,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation(request.user, pk, manage=True)
     departments = EducationDepartment.objects.filter(pk=organisation.department_id)
     form = OrganisationForm(request.POST or None, instance=organisation, departments=departments)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_explain(form, form.save) is not None:
         messages.success(request, "Изменения сохранены.")
         return redirect("organisation_detail", pk=organisation.pk)
     return render(request, "registry/organisation_form.html", {"form": form, "organisation": organisation})

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from common.views import save_or_explain
 from registry.access import get_reference_item, managed_departments, scope_for
 from registry.forms.reference import (
     MeetingKindForm,
@@ -129,9 +130,10 @@ def reference_create(request: HttpRequest, kind: str) -> HttpResponse:
         request.POST or None, departments=departments, initial={"format": request.GET.get("format")}
     )
     if request.method == "POST" and form.is_valid():
-        item = form.save()
-        messages.success(request, f"Элемент «{item.name}» добавлен в справочник «{reference.title}».")
-        return redirect(f"{reverse('reference_list')}#{reference.anchor}")
+        item = save_or_explain(form, form.save)
+        if item is not None:
+            messages.success(request, f"Элемент «{item.name}» добавлен в справочник «{reference.title}».")
+            return redirect(f"{reverse('reference_list')}#{reference.anchor}")
     return render(
         request,
         "registry/reference/form.html",
@@ -145,8 +147,7 @@ def reference_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = get_reference_item(request.user, reference.model, pk)
     departments = EducationDepartment.objects.filter(pk=item.department_id)
     form = reference.form_class(request.POST or None, instance=item, departments=departments)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and save_or_explain(form, form.save) is not None:
         messages.success(request, "Изменения сохранены.")
         return redirect(f"{reverse('reference_list')}#{reference.anchor}")
     title = f"{reference.model._meta.verbose_name.capitalize()}: изменение"

@@ -132,8 +132,16 @@ def test_bad_input_is_explained(as_persona, data, error):
 
 def test_methodist_edits_an_organisation(as_persona, world):
     url = reverse("organisation_edit", args=[world.school_a1.pk])
-    as_persona("methodist_a").post(
-        url, {"short_name": "МБОУ СОШ № 1 им. Пушкина", "full_name": "Полное", "kind": "school", "code": "a1"}
+    client = as_persona("methodist_a")
+    client.post(
+        url,
+        {
+            "short_name": "МБОУ СОШ № 1 им. Пушкина",
+            "full_name": "Полное",
+            "kind": "school",
+            "code": "a1",
+            "version": client.get(url).context["form"]["version"].value(),
+        },
     )
     world.school_a1.refresh_from_db()
     assert world.school_a1.short_name == "МБОУ СОШ № 1 им. Пушкина"

@@ -17,6 +17,11 @@ def url_new(kind: str) -> str:
     return reverse("reference_create", kwargs={"kind": kind})
 
 
+def shown_version(client, url: str) -> str:
+    """The (signed) version the edit page carries, as a browser posts it back."""
+    return client.get(url).context["form"]["version"].value()
+
+
 def url_edit(kind: str, item) -> str:
     return reverse("reference_edit", kwargs={"kind": kind, "pk": item.pk})
 
@@ -175,10 +180,9 @@ def test_renaming_into_an_existing_name_is_refused(as_persona, world, own_format
 
 def test_methodist_renames_reorders_and_hides_an_own_item(as_persona, own_format_a):
     client = as_persona("methodist_a")
-    response = client.post(
-        url_edit("formats", own_format_a),
-        {"name": "выпускник школы – ученик", "participants": "students", "position": "3"},  # is_active unticked
-    )
+    url = url_edit("formats", own_format_a)
+    data = {"name": "выпускник школы – ученик", "participants": "students", "position": "3"}  # is_active unticked
+    response = client.post(url, {**data, "version": shown_version(client, url)})
     assert response.status_code == 302
     own_format_a.refresh_from_db()
     assert (own_format_a.name, own_format_a.position, own_format_a.participants, own_format_a.is_active) == (
@@ -215,10 +219,10 @@ def test_the_participants_rule_of_a_form_in_use_does_not_change(as_persona, worl
         MentoringPair(organisation=world.school_a1, mentor=mentor, format=own_format_a, entry_date=date(2025, 9, 15)),
         [factories.student(world.school_a1)],
     )
-    response = as_persona("methodist_a").post(
-        url_edit("formats", own_format_a),
-        {"name": "выпускник – ученик", "participants": "staff", "position": "4", "is_active": "on"},
-    )
+    client = as_persona("methodist_a")
+    url = url_edit("formats", own_format_a)
+    data = {"name": "выпускник – ученик", "participants": "staff", "position": "4", "is_active": "on"}
+    response = client.post(url, {**data, "version": shown_version(client, url)})
     assert response.status_code == 302
     own_format_a.refresh_from_db()
     assert (own_format_a.participants, own_format_a.position) == ("any", 4)

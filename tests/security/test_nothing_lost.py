@@ -3,12 +3,104 @@ server lost it, and what a second click or a second worker must not double."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.urls import reverse
 
+from common.forms import CONFLICT_MESSAGE
 from jobs import exports, runner
+from monitoring.models import Contingent
 from roadmap.models import ResponsibleKind
+from tests import factories
+from tests.conftest import client_for
 from tests.roadmap.conftest import make_roadmap
+from tests.test_permissions import C1, MATRIX, M
+
+
+def edit_pages(world):
+    """Every GET of the permission matrix whose page edits a saved row (a ModelForm with an instance),
+    with the persona that may save it."""
+    for name, kwargs, method, expected in MATRIX:
+        if method != "get":
+            continue
+        persona = next((p for p in (M, C1) if expected[p] == 200), None)
+        if persona is None:
+            continue
+        arguments = kwargs(world)
+        query = arguments.pop("_query", "")
+        url = reverse(name, kwargs=arguments) + (f"?{query}" if query else "")
+        client = client_for(world, persona)
+        response = client.get(url)
+        form = (response.context or {}).get("form") if response.status_code == 200 else None
+        if isinstance(form, forms.BaseModelForm) and form.instance.pk:
+            yield name, url, client, form, response.context
+
+
+def posted(context) -> dict:
+    """What a browser posts back for every form of the page as it was shown (formsets with their
+    management forms)."""
+    data: dict = {}
+    values = [context[key] for key in context.keys()]  # noqa: SIM118 — a ContextList iterates contexts
+    shown = {id(v): v for v in values if isinstance(v, (forms.BaseForm, forms.BaseFormSet))}
+    for thing in shown.values():
+        if isinstance(thing, forms.BaseFormSet):
+            data.update(_fields(thing.management_form))
+            for form in thing.forms:  # rows of saved records get their required fields filled
+                data.update(_fields(form, fill=bool(getattr(getattr(form, "instance", None), "pk", None))))
+        else:
+            data.update(_fields(thing, fill=thing is context["form"]))
+    return data
+
+
+def _fields(form, fill: bool = False) -> dict:
+    """The form's values as shown, and a plausible value in a required field left empty (a stale save
+    must be refused for its version, not for a missing date)."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is None or value is False or value == "":
+            if fill and field.field.required and not isinstance(field.field.widget, forms.HiddenInput):
+                data[field.html_name] = _plausible(field.field)
+            continue
+        if isinstance(value, (list, tuple)):
+            data[field.html_name] = [str(v) for v in value]
+        elif hasattr(value, "strftime"):
+            data[field.html_name] = value.strftime("%d.%m.%Y")
+        else:
+            data[field.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def _plausible(field: forms.Field) -> str:
+    if isinstance(field, forms.DateField):
+        return "25.05.2026"
+    if isinstance(field, forms.ChoiceField):
+        return next(str(value) for value, _ in field.choices if value not in ("", None))
+    if isinstance(field, forms.IntegerField):
+        return "1"
+    return "Итоги программы"
+
+
+def test_every_edit_page_refuses_a_stale_save_and_keeps_what_was_saved(world):
+    """Two people open the same form; the first saves; the second's save is refused, the first's kept."""
+    make_roadmap(world.department_a, items=[("1", "Совещание", "Ежегодно", ResponsibleKind.ORGANISATION)])
+    factories.pair(
+        factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1, birth_year=2012)]
+    )
+    Contingent.objects.create(organisation=world.school_a1, year=2025, students_total=500)
+    seen = []
+    for name, url, client, form, context in edit_pages(world):
+        seen.append(name)
+        assert "version" in form.fields, f"{name}: the form edits a shared row without a version"
+        model = type(form.instance)
+        model.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)  # someone saved meanwhile
+        before = model.objects.filter(pk=form.instance.pk).values().get()
+        response = client.post(url, posted(context))
+        assert response.status_code == 200, f"{name}: a stale save answered {response.status_code}"
+        assert CONFLICT_MESSAGE in response.content.decode(), name
+        assert model.objects.filter(pk=form.instance.pk).values().get() == before, f"{name}: the row changed"
+    assert {"organisation_edit", "roadmap_section_edit", "reference_edit", "contingent_edit"} <= set(seen)
 
 
 def test_a_file_gone_from_the_media_folder_is_a_russian_404_not_a_500(
