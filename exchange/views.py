@@ -15,11 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange import uploads
 from exchange.forms import ImportForm
+from jobs.submissions import submitted_once
 from jobs.views import get_job
 from registry.access import editable_organisations
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def import_file(request: HttpRequest) -> HttpResponse:
     organisations = editable_organisations(request.user).order_by("short_name")
     if not organisations.exists():

@@ -103,3 +103,24 @@ class Job(models.Model):
     @property
     def can_retry(self) -> bool:
         return self.status == JobStatus.FAILED or self.is_interrupted
+
+
+class Submission(models.Model):
+    """A form sent once: its one-time token, taken in the same transaction as what the form creates, so a
+    double click or a resent form creates nothing twice (jobs/submissions.py)."""
+
+    token = models.UUIDField("одноразовый ключ формы", unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="кто отправил"
+    )
+    path = models.CharField("адрес формы", max_length=300)
+    # Where the first sending led (its redirect): a second sending of the same form is sent there too.
+    result_url = models.CharField("куда привела отправка", max_length=500, blank=True)
+    created_at = models.DateTimeField("отправлено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "отправленная форма"
+        verbose_name_plural = "отправленные формы"
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.created_at:%d.%m.%Y %H:%M})"

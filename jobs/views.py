@@ -20,8 +20,10 @@ from common.views import paginate, stored_file
 from jobs import exports, runner
 from jobs.exports import ExportRefused
 from jobs.models import Job, JobKind, JobStatus
+from jobs.submissions import submitted_once
 
 
+@submitted_once
 def download(request: HttpRequest, exporter: str, **url) -> HttpResponseBase:
     """The file of exporter `exporter` for the parameters in the request and the URL (`url`)."""
     kind = exports.get(exporter)

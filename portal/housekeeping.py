@@ -32,11 +32,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from jobs.models import HEARTBEAT_TIMEOUT, Job, JobStatus
+from jobs.models import HEARTBEAT_TIMEOUT, Job, JobStatus, Submission
 from roadmap.models import Occurrence
 
 DEFAULT_DAYS = 30
 GRACE = timedelta(days=1)  # an unreferenced file younger than this may be a request's, still writing
+SUBMISSION_KEPT = timedelta(days=1)
 # The media folders that hold only files the database points to (Job.file, Occurrence.evidence_file).
 MANAGED_FOLDERS = ("exchange", "roadmap/evidence")
 
@@ -49,6 +50,7 @@ class Report:
     task_results: int = 0
     sessions: int = 0
     cache_rows: int = 0
+    submissions: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -57,6 +59,7 @@ class Report:
             f"Результатов очереди заданий: {self.task_results}",
             f"Истёкших сессий: {self.sessions}",
             f"Устаревших записей кэша: {self.cache_rows}",
+            f"Ключей отправленных форм старше суток: {self.submissions}",
         ]
 
 
@@ -123,9 +126,13 @@ def run(days: int = DEFAULT_DAYS, *, dry_run: bool = False) -> Report:
         report.task_results = results.count()
         sessions = Session.objects.filter(expire_date__lt=now)
         report.sessions = sessions.count()
+        # A form's one-time key matters while its page may be sent again: a day is plenty.
+        submissions = Submission.objects.filter(created_at__lt=now - SUBMISSION_KEPT)
+        report.submissions = submissions.count()
         if not dry_run:
             results.delete()
             sessions.delete()
+            submissions.delete()
         report.cache_rows = _expired_cache_rows(now, dry_run)
     oldest = time.time() - GRACE.total_seconds()
     for name, path in _media_files():

@@ -134,3 +134,15 @@ def test_the_command_reports_in_russian_and_refuses_a_wrong_term(server, capsys)
     call_command("housekeeping")
     assert "Удалено:" in capsys.readouterr().out
     assert not any(path.exists() for path in server["gone"])
+
+
+def test_one_time_form_keys_leave_after_a_day(world):
+    import uuid
+
+    from jobs.models import Submission
+
+    old = Submission.objects.create(token=uuid.uuid4(), user=world.curator_a1, path="/people/new/")
+    Submission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    fresh = Submission.objects.create(token=uuid.uuid4(), user=world.curator_a1, path="/people/new/")
+    report = housekeeping.run()
+    assert report.submissions == 1 and list(Submission.objects.all()) == [fresh]

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.text import normalise
 from common.views import paginate, save_or_explain
+from jobs.submissions import submitted_once
 from registry.access import (
     get_membership,
     get_organisation,
@@ -68,6 +69,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def organisation_create(request: HttpRequest) -> HttpResponse:
     departments = managed_departments(request.user)
     form = OrganisationForm(request.POST or None, departments=departments)
@@ -91,6 +93,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def curator_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation(request.user, pk, manage=True)
     form = CuratorInviteForm(request.POST or None, organisation=organisation)

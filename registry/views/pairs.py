@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import paginate, save_or_explain
+from jobs.submissions import submitted_once
 from registry import audit
 from registry.access import editable_organisations, get_pair, scope_for
 from registry.forms.pairs import (
@@ -111,6 +112,7 @@ def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def pair_create(request: HttpRequest) -> HttpResponse:
     return _pair_page(request, None)
 
@@ -142,6 +144,7 @@ def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_pair(request.user, pk, write=True)
     form = MeetingForm(request.POST or None, pair=pair)

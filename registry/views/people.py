@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import paginate, save_or_explain
+from jobs.submissions import submitted_once
 from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
 from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
@@ -97,6 +98,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def person_create(request: HttpRequest) -> HttpResponse:
     organisations = editable_organisations(request.user)
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
@@ -153,6 +155,7 @@ def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk, write=True)
     form = ConsentForm(request.POST or None, person=person)

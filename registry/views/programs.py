@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.views import paginate, save_or_explain
+from jobs.submissions import submitted_once
 from registry.access import editable_organisations, get_program, scope_for
 from registry.forms.pairs import ProgramFilterForm, ProgramForm
 from registry.models import MentoringProgram, Organisation
@@ -56,6 +57,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def program_create(request: HttpRequest) -> HttpResponse:
     return _program_page(request, None)
 

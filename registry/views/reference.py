@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from common.views import save_or_explain
+from jobs.submissions import submitted_once
 from registry.access import get_reference_item, managed_departments, scope_for
 from registry.forms.reference import (
     MeetingKindForm,
@@ -123,6 +124,7 @@ def reference_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def reference_create(request: HttpRequest, kind: str) -> HttpResponse:
     reference = _list_of(kind)
     departments = managed_departments(request.user)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jobs.submissions import submitted_once
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
@@ -117,6 +118,7 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@submitted_once
 def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
     previews = request.session.get(SESSION_KEY, {})
     token = request.POST.get("token", "")
@@ -154,6 +156,7 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def roadmap_copy(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_roadmap(request.user, pk)
     scope = scope_for(request.user)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.views import paginate, save_or_explain
+from jobs.submissions import submitted_once
 from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
@@ -123,6 +124,7 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def roadmap_create(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
     form = RoadmapForm(request.POST or None, departments=departments, organisations=organisations)
@@ -169,6 +171,7 @@ def roadmap_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap(request.user, pk, write=True)
     return _section_page(request, roadmap, Section(roadmap=roadmap, position=roadmap.sections.count()))
@@ -222,6 +225,7 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap(request.user, pk, write=True)
     item = RoadmapItem(roadmap=roadmap, position=services.next_position(roadmap))

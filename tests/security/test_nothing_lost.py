@@ -3,7 +3,11 @@ server lost it, and what a second click or a second worker must not double."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from django import forms
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.urls import reverse
@@ -15,7 +19,10 @@ from roadmap.models import ResponsibleKind
 from tests import factories
 from tests.conftest import client_for
 from tests.roadmap.conftest import make_roadmap
+from tests.security.hostile.forms_world import FORM_CASES, forms_on
 from tests.test_permissions import C1, MATRIX, M
+
+APPS = {"registry", "roadmap", "monitoring", "jobs"}
 
 
 def edit_pages(world):
@@ -128,3 +135,81 @@ def test_a_file_gone_from_the_media_folder_is_a_russian_404_not_a_500(
         assert response.status_code == 404
         page = response.content.decode()
         assert "Файл больше не хранится на сервере" in page and remedy in page
+
+
+# --- 2. Double submit --------------------------------------------------------------------------------------
+
+# Optional fields that the form's rules ask for together with others.
+FILLED_BY_HAND = {
+    "consent_create": {"representative_name": "Иванова Мария Петровна", "representative_relation": "мать"},
+    "pair_create": {"order_number": "112-од"},
+}
+CREATE_CASES = [case for case in FORM_CASES if "create" in case.id or case.id in ("curator_invite", "roadmap_copy")]
+
+
+def one_time_token(page) -> str:
+    found = re.search(r'name="submission" value="([0-9a-f-]{36})"', page.content.decode())
+    assert found, "the form carries no one-time token"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("case", CREATE_CASES, ids=[case.id for case in CREATE_CASES])
+def test_a_create_form_sent_twice_creates_once(form_world, case):
+    """A double click, a resent form, the back button: the second sending creates nothing and leads where
+    the first did."""
+    client = client_for(form_world.world, case.persona)
+    url = case.url(form_world)
+    page = client.get(url)
+    main = page.context["form"]
+    data = {}
+    for form in forms_on(page):
+        data.update(_fields(form, fill=form is main))  # the main form's required fields filled plausibly
+    data.update(case.base(form_world, 1) if case.base else {})
+    data.update(FILLED_BY_HAND.get(case.id, {}))
+    data["submission"] = one_time_token(page)
+    counts = {model: model.objects.count() for model in apps.get_models() if model._meta.app_label in APPS}
+
+    first = client.post(url, data)
+    assert first.status_code == 302, f"{case.id}: the first sending answered {first.status_code}"
+    created = {model: model.objects.count() for model in counts}
+    second = client.post(url, data)
+
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+    assert {model: model.objects.count() for model in counts} == created, f"{case.id}: the second sending created"
+    assert any(created[model] > counts[model] for model in counts), f"{case.id}: the first sending created nothing"
+    assert "Эта форма уже отправлена" in client.get(second["Location"]).content.decode()
+
+
+def test_every_create_page_carries_a_one_time_token(form_world):
+    for case in CREATE_CASES:
+        page = client_for(form_world.world, case.persona).get(case.url(form_world))
+        one_time_token(page)
+
+
+def test_an_export_and_an_upload_sent_twice_start_one_job(world, as_persona, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exchange.exports import BasesExporter
+    from jobs.models import Job
+    from tests.exchange.test_workbook import mentees_file
+
+    monkeypatch.setitem(BasesExporter.background_after, "xlsx", 0)  # every export of a row or more: a job
+    factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    client = as_persona("curator_a1")
+    token = one_time_token(client.get(reverse("export")))
+    data = {"base": "mentees", "period": "all", "file_format": "xlsx", "submission": token}
+    first, second = client.post(reverse("export"), data), client.post(reverse("export"), data)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Job.objects.count() == 1
+
+    token = one_time_token(client.get(reverse("import_file")))
+    sent = []
+    for _ in range(2):
+        upload = SimpleUploadedFile("база.xlsx", mentees_file())
+        sent.append(
+            client.post(
+                reverse("import_file"),
+                {"base": "mentees", "organisation": world.school_a1.pk, "file": upload, "submission": token},
+            )
+        )
+    assert sent[0]["Location"] == sent[1]["Location"] and Job.objects.count() == 2
