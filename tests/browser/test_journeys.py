@@ -334,9 +334,9 @@ def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problem
         last_name="Соколов",
         first_name="Артём",
         patronymic="Ильич",
-        birth_year=this_year - 18,
+        birth_year=this_year - 19,
         class_or_group="11 А",
-    )  # of age: needs no consent
+    )  # of age all year: needs no consent (one turning 18 this year is treated as a minor)
     mentee = factories.student(
         world.school_a2, last_name="Новикова", first_name="Дарья", patronymic="Олеговна", birth_year=this_year - 12
     )
