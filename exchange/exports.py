@@ -389,6 +389,13 @@ class BasesExporter(TableExporter):
         period = PERIOD_LABELS[self.choice.period]
         return f"{self.base.form.title}, {period} — {self.base.where()} ({file_format.upper()})"
 
+    def reach(self) -> list[int]:
+        """The organisations whose people the base holds."""
+        return sorted(self.base.organisations().values_list("pk", flat=True))
+
+    def covers(self, reach: list | None) -> bool:
+        return reach is None or set(reach) <= set(self.base.organisations().values_list("pk", flat=True))
+
     def record(self, request: HttpRequest, file_format: str, rows: int) -> None:
         # The bases hold personal data: every export is in the access log (who, when, what).
         organisations = list(self.base.organisations().select_related(None))

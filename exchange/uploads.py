@@ -7,6 +7,7 @@ services `start_check` and `confirm`.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -14,6 +15,7 @@ from exchange.importer import run_import
 from exchange.official import FORMS, Kind
 from jobs import runner
 from jobs.models import Job, JobKind, JobStatus
+from registry.access import editable_organisations
 from registry.models import Organisation, User
 
 ALREADY_SAVED_MESSAGE = "Этот файл уже загружен в реестр другим заданием: повторная загрузка не нужна."
@@ -71,16 +73,34 @@ def confirm(checked: Job, organisation: Organisation) -> Job:
     return runner.start(job)
 
 
+def _still_editable(job: Job) -> bool:
+    """An upload is its owner's while they may still change the organisation it was loaded into."""
+    try:
+        return editable_organisations(job.owner).filter(pk=job.params.get("organisation")).exists()
+    except PermissionDenied:
+        return False
+
+
 def _result(job: Job) -> dict:
     return {"report": job.report, "can_save": can_save(job)}
 
 
-@runner.handles(JobKind.IMPORT_CHECK, result_template="exchange/includes/import_report.html", result_context=_result)
+@runner.handles(
+    JobKind.IMPORT_CHECK,
+    result_template="exchange/includes/import_report.html",
+    result_context=_result,
+    allowed=_still_editable,
+)
 def check(job: Job, progress: runner.ProgressWriter) -> None:
     _import(job, progress)
 
 
-@runner.handles(JobKind.IMPORT_SAVE, result_template="exchange/includes/import_report.html", result_context=_result)
+@runner.handles(
+    JobKind.IMPORT_SAVE,
+    result_template="exchange/includes/import_report.html",
+    result_context=_result,
+    allowed=_still_editable,
+)
 def save_once(job: Job, progress: runner.ProgressWriter) -> None:
     """Save a checked upload, at most once whatever retries and double clicks there were.
 

@@ -107,6 +107,15 @@ class Exporter:
     def record(self, request: HttpRequest, file_format: str, rows: int) -> None:
         """Log the download where the law wants it (the personal-data access log)."""
 
+    def reach(self) -> list | None:
+        """What the file reads beyond what the constructor checks (plain JSON), kept with a background
+        job: its file is the owner's only while `covers` still holds (a role taken away ends it)."""
+        return None
+
+    def covers(self, reach: list | None) -> bool:
+        """Whether the user's scope, as it is now, still reads all of `reach`."""
+        return True
+
     def title(self, file_format: str) -> str:
         """What a background job writing this file is called."""
         return f"{self.verbose_name} ({file_format.upper()})"

@@ -43,6 +43,8 @@ class KindOfJob:
     run: Handler
     result_template: str = ""
     result_context: Callable[[Job], dict] = lambda job: {}
+    # Whether the owner, as they are now, may still see the job and its result (their role may be gone).
+    allowed: Callable[[Job], bool] = lambda job: True
 
 
 HANDLERS: dict[str, KindOfJob] = {}
@@ -66,13 +68,20 @@ INTERRUPTED_MESSAGE = (
 
 
 def handles(
-    kind: str, *, result_template: str = "", result_context: Callable[[Job], dict] | None = None
+    kind: str,
+    *,
+    result_template: str = "",
+    result_context: Callable[[Job], dict] | None = None,
+    allowed: Callable[[Job], bool] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Decorator: `handler(job, progress)` runs the jobs of `kind` (other than exports) in the worker;
-    the job page shows a finished one with `result_template` and `result_context(job)`."""
+    the job page shows a finished one with `result_template` and `result_context(job)`, to its owner
+    while `allowed(job)` holds."""
 
     def decorator(handler: Handler) -> Handler:
-        HANDLERS[kind] = KindOfJob(handler, result_template, result_context or (lambda job: {}))
+        HANDLERS[kind] = KindOfJob(
+            handler, result_template, result_context or (lambda job: {}), allowed or (lambda job: True)
+        )
         return handler
 
     return decorator
@@ -90,7 +99,7 @@ def start_export(user, exporter: exports.Exporter, *, total: int) -> Job:
     """A job writing `exporter`'s file in the worker (its parameters carry the format)."""
     file_format = exporter.params["format"]
     title = exporter.title(file_format)[: Job._meta.get_field("title").max_length]
-    params = {"exporter": exporter.identifier, "params": exporter.params}
+    params = {"exporter": exporter.identifier, "params": exporter.params, "reach": exporter.reach()}
     return start(Job(owner=user, kind=JobKind.EXPORT, title=title, params=params, total=total))
 
 
@@ -177,6 +186,20 @@ def exporter_of(job: Job) -> exports.Exporter:
     if "exporter" not in job.params:
         return exports.get("bases")(job.owner, {**job.params, "format": job.params.get("file_format", "xlsx")})
     return exports.get(job.params["exporter"])(job.owner, job.params["params"])
+
+
+def still_allowed(job: Job) -> bool:
+    """A job and its file are its owner's only while the owner's scope, as it is now, still covers what
+    the job read: an export's exporter is built again for the owner (its access checks) and asked
+    whether it still reads all it read; other kinds ask their app."""
+    if job.kind != JobKind.EXPORT:
+        kind = HANDLERS.get(job.kind)
+        return kind is None or kind.allowed(job)
+    try:
+        exporter = exporter_of(job)
+    except (Http404, PermissionDenied, exports.ExportRefused, KeyError, ValueError):
+        return False  # out of reach now, or parameters that no longer read
+    return exporter.covers(job.params.get("reach"))
 
 
 def _export(job: Job, progress: ProgressWriter) -> None:

@@ -74,12 +74,16 @@ def _deliver(request: HttpRequest, exporter: exports.Exporter) -> HttpResponseBa
 
 
 def get_job(request: HttpRequest, pk: int) -> Job:
-    """A job is its owner's alone: anyone else gets 404."""
-    return get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    """A job is its owner's alone, and only while their scope still covers what it read: else 404."""
+    job = get_object_or_404(Job.objects.for_user(request.user).select_related("owner"), pk=pk)
+    if not runner.still_allowed(job):
+        raise Http404("Задание недоступно: у вас больше нет доступа к его данным.")
+    return job
 
 
 def job_list(request: HttpRequest) -> HttpResponse:
-    page, query = paginate(request, Job.objects.for_user(request.user))
+    page, query = paginate(request, Job.objects.for_user(request.user).select_related("owner"))
+    page.object_list = [job for job in page.object_list if runner.still_allowed(job)]
     return render(request, "jobs/job_list.html", {"page": page, "query": query})
 
 

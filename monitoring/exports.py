@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 from typing import Any, BinaryIO
 
 from common.files.tables import Column, Layout
@@ -47,12 +48,20 @@ class IndicatorTableExporter(TableExporter):
 
     def __init__(self, user, params: dict[str, Any], *, today: date | None = None) -> None:
         super().__init__(user, params, today=today)
-        _, department, years = table_choice(user, params)
-        self.table = indicator_table([department], years)
+        # The department read as a whole (403 for a curator); the table itself when it is written.
+        _, self.department, self.years = table_choice(user, params)
+
+    @cached_property
+    def table(self):
+        return indicator_table([self.department], self.years)
+
+    @cached_property
+    def form(self) -> Layout:  # type: ignore[override]
+        years = self.years
         columns = [Column("number", "№", 4), Column("title", "Показатель", 48), Column("unit", "Ед.", 5)]
         columns += [Column(f"value_{year}", str(year), 9) for year in years]
         columns += [Column(f"parts_{year}", f"{year}: числитель / знаменатель", 14) for year in years]
-        self.form = Layout("Показатели реализации целевой модели наставничества", tuple(columns))
+        return Layout("Показатели реализации целевой модели наставничества", tuple(columns))
 
     @property
     def department_names(self) -> str:
@@ -101,8 +110,11 @@ class AnalyticReportExporter(Exporter):
 
     def __init__(self, user, params: dict[str, Any], *, today: date | None = None) -> None:
         super().__init__(user, params, today=today)
-        _, department, years = table_choice(user, params)
-        self.report = build_report(department, years, user=user, today=today)
+        _, self.department, self.years = table_choice(user, params)
+
+    @cached_property
+    def report(self):
+        return build_report(self.department, self.years, user=self.user, today=self.today)
 
     def count(self) -> int:
         return len(self.report.table.rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, Q
 
@@ -32,11 +33,22 @@ class RoadmapExporter(TableExporter):
     def __init__(self, user, params: dict, *, today: date | None = None) -> None:
         super().__init__(user, params, today=today)
         # A roadmap the user reads (404 otherwise): the link names it, the job runs as the user.
-        roadmap = get_roadmap(user, params["pk"])
-        self.roadmap = roadmap
-        self.items = list(roadmap.items.select_related("section").order_by("position", "pk"))
-        self.sections = list(roadmap.sections.order_by("position", "pk"))
-        self.with_indicator = any(item.indicator for item in self.items)
+        self.roadmap = get_roadmap(user, params["pk"])
+
+    @cached_property
+    def items(self) -> list:
+        return list(self.roadmap.items.select_related("section").order_by("position", "pk"))
+
+    @cached_property
+    def sections(self) -> list:
+        return list(self.roadmap.sections.order_by("position", "pk"))
+
+    @cached_property
+    def with_indicator(self) -> bool:
+        return any(item.indicator for item in self.items)
+
+    @cached_property
+    def form(self) -> Layout:  # type: ignore[override]
         columns = [
             Column("number", "№ п/п", 6),
             Column("content", "Содержание (мероприятие)", 44),
@@ -46,7 +58,7 @@ class RoadmapExporter(TableExporter):
         if self.with_indicator:
             columns.append(Column("indicator", "Показатели эффективности", 22))
         columns += [Column("responsible", "Ответственный исполнитель", 20), Column("status", "Исполнение", 26)]
-        self.form = Layout("Дорожная карта", tuple(columns))
+        return Layout("Дорожная карта", tuple(columns))
 
     def count(self) -> int:
         return len(self.items) + len([s for s in self.sections if s.number or s.title])

@@ -152,3 +152,9 @@ def pair(mentor, mentees, *, format_name="ученик – ученик", **fiel
         **fields,
     }
     return save_pair(MentoringPair(**values), mentees)
+
+
+def export_params(**choice) -> dict:
+    """An export job's parameters as the export page stores them (jobs/runner.py start_export)."""
+    bases = {"base": "mentees", "period": "current", "organisations": [], "filters": {}, "format": "xlsx", **choice}
+    return {"exporter": "bases", "params": bases}

@@ -96,8 +96,14 @@ def school_a1(world):
 
 
 def export_job_of_curator_a1(world):
+    base = {"base": "mentees", "period": "current", "organisations": [], "filters": {}, "format": "xlsx"}
     job = Job.objects.create(
-        owner=world.curator_a1, kind=JobKind.EXPORT, status=JobStatus.DONE, title="База", filename="База.xlsx"
+        owner=world.curator_a1,
+        kind=JobKind.EXPORT,
+        status=JobStatus.DONE,
+        title="База",
+        filename="База.xlsx",
+        params={"exporter": "bases", "params": base, "reach": [world.school_a1.pk]},
     )
     job.file.save("База.xlsx", ContentFile(b"PK"))
     return {"pk": job.pk}
@@ -415,3 +421,45 @@ def test_admin_is_for_staff_only(world):
         response = client_for(world, persona).get(reverse("admin:index"))
         assert response.status_code == 302, persona
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+# --- scope after a role is taken away (issue 24, finding 6) ---------------------------------------------
+
+
+def test_a_job_and_its_file_leave_with_the_role_that_read_them(world, django_capture_on_commit_callbacks):
+    """A removed curator downloaded their old exports (200): a job is reachable only while its owner's
+    scope still covers what it read — an export's organisations, an upload's organisation."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exchange.exports import BasesExporter
+    from registry.models import Membership
+    from tests.exchange.test_workbook import mentees_file
+
+    factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    curator = client_for(world, C1)
+    BasesExporter.background_after["xlsx"], saved = 0, BasesExporter.background_after["xlsx"]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            curator.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+            upload = SimpleUploadedFile("база.xlsx", mentees_file())
+            curator.post(
+                reverse("import_file"), {"base": "mentees", "organisation": world.school_a1.pk, "file": upload}
+            )
+    finally:
+        BasesExporter.background_after["xlsx"] = saved
+    export_job = Job.objects.get(kind=JobKind.EXPORT)
+    check_job = Job.objects.get(kind=JobKind.IMPORT_CHECK)
+    urls = [
+        reverse("job_detail", args=[export_job.pk]),
+        reverse("job_download", args=[export_job.pk]),
+        reverse("job_detail", args=[check_job.pk]),
+    ]
+    assert [curator.get(url).status_code for url in urls] == [200, 200, 200]
+
+    membership = Membership.objects.get(user=world.curator_a1)
+    removed = client_for(world, M).post(reverse("membership_remove", args=[membership.pk]))
+    assert removed.status_code == 302
+
+    assert [curator.get(url).status_code for url in urls] == [404, 404, 404]
+    assert curator.post(reverse("job_retry", args=[export_job.pk])).status_code == 404
+    assert list(curator.get(reverse("job_list")).context["page"].object_list) == []

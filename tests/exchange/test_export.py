@@ -193,7 +193,15 @@ def test_a_pdf_too_large_is_refused_on_the_form_and_no_job_starts(world, as_pers
 
 
 def test_a_running_job_page_polls_and_shows_the_progress(world, as_persona):
-    job = Job.objects.create(owner=world.curator_a1, kind="export", title="База", status="running", done=40, total=160)
+    job = Job.objects.create(
+        owner=world.curator_a1,
+        kind="export",
+        title="База",
+        status="running",
+        done=40,
+        total=160,
+        params=factories.export_params(),
+    )
     client = as_persona("curator_a1")
     page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "40 из 160" in page and 'value="25"' in page

@@ -320,6 +320,7 @@ def test_a_running_job_with_a_recent_heartbeat_is_not_interrupted(world, as_pers
         title="База",
         status=JobStatus.RUNNING,
         heartbeat_at=timezone.now() - timedelta(seconds=20),
+        params=factories.export_params(),
     )
     page = as_persona("curator_a1").get(reverse("job_detail", args=[job.pk])).content.decode()
     assert "прервано" not in page and "hx-trigger" in page

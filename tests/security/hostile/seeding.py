@@ -322,12 +322,14 @@ def seed(world, payload: Payload) -> Hostile:
     occurrence = item.occurrences.get()
     part = each_item.occurrences.get(organisation=school)
 
+    bases = {"base": "mentees", "period": "current", "organisations": [], "filters": {}, "format": "xlsx"}
     job = Job.objects.create(
         owner=world.methodist_a,
         kind=JobKind.EXPORT,
         status=JobStatus.DONE,
         title="База",
         filename="База.xlsx",
+        params={"exporter": "bases", "params": bases},
         total=1,
         done=1,
         finished_at=timezone.now(),
@@ -339,6 +341,7 @@ def seed(world, payload: Payload) -> Hostile:
             kind=JobKind.EXPORT,
             status=JobStatus.FAILED,
             title="База",
+            params={"exporter": "bases", "params": bases},
             finished_at=timezone.now(),
         )
     )
