@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint migrations-check loadtest faults scan clean
+.PHONY: install run test test-fast lint audit migrations-check loadtest faults scan clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11")'
@@ -50,6 +50,11 @@ test: $(VENV)/.installed .env
 # Without the browser tests, for a quick loop while coding.
 test-fast: $(VENV)/.installed .env
 	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# The installed (pinned) packages against the vulnerability database, when it can be reached.
+audit: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[audit]"
+	scripts/audit.sh
 
 # Operations proofs (docs/performance.md, docs/faults.md, docs/security.md): each starts its own
 # gunicorn on PostgreSQL, runs for a bounded time and exits non-zero when the proof fails.
