@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
+from common.files.uploads import UploadRefused, check_signature
 from common.forms import formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
 from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Window, parse_period
@@ -282,6 +283,12 @@ class OccurrenceForm(forms.ModelForm):
             )
         if upload and hasattr(upload, "content_type"):  # a new upload, not the file already kept
             name = PurePath(upload.name.replace("\\", "/")).name
+            head = upload.read(1024)
+            upload.seek(0)
+            try:
+                check_signature(head, name)
+            except UploadRefused as refused:
+                raise forms.ValidationError(refused.message) from None
             self.instance.evidence_original_name = "".join(ch for ch in name if ch.isprintable())[:255]
         return upload
 

@@ -326,3 +326,39 @@ def check_workbook(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYT
     content = read_bytes(data, max_bytes + 1)
     identify(content, filename, WORKBOOK, max_bytes=max_bytes, too_big_advice=WORKBOOK_TOO_BIG)
     return content
+
+
+# --- a stored document's kind, by its own signature ------------------------------------------------------
+
+_PK = (b"PK\x03\x04", b"PK\x05\x06")
+SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("документ PDF", (b"%PDF",)),
+    ".doc": ("документ Word 97–2003", (OLE_SIGNATURE,)),
+    ".xls": ("книга Excel 97–2003", (OLE_SIGNATURE,)),
+    # A password-protected .docx/.xlsx is an OLE file.
+    ".docx": ("документ Word", (*_PK, OLE_SIGNATURE)),
+    ".xlsx": ("книга Excel", (*_PK, OLE_SIGNATURE)),
+    ".odt": ("документ OpenDocument", _PK),
+    ".ods": ("таблица OpenDocument", _PK),
+    ".zip": ("архив ZIP", _PK),
+    ".jpg": ("изображение JPEG", (b"\xff\xd8\xff",)),
+    ".jpeg": ("изображение JPEG", (b"\xff\xd8\xff",)),
+    ".png": ("изображение PNG", (b"\x89PNG\r\n\x1a\n",)),
+}
+
+
+def check_signature(head: bytes, filename: str) -> None:
+    """Refuse (UploadRefused) a file whose content is not what its name says: an HTML page or a program
+    renamed «.pdf» is not kept as a document. `head`: the first kilobyte or so of the file."""
+    known = SIGNATURES.get(extension(filename))
+    if known is None:
+        return
+    kind, starts = known
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    # A PDF may carry a few bytes of junk before its header; readers look in the first kilobyte.
+    if start.startswith(starts) or (kind == "документ PDF" and b"%PDF-" in head[:1024]):
+        return
+    raise UploadRefused(
+        f"Файл «{filename}» назван как {kind}, но внутри у него другое содержимое. Загрузите сам документ "
+        "в его формате (PDF, Word, Excel, OpenDocument, изображение JPEG или PNG, архив ZIP)."
+    )

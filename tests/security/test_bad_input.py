@@ -41,3 +41,39 @@ def test_a_forged_count_on_the_completion_page_adds_no_participation(world, as_p
     response = client.post(url, data)
     assert response.status_code in (200, 302)
     assert PairMentee.objects.count() == 1
+
+
+def test_an_evidence_file_must_be_what_its_name_says(world, as_persona):
+    """An HTML page or a program renamed «.pdf» is refused in Russian and nothing is kept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from roadmap.models import ResponsibleKind
+    from tests.roadmap.conftest import make_roadmap
+
+    roadmap = make_roadmap(
+        world.department_a, items=[("1", "Совещание", "До 01.05.2026", ResponsibleKind.ORGANISATION)]
+    )
+    occurrence = roadmap.items.get().occurrences.get()
+    client = as_persona("methodist_a")
+    url = reverse("roadmap_occurrence_edit", args=[occurrence.pk])
+
+    def send(name: str, content: bytes):
+        form = client.get(url).context["form"]
+        data = {"status": "in_progress", "version": form["version"].value()}
+        return client.post(url, {**data, "evidence_file": SimpleUploadedFile(name, content)})
+
+    for name, content in (
+        ("Приказ.pdf", b"<html><script>alert(1)</script></html>"),
+        ("Приказ.pdf", b"MZ\x90\x00\x03 a Windows program"),
+        ("Фото.png", b"%PDF-1.4 not a picture"),
+        ("Справка.docx", b"plain text"),
+    ):
+        response = send(name, content)
+        assert response.status_code == 200, name
+        assert "назван как" in response.content.decode() and "другое содержимое" in response.content.decode()
+        occurrence.refresh_from_db()
+        assert not occurrence.evidence_file, name
+    for name, content in (("Приказ.pdf", b"%PDF-1.7\n%..."), ("Фото.png", b"\x89PNG\r\n\x1a\n...")):
+        assert send(name, content).status_code == 302, name
+        occurrence.refresh_from_db()
+        assert occurrence.evidence_file
