@@ -6,6 +6,9 @@ two workers) is shared by most tests; the rest render a few rows in this process
 
 import io
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -199,3 +202,47 @@ def test_column_widths_keep_dates_on_one_line():
     assert date_width_pt >= 10 * 0.636 * pdf_page._FONT_SIZE_PT  # ten digits of DejaVu Sans at 8 pt
     # the long-text columns stay the widest
     assert widths[3] == max(widths) or widths[9] == max(widths)
+
+
+PARENT = """
+import multiprocessing, os, time
+from concurrent.futures import ProcessPoolExecutor
+from common.pdf import render
+
+pool = ProcessPoolExecutor(
+    max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+    initializer=render._worker_setup, initargs=(os.getpid(),),
+)
+for _ in range(2):
+    pool.submit(time.sleep, 120)
+time.sleep(3)
+print(" ".join(str(pid) for pid in pool._processes), flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_render_workers_die_with_the_process_that_started_them():
+    """A job worker killed in a PDF export left its renderers (~90 MB each) alive for good."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "a render worker outlived its parent"
+    finally:
+        parent.kill()
