@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 
 from exchange.importer import run_import
 from exchange.official import FORMS, Kind
@@ -105,10 +106,15 @@ def save_once(job: Job, progress: runner.ProgressWriter) -> None:
     """Save a checked upload, at most once whatever retries and double clicks there were.
 
     The checked job's row is locked for the whole saving transaction: a second saving of the same
-    upload waits for the first and then finds it done.
+    upload waits for the first and then finds it done. The organisation is locked too, so two uploads
+    of one file saved at once by two workers save its people once.
     """
     with transaction.atomic():
         Job.objects.select_for_update().filter(pk=job.params.get("checked")).first()
+        # One saving into an organisation at a time, whatever the worker: a second upload of the same file
+        # waits here, then matches the people and pairs the first one saved instead of creating twins.
+        # (An UPDATE: a row lock on PostgreSQL, the database's write lock on SQLite.)
+        Organisation.objects.filter(pk=job.params["organisation"]).update(version=F("version"))
         saved = Job.objects.filter(
             kind=JobKind.IMPORT_SAVE, status=JobStatus.DONE, params__checked=job.params.get("checked")
         ).exclude(pk=job.pk)

@@ -5,11 +5,13 @@ do the same again once the cause is gone. The disk is made full at the point whe
 written (the file's chunks raise ENOSPC after the first one), so the real storage code runs.
 """
 
+import contextlib
 import errno
 import os
 import re
 import shutil
 import subprocess
+import time
 from datetime import timedelta
 
 import pytest
@@ -326,3 +328,63 @@ def test_a_running_job_with_a_recent_heartbeat_is_not_interrupted(world, as_pers
     assert "прервано" not in page and "hx-trigger" in page
     assert as_persona("curator_a1").post(reverse("job_retry", args=[job.pk])).status_code == 302
     assert Job.objects.count() == 1, "a job still running is not started twice"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_saving_the_same_file_at_once_save_its_people_once(world, as_persona, monkeypatch):
+    """Two uploads of one file, confirmed together and saved by two workers at the same moment: the
+    second waits for the first (a lock on the organisation) and matches what it saved."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: two workers never save together there")
+    import threading
+
+    client = as_persona("curator_a1")
+    committed = lambda execute: contextlib.nullcontext()  # noqa: E731 — outside a test transaction, commits run the checks
+    checks = []
+    for _ in range(2):
+        upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1, capture=committed)
+        checks.append(Job.objects.filter(kind=JobKind.IMPORT_CHECK).latest("pk"))
+    assert all(check.status == JobStatus.DONE and check.report["ok"] for check in checks)
+    before = counts()
+    savings = [
+        Job.objects.create(
+            owner=world.curator_a1,
+            kind=JobKind.IMPORT_SAVE,
+            title="Загрузка файла",
+            params={**check.params, "checked": check.pk},
+            file=check.file.name,
+        )
+        for check in checks
+    ]
+    start = threading.Barrier(2)
+    # Matching done, writing not yet: long enough for the other worker to match the same organisation.
+    from exchange.importer.engine import _Import
+
+    check_clashes = _Import.check_file_clashes
+    monkeypatch.setattr(_Import, "check_file_clashes", lambda self: (time.sleep(1), check_clashes(self))[1])
+
+    def worker(job: Job) -> None:
+        try:
+            start.wait()
+            runner.run_job.call(job.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in savings]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    done = Job.objects.filter(pk__in=[job.pk for job in savings])
+    assert sorted(done.values_list("status", flat=True)) == [JobStatus.DONE, JobStatus.DONE]
+    created = sorted(job.report["created"].get("people", 0) for job in done)
+    assert created[0] == 0 < created[1], f"both savings created people: {created}"
+    once = counts()
+    assert once[0] > before[0]
+    # Saving the file once more, as a third upload, finds everyone: nothing new.
+    upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1, capture=committed)
+    third = Job.objects.filter(kind=JobKind.IMPORT_CHECK).latest("pk")
+    assert third.report["created"].get("people", 0) == 0
+    assert counts() == once
