@@ -33,7 +33,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import HEARTBEAT_TIMEOUT, Job, JobStatus, Submission
-from roadmap.models import Occurrence
+from roadmap.models import ImportPreview, Occurrence
 
 DEFAULT_DAYS = 30
 GRACE = timedelta(days=1)  # an unreferenced file younger than this may be a request's, still writing
@@ -51,6 +51,7 @@ class Report:
     sessions: int = 0
     cache_rows: int = 0
     submissions: int = 0
+    previews: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -60,6 +61,7 @@ class Report:
             f"Истёкших сессий: {self.sessions}",
             f"Устаревших записей кэша: {self.cache_rows}",
             f"Ключей отправленных форм старше суток: {self.submissions}",
+            f"Несохранённых предпросмотров дорожных карт старше суток: {self.previews}",
         ]
 
 
@@ -129,10 +131,13 @@ def run(days: int = DEFAULT_DAYS, *, dry_run: bool = False) -> Report:
         # A form's one-time key matters while its page may be sent again: a day is plenty.
         submissions = Submission.objects.filter(created_at__lt=now - SUBMISSION_KEPT)
         report.submissions = submissions.count()
+        previews = ImportPreview.objects.filter(created_at__lt=now - SUBMISSION_KEPT)
+        report.previews = previews.count()
         if not dry_run:
             results.delete()
             sessions.delete()
             submissions.delete()
+            previews.delete()
         report.cache_rows = _expired_cache_rows(now, dry_run)
     oldest = time.time() - GRACE.total_seconds()
     for name, path in _media_files():

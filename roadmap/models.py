@@ -315,3 +315,23 @@ class Occurrence(models.Model):
     @property
     def has_evidence(self) -> bool:
         return bool(self.evidence_file or self.evidence_url)
+
+
+class ImportPreview(models.Model):
+    """An imported roadmap read but not saved yet: what the preview shows, kept on the server (not in the
+    session, which every request rewrites) under a one-time token until «Сохранить», a day at most."""
+
+    token = models.CharField("ключ предпросмотра", max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="кто загрузил"
+    )
+    data = models.JSONField("прочитанная таблица и выбор пользователя")
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "предпросмотр загружаемой дорожной карты"
+        verbose_name_plural = "предпросмотры загружаемых дорожных карт"
+        indexes = [models.Index(fields=["user", "created_at"], name="roadmap_preview_user_recent")]
+
+    def __str__(self) -> str:
+        return self.data.get("title", "") if isinstance(self.data, dict) else ""

@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from registry.models import EducationDepartment, Organisation, User
 from roadmap.deadlines import ParsedDeadline, Period, parse_deadline
-from roadmap.models import Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section, Status
+from roadmap.models import ImportPreview, Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section, Status
 from roadmap.reading import DraftTable
 
 EACH_ORGANISATION_WORDS = re.compile(
@@ -219,6 +219,13 @@ def period_changed(roadmap: Roadmap) -> None:
         apply_deadline(item, roadmap.period)
     RoadmapItem.objects.bulk_update(items, ["schedule", "schedule_kind", "schedule_problem"])
     sync_occurrences(roadmap, items)
+
+
+def keep_preview(user: User, token: str, data: dict, *, kept: int) -> ImportPreview:
+    """Keep an import's preview on the server; a user's older previews beyond `kept` are dropped."""
+    older = ImportPreview.objects.filter(user=user).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    ImportPreview.objects.filter(pk__in=list(older[kept - 1 :])).delete()
+    return ImportPreview.objects.create(user=user, token=token, data=data)
 
 
 def next_position(roadmap: Roadmap) -> int:

@@ -1,8 +1,9 @@
 """Bringing an approved roadmap in (a .docx, an .xlsx or a pasted table) and copying a roadmap.
 
 Import is two steps: the upload is read and shown as a preview — every item in its section with
-its parsed schedule and any problem — and kept in the session under a one-time token; «Сохранить»
-saves it all in one transaction. Nothing is written before the confirmation.
+its parsed schedule and any problem — and kept on the server (`ImportPreview`, a few a user, a day at
+most: not in the session, which every request would rewrite) under a one-time token; «Сохранить» saves it
+all in one transaction and spends the token. Nothing of the roadmap is written before the confirmation.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import asdict
 from datetime import date
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +26,10 @@ from roadmap import services
 from roadmap.access import get_roadmap, roadmap_owners
 from roadmap.deadlines import parse_deadline, parse_period
 from roadmap.forms import CopyForm, ImportForm
-from roadmap.models import ResponsibleKind, Roadmap
+from roadmap.models import ImportPreview, ResponsibleKind, Roadmap
 from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
 
-SESSION_KEY = "roadmap_imports"
 KEPT_PREVIEWS = 3  # a user may have a few previews open in tabs
-CLAIM_SECONDS = 24 * 3600  # a saved preview's token stays claimed (against a double click) this long
 ALREADY_SAVED = "Этот предпросмотр уже сохранён или устарел. Загрузите дорожную карту ещё раз."
 
 
@@ -88,17 +86,19 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
             owner = services.Owner(department, organisation)
             period = data["period"]
             token = secrets.token_urlsafe(16)
-            previews = request.session.get(SESSION_KEY, {})
-            previews = dict(list(previews.items())[-(KEPT_PREVIEWS - 1) :])
-            previews[token] = {
-                "owner": form.data["owner"],
-                "title": data["title"],
-                "period": period.label,
-                "order_number": data["order_number"],
-                "order_date": data["order_date"].isoformat() if data["order_date"] else "",
-                "draft": asdict(draft),
-            }
-            request.session[SESSION_KEY] = previews
+            services.keep_preview(
+                request.user,
+                token,
+                {
+                    "owner": form.data["owner"],
+                    "title": data["title"],
+                    "period": period.label,
+                    "order_number": data["order_number"],
+                    "order_date": data["order_date"].isoformat() if data["order_date"] else "",
+                    "draft": asdict(draft),
+                },
+                kept=KEPT_PREVIEWS,
+            )
             sections = _preview_rows(draft, period, owner)
             return render(
                 request,
@@ -120,12 +120,13 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
 @require_POST
 @submitted_once
 def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
-    previews = request.session.get(SESSION_KEY, {})
-    token = request.POST.get("token", "")
-    preview = previews.pop(token, None)
-    if preview is None:
+    # The preview's row is locked: of two clicks, the second waits and then finds it spent.
+    kept = ImportPreview.objects.select_for_update().filter(token=request.POST.get("token", ""), user=request.user)
+    found = kept.first()
+    if found is None:
         messages.error(request, ALREADY_SAVED)
         return redirect("roadmap_list")
+    preview = found.data
     departments, organisations = roadmap_owners(request.user)
     form = ImportForm(
         {**preview, "period": preview["period"], "text": "-"}, departments=departments, organisations=organisations
@@ -134,12 +135,6 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
     if "owner" not in form.cleaned_data:
         messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
         return redirect("roadmap_import")
-    # The session alone does not stop a double click: both requests may read it before either
-    # saves it. The first to claim the token in the (shared, database) cache saves; the claim
-    # is rolled back with the request if saving fails.
-    if not cache.add(f"{SESSION_KEY}:{token}", True, timeout=CLAIM_SECONDS):
-        messages.error(request, ALREADY_SAVED)
-        return redirect("roadmap_list")
     department, organisation = form.cleaned_data["owner"]
     roadmap = services.save_draft(
         _draft_from_json(preview["draft"]),
@@ -150,7 +145,7 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
         order_number=preview["order_number"],
         order_date=date.fromisoformat(preview["order_date"]) if preview["order_date"] else None,
     )
-    request.session[SESSION_KEY] = previews
+    found.delete()  # spent, in the same transaction as the roadmap it became
     messages.success(request, f"Дорожная карта сохранена, пунктов: {roadmap.items.count()}.")
     return redirect("roadmap_detail", pk=roadmap.pk)
 

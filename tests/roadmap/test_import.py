@@ -593,3 +593,20 @@ def test_a_curator_who_lost_the_school_after_the_preview_saves_nothing(world, as
     response = client.post(reverse("roadmap_import_confirm"), {"token": token}, follow=True)
     assert "Нет прав создавать дорожную карту для выбранной организации." in response.content.decode()
     assert nothing_saved()
+
+
+def test_previews_are_kept_on_the_server_not_in_the_session(world, as_persona):
+    """Three uploads of a 3 MB document grew one session row to 14 MB, and every page to 5 s."""
+    from roadmap.models import ImportPreview
+
+    client = as_persona("methodist_a")
+    tokens = [page_token(client.post(reverse("roadmap_import"), import_form(world, DISTRICT))) for _ in range(5)]
+    session = Session.objects.get(pk=client.session.session_key)
+    assert len(session.session_data) < 2000, "the previews are in the session"
+    kept = ImportPreview.objects.filter(user=world.methodist_a)
+    assert sorted(kept.values_list("token", flat=True)) == sorted(tokens[-3:]), "at most three a user, the newest"
+    # Another user cannot spend somebody else's preview.
+    other = as_persona("methodist_b").post(reverse("roadmap_import_confirm"), {"token": tokens[-1]}, follow=True)
+    assert "Этот предпросмотр уже сохранён или устарел" in other.content.decode() and not Roadmap.objects.exists()
+    assert client.post(reverse("roadmap_import_confirm"), {"token": tokens[-1]}).status_code == 302
+    assert Roadmap.objects.count() == 1 and kept.count() == 2

@@ -69,7 +69,7 @@ def raw_markup(html: str) -> list[str]:
 
 # --- The text columns of the models -----------------------------------------------------------------
 
-TEXT_APPS = ("registry", "roadmap", "monitoring", "exchange")
+TEXT_APPS = ("registry", "roadmap", "monitoring", "exchange", "jobs")
 
 # Text columns that cannot hold free text. Everything else that is a CharField or TextField (URLField,
 # EmailField …) or a FileField (its stored name) in TEXT_APPS is fed hostile input below. Left out by
@@ -82,6 +82,9 @@ NOT_FREE_TEXT = {
     "registry.Organisation.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
     "roadmap.Occurrence.key": "the schedule's key («2025», «2025-09») that sync_occurrences matches rows by; "
     "written by code, never typed, never shown",
+    "roadmap.ImportPreview.token": "secrets.token_urlsafe, written by code; the preview's texts are in its JSON",
+    "jobs.Submission.path": "the form's own address (request.path), written by code, never shown",
+    "jobs.Submission.result_url": "where the first sending led (a redirect of ours), written by code, never shown",
 }
 
 
