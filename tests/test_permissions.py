@@ -456,7 +456,11 @@ def test_a_job_and_its_file_leave_with_the_role_that_read_them(world, django_cap
     ]
     assert [curator.get(url).status_code for url in urls] == [200, 200, 200]
 
-    membership = Membership.objects.get(user=world.curator_a1)
+    # Still a curator of school A2 (the account stays signed in), no longer of A1, whose data the jobs read.
+    factories.MembershipFactory(
+        user=world.curator_a1, role="curator", department=world.department_a, organisation=world.school_a2
+    )
+    membership = Membership.objects.get(user=world.curator_a1, organisation=world.school_a1)
     removed = client_for(world, M).post(reverse("membership_remove", args=[membership.pk]))
     assert removed.status_code == 302
 

@@ -85,6 +85,9 @@ class OrganisationFilterForm(forms.Form):
         return queryset.order_by(*self.SORTS.get(data["sort"] or "name"))
 
 
+UNUSABLE_EMAIL = "Этот адрес нельзя указать для приглашения: укажите другой адрес электронной почты куратора."
+
+
 class CuratorInviteForm(forms.Form):
     """A curator account for one organisation; the person sets the password from the e-mailed link."""
 
@@ -110,11 +113,14 @@ class CuratorInviteForm(forms.Form):
         email = self.cleaned_data["email"].strip().lower()
         user = User.objects.filter(email__iexact=email).first()
         if user is not None:
-            foreign = user.memberships.exclude(department_id=self.organisation.department_id)
-            if user.is_superuser or foreign.exists():
-                raise forms.ValidationError(
-                    "Этот адрес уже занят учётной записью вне вашего муниципалитета: укажите другой адрес."
-                )
+            department_id = self.organisation.department_id
+            foreign = user.memberships.exclude(department_id=department_id).exists()
+            ours = user.memberships.filter(department_id=department_id).exists() or (
+                not user.memberships.exists() and user.home_department_id == department_id
+            )
+            if user.is_superuser or foreign or not ours:
+                # Whose the address is, and whether it exists at all elsewhere, is not this form's to tell.
+                raise forms.ValidationError(UNUSABLE_EMAIL)
             if user.memberships.filter(organisation=self.organisation).exists():
                 raise forms.ValidationError(f"{user.full_name or user.username} уже куратор этой организации.")
             self.existing_user = user

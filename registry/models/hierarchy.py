@@ -30,6 +30,16 @@ class User(AbstractUser):
 
     patronymic = models.CharField("отчество", max_length=150, blank=True)
     search_text = models.TextField(editable=False, default="")
+    # The municipality the account was made for: only it may invite the account again once it has left
+    # (its last role taken away deactivates it: registry/services/accounts.py).
+    home_department = models.ForeignKey(
+        "EducationDepartment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="муниципалитет учётной записи",
+    )
 
     class Meta:
         verbose_name = "пользователь"

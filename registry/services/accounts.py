@@ -27,10 +27,13 @@ def invite_curator(
     """Appoint a curator of `organisation`, creating the account if needed, and e-mail the link.
 
     A new account has no password: the e-mail carries a one-time link to set one (the same
-    mechanism as a password reset). The e-mail leaves only once the transaction commits.
+    mechanism as a password reset). So does an account that comes back after leaving (deactivated,
+    its old password dropped): nobody signs in with what was set before. The e-mail leaves only once
+    the transaction commits.
     """
     with transaction.atomic():
         user = existing_user
+        returning = user is not None and not user.is_active
         if user is None:
             user = User(
                 username=data["username"],
@@ -38,10 +41,15 @@ def invite_curator(
                 last_name=data["last_name"],
                 first_name=data["first_name"],
                 patronymic=data.get("patronymic", ""),
+                home_department=organisation.department,
             )
             user.set_unusable_password()
             user.full_clean(exclude=["password"])
             user.save()
+        elif returning:
+            user.is_active = True
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])
         membership = Membership(
             user=user,
             role=Role.CURATOR,
@@ -51,8 +59,9 @@ def invite_curator(
         )
         membership.full_clean()
         membership.save()
-        transaction.on_commit(lambda: send_invitation(membership, site_url=site_url, new_account=existing_user is None))
-    return Invitation(membership=membership, new_account=existing_user is None)
+        new_password = existing_user is None or returning
+        transaction.on_commit(lambda: send_invitation(membership, site_url=site_url, new_account=new_password))
+    return Invitation(membership=membership, new_account=new_password)
 
 
 def send_invitation(membership: Membership, *, site_url: str, new_account: bool) -> None:
@@ -78,5 +87,13 @@ def send_invitation(membership: Membership, *, site_url: str, new_account: bool)
 
 
 def remove_membership(membership: Membership) -> None:
-    """Take a role away. The account stays (its history matters); without roles it sees nothing."""
-    membership.delete()
+    """Take a role away. The account stays (its history matters); with its last role it leaves the
+    municipality: deactivated, its password dropped, so it cannot sign in, nor be taken over by an
+    invitation elsewhere (only its own municipality may invite it again, with a new password)."""
+    with transaction.atomic():
+        user = membership.user
+        membership.delete()
+        if not user.memberships.exists():
+            user.is_active = False
+            user.set_unusable_password()
+            user.save(update_fields=["is_active", "password"])

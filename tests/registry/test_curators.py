@@ -74,7 +74,9 @@ def test_an_existing_colleague_gets_a_second_school(as_persona, world, django_ca
 
 def test_an_address_of_another_department_is_refused(as_persona, world):
     response = invite(as_persona("methodist_a"), world.school_a1, email=world.methodist_b.email)
-    assert "Этот адрес уже занят учётной записью вне вашего муниципалитета" in response.content.decode()
+    page = response.content.decode()
+    # Refused without telling whose the address is, or that it exists elsewhere at all.
+    assert "Этот адрес нельзя указать для приглашения" in page and "вне вашего муниципалитета" not in page
     assert world.methodist_b.memberships.count() == 1
 
 
@@ -106,9 +108,23 @@ def test_methodist_removes_a_curator_who_then_sees_nothing(as_persona, world):
     response = as_persona("methodist_a").post(reverse("membership_remove", args=[membership.pk]))
     assert response["Location"] == reverse("organisation_detail", args=[world.school_a1.pk])
     assert not Membership.objects.filter(pk=membership.pk).exists()
+    # The last role gone, the account has left the municipality: signed out, no password, no way in.
+    client = as_persona("curator_a1")
+    response = client.get(reverse("organisation_detail", args=[world.school_a1.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    world.curator_a1.refresh_from_db()
+    assert not world.curator_a1.is_active and not world.curator_a1.has_usable_password()
+
+
+def test_a_curator_with_another_role_left_keeps_the_account_and_sees_only_that(as_persona, world):
+    factories.MembershipFactory(
+        user=world.curator_a1, role="curator", department=world.department_a, organisation=world.school_a2
+    )
+    membership = world.curator_a1.memberships.get(organisation=world.school_a1)
+    as_persona("methodist_a").post(reverse("membership_remove", args=[membership.pk]))
     client = as_persona("curator_a1")
     assert client.get(reverse("organisation_detail", args=[world.school_a1.pk])).status_code == 404
-    assert "нет ролей" in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("organisation_detail", args=[world.school_a2.pk])).status_code == 200
 
 
 def test_staff_list_search_ignores_case_and_yo(as_persona, world):
@@ -190,3 +206,35 @@ def test_several_roles_add_up(world):
     assert sorted(listed) == ["a1", "a2", "b1"]
     assert client.get(reverse("organisation_edit", args=[world.school_b1.pk])).status_code == 403
     assert client.get(reverse("organisation_edit", args=[world.school_a1.pk])).status_code == 200
+
+
+def test_an_account_that_left_is_never_taken_over_and_comes_back_only_with_a_new_password(
+    as_persona, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 24, finding 12: after a methodist removed a curator's role, a methodist of another
+    municipality invited the same address and took the old account over with its old password."""
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(as_persona("methodist_a"), world.school_a1)
+    user = User.objects.get(username="fedorova.a1")
+    user.set_password("Old-password-2026")
+    user.save()
+    membership = user.memberships.get()
+    as_persona("methodist_a").post(reverse("membership_remove", args=[membership.pk]))
+    user.refresh_from_db()
+    assert not user.is_active and not user.check_password("Old-password-2026")
+
+    # Another municipality: refused, in the same words as any address it may not use; the account untouched.
+    elsewhere = invite(as_persona("methodist_b"), world.school_b1, username="fedorova.b1")
+    assert "Этот адрес нельзя указать для приглашения" in elsewhere.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active and not user.memberships.exists()
+
+    # Its own municipality invites it again: a new password only, through the e-mailed link.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = invite(as_persona("methodist_a"), world.school_a2, username="fedorova.a1")
+    assert again.status_code == 302
+    user.refresh_from_db()
+    assert user.is_active and not user.has_usable_password()
+    assert not user.check_password("Old-password-2026")
+    assert len(mailoutbox) == 1 and "/accounts/reset/" in mailoutbox[0].body
