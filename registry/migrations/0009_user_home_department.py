@@ -15,16 +15,22 @@ def home_from_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_version_against_silent_overwrites'),
+        ("registry", "0008_version_against_silent_overwrites"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='home_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.educationdepartment', verbose_name='муниципалитет учётной записи'),
+            model_name="user",
+            name="home_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.educationdepartment",
+                verbose_name="муниципалитет учётной записи",
+            ),
         ),
         migrations.RunPython(home_from_roles, migrations.RunPython.noop),
     ]
