@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -261,6 +262,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Beyond axes (registry/throttle.py, django-ratelimit's rates: count/period): failed logins from one
+# address across logins, password-change tries a user, reset letters an e-mail and a client address.
+LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "20/15m")
+PASSWORD_CHANGES_PER_USER = env_str("PASSWORD_CHANGES_PER_USER", "5/15m")
+PASSWORD_RESETS_PER_EMAIL = env_str("PASSWORD_RESETS_PER_EMAIL", "3/h")
+PASSWORD_RESETS_PER_ADDRESS = env_str("PASSWORD_RESETS_PER_ADDRESS", "10/h")
+for _name in (
+    "LOGIN_FAILURES_PER_ADDRESS",
+    "PASSWORD_CHANGES_PER_USER",
+    "PASSWORD_RESETS_PER_EMAIL",
+    "PASSWORD_RESETS_PER_ADDRESS",
+):
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", globals()[_name]):
+        raise ImproperlyConfigured(
+            f"{_name}={globals()[_name]!r}: expected a rate like 20/15m (count/period: s, m, h, d)."
+        )
 # Behind nginx the peer is a unix socket: the client's address comes from X-Real-IP (common/web.py),
 # believed only from a unix-socket peer or one of TRUSTED_PROXIES (addresses or networks; as gunicorn's
 # forwarded_allow_ips). Anyone else's X-Real-IP is ignored: their own address counts.

@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from mentoring.health import health
-from registry.forms import PasswordResetForm
+from registry.views import accounts
 
 admin.site.site_header = "Реестр наставничества: администрирование"
 admin.site.site_title = "Реестр наставничества"
@@ -17,11 +16,10 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("roadmap.urls")),
     path("", include("monitoring.urls")),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
-    ),
+    # The account pages with their limits on password guessing (registry/throttle.py); the rest as Django has them.
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Реестр наставничества"
 
     def ready(self) -> None:
-        from registry import audit, freshness
+        from registry import audit, freshness, throttle  # noqa: F401 — throttle counts failed logins
         from registry.models import Consent, MentoringPair, MentoringProgram, PairMentee, Person
 
         audit.register()

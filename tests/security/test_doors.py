@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from common.web import client_ip
@@ -48,3 +48,42 @@ def test_a_forged_address_does_not_reach_the_personal_data_access_log(world):
 def test_a_wrong_trusted_proxy_stops_the_start():
     result = run_django({"DEBUG": "1", "TRUSTED_PROXIES": "nginx.local"}, "check")
     assert result.returncode != 0 and "TRUSTED_PROXIES" in result.stderr
+
+
+# --- 13. Password guessing ---------------------------------------------------------------------------------
+
+
+@override_settings(LOGIN_FAILURES_PER_ADDRESS="20/15m")
+def test_password_spraying_from_one_address_is_stopped(world, client):
+    """4 guesses on each of 8 accounts from one address passed the per-login lockout."""
+    accounts = [factories.curator(world.school_a1, user__username=f"teacher{n}") for n in range(8)]
+    for user in accounts:
+        for guess in range(4):
+            client.post(reverse("login"), {"username": user.username, "password": f"guess{guess}"})
+    right = factories.UserFactory(username="honest")
+    response = client.post(reverse("login"), {"username": right.username, "password": factories.PASSWORD})
+    assert response.status_code == 429
+    assert "с вашего адреса под разными логинами" in response.content.decode()
+    other = Client(REMOTE_ADDR="198.51.100.20").post(
+        reverse("login"), {"username": right.username, "password": factories.PASSWORD}
+    )
+    assert other.status_code == 302, "another address signs in as usual"
+
+
+def test_the_old_password_of_the_change_form_cannot_be_guessed_without_limit(world):
+    client = client_for(world, "curator_a1")
+    answers = [
+        client.post(
+            reverse("password_change"),
+            {"old_password": f"guess{n}", "new_password1": "Nov-parol-2026!", "new_password2": "Nov-parol-2026!"},
+        ).status_code
+        for n in range(7)
+    ]
+    assert answers[:5] == [200] * 5 and answers[5:] == [429, 429]
+
+
+def test_password_reset_sends_a_few_letters_to_one_address(world, client, mailoutbox):
+    for _ in range(6):
+        response = client.post(reverse("password_reset"), {"email": world.curator_a1.email})
+        assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert len(mailoutbox) == 3
