@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
@@ -29,12 +30,14 @@ from openpyxl import Workbook
 from common.files.writers import Sheet
 from common.text import name_part
 from common.web import client_ip
+from jobs.models import Job, JobKind
 from registry import audit, freshness
 from registry.models import (
     AccessKind,
     Consent,
     Erasure,
     ErasureReason,
+    Meeting,
     MentoringPair,
     Organisation,
     PairMentee,
@@ -321,6 +324,84 @@ _WIPED = {
 }
 
 
+REDACTED = "[сведения удалены]"
+_ENDINGS = "аяоеуюыиьй"
+
+
+def name_pattern(person: Person) -> re.Pattern | None:
+    """The person's surname, first name and patronymic in any case form («Ласточкина», «Ласточкиной»,
+    «Веру»): each word's stem (without a last vowel) and up to three more letters, ё as е, whole words."""
+    parts = []
+    for word in {w for text in (person.last_name, person.first_name, person.patronymic) for w in text.split()}:
+        low = word.lower().replace("ё", "е")
+        if len(low) < 3 or not low.isalpha():
+            continue
+        stem = low[:-1] if len(low) > 3 and low[-1] in _ENDINGS else low
+        parts.append(re.escape(stem).replace("е", "[её]") + "[а-яё]{0,3}")
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _redact(value, pattern: re.Pattern):
+    """`value` (text, or JSON of texts) with every form of the name replaced by REDACTED."""
+    if isinstance(value, str):
+        return pattern.sub(REDACTED, value)
+    if isinstance(value, list):
+        return [_redact(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact(item, pattern) for key, item in value.items()}
+    return value
+
+
+def _redact_rows(queryset: QuerySet, fields: tuple[str, ...], pattern: re.Pattern) -> int:
+    """Redact the name in these fields of these rows; the number of rows changed."""
+    changed = 0
+    for row in queryset.only("pk", *fields):
+        values = {name: _redact(getattr(row, name), pattern) for name in fields}
+        if any(values[name] != getattr(row, name) for name in fields):
+            type(row).objects.filter(pk=row.pk).update(**values)
+            changed += 1
+    return changed
+
+
+def _holds(job: Job, person: Person) -> bool:
+    params = job.params or {}
+    if job.kind != JobKind.EXPORT:
+        return params.get("organisation") == person.organisation_id  # an upload into their organisation
+    if "exporter" not in params:
+        return True  # a base exported by the release before exporters: its reach is unknown
+    if params["exporter"] == "bases":
+        reach = params.get("reach")
+        return reach is None or person.organisation_id in reach
+    return params["exporter"] == "person-extract" and (params.get("params") or {}).get("pk") == person.pk
+
+
+def _jobs_holding(person: Person, pattern: re.Pattern | None) -> QuerySet[Job]:
+    """Jobs whose rows or files may hold the person: the bases exported with their organisation in them,
+    their extracts, the uploads into their organisation, and any job whose texts name them."""
+    department_id = person.organisation.department_id
+    candidates = Job.objects.filter(
+        Q(owner__memberships__department_id=department_id) | Q(owner__home_department_id=department_id)
+    ).distinct()
+    chosen = []
+    for job in candidates.only("pk", "kind", "title", "params", "report", "message"):
+        texts = [job.title, job.params, job.report, job.message]
+        if _holds(job, person) or (pattern is not None and _redact(texts, pattern) != texts):
+            chosen.append(job.pk)
+    return Job.objects.filter(pk__in=chosen)
+
+
+def _destroy_jobs(jobs: QuerySet) -> tuple[int, int]:
+    """Delete the jobs and their files; (jobs, files)."""
+    files = 0
+    for job in jobs.only("pk", "file"):
+        if job.file and job.file.storage.exists(job.file.name):
+            job.file.storage.delete(job.file.name)
+            files += 1
+    return jobs.delete()[0], files
+
+
 def _history_of(person: Person, consent_ids: list[int], participation_ids: list[int]) -> QuerySet[LogEntry]:
     condition = Q(content_type=ContentType.objects.get_for_model(Person), object_id=person.pk)
     if consent_ids:
@@ -356,8 +437,31 @@ def erase(person: Person, *, user: User) -> Erasure:
         basis=found.basis,
         removed=removed,
     )
+    # Copies of the name elsewhere: the free texts of their pairs and meetings, the audit entries that
+    # carry them, the jobs and files (exports, uploads) whose rows included them.
+    pattern = name_pattern(person)
+    pair_ids = list(
+        MentoringPair.objects.filter(Q(mentor=person) | Q(participations__mentee=person)).values_list("pk", flat=True)
+    )
+    meeting_ids = list(Meeting.objects.filter(pair_id__in=pair_ids).values_list("pk", flat=True))
+    all_participations = list(PairMentee.objects.filter(pair_id__in=pair_ids).values_list("pk", flat=True))
+    removed["jobs"], removed["files"] = _destroy_jobs(_jobs_holding(person, pattern))
     # The wiping itself must not leave the old values in the audit trail.
     with disable_auditlog():
+        if pattern is not None:
+            removed["texts_redacted"] = (
+                _redact_rows(MentoringPair.objects.filter(pk__in=pair_ids), ("results",), pattern)
+                + _redact_rows(PairMentee.objects.filter(pk__in=all_participations), ("results",), pattern)
+                + _redact_rows(Meeting.objects.filter(pk__in=meeting_ids), ("note", "feedback"), pattern)
+            )
+            entries = LogEntry.objects.filter(
+                Q(content_type=ContentType.objects.get_for_model(MentoringPair), object_id__in=pair_ids)
+                | Q(content_type=ContentType.objects.get_for_model(Meeting), object_id__in=meeting_ids)
+                | Q(content_type=ContentType.objects.get_for_model(PairMentee), object_id__in=all_participations)
+            )
+            removed["history_redacted"] = _redact_rows(
+                entries, ("object_repr", "changes_text", "changes", "serialized_data", "additional_data"), pattern
+            )
         Consent.objects.filter(pk__in=consent_ids).delete()
         removed["texts_of_pairs"] = PairMentee.objects.filter(pk__in=participation_ids).update(
             results="", feedback_url=""

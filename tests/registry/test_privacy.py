@@ -1,15 +1,22 @@
 """Personal data (152-ФЗ): the access log, a subject's extract, erasure — through the users' pages."""
 
 import io
+import json
+import re
+import zipfile
 from datetime import date
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.core import serializers
+from django.db import models
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from exchange.official import MENTEES
 from monitoring.indicators import indicator_table
 from registry.models import AccessKind, Consent, Erasure, MentoringPair, PairMentee, Person, PersonalDataAccess
 from tests import factories
@@ -181,3 +188,87 @@ def test_erasure_when_the_purpose_is_achieved(world, minor):
     Person.objects.filter(pk=minor.pk).update(archived_at="2026-06-01T10:00:00+03:00", archive_reason="выпуск")
     assert client.post(reverse("person_erase", args=[minor.pk]), {"confirm": "on"}).status_code == 302
     assert Erasure.objects.get().reason == "purpose_achieved"
+
+
+def _traces(needle: re.Pattern, media: Path) -> list[str]:
+    """Every stored copy of the name: each text and JSON column of every table, every file in the media
+    folder (a workbook or document unzipped)."""
+    found = []
+    for model in apps.get_models():
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField, models.JSONField))
+        ]
+        if not fields:
+            continue
+        for row in model._default_manager.values_list(*fields):
+            text = json.dumps(row, ensure_ascii=False, default=str)
+            if needle.search(text):
+                found.append(f"{model._meta.label}: {needle.search(text).group(0)}")
+    for path in media.rglob("*") if media.exists() else []:
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        texts = [data.decode("utf-8", "ignore")]
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                texts += [archive.read(name).decode("utf-8", "ignore") for name in archive.namelist()]
+        if any(needle.search(text) for text in texts):
+            found.append(f"media: {path.name}")
+    return found
+
+
+def test_erasure_after_every_kind_of_activity_leaves_the_name_nowhere(
+    world, minor, settings, django_capture_on_commit_callbacks
+):
+    """Issue 24, finding 9: a dump after a full erasure still found the child's name in meeting notes and
+    feedback, in the audit entries of those meetings and the pair, in a job's title and parameters, and
+    in an uploaded file kept for 30 days."""
+    from exchange.exports import BasesExporter
+    from jobs.models import Job
+    from registry.models import Meeting, MeetingKind
+    from tests.exchange.test_import_pages import upload
+    from tests.exchange.test_importer import mentee_row, workbook
+
+    mentor = factories.student(world.school_a1, last_name="Наставникова", birth_year=2008)
+    pair = factories.pair(mentor, [minor], entry_date=date(2025, 9, 15))
+    pair.results = "Ласточкина Вера и ещё двое — призёры"
+    pair.save()
+    participation = PairMentee.objects.get(mentee=minor)
+    participation.results = "Вера Ласточкина выросла"
+    participation.save()
+    kind = MeetingKind.objects.first()
+    Meeting.objects.create(
+        pair=pair, date=date(2025, 10, 1), kind=kind, note="С Ласточкиной о задачах", feedback="Ласточкину хвалят"
+    )
+    methodist = client_for(world, "methodist_a")
+    BasesExporter.background_after["xlsx"], kept = 0, BasesExporter.background_after["xlsx"]
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            methodist.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+    finally:
+        BasesExporter.background_after["xlsx"] = kept
+    curator = client_for(world, "curator_a1")
+    row = mentee_row(mentee="Ласточкина Вера Павловна", mentee_birth_year=2012)
+    upload(
+        curator,
+        workbook(MENTEES, [row]),
+        name="Ласточкина — база.xlsx",
+        organisation=world.school_a1,
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert Job.objects.count() == 2
+    needle = re.compile(r"ласточк", re.IGNORECASE)
+    assert _traces(needle, Path(settings.MEDIA_ROOT)), "the activity left the name where the test looks"
+
+    Consent.objects.filter(person=minor).update(withdrawn_on=date(2026, 10, 1))
+    response = curator.post(reverse("person_erase", args=[minor.pk]), {"confirm": "on"})
+    assert response.status_code == 302
+
+    assert _traces(needle, Path(settings.MEDIA_ROOT)) == []
+    erasure = Erasure.objects.get()
+    assert erasure.removed["jobs"] == 2 and erasure.removed["files"] == 2
+    assert erasure.removed["texts_redacted"] >= 3 and erasure.removed["history_redacted"] >= 1
+    pair.refresh_from_db()
+    assert pair.results == "[сведения удалены] [сведения удалены] и ещё двое — призёры", "other people's text stays"
