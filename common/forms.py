@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 
 CONFLICT_MESSAGE = (
     "Эту запись уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не сохранены, "
@@ -56,8 +61,72 @@ def fix_organisation(form: forms.BaseForm, organisations: QuerySet, current=None
         field.widget = forms.HiddenInput()
 
 
+# What a typed text may hold: no control character (Word's manual line break \x0b and page break \x0c
+# become line breaks), no bidi override or isolate, no zero-width character: invisible in the page, they
+# make a name look like another or a file name hide its kind.
+# (NUL is left for Django's own refusal, in Russian: a NUL is never typed, only sent.)
+_INVISIBLE = re.compile(r"[\x01-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# A free text's length: what a form of this registry needs, well below what a page or a PDF cell can show.
+TEXT_MAX = 5000
+# Dates a user types: this registry's years (roadmaps from 2019 on), and a plan up to ten years ahead.
+DATE_MIN = date(2000, 1, 1)
+DATE_AHEAD_YEARS = 10
+
+
+def clean_text(value: str) -> str:
+    """A typed text without invisible characters (line breaks and tabs stay)."""
+    return _INVISIBLE.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
+class CleanCharField(forms.CharField):
+    """A text field that keeps what the user sees: invisible characters are dropped (`clean_text`)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return clean_text(value) if isinstance(value, str) else value
+
+
+class CleanURLField(forms.URLField):
+    """A link without invisible characters (a bidi override could make it read as another address)."""
+
+    def to_python(self, value):
+        return super().to_python(clean_text(value) if isinstance(value, str) else value)
+
+
+def _date_range(value: date) -> None:
+    latest = date(timezone.localdate().year + DATE_AHEAD_YEARS, 12, 31)
+    if not DATE_MIN <= value <= latest:
+        raise ValidationError(
+            f"Дата {value:%d.%m.%Y} вне разумных пределов: укажите дату между {DATE_MIN:%d.%m.%Y} и {latest:%d.%m.%Y}."
+        )
+
+
 def formfield(field: models.Field, **kwargs) -> forms.Field | None:
-    """ModelForm `formfield_callback`: links typed without a scheme are taken as https://."""
+    """ModelForm `formfield_callback` of every form of the registry (`RegistryModelForm`): links typed
+    without a scheme are taken as https://; texts are cleaned of invisible characters and bounded
+    (TEXT_MAX for a long text); dates are kept to a plausible range."""
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
+        kwargs.setdefault("form_class", CleanURLField)
+    elif type(field) in (models.CharField, models.TextField) and not field.choices:
+        kwargs.setdefault("form_class", CleanCharField)
+        if isinstance(field, models.TextField):
+            kwargs.setdefault("max_length", TEXT_MAX)
+    form_field = field.formfield(**kwargs)
+    if isinstance(field, models.DateField) and form_field is not None:
+        form_field.validators.append(_date_range)
+    return form_field
+
+
+class RegistryModelForm(forms.ModelForm):
+    """The base of every model form: its fields come from `formfield` (clean texts, plausible dates).
+
+    Django reads `formfield_callback` from a form's own Meta only: each subclass's Meta is given it
+    here, before the metaclass builds the fields.
+    """
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(formfield)
+        super().__init_subclass__(**kwargs)

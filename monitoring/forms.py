@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from common.forms import helper
+from common.forms import RegistryModelForm, helper
 from monitoring.indicators import INDICATORS
 from monitoring.models import FIRST_YEAR, LAST_YEAR, Contingent
 
@@ -52,7 +52,7 @@ class CellForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in ("name", "value", "-value", "-numerator")])
 
 
-class ContingentForm(forms.ModelForm):
+class ContingentForm(RegistryModelForm):
     class Meta:
         model = Contingent
         fields = ["students_total", "students_10_18", "teachers", "young_specialists", "young_teachers", "version"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from common.files.uploads import UploadRefused, check_signature
-from common.forms import formfield, helper, use_ru_dates
+from common.forms import CleanCharField, RegistryModelForm, formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
 from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Window, parse_period
 from roadmap.models import (
@@ -84,7 +84,7 @@ class OwnerMixin:
         return organisation.department, organisation
 
 
-class RoadmapForm(OwnerMixin, forms.ModelForm):
+class RoadmapForm(OwnerMixin, RegistryModelForm):
     period = PeriodField()
 
     class Meta:
@@ -116,7 +116,7 @@ class RoadmapForm(OwnerMixin, forms.ModelForm):
         return roadmap
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(RegistryModelForm):
     class Meta:
         model = Section
         fields = ["number", "title", "version"]
@@ -127,7 +127,7 @@ class SectionForm(forms.ModelForm):
         self.helper = helper()
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(RegistryModelForm):
     """An item's texts, and — when the deadline text cannot be read — its schedule set by hand."""
 
     manual_kind = forms.ChoiceField(
@@ -249,7 +249,7 @@ def _window_months(windows) -> list[int]:
     return months
 
 
-class OccurrenceForm(forms.ModelForm):
+class OccurrenceForm(RegistryModelForm):
     """An execution mark: status, date done, comment and the evidence (a document or a link)."""
 
     class Meta:
@@ -317,9 +317,9 @@ class OccurrenceForm(forms.ModelForm):
 class ImportForm(OwnerMixin, forms.Form):
     SOURCE_HELP = "Файл .docx (таблица в документе Word) или .xlsx, до 10 МБ."
 
-    title = forms.CharField(label="Название", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    title = CleanCharField(label="Название", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     period = PeriodField()
-    order_number = forms.CharField(label="Номер приказа об утверждении", max_length=50, required=False)
+    order_number = CleanCharField(label="Номер приказа об утверждении", max_length=50, required=False)
     order_date = forms.DateField(label="Дата приказа", required=False)
     file = forms.FileField(label="Файл", required=False, help_text=SOURCE_HELP)
     text = forms.CharField(
@@ -364,7 +364,7 @@ class CopyForm(forms.Form):
         initial=TO_PERIOD,
     )
     period = PeriodField()
-    title = forms.CharField(
+    title = CleanCharField(
         label="Название копии", max_length=500, required=False, help_text="Пусто — как у исходной дорожной карты."
     )
     organisations = forms.ModelMultipleChoiceField(

@@ -22,6 +22,7 @@ from registry.models import (
     Person,
     PersonCategory,
 )
+from registry.models.dates import EARLIEST, LATEST
 
 from .cells import (
     Name,
@@ -37,6 +38,14 @@ from .cells import (
     split_names,
 )
 from .rows import _AMBIGUOUS, EMPTY_HINTS, REQUIRED, _chunks, _Group, _Member, _Row, _Who
+
+
+def program_date(value):
+    """A date of the program (entry, completion): as `parse_date` reads it, within the registry's years."""
+    day = parse_date(value)
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ValueError(f"Дата {day:%d.%m.%Y} вне разумных пределов: ожидается дата не раньше 2000 года.")
+    return day
 
 
 def _differs(old, new) -> bool:
@@ -56,8 +65,8 @@ class _Matching:
             if values.get(key) is None:
                 header = self.form.column(key).header
                 self.problem(row, key, f"Не заполнено «{header}»: {EMPTY_HINTS[key]}")
-        fields["entry_date"] = self.parse_cell(row, "entry_date", parse_date)
-        fields["end_date"] = self.parse_cell(row, "end_date", parse_date)
+        fields["entry_date"] = self.parse_cell(row, "entry_date", program_date)
+        fields["end_date"] = self.parse_cell(row, "end_date", program_date)
         if fields["entry_date"] and fields["end_date"] and fields["end_date"] < fields["entry_date"]:
             self.problem(
                 row,

@@ -4,11 +4,11 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models import QuerySet
 
-from common.forms import helper
+from common.forms import CleanCharField, RegistryModelForm, helper
 from registry.models import EducationDepartment, Organisation, OrganisationKind, User
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(RegistryModelForm):
     """An organisation, created or edited by a methodist of its department."""
 
     class Meta:
@@ -91,9 +91,9 @@ UNUSABLE_EMAIL = "Этот адрес нельзя указать для при�
 class CuratorInviteForm(forms.Form):
     """A curator account for one organisation; the person sets the password from the e-mailed link."""
 
-    last_name = forms.CharField(label="Фамилия", max_length=150)
-    first_name = forms.CharField(label="Имя", max_length=150)
-    patronymic = forms.CharField(label="Отчество", max_length=150, required=False)
+    last_name = CleanCharField(label="Фамилия", max_length=150)
+    first_name = CleanCharField(label="Имя", max_length=150)
+    patronymic = CleanCharField(label="Отчество", max_length=150, required=False)
     email = forms.EmailField(label="Электронная почта", help_text="На неё придёт ссылка для входа и установки пароля.")
     username = forms.RegexField(
         label="Логин",

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from common.forms import fix_organisation, formfield, helper, use_ru_dates
+from common.forms import RegistryModelForm, fix_organisation, formfield, helper, use_ru_dates
 from registry.forms.people import NewMenteeFormSet, NewMentorForm
 from registry.models import (
     Meeting,
@@ -35,7 +35,7 @@ def _reference(model, organisations: QuerySet[Organisation]):
     return model.objects.filter(Q(department__isnull=True) | Q(department_id__in=departments)).active()
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(RegistryModelForm):
     class Meta:
         model = MentoringProgram
         fields = ["organisation", "name", "start_date", "end_date", "formats", "description", "version"]
@@ -83,7 +83,7 @@ class ProgramFilterForm(forms.Form):
         return programs.order_by("-start_date", "name", "pk")
 
 
-class PairForm(forms.ModelForm):
+class PairForm(RegistryModelForm):
     """A pair's own fields plus the choice of an existing mentor and mentees ("form a pair")."""
 
     mentor_choice = forms.ModelChoiceField(
@@ -272,7 +272,7 @@ class PairEntry:
         return {"form": self.form, "new_mentor": self.new_mentor, "new_mentees": self.new_mentees}
 
 
-class PairCompleteForm(forms.ModelForm):
+class PairCompleteForm(RegistryModelForm):
     class Meta:
         model = MentoringPair
         formfield_callback = formfield
@@ -296,7 +296,7 @@ class PairCompleteForm(forms.ModelForm):
         return end
 
 
-class ParticipationResultForm(forms.ModelForm):
+class ParticipationResultForm(RegistryModelForm):
     class Meta:
         model = PairMentee
         formfield_callback = formfield
@@ -324,7 +324,7 @@ ParticipationResultFormSet = forms.modelformset_factory(
 )
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(RegistryModelForm):
     class Meta:
         model = Meeting
         fields = ["date", "kind", "note", "feedback"]

@@ -4,7 +4,7 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 
-from common.forms import fix_organisation, helper, use_ru_dates
+from common.forms import CleanCharField, RegistryModelForm, fix_organisation, helper, use_ru_dates
 from registry.models import (
     Consent,
     ConsentGiver,
@@ -62,7 +62,7 @@ def check_person(cleaned: dict) -> dict[str, str]:
     return errors
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(RegistryModelForm):
     class Meta:
         model = Person
         fields = [*PERSON_FIELDS, "version"]
@@ -114,7 +114,7 @@ class PersonForm(forms.ModelForm):
         return cleaned
 
 
-class _NewPersonForm(forms.ModelForm):
+class _NewPersonForm(RegistryModelForm):
     """A person created right on the "form a pair" page; left blank (unchanged), it means "nobody new"."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -206,7 +206,7 @@ class PersonFilterForm(forms.Form):
         return people.order_by(*self.SORTS.get(data.get("sort") or "name"))
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(RegistryModelForm):
     class Meta:
         model = Consent
         fields = ["given_by", "representative_name", "representative_relation", "given_on", "note"]
@@ -233,7 +233,7 @@ class ConsentForm(forms.ModelForm):
         return cleaned
 
 
-class ConsentWithdrawForm(forms.ModelForm):
+class ConsentWithdrawForm(RegistryModelForm):
     class Meta:
         model = Consent
         fields = ["withdrawn_on", "version"]
@@ -252,7 +252,7 @@ class ConsentWithdrawForm(forms.ModelForm):
 
 
 class ArchiveForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharField(
         label="Причина",
         max_length=300,
         required=True,

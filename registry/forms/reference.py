@@ -11,13 +11,14 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.db.models import Q, QuerySet
 
+from common.forms import RegistryModelForm
 from common.text import normalise
 from registry.models import EducationDepartment, MeetingKind, MentoringFormat, MentoringKind, RoleModel
 
 DUPLICATE = "Такой элемент уже есть в списке."
 
 
-class ReferenceItemForm(forms.ModelForm):
+class ReferenceItemForm(RegistryModelForm):
     """A department's own item: its name, place in the list and whether new records are offered it."""
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 
 from common.text import normalise
 from registry import freshness
+from registry.models.dates import plausible
 from registry.models.hierarchy import Organisation
 from registry.models.people import Person, PersonCategory
 from registry.models.reference import MeetingKind, MentoringFormat, MentoringKind, Participants, RoleModel
@@ -51,6 +52,7 @@ class MentoringProgram(models.Model):
         verbose_name_plural = "программы наставничества"
         ordering = ["-start_date", "name"]
         constraints = [
+            *plausible("mentoringprogram", "start_date", "end_date"),
             models.CheckConstraint(condition=~Q(name=""), name="registry_mentoringprogram_name_not_empty"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -214,6 +216,7 @@ class MentoringPair(freshness.RemembersLoaded, models.Model):
             models.Index(fields=["end_date", "planned_end_date"], name="registry_pair_state"),
         ]
         constraints = [
+            *plausible("mentoringpair", "entry_date", "planned_end_date", "end_date", "order_date"),
             models.CheckConstraint(condition=Q(stage__in=PairStage.values), name="registry_mentoringpair_stage_valid"),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("entry_date")),
@@ -358,6 +361,7 @@ class Meeting(models.Model):
         verbose_name = "встреча"
         verbose_name_plural = "встречи"
         ordering = ["-date", "-pk"]
+        constraints = plausible("meeting", "date")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date:%d.%m.%Y}"

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from common.text import normalise
 from registry import freshness
+from registry.models.dates import plausible
 from registry.models.hierarchy import Organisation
 from registry.scope import scope_for
 
@@ -282,6 +283,7 @@ class Consent(models.Model):
         verbose_name_plural = "согласия на обработку персональных данных"
         ordering = ["-given_on", "-pk"]
         constraints = [
+            *plausible("consent", "given_on", "withdrawn_on"),
             models.CheckConstraint(
                 condition=Q(given_by__in=ConsentGiver.values), name="registry_consent_given_by_valid"
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from registry.models import MentoringPair, PairMentee
@@ -77,3 +78,35 @@ def test_an_evidence_file_must_be_what_its_name_says(world, as_persona):
         assert send(name, content).status_code == 302, name
         occurrence.refresh_from_db()
         assert occurrence.evidence_file
+
+
+def test_implausible_dates_overlong_texts_and_invisible_characters(world, as_persona):
+    """`01.12.0001` was stored as a pair's entry (counting in every year's indicators); free texts took
+    100,000 characters and control, bidi-override and zero-width characters."""
+    from common.forms import TEXT_MAX
+    from registry.models import Person
+
+    client = as_persona("curator_a1")
+    response = client.post(reverse("pair_create"), pair_data(**NEW_MENTOR, entry_date="01.12.0001"))
+    assert response.status_code == 200 and not MentoringPair.objects.exists()
+    assert "вне разумных пределов" in response.content.decode()
+
+    person = factories.teacher(world.school_a1, last_name="Орлова")
+    url = reverse("person_edit", args=[person.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    too_long = client.post(url, {**data, "competencies": "а" * (TEXT_MAX + 1)})
+    assert too_long.status_code == 200 and f"не более {TEXT_MAX} символов" in too_long.content.decode()
+
+    typed = "Матема\u200bтика\u202e и физика\x0bв 9 классе\x07"
+    saved = client.post(url, {**data, "competencies": typed})
+    assert saved.status_code == 302
+    assert Person.objects.get(pk=person.pk).competencies == "Математика и физика\nв 9 классе"
+
+
+def test_the_database_itself_refuses_an_implausible_date(world):
+    from django.db import IntegrityError, transaction
+
+    pair = factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MentoringPair.objects.filter(pk=pair.pk).update(entry_date=date(1, 12, 1))

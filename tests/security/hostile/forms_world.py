@@ -11,6 +11,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.html import escape
 
+from common.forms import clean_text
 from registry.models import (
     MeetingKind,
     MentoringFormat,
@@ -365,7 +366,8 @@ def post_hostile(case: FormCase, w: FormWorld) -> list[str]:
                 problems.append(f"{where}: a NUL was accepted")
             for key, (value, target) in typed.items():
                 model, name = model_of(target) if target else (None, None)
-                if model is not None and not model.objects.filter(**{name: value}).exists():
+                # As typed, but for the invisible characters every form drops (common.forms.clean_text).
+                if model is not None and not model.objects.filter(**{name: clean_text(value)}).exists():
                     problems.append(f"{where}: {key} was not stored as typed ({target})")
             if kind == "markup" and not structured:
                 shown = client.get(case.shown_at(w) if case.shown_at else response["Location"])
