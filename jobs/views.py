@@ -102,6 +102,8 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or not job.file:
         raise Http404("Файл ещё не готов.")
     file_format = job.filename.rsplit(".", 1)[-1]
+    # Every download of a file with personal data is in the access log, not only the first.
+    runner.exporter_of(job).record(request, file_format, job.total)
     return stored_file(
         request,
         job.file,
@@ -123,6 +125,8 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Загруженный файл не сохранился на сервере: загрузите его снова.")
         return redirect("import_file")
     again = runner.retry(job)
+    if job.kind == JobKind.EXPORT:  # the file is made again: another export of the same data, logged
+        runner.exporter_of(job).record(request, job.params.get("params", job.params).get("format", "xlsx"), job.total)
     messages.success(request, "Задание запущено заново.")
     return redirect("job_detail", pk=again.pk)
 

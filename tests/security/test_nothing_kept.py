@@ -51,3 +51,28 @@ def test_a_student_turning_18_may_still_consent_alone(world, as_persona):
     assert page.context["form"].initial["given_by"] == "representative"
     response = client.post(reverse("consent_create", args=[person.pk]), {"given_by": "self", "given_on": "01.09.2026"})
     assert response.status_code == 302 and person.consents.get().given_by == "self"
+
+
+def test_every_download_and_every_retry_of_an_export_is_logged(
+    world, as_persona, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 24, finding 7 (in part): repeated downloads and retries of an export were not in the log."""
+    from exchange.exports import BasesExporter
+    from jobs.models import Job, JobStatus
+    from registry.models import AccessKind, PersonalDataAccess
+
+    factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    monkeypatch.setitem(BasesExporter.background_after, "xlsx", 0)
+    client = as_persona("curator_a1")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("export"), {"base": "mentees", "period": "all", "file_format": "xlsx"})
+    job = Job.objects.get()
+    exports = PersonalDataAccess.objects.filter(kind=AccessKind.EXPORT, user=world.curator_a1)
+    assert exports.count() == 1
+    for _ in range(2):
+        assert client.get(reverse("job_download", args=[job.pk])).status_code == 200
+    assert exports.count() == 3
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("job_retry", args=[job.pk]))
+    assert exports.count() == 4
