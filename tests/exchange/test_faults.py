@@ -5,7 +5,6 @@ do the same again once the cause is gone. The disk is made full at the point whe
 written (the file's chunks raise ENOSPC after the first one), so the real storage code runs.
 """
 
-import contextlib
 import errno
 import os
 import re
@@ -340,21 +339,32 @@ def test_two_workers_saving_the_same_file_at_once_save_its_people_once(world, as
         pytest.skip("SQLite has one writer at a time: two workers never save together there")
     import threading
 
-    client = as_persona("curator_a1")
-    committed = lambda execute: contextlib.nullcontext()  # noqa: E731 — outside a test transaction, commits run the checks
-    checks = []
-    for _ in range(2):
-        upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1, capture=committed)
-        checks.append(Job.objects.filter(kind=JobKind.IMPORT_CHECK).latest("pk"))
-    assert all(check.status == JobStatus.DONE and check.report["ok"] for check in checks)
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    # Two uploads of the same file, each checked (as the check job leaves them), both confirmed.
+    name = default_storage.save("exchange/база.xlsx", ContentFile(workbook(MENTEES, CLEAN_MENTEES)))
+    params = {"base": "mentees", "organisation": world.school_a1.pk, "filename": "база.xlsx"}
+    checks = [
+        Job.objects.create(
+            owner=world.curator_a1,
+            kind=JobKind.IMPORT_CHECK,
+            status=JobStatus.DONE,
+            title="Проверка файла",
+            params=params,
+            file=name,
+            report={"ok": True},
+        )
+        for _ in range(2)
+    ]
     before = counts()
     savings = [
         Job.objects.create(
             owner=world.curator_a1,
             kind=JobKind.IMPORT_SAVE,
             title="Загрузка файла",
-            params={**check.params, "checked": check.pk},
-            file=check.file.name,
+            params={**params, "checked": check.pk},
+            file=name,
         )
         for check in checks
     ]
@@ -383,8 +393,11 @@ def test_two_workers_saving_the_same_file_at_once_save_its_people_once(world, as
     assert created[0] == 0 < created[1], f"both savings created people: {created}"
     once = counts()
     assert once[0] > before[0]
-    # Saving the file once more, as a third upload, finds everyone: nothing new.
-    upload(client, workbook(MENTEES, CLEAN_MENTEES), organisation=world.school_a1, capture=committed)
-    third = Job.objects.filter(kind=JobKind.IMPORT_CHECK).latest("pk")
-    assert third.report["created"].get("people", 0) == 0
+    # Checking the file once more finds everyone: nothing new.
+    third = Job.objects.create(
+        owner=world.curator_a1, kind=JobKind.IMPORT_CHECK, title="Проверка файла", params=params, file=name
+    )
+    runner.run_job.call(third.pk)
+    third.refresh_from_db()
+    assert third.status == JobStatus.DONE and third.report["created"].get("people", 0) == 0
     assert counts() == once
