@@ -79,6 +79,10 @@ class Scope:
             | Q(**{f"{via}_id__in": self.curator_organisations})
         )
 
+    def reads_organisation(self, organisation: Any) -> bool:
+        """The rule of `organisations` for one organisation already loaded."""
+        return organisation.pk in self.curator_organisations or organisation.department_id in self.department_wide
+
     def memberships(self, queryset: QuerySet) -> QuerySet:
         """Roles the user may see: all of a department read as a whole, a curator's colleagues."""
         return queryset.filter(

@@ -65,9 +65,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consents = list(person.consents.select_related("recorded_by"))
     mentor_pairs = list(
         person.mentor_pairs.select_related("format", "organisation").prefetch_related(
-            Prefetch("participations", PairMentee.objects.select_related("mentee"))
+            Prefetch("participations", PairMentee.objects.select_related("mentee__organisation"))
         )
     )
+    # A mentor may lead a pair in another school: its people are shown by name and school only (no link
+    # to a pair the user does not read), and a minor among them shown to this user is in the access log.
+    for pair in mentor_pairs:
+        pair.outside = not scope.reads_organisation(pair.organisation)
+        if pair.outside:
+            for participation in pair.participations.all():
+                privacy.record_view(request, participation.mentee)
     participations = list(
         person.participations.select_related("pair__format", "pair__mentor", "pair__organisation").order_by(
             "-pair__entry_date"

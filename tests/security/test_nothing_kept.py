@@ -76,3 +76,18 @@ def test_every_download_and_every_retry_of_an_export_is_logged(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("job_retry", args=[job.pk]))
     assert exports.count() == 4
+
+
+def test_another_schools_minor_seen_through_a_mentors_pair_is_named_only_and_logged(world, as_persona):
+    """Issue 24, finding 10 (the card): a curator saw another school's pupil through the pair of a mentor
+    of theirs. Named only, with the school, no link to the pair, and logged."""
+    from registry.models import AccessKind, PersonalDataAccess
+
+    mentor = factories.student(world.school_a1, last_name="Наставникова", birth_year=2007)
+    other_pupil = factories.student(world.school_a2, last_name="Зайцев", birth_year=2013)
+    pair = factories.pair(mentor, [other_pupil])
+    page = as_persona("curator_a1").get(reverse("person_detail", args=[mentor.pk])).content.decode()
+    assert "Зайцев" in page and world.school_a2.short_name in page
+    assert reverse("pair_detail", args=[pair.pk]) not in page and "видны только имена" in page
+    entry = PersonalDataAccess.objects.get(person=other_pupil)
+    assert (entry.kind, entry.user) == (AccessKind.VIEW, world.curator_a1)
