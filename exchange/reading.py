@@ -24,12 +24,10 @@ from openpyxl.utils import get_column_letter
 from common.files.cells import as_integer, is_blank, normalise_header
 from common.files.uploads import (
     MAX_UPLOAD_BYTES,
-    WORKBOOK,
     WORKBOOK_CORRUPT,
     Data,
     UploadRefused,
     check_workbook,
-    not_accepted_message,
 )
 from exchange.official import FORMS, Column, OfficialForm
 
@@ -60,10 +58,6 @@ class ReadSheet:
 
 
 CORRUPT = WORKBOOK_CORRUPT
-
-
-def _not_xlsx_message(filename: str) -> str:
-    return not_accepted_message(WORKBOOK, filename)
 
 
 def _too_many_rows_message(max_rows: int) -> str:

@@ -29,13 +29,11 @@ FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "pdf": "PDF для печати"}
 
 
 class ExportRefused(Exception):
-    """The file cannot be made for a reason the user can fix (Russian `message`); `redirect_to`, a page
-    to go back to with the message, for an exporter without a page of its own."""
+    """The file cannot be made for a reason the user can fix (Russian `message`)."""
 
-    def __init__(self, message: str, *, redirect_to: str = "") -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.redirect_to = redirect_to
 
 
 class ExportParams(forms.Form):

@@ -44,7 +44,7 @@ def download(request: HttpRequest, exporter: str, **url) -> HttpResponseBase:
         except ExportRefused as refused:
             if kind.page is None:
                 messages.error(request, refused.message)
-                return redirect(refused.redirect_to or request.headers.get("Referer") or "home")
+                return redirect(request.headers.get("Referer") or "home")
             form.add_error(None, refused.message)
     if kind.page is None:  # a link with parameters that do not read
         raise Http404(" ".join(str(error) for errors in form.errors.values() for error in errors))
@@ -126,7 +126,8 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("import_file")
     again = runner.retry(job)
     if job.kind == JobKind.EXPORT:  # the file is made again: another export of the same data, logged
-        runner.exporter_of(job).record(request, job.params.get("params", job.params).get("format", "xlsx"), job.total)
+        exporter = runner.exporter_of(job)
+        exporter.record(request, exporter.params["format"], job.total)
     messages.success(request, "Задание запущено заново.")
     return redirect("job_detail", pk=again.pk)
 

@@ -33,7 +33,6 @@ class Scope:
     head_departments: frozenset[int] = field(default_factory=frozenset)
     curator_organisations: frozenset[int] = field(default_factory=frozenset)
     curator_departments: frozenset[int] = field(default_factory=frozenset)
-    user_id: int | None = None
 
     # --- who the user is ----------------------------------------------------------------------
 
@@ -117,10 +116,6 @@ class Scope:
             )
         )
 
-    def own(self, queryset: QuerySet, owner: str = "owner") -> QuerySet:
-        """Rows that are the user's own alone (background jobs)."""
-        return queryset.filter(**{f"{owner}_id": self.user_id}) if self.user_id else queryset.none()
-
     # --- what the user changes ------------------------------------------------------------------
 
     def manages_department(self, department_id: int | None) -> bool:
@@ -182,9 +177,7 @@ def scope_for(user: Any) -> Scope:
         elif role == Role.CURATOR:
             curator_orgs.add(organisation_id)
             curator_depts.add(department_id)
-    scope = Scope(
-        frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts), user_id=user.pk
-    )
+    scope = Scope(frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts))
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

@@ -19,21 +19,21 @@ GUESSING_OLD_PASSWORD = (
 )
 
 
-def _locked(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "registration/locked_out.html", {"reason": reason}, status=429)
+def _locked(request: HttpRequest, heading: str, reason: str) -> HttpResponse:
+    return render(request, "registration/locked_out.html", {"heading": heading, "reason": reason}, status=429)
 
 
 class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if throttle.address_is_spraying(request):
-            return _locked(request, SPRAYING)
+            return _locked(request, "Вход временно заблокирован", SPRAYING)
         return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if throttle.password_change_exhausted(request):
-            return _locked(request, GUESSING_OLD_PASSWORD)
+            return _locked(request, "Смена пароля временно заблокирована", GUESSING_OLD_PASSWORD)
         return super().post(request, *args, **kwargs)
 
 
