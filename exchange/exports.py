@@ -29,7 +29,8 @@ from common.text import name_part
 from exchange.official import FORMS, MENTEES, MENTORS, Kind, OfficialForm
 from jobs.exports import ExportParams, TableExporter, register
 from registry import privacy
-from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, User
+from registry.access import scope_for
+from registry.models import EducationDepartment, MentoringPair, Organisation, PairMentee, Person, User
 from registry.models.pairs import CompletionMark, PairStatus
 from registry.models.people import PersonCategory
 
@@ -118,6 +119,15 @@ class OfficialBase:
         self.department = department
         self.params = params
         self.today = today or timezone.localdate()
+        self.scope = scope_for(user) if user is not None else None
+
+    def reads(self, person: Person) -> bool:
+        """Whether the file may describe this person. A pair of a school the user reads may have a mentor
+        (or a mentee) of another school: such a person is named, with their school, and nothing more
+        (docs/security.md, «Another school's person»). Needs `person.organisation` loaded."""
+        if self.scope is None:
+            return person.organisation.department_id == self.department.pk
+        return self.scope.reads_organisation(person.organisation)
 
     # --- what is exported -----------------------------------------------------------------------
 
@@ -200,14 +210,17 @@ class MenteesBase(OfficialBase):
         return self.participations().count()
 
     def rows(self) -> Iterator[list]:
-        participations = self.participations().select_related("mentee", "pair__mentor__organisation", "pair__format")
+        participations = self.participations().select_related(
+            "mentee__organisation", "pair__mentor__organisation", "pair__format"
+        )
         for number, p in enumerate(participations.iterator(chunk_size=CHUNK), start=1):
             pair, mentee, mentor = p.pair, p.mentee, p.pair.mentor
+            described = self.reads(mentee)
             yield [
                 number,
                 mentee.full_name,
-                mentee.birth_year,
-                mentee.main_request,
+                mentee.birth_year if described else None,
+                mentee.main_request if described else "",
                 pair.entry_date,
                 mentor.full_name,
                 pair.format.name,
@@ -243,15 +256,22 @@ class MentorsBase(OfficialBase):
             mentor = pair.mentor
             mentees = [p.mentee for p in pair.participations.all()]
             workplaces = list(dict.fromkeys(m.place_of_work for m in mentees)) or [pair.organisation.short_name]
+            described = self.reads(mentor)
             yield [
                 number,
                 mentor.full_name,
                 mentor.place_of_work,
-                mentor.competencies,
-                mentor.achievements,
-                mentor.interests,
-                mentor.desired_mentee_age,
-                mentor.time_resource,
+                *(
+                    (
+                        mentor.competencies,
+                        mentor.achievements,
+                        mentor.interests,
+                        mentor.desired_mentee_age,
+                        mentor.time_resource,
+                    )
+                    if described
+                    else ("",) * 5
+                ),
                 pair.entry_date,
                 "\n".join(m.full_name for m in mentees),
                 pair.format.name,

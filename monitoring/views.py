@@ -39,6 +39,7 @@ from monitoring.indicators import (
     drilldown as drilldown_of,
 )
 from monitoring.models import Contingent
+from registry import privacy
 from registry.access import scope_for
 from registry.models import MentoringProgram, Organisation, Person
 
@@ -146,6 +147,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         counted = counted.order_by("short_name")
     count = drilldown_count([department], indicator.code, data["year"], organisation)
     page, query = paginate(request, counted, count=count)
+    if model is Person:
+        privacy.record_shown(request, page.object_list, what=f"расшифровка показателя {indicator.code}")
     return render(
         request,
         "monitoring/drilldown.html",

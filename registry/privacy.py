@@ -1,7 +1,9 @@
 """Personal data under 152-ФЗ: the access log, a subject's extract, and erasure.
 
-- `record_view` / `record_export`: each view of a minor's record and each export of a base is
-  written to `PersonalDataAccess` (who, when, from where, what), in the request's transaction.
+- `record_view` / `record_shown` / `record_export`: each view of a minor's record, each page or
+  answer that showed minors (a list, a pair, a form, the picker: one entry naming the minors it
+  showed) and each export of a base is written to `PersonalDataAccess` (who, when, from where,
+  what), in the request's transaction.
 - `subject_extract` (served by registry/exports.py, logged by `record_extract`): everything the
   registry holds about one person, with its change history and access log, as an XLSX for a subject
   request (itself logged).
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
@@ -93,6 +96,48 @@ def record_view(request: HttpRequest, person: Person) -> None:
             department_id=person.organisation.department_id,
             what=f"карточка: {person.full_name}",
         )
+
+
+def record_shown(request: HttpRequest, people: Iterable[Person | None], *, what: str) -> None:
+    """A page or an answer showed these people: the minors among them are logged, in one entry per
+    department naming them all (a list logs the minors of the page it showed, not the whole base).
+
+    `what` names the page, never a person: the entry outlives the erasure of one of those it names.
+    """
+    minors = {
+        person.pk: person
+        for person in people
+        if person is not None and person.pk is not None and person.erased_at is None and person.is_minor()
+    }
+    if not minors:
+        return
+    # Each person's department: from the organisation a list already fetched, else in one query.
+    organisation_field = Person._meta.get_field("organisation")
+    departments = {
+        person.organisation_id: person.organisation.department_id
+        for person in minors.values()
+        if organisation_field.is_cached(person)
+    }
+    if unknown := {person.organisation_id for person in minors.values()} - departments.keys():
+        departments.update(Organisation.objects.filter(pk__in=unknown).values_list("pk", "department_id"))
+    by_department: dict[int, list[Person]] = {}
+    for person in minors.values():
+        by_department.setdefault(departments[person.organisation_id], []).append(person)
+    through = PersonalDataAccess.people.through
+    for department_id, shown in by_department.items():
+        organisations = {person.organisation_id for person in shown}
+        entry = PersonalDataAccess.objects.create(
+            user=request.user,
+            user_name=user_label(request.user)[:300],
+            kind=AccessKind.LIST,
+            person=shown[0] if len(shown) == 1 else None,
+            organisation_id=organisations.pop() if len(organisations) == 1 else None,
+            department_id=department_id,
+            what=f"{what} ({request.path})"[:500],
+            rows=len(shown),
+            address=_address(request),
+        )
+        through.objects.bulk_create([through(personaldataaccess_id=entry.pk, person_id=person.pk) for person in shown])
 
 
 def record_export(request: HttpRequest, *, what: str, rows: int, organisations: list[Organisation]) -> None:
@@ -243,7 +288,7 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
 
     sheet = Sheet(workbook, "Журнал доступа", [18, 30, 28, 60, 16])
     sheet.line("Когда", "Кто", "Действие", "Что", "Адрес", header=True)
-    for access in person.data_accesses.order_by("at", "pk"):
+    for access in PersonalDataAccess.objects.about(person).order_by("at", "pk"):
         sheet.line(
             _shown(access.at),
             access.user_name,
@@ -423,7 +468,9 @@ def erase(person: Person, *, user: User) -> Erasure:
     removed = {
         "consents": len(consent_ids),
         "history": _history_of(person, consent_ids, participation_ids).delete()[0],
-        "access_log": person.data_accesses.all().delete()[0],
+        # Its own entries go (they may name it); pages that showed it with others forget it.
+        "access_log": person.data_accesses.all().delete()[1].get(PersonalDataAccess._meta.label, 0)
+        + PersonalDataAccess.people.through.objects.filter(person=person).delete()[0],
     }
     now = timezone.now()
     erasure = Erasure.objects.create(

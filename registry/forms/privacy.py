@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q, QuerySet
 
-from registry.models import AccessKind, Organisation, PersonalDataAccess
+from registry.models import AccessKind, Organisation, Person, PersonalDataAccess
 
 
 class AccessLogFilterForm(forms.Form):
@@ -39,7 +39,12 @@ class AccessLogFilterForm(forms.Form):
             return entries.none()
         data = self.cleaned_data
         if data.get("q"):
-            entries = entries.filter(Q(what__icontains=data["q"]) | Q(user_name__icontains=data["q"]))
+            shown = PersonalDataAccess.people.through.objects.filter(person__in=Person.objects.search(data["q"]))
+            entries = entries.filter(
+                Q(what__icontains=data["q"])
+                | Q(user_name__icontains=data["q"])
+                | Q(pk__in=shown.values("personaldataaccess_id"))
+            )
         if data.get("kind"):
             entries = entries.filter(kind=data["kind"])
         if data.get("organisation"):

@@ -1,7 +1,8 @@
 """Personal data under 152-ФЗ: who read it, and what was erased.
 
-`PersonalDataAccess` is the access log: each view of a minor's record, each export of a base and
-each subject-request extract, with who, when, from where and what. Changes are in the audit trail
+`PersonalDataAccess` is the access log: each view of a minor's record, each page or answer that
+showed minors (one entry naming them all), each export of a base and each subject-request extract,
+with who, when, from where and what. Changes are in the audit trail
 (django-auditlog, registry/audit.py); reads are here, because an export reads thousands of people
 at once and the log must be filtered by department, which the audit trail's generic rows cannot do.
 
@@ -22,8 +23,18 @@ from registry.models.people import Person
 
 class AccessKind(models.TextChoices):
     VIEW = "view", "просмотр карточки"
+    LIST = "list", "просмотр страницы"
     EXPORT = "export", "выгрузка"
     SUBJECT_REQUEST = "subject_request", "выписка по запросу субъекта"
+
+
+class AccessQuerySet(models.QuerySet):
+    def about(self, person: Person) -> AccessQuerySet:
+        """The entries that concern one person: their card, their extract, the pages that showed them."""
+        return self.filter(
+            Q(person=person)
+            | Q(pk__in=PersonalDataAccess.people.through.objects.filter(person=person).values("personaldataaccess_id"))
+        )
 
 
 class PersonalDataAccess(models.Model):
@@ -55,9 +66,14 @@ class PersonalDataAccess(models.Model):
         related_name="data_accesses",
         verbose_name="участник",
     )
+    # A page that shows several minors (a list, a pair, a form's choices) writes one entry naming
+    # them all; erasing a person removes them from it.
+    people = models.ManyToManyField(Person, blank=True, related_name="shown_in", verbose_name="показанные участники")
     what = models.CharField("что", max_length=500)
     rows = models.PositiveIntegerField("строк", null=True, blank=True)
     address = models.GenericIPAddressField("адрес", null=True, blank=True)
+
+    objects = AccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = "доступ к персональным данным"
@@ -70,7 +86,7 @@ class PersonalDataAccess(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=AccessKind.values), name="registry_access_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind="export") | Q(person__isnull=False),
+                condition=Q(kind__in=["export", "list"]) | Q(person__isnull=False),
                 name="registry_access_person_for_view_and_request",
             ),
             models.CheckConstraint(condition=~Q(what=""), name="registry_access_what_not_empty"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.views import paginate, save_or_explain
 from jobs.submissions import submitted_once
-from registry import audit
+from registry import audit, privacy
 from registry.access import editable_organisations, get_pair, scope_for
 from registry.forms.pairs import (
     MeetingForm,
@@ -40,6 +40,15 @@ def _mark_missing_consent(pairs) -> None:
         pair.consent_missing = any(p.mentee_id in missing for p in pair.participations.all())
 
 
+def _people_of(pairs) -> list[Person]:
+    """The mentor and the mentees of each pair of a page (participations and mentees prefetched)."""
+    return [person for pair in pairs for person in (pair.mentor, *(p.mentee for p in pair.participations.all()))]
+
+
+def _people_of_pair(pair: MentoringPair) -> list[Person]:
+    return [pair.mentor, *(p.mentee for p in pair.participations.select_related("mentee"))]
+
+
 def pair_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     organisations = scope.organisations(Organisation.objects.all())
@@ -49,6 +58,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     ).prefetch_related(Prefetch("participations", PairMentee.objects.select_related("mentee")))
     page, query = paginate(request, pairs)
     _mark_missing_consent(page.object_list)
+    privacy.record_shown(request, _people_of(page.object_list), what="список пар")
     return render(
         request,
         "registry/pair_list.html",
@@ -70,13 +80,15 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     meetings = list(pair.meetings.select_related("kind"))
-    can_edit = scope_for(request.user).edits_organisation(pair.organisation)
+    scope = scope_for(request.user)
+    can_edit = scope.edits_organisation(pair.organisation)
     entries = audit.entries_for(
         (MentoringPair, [pair.pk]),
         (PairMentee, [p.pk for p in participations]),
         (Meeting, [m.pk for m in meetings]),
     )[:50]
     history = audit.history(entries)
+    privacy.record_shown(request, [pair.mentor, *(p.mentee for p in participations)], what="карточка пары")
     return render(
         request,
         "registry/pair_detail.html",
@@ -87,6 +99,8 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting_form": MeetingForm(pair=pair) if can_edit and pair.is_active else None,
             "can_edit": can_edit,
             "history": history,
+            # A mentor of another school: named with their place of work, no link to a card the user cannot open.
+            "mentor_outside": not scope.reads_organisation(pair.mentor.organisation),
         },
     )
 
@@ -108,6 +122,8 @@ def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse
         if saved is not None:
             messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")
             return redirect("pair_detail", pk=saved.pk)
+    if pair is not None:
+        privacy.record_shown(request, _people_of_pair(pair), what="изменение пары")
     return render(request, "registry/pair_form.html", {**entry.context(), "pair": pair})
 
 
@@ -140,6 +156,7 @@ def pair_complete(request: HttpRequest, pk: int) -> HttpResponse:
         if save_or_explain(form, save) is not None:
             messages.success(request, "Пара завершена, результаты записаны.")
             return redirect("pair_detail", pk=pair.pk)
+    privacy.record_shown(request, _people_of_pair(pair), what="завершение пары")
     return render(request, "registry/pair_complete.html", {"form": form, "results": results, "pair": pair})
 
 
@@ -152,4 +169,5 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, "Встреча добавлена в журнал.")
         return redirect("pair_detail", pk=pair.pk)
+    privacy.record_shown(request, _people_of_pair(pair), what="запись встречи")
     return render(request, "registry/meeting_form.html", {"form": form, "pair": pair})

@@ -14,7 +14,7 @@ from jobs.submissions import submitted_once
 from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
 from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
-from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person
+from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person, PersonalDataAccess
 from registry.services import people as people_services
 from registry.services.pairs import refresh_person_facts
 
@@ -28,6 +28,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = filters.apply(Person.objects.for_user(request.user).select_related("organisation"))
     page, query = paginate(request, people)
     _mark_roles_and_consent(page.object_list)
+    privacy.record_shown(request, page.object_list, what="список участников")
     return render(
         request,
         "registry/person_list.html",
@@ -69,16 +70,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     # A mentor may lead a pair in another school: its people are shown by name and school only (no link
-    # to a pair the user does not read), and a minor among them shown to this user is in the access log.
+    # to a pair the user does not read); like the card's other people, a minor among them is logged.
     for pair in mentor_pairs:
         pair.outside = not scope.reads_organisation(pair.organisation)
-        if pair.outside:
-            for participation in pair.participations.all():
-                privacy.record_view(request, participation.mentee)
     participations = list(
         person.participations.select_related("pair__format", "pair__mentor", "pair__organisation").order_by(
             "-pair__entry_date"
         )
+    )
+    privacy.record_shown(
+        request,
+        [p.mentee for pair in mentor_pairs for p in pair.participations.all()]
+        + [participation.pair.mentor for participation in participations],
+        what="карточка участника: его пары",
     )
     entries = audit.entries_for(
         (Person, [person.pk]),
@@ -99,7 +103,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "is_methodist": is_methodist,
             # Only those who see the personal-data card need the count (one query).
-            "access_count": person.data_accesses.count() if can_edit or is_methodist else None,
+            "access_count": PersonalDataAccess.objects.about(person).count() if can_edit or is_methodist else None,
         },
     )
 
@@ -132,6 +136,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if save_or_explain(form, save) is not None:
             messages.success(request, "Изменения сохранены.")
             return redirect("person_detail", pk=person.pk)
+    privacy.record_shown(request, [person], what="изменение сведений участника")
     return render(request, "registry/person_form.html", {"form": form, "person": person})
 
 
@@ -150,6 +155,7 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
         person.delete()
         messages.success(request, f"{name} удалён(а) из базы.")
         return redirect("person_list")
+    privacy.record_shown(request, [person], what="удаление или архив")
     return render(request, "registry/person_delete.html", {"person": person, "has_pairs": has_pairs, "form": form})
 
 
@@ -171,6 +177,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         if save_or_explain(form, form.save) is not None:
             messages.success(request, "Согласие на обработку персональных данных записано.")
             return redirect("person_detail", pk=person.pk)
+    privacy.record_shown(request, [person], what="запись согласия")
     return render(request, "registry/consent_form.html", {"form": form, "person": person})
 
 
@@ -182,6 +189,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         if save_or_explain(form, form.save) is not None:
             messages.success(request, "Отзыв согласия отмечен.")
             return redirect("person_detail", pk=consent.person_id)
+    privacy.record_shown(request, [consent.person], what="отзыв согласия")
     return render(request, "registry/consent_withdraw.html", {"form": form, "consent": consent})
 
 
@@ -192,7 +200,6 @@ def person_autocomplete(request: HttpRequest) -> JsonResponse:
     organisation = request.GET.get("organisation", "")
     if organisation.isdigit():
         people = people.filter(organisation_id=int(organisation))
-    people = people.select_related("organisation").order_by("last_name", "first_name", "pk")
-    return JsonResponse(
-        {"results": [{"value": person.pk, "text": person.picker_label} for person in people[:AUTOCOMPLETE_LIMIT]]}
-    )
+    people = list(people.select_related("organisation").order_by("last_name", "first_name", "pk")[:AUTOCOMPLETE_LIMIT])
+    privacy.record_shown(request, people, what="подбор участника")
+    return JsonResponse({"results": [{"value": person.pk, "text": person.picker_label} for person in people]})

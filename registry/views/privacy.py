@@ -11,7 +11,7 @@ from common.views import paginate
 from registry import privacy
 from registry.access import get_person, methodist_scope
 from registry.forms.privacy import AccessLogFilterForm, EraseForm
-from registry.models import Erasure, Organisation
+from registry.models import Erasure, Organisation, PersonalDataAccess
 
 JOURNALS_REFUSED = "Журналы персональных данных ведёт методист муниципалитета."
 
@@ -21,8 +21,13 @@ def access_log(request: HttpRequest) -> HttpResponse:
     scope = methodist_scope(request.user, JOURNALS_REFUSED)
     organisations = Organisation.objects.filter(department_id__in=scope.methodist_departments).order_by("short_name")
     filters = AccessLogFilterForm(request.GET or None, organisations=organisations)
-    entries = filters.apply(privacy.log_for(scope).select_related("organisation", "person"))
+    entries = filters.apply(privacy.log_for(scope).select_related("organisation", "person")).prefetch_related("people")
     page, query = paginate(request, entries)
+    privacy.record_shown(
+        request,
+        [person for entry in page.object_list for person in (entry.person, *entry.people.all())],
+        what="журнал доступа",
+    )
     return render(request, "registry/access_log.html", {"filters": filters, "page": page, "query": query})
 
 
@@ -43,6 +48,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         erasure = privacy.erase(person, user=request.user)
         messages.success(request, f"Сведения об участнике уничтожены. Запись об удалении № {erasure.pk} сохранена.")
         return redirect("person_detail", pk=person.pk)
+    privacy.record_shown(request, [person], what="уничтожение сведений")
     return render(
         request,
         "registry/person_erase.html",
@@ -51,7 +57,7 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
             "grounds": grounds,
             "form": form,
             "consents": person.consents.count(),
-            "accesses": person.data_accesses.count(),
+            "accesses": PersonalDataAccess.objects.about(person).count(),
         },
         status=200 if grounds.reason or request.method == "GET" else 409,
     )

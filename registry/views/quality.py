@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from registry import privacy
 from registry import quality as checks
 from registry.access import scope_for
-from registry.models import Organisation
+from registry.models import MentoringPair, Organisation, Person
 
 PREVIEW_ROWS = checks.PREVIEW_ROWS
 PAGE_SIZE = 50
@@ -45,6 +46,18 @@ def _chosen_organisation(organisations: list[Organisation], raw: str) -> Organis
     return chosen
 
 
+def _people_in(sections: list[Section]):
+    """The people a page of checks names: people, pairs' mentors, the people of duplicate groups."""
+    for section in sections:
+        for row in section.rows:
+            if isinstance(row, Person):
+                yield row
+            elif isinstance(row, MentoringPair):
+                yield row.mentor
+            elif isinstance(row, checks.DuplicateGroup):
+                yield from row.people
+
+
 @require_GET
 def quality(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -70,6 +83,7 @@ def quality(request: HttpRequest) -> HttpResponse:
             Section(check, count, rows, urlencode({**base, "section": check.slug}))
             for check, count, rows in checks.overview(user, organisation_ids, organisation, PREVIEW_ROWS)
         ]
+    privacy.record_shown(request, _people_in(sections), what="качество данных")
     return render(
         request,
         "registry/quality.html",

@@ -89,5 +89,44 @@ def test_another_schools_minor_seen_through_a_mentors_pair_is_named_only_and_log
     page = as_persona("curator_a1").get(reverse("person_detail", args=[mentor.pk])).content.decode()
     assert "Зайцев" in page and world.school_a2.short_name in page
     assert reverse("pair_detail", args=[pair.pk]) not in page and "видны только имена" in page
-    entry = PersonalDataAccess.objects.get(person=other_pupil)
-    assert (entry.kind, entry.user) == (AccessKind.VIEW, world.curator_a1)
+    entry = PersonalDataAccess.objects.about(other_pupil).get()
+    assert (entry.kind, entry.user) == (AccessKind.LIST, world.curator_a1)
+
+
+def test_another_schools_mentor_in_an_export_is_named_with_their_school_only(world, as_persona):
+    """Issue 24, finding 10 (the export): school A2's mentors base carried the competencies of a mentor of
+    school A1. Another school's person is named, with their place of work, and described no further."""
+    from tests.exchange.test_export import download, sheet_rows
+
+    mentor = factories.student(
+        world.school_a1,
+        last_name="Наставникова",
+        birth_year=2007,
+        competencies="Олимпиадная математика",
+        interests="шахматы",
+        achievements="призёр олимпиады",
+    )
+    factories.pair(mentor, [factories.student(world.school_a2, last_name="Зайцев", birth_year=2013)])
+
+    def row_of(persona):
+        _sheet, _title, _header, rows = sheet_rows(
+            download(as_persona(persona), base="mentors", period="all", file_format="xlsx")
+        )
+        (row,) = [[cell.value for cell in row] for row in rows if row[1].value and "Наставникова" in row[1].value]
+        return row
+
+    narrowed = row_of("curator_a2")
+    assert narrowed[2] == mentor.place_of_work and "Зайцев" in narrowed[9]
+    assert not {"Олимпиадная математика", "шахматы", "призёр олимпиады"} & set(narrowed)
+    whole = row_of("methodist_a")  # reads both schools
+    assert {"Олимпиадная математика", "шахматы", "призёр олимпиады"} <= set(whole)
+
+
+def test_a_pair_page_names_another_schools_mentor_without_a_link_to_their_card(world, as_persona):
+    mentor = factories.student(world.school_a1, last_name="Наставникова", birth_year=2007)
+    pair = factories.pair(mentor, [factories.student(world.school_a2, last_name="Зайцев", birth_year=2013)])
+    page = as_persona("curator_a2").get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert "Наставникова" in page and mentor.place_of_work in page
+    assert reverse("person_detail", args=[mentor.pk]) not in page
+    page = as_persona("methodist_a").get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert reverse("person_detail", args=[mentor.pk]) in page

@@ -298,10 +298,13 @@ def text_fields(case: FormCase, found: list[forms.BaseForm]):
 
 
 def database_state() -> dict:
+    """Every row the forms could write; not the access log, where a refused page that shows a minor
+    rightly records that it did (issue 24, finding 7)."""
     state = {}
     for app in (*TEXT_APPS, "auditlog"):
         for model in apps.get_app_config(app).get_models():
-            state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+            if model._meta.label != "registry.PersonalDataAccess":
+                state[model._meta.label] = list(model.objects.order_by("pk").values_list())
     return state
 
 
