@@ -47,9 +47,10 @@ A new pair that is completed gets the stage «Результативный»; an
 Hidden forms (is_active=False) are still recognised: old bases use them.
 
 Rules: every pair is checked with registry.services.pairs.check_pair (its Russian messages,
-placed on the rows and columns they concern); a mentee named in two active pairs of one form
-within the file is caught here, before the database sees either; whatever still slips through is
-refused by the database constraints and reported on its row (integrity_message).
+placed on the rows and columns they concern); a mentee named twice with one mentor in active pairs
+of one form within the file is caught here (several mentors of one form are allowed), before the
+database sees either; whatever still slips through is refused by the database constraints and
+reported on its row (integrity_message).
 
 Speed: lookups are prefetched in a few queries (the people named in the file, the forms, the
 organisations, the mentors' pairs and their participations), new people, pairs and

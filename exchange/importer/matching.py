@@ -436,8 +436,8 @@ class _Matching:
         return group.end_date if group.new else group.pair.end_date
 
     def check_file_clashes(self) -> None:
-        """A mentee named in two active pairs of one form within the file (the registry's own
-        pairs are check_pair's business)."""
+        """A mentee named twice with one mentor in active pairs of one form within the file (several
+        mentors of one form are allowed; the registry's own pairs are check_pair's business)."""
         seen: dict[tuple, tuple[_Group, _Member]] = {}
         members = [
             (member.row.number, group, member)
@@ -449,13 +449,13 @@ class _Matching:
         for _, group, member in sorted(members, key=lambda item: item[0]):
             if not member.row.ok:
                 continue
-            first = seen.setdefault((member.who, group.format.pk), (group, member))
+            first = seen.setdefault((member.who, group.mentor, group.format.pk), (group, member))
             if first[0] is group:
                 continue
             self.problem(
                 member.row,
                 self.mentee_key,
                 f"{member.who.person.full_name} уже в другой действующей паре формы «{group.format.name}» "
-                f"(наставник — {first[0].mentor.person.full_name}, строка {first[1].row.number}): в одной форме "
-                "у наставляемого одна действующая пара. Укажите дату завершения той пары или исправьте строку.",
+                f"с тем же наставником ({group.mentor.person.full_name}, строка {first[1].row.number}): "
+                "одна и та же пара дважды не нужна. Укажите дату завершения той пары или исправьте строку.",
             )

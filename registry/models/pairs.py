@@ -311,12 +311,15 @@ class PairMentee(models.Model):
                 name="registry_pairmentee_not_own_mentor",
                 violation_error_message="Человек не может быть наставником самому себе.",
             ),
+            # A mentee may have several mentors of one form (a subject mentor and a class teacher; a
+            # group with two leaders), but not the same mentor twice in one form at once.
             models.UniqueConstraint(
                 "mentee",
+                "mentor",
                 "format",
                 condition=Q(active=True),
-                name="registry_pairmentee_one_active_pair_per_format",
-                violation_error_message="Наставляемый уже состоит в действующей паре этой формы.",
+                name="registry_pairmentee_one_active_pair_per_mentor_and_format",
+                violation_error_message="Этот наставник уже ведёт этого наставляемого в действующей паре этой формы.",
             ),
             models.CheckConstraint(
                 condition=Q(participants=Participants.ANY)

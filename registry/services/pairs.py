@@ -58,14 +58,17 @@ def check_pair(pair: MentoringPair, mentees: Iterable[Person]) -> list[str]:
             errors.append(f"В форме «{pair.format}» наставляемый — педагог или работник ОО, а {name} — нет.")
     if pair.end_date is None:
         clashes = (
-            PairMentee.objects.filter(mentee__in=mentees, format_id=pair.format_id, active=True)
+            PairMentee.objects.filter(
+                mentee__in=mentees, mentor_id=pair.mentor_id, format_id=pair.format_id, active=True
+            )
             .exclude(pair_id=pair.pk)
             .select_related("mentee", "mentor")
         )
         for clash in clashes:
             errors.append(
-                f"{clash.mentee.full_name} уже в действующей паре формы «{pair.format}» "
-                f"(наставник — {clash.mentor.full_name}): сначала завершите ту пару."
+                f"{clash.mentor.full_name} уже ведёт {clash.mentee.full_name} в действующей паре формы "
+                f"«{pair.format}»: одна и та же пара дважды не нужна — завершите ту пару или добавьте "
+                "наставляемого в неё."
             )
     return errors
 

@@ -466,10 +466,11 @@ def test_a_students_form_refuses_a_teacher_the_registry_knows(world):
     assert problem.message == ("В форме «ученик – ученик» наставляемый — обучающийся, а Сидорова Анна Сергеевна — нет.")
 
 
-def test_a_mentee_already_in_an_active_pair_of_the_form_is_refused(world):
+def test_a_mentee_led_by_the_same_mentor_in_another_active_pair_of_the_form_is_refused(world):
     school = world.school_a1
     anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=2012)
-    factories.pair(factories.student(school, last_name="Орлов"), [anna])
+    elkin = factories.student(school, last_name="Ёлкин", first_name="Пётр", patronymic="Иванович", birth_year=2008)
+    factories.pair(elkin, [anna], entry_date=date(2025, 10, 1))
     before = counts()
 
     report = run(world, MENTEES, [mentee_row()])
@@ -477,18 +478,39 @@ def test_a_mentee_already_in_an_active_pair_of_the_form_is_refused(world):
     assert counts() == before and not report.saved
     [problem] = report.problems
     assert (problem.row, problem.column) == (4, "B")
-    assert "Сидорова Анна Сергеевна уже в действующей паре формы «ученик – ученик» (наставник — Орлов" in (
-        problem.message
+    assert problem.message.startswith(
+        "Ёлкин Пётр Иванович уже ведёт Сидорова Анна Сергеевна в действующей паре формы «ученик – ученик»"
     )
 
 
-def test_a_mentee_in_two_active_pairs_of_a_form_within_the_file_is_refused(world):
-    report = run(world, MENTEES, [mentee_row(), mentee_row(mentor="Орлов Кирилл Андреевич")])
+def test_a_mentee_may_have_a_second_mentor_of_the_same_form(world):
+    """A young teacher with a subject mentor and a class-teacher mentor; a pupil with two leaders."""
+    school = world.school_a1
+    anna = factories.student(school, last_name="Сидорова", first_name="Анна", patronymic="Сергеевна", birth_year=2012)
+    factories.pair(factories.student(school, last_name="Орлов", birth_year=2008), [anna])
+
+    report = run(world, MENTEES, [mentee_row()])
+
+    assert report.saved and not report.problems
+    assert anna.participations.filter(active=True).count() == 2
+
+
+def test_a_mentee_twice_with_one_mentor_in_a_form_within_the_file_is_refused(world):
+    report = run(
+        world,
+        MENTEES,
+        [
+            mentee_row(),
+            mentee_row(mentor="Орлов Кирилл Андреевич"),  # a second mentor: allowed
+            mentee_row(entry_date=datetime(2025, 10, 1)),  # the first mentor again, another pair
+        ],
+    )
     [problem] = report.problems
-    assert (problem.row, problem.column) == (5, "B")
-    assert "уже в другой действующей паре формы «ученик – ученик» (наставник — Ёлкин Пётр Иванович, строка 4)" in (
+    assert (problem.row, problem.column) == (6, "B")
+    assert "уже в другой действующей паре формы «ученик – ученик» с тем же наставником (Ёлкин Пётр Иванович, " in (
         problem.message
     )
+    assert "строка 4" in problem.message
 
 
 def test_an_external_mentor_breaks_a_students_form_and_is_told_why(world):

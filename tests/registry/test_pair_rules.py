@@ -57,18 +57,20 @@ def test_students_form_pairs_students(people):
     assert "наставник — обучающийся, а Морозова Ольга Сергеевна — нет" in messages(error.value)
 
 
-def test_one_active_pair_of_a_form_per_mentee(people, world):
+def test_a_mentee_may_have_several_mentors_of_a_form_but_one_mentor_leads_them_once(people, world):
     factories.pair(people["mentor"], [people["mentee"]])
     other = factories.student(world.school_a1, last_name="Другой")
+    factories.pair(other, [people["mentee"]])  # a second mentor of the same form
     with pytest.raises(ValidationError) as error:
-        factories.pair(other, [people["mentee"]])
-    assert "уже в действующей паре формы «ученик – ученик»" in messages(error.value)
-    # Another form is fine, and so is the same form once the first pair is completed.
-    factories.pair(people["teacher"], [people["young"]], format_name="учитель – учитель")
+        factories.pair(people["mentor"], [people["mentee"]], entry_date=date(2025, 10, 1))
+    assert f"{people['mentor'].full_name} уже ведёт {people['mentee'].full_name} в действующей паре формы " in (
+        messages(error.value)
+    )
+    # Once the first pair is completed, the same mentor may lead the mentee again.
     first = MentoringPair.objects.get(mentor=people["mentor"])
     first.end_date = date(2026, 5, 25)
     save_pair(first, [people["mentee"]])
-    factories.pair(other, [people["mentee"]])
+    factories.pair(people["mentor"], [people["mentee"]], entry_date=date(2026, 9, 1))
 
 
 def test_mentees_come_from_the_pairs_organisation(people):
@@ -115,9 +117,11 @@ def test_the_database_enforces_the_rules_itself(people, world, change, constrain
     assert constraint in str(error.value)
 
 
-def test_the_database_keeps_one_active_pair_per_form(people, world):
+def test_the_database_keeps_one_active_pair_per_mentor_mentee_and_form(people, world):
     factories.pair(people["mentor"], [people["mentee"]])
-    other = factories.pair(factories.student(world.school_a1), [factories.student(world.school_a1)])
+    other = factories.pair(people["mentor"], [factories.student(world.school_a1)], entry_date=date(2025, 10, 1))
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         PairMentee.objects.filter(pair=other).update(mentee=people["mentee"])
-    assert "registry_pairmentee_one_active_pair_per_format" in str(error.value) or "UNIQUE" in str(error.value)
+    assert "registry_pairmentee_one_active_pair_per_mentor_and_format" in str(error.value) or "UNIQUE" in str(
+        error.value
+    )
