@@ -1,12 +1,16 @@
-"""Reading an uploaded «База наставников» / «База наставляемых» workbook, safely.
+"""Reading an uploaded «База наставников» / «База наставляемых», safely, in any ordinary shape.
 
 The file-reading layer only: the importer (matching people, preview, saving) builds on it.
 
 1. `check_upload` lets the raw bytes through the shared gate (`common/files/uploads.py`) before
-   openpyxl sees them: size, the kind of file, password, macros, a damaged archive, a zip bomb.
-2. `read_form` opens the workbook with openpyxl (read-only, cached values instead of formulas;
-   openpyxl parses the XML through defusedxml when it is installed), finds the sheet and the row
-   carrying the form's headers, and returns the raw cell values of the data rows below it.
+   any parser sees them: size, the kind of file, password, macros, a damaged archive, a zip bomb.
+2. `read_form` reads the spreadsheet — .xlsx, .xls, .ods or .csv — through one reader
+   (`common/files/sheets.py`, python-calamine), finds the sheet and the row carrying the form's
+   headers and returns the raw cell values of the data rows below it. Headers are recognised by
+   meaning, not exact wording: punctuation, case, ё, «Ф.И.О.»/«Фамилия, имя, отчество», the
+   other wordings schools use (exchange/official.py SYNONYMS), any order, no «№»; a name split over
+   «Фамилия | Имя | Отчество» (in one header row, or under a merged «ФИО …» above) is joined; the
+   headers of other columns are reported, not fatal.
 
 Every refusal is a `WorkbookError` whose `message` says, in Russian, what is wrong and how to
 fix it, so the page can show it as it is.
@@ -14,27 +18,29 @@ fix it, so the page can show it as it is.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
-from common.files.cells import as_integer, is_blank, normalise_header
+from common.files.cells import NUMBER_HEADER, as_integer, is_blank, normalise_header
+from common.files.sheets import Sheet, read_sheets
 from common.files.uploads import (
     MAX_UPLOAD_BYTES,
-    WORKBOOK_CORRUPT,
+    SPREADSHEET,
     Data,
     UploadRefused,
-    check_workbook,
+    check_spreadsheet,
+    corrupt_message,
+    password_message,
 )
-from exchange.official import FORMS, Column, OfficialForm
+from exchange.official import FORMS, NAME_PARTS, PERSON_COLUMNS, SYNONYMS, Column, Kind, OfficialForm
 
 MAX_ROWS = 20_000  # data rows
 
 # Where the header row is looked for.
-HEADER_SCAN_ROWS = 30
+HEADER_SCAN_ROWS = 60
 HEADER_SCAN_COLUMNS = 60
 
 # Every refusal of the shared gate is a WorkbookError to the importer and its pages.
@@ -55,9 +61,12 @@ class ReadSheet:
     columns: dict[str, str]  # column key -> Excel column letter (for messages "столбец D")
     missing: list[Column]  # official columns not found in the header
     rows: list[SheetRow] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)  # headers of other columns, not read (reported)
+    split: list[str] = field(default_factory=list)  # keys of names joined from «Фамилия | Имя | Отчество»
 
 
-CORRUPT = WORKBOOK_CORRUPT
+CORRUPT = corrupt_message(SPREADSHEET)
+PASSWORD = password_message(SPREADSHEET)
 
 
 def _too_many_rows_message(max_rows: int) -> str:
@@ -73,13 +82,12 @@ def _quoted(texts) -> str:
 
 
 def check_upload(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
-    """Refuse, with a `WorkbookError`, anything that is not a plain, sane .xlsx workbook.
+    """Refuse, with a `WorkbookError`, anything that is not a plain, sane spreadsheet (.xlsx, .xls, .ods, .csv).
 
-    Runs before openpyxl opens the file: size, kind of file (by name and by content), password,
-    macros, a damaged archive, a zip bomb. A damaged member (bad CRC) is only found when it is
-    read, by `read_form`.
+    Runs before any parser opens the file: size, kind of file (by content), password, macros, a
+    damaged archive, a zip bomb. A damaged member (bad CRC) is only found when it is read, by `read_form`.
     """
-    check_workbook(data, filename, max_bytes=max_bytes)
+    check_spreadsheet(data, filename, max_bytes=max_bytes)
 
 
 # --- headers --------------------------------------------------------------------------------
@@ -92,14 +100,18 @@ class _Match:
     row: int
     columns: dict[str, int]  # column key -> 1-based column index
     exact: int
+    # A name written over three columns: column key -> the 1-based columns of «Фамилия», «Имя», «Отчество».
+    split: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    unknown: list[int] = field(default_factory=list)  # columns whose header is no column of the form
 
     @property
     def count(self) -> int:
         return len(self.columns)
 
     def order(self):
-        # More headers found, then more found exactly, then the first sheet, the upper row.
-        return (self.count, self.exact, -self.sheet_index, -self.row)
+        # More headers found, then a header of two rows read whole, more found exactly, the first sheet,
+        # the upper row.
+        return (self.count, bool(self.split), self.exact, -self.sheet_index, -self.row)
 
 
 def _required_count(form: OfficialForm) -> int:
@@ -122,31 +134,45 @@ def _contains(text: str, header: str) -> bool:
     return False
 
 
-def _match_headers(cells: list[tuple[int, str]], form: OfficialForm) -> tuple[dict[str, int], int]:
-    """Assign header cells (column index, normalised text) to the form's columns.
+@cache
+def _wordings(kind: Kind) -> list[tuple[str, str, bool]]:
+    """(column key, normalised wording, official) for every wording of every column of a form."""
+    form = FORMS[kind]
+    wordings = [(column.key, normalise_header(column.header), True) for column in form.columns]
+    for key, texts in SYNONYMS[kind].items():
+        wordings += [(key, normalise_header(text), False) for text in texts]
+    return wordings
 
-    Exact matches first; then a cell that contains an official header as whole words
-    («ФИО наставника (полностью)») takes the longest such header still free, so «Место работы
-    наставляемого» is never taken for «Место работы». A cell shorter than a header never
-    matches it.
+
+def _match_headers(cells: list[tuple[int, str]], form: OfficialForm) -> tuple[dict[str, int], int]:
+    """Assign header cells (column index, normalised text) to the form's columns, by meaning.
+
+    Exact matches first (the official header, then its other wordings, exchange/official.py SYNONYMS);
+    then a cell that contains a wording of several words as whole words («ФИО наставника
+    (полностью)») takes the longest such wording still free, so «Место работы наставляемого» is never
+    taken for «Место работы». A cell shorter than a wording never matches it.
     """
-    headers = [(column.key, normalise_header(column.header)) for column in form.columns]
+    wordings = _wordings(form.kind)
     found: dict[str, int] = {}
     used: set[int] = set()
-    for index, text in cells:
-        for key, header in headers:
-            if key not in found and text == header:
-                found[key] = index
-                used.add(index)
-                break
-    exact = len(found)
+    exact = 0
+    for official in (True, False):
+        for index, text in cells:
+            if index in used:
+                continue
+            for key, wording, is_official in wordings:
+                if is_official == official and key not in found and text == wording:
+                    found[key] = index
+                    used.add(index)
+                    exact += official
+                    break
     for index, text in cells:
         if index in used:
             continue
         candidates = [
-            (len(header), key)
-            for key, header in headers
-            if key not in found and key != "number" and _contains(text, header)
+            (len(wording), key)
+            for key, wording, _ in wordings
+            if key not in found and key != "number" and " " in wording and _contains(text, wording)
         ]
         if candidates:
             found[max(candidates)[1]] = index
@@ -154,14 +180,50 @@ def _match_headers(cells: list[tuple[int, str]], form: OfficialForm) -> tuple[di
     return found, exact
 
 
+def _name_parts(cells: list[tuple[int, str]], form: OfficialForm, above: dict[int, str]) -> dict[str, tuple[int, ...]]:
+    """Names split over «Фамилия | Имя | Отчество» columns: the person column each trio belongs to, by the
+    words after the part («Фамилия наставника») or by a group header above it («ФИО наставника» over the
+    three), else the form's own subject."""
+    persons = PERSON_COLUMNS[form.kind]
+    parts: dict[str, dict[str, int]] = {}
+    for index, text in cells:
+        part, _, rest = text.partition(" ")
+        if part not in NAME_PARTS:
+            continue
+        key = persons.get(rest)
+        if key is None and not rest:
+            group = next((above[i] for i in range(index, 0, -1) if i in above), "")
+            matched, _ = _match_headers([(index, group)], form) if group else ({}, 0)
+            key = next((k for k in matched if k in persons.values()), persons[""])
+        if key is not None:
+            parts.setdefault(key, {}).setdefault(part, index)
+    return {
+        key: tuple(found[part] for part in NAME_PARTS if part in found)
+        for key, found in parts.items()
+        if "фамилия" in found and "имя" in found
+    }
+
+
 def _header_cells(row) -> list[tuple[int, str]]:
     cells = []
-    for position, value in enumerate(row, start=1):
+    for position, value in enumerate(row[:HEADER_SCAN_COLUMNS], start=1):
         if isinstance(value, str):
             text = normalise_header(value)
             if text:
                 cells.append((position, text))
     return cells
+
+
+def _match_row(cells, form, above, sheet_index, sheet_name, row_number) -> _Match | None:
+    columns, exact = _match_headers(cells, form)
+    split = _name_parts(cells, form, above)
+    for key, indices in split.items():
+        columns.setdefault(key, indices[0])
+    if not columns:
+        return None
+    taken = set(columns.values()) | {index for indices in split.values() for index in indices}
+    unknown = [index for index, text in cells if index not in taken and text != NUMBER_HEADER]
+    return _Match(sheet_index, sheet_name, row_number, columns, exact, split, unknown)
 
 
 @dataclass
@@ -170,27 +232,32 @@ class _Scan:
     anything: bool  # some cell in the scanned area is filled
 
 
-def _scan(workbook, forms) -> _Scan:
+def _scan(sheets: list[Sheet], forms) -> _Scan:
     best: dict[str, _Match | None] = {form.kind: None for form in forms}
     anything = False
-    for sheet_index, sheet in enumerate(workbook.worksheets):
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some writers record wrong dimensions; don't trust them
-        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True)
-        for row_number, row in enumerate(rows, start=1):
+    for sheet_index, sheet in enumerate(sheets):
+        previous: list[tuple[int, str]] = []
+        for row_number, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS], start=1):
             cells = _header_cells(row)
             if not anything and any(not is_blank(value) for value in row):
                 anything = True
             if not cells:
+                previous = []
                 continue
+            above = dict(previous)
             for form in forms:
-                columns, exact = _match_headers(cells, form)
-                if not columns:
+                match = _match_row(cells, form, above, sheet_index, sheet.name, row_number)
+                if match is None:
                     continue
-                match = _Match(sheet_index, sheet.title, row_number, columns, exact)
+                if match.split and previous:
+                    # A header of two rows: «ФИО наставника» merged over «Фамилия | Имя | Отчество» below,
+                    # the other headers merged down over both rows. The rows are read as one.
+                    merged = sorted({**above, **dict(cells)}.items())
+                    match = _match_row(merged, form, above, sheet_index, sheet.name, row_number) or match
                 current = best[form.kind]
                 if current is None or match.order() > current.order():
                     best[form.kind] = match
+            previous = cells
     return _Scan(best, anything)
 
 
@@ -243,12 +310,12 @@ def _is_numbering_row(row) -> bool:
     return [as_integer(value) for value in filled] == list(range(1, len(filled) + 1))
 
 
-def _read_rows(sheet, header_row: int, columns: dict[str, int], max_rows: int) -> list[SheetRow]:
-    last_column = max(columns.values())
-    rows: list[SheetRow] = []
+def _read_rows(
+    rows: list[list], header_row: int, columns: dict[str, int], split: dict[str, tuple[int, ...]], max_rows: int
+) -> list[SheetRow]:
+    read: list[SheetRow] = []
     first = True
-    iterator = sheet.iter_rows(min_row=header_row + 1, max_col=last_column, values_only=True)
-    for number, row in enumerate(iterator, start=header_row + 1):
+    for number, row in enumerate(rows[header_row:], start=header_row + 1):
         if first:
             first = False
             if _is_numbering_row(row):
@@ -256,60 +323,71 @@ def _read_rows(sheet, header_row: int, columns: dict[str, int], max_rows: int) -
         values = {}
         filled = False
         for key, index in columns.items():
-            value = row[index - 1] if index - 1 < len(row) else None
-            if is_blank(value):
-                value = None
-            elif key != "number":
+            if key in split:
+                parts = [_cell(row, part) for part in split[key]]
+                value = " ".join(str(part).strip() for part in parts if part is not None) or None
+            else:
+                value = _cell(row, index)
+            if value is not None and key != "number":
                 filled = True
             values[key] = value
         if not filled:  # blank, or only «№ п/п» filled in (a numbered, empty template row)
             continue
-        if len(rows) >= max_rows:
+        if len(read) >= max_rows:
             raise WorkbookError(_too_many_rows_message(max_rows))
-        rows.append(SheetRow(number, values))
-    return rows
+        read.append(SheetRow(number, values))
+    return read
+
+
+def _header_text(rows: list[list], header_row: int, index: int) -> str:
+    """A header as written (a header of two rows: the lower cell, or the one above it)."""
+    for number in (header_row, header_row - 1):
+        value = _cell(rows[number - 1], index) if number >= 1 else None
+        if isinstance(value, str):
+            return " ".join(value.split())
+    return ""
+
+
+def _cell(row: list, index: int):
+    value = row[index - 1] if index - 1 < len(row) else None
+    return None if is_blank(value) else value
 
 
 # --- public reading -------------------------------------------------------------------------
 
 
-def _open(content: bytes):
-    return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+def _sheets(data: Data, filename: str) -> list[Sheet]:
+    content, kind = check_spreadsheet(data, filename)
+    try:
+        return read_sheets(content, kind, password_message=PASSWORD)
+    except WorkbookError:
+        raise
+    except Exception as exc:  # calamine/zip/XML/CSV errors on an untrusted file
+        raise WorkbookError(CORRUPT) from exc
 
 
 def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = MAX_ROWS) -> ReadSheet:
-    """The data rows of `form` in an uploaded workbook; `WorkbookError` when it can't be read.
+    """The data rows of `form` in an uploaded spreadsheet; `WorkbookError` when it can't be read.
 
     The sheet and the header row are the ones that carry most of the form's headers (in the
-    first 30 rows). A numbering row (1, 2, 3, …) right under the header, blank rows and rows
-    where only «№ п/п» is filled are skipped. Values are the cells' raw values (cached values
-    of formulas), None for empty cells.
+    first rows), recognised by meaning; a name split over three columns is joined. A numbering
+    row (1, 2, 3, …) right under the header, blank rows and rows where only «№ п/п» is filled are
+    skipped. Values are the cells' raw values (cached values of formulas), None for empty cells.
     """
-    content = check_workbook(data, filename)
-    workbook = None
-    try:
-        workbook = _open(content)
-        scan = _scan(workbook, _forms_for(form))
-        match = scan.best[form.kind]
-        other = _wrong_form(form, scan)
-        if other is not None:
-            raise WorkbookError(_wrong_form_message(form, other))
-        if match is None or match.count < _required_count(form):
-            if not scan.anything:
-                raise WorkbookError(
-                    f"В файле нет данных: в первых {HEADER_SCAN_ROWS} строках ни одного листа "
-                    f"не заполнено ни одной ячейки. Загрузите файл с таблицей «{form.title}»."
-                )
-            raise WorkbookError(_no_header_message(form, match))
-        sheet = workbook.worksheets[match.sheet_index]
-        rows = _read_rows(sheet, match.row, match.columns, max_rows)
-    except WorkbookError:
-        raise
-    except Exception as exc:  # openpyxl/zip/XML errors on an untrusted file
-        raise WorkbookError(CORRUPT) from exc
-    finally:
-        if workbook is not None:
-            workbook.close()
+    sheets = _sheets(data, filename)
+    scan = _scan(sheets, _forms_for(form))
+    match = scan.best[form.kind]
+    other = _wrong_form(form, scan)
+    if other is not None:
+        raise WorkbookError(_wrong_form_message(form, other))
+    if match is None or match.count < _required_count(form):
+        if not scan.anything:
+            raise WorkbookError(
+                f"В файле нет данных: в первых {HEADER_SCAN_ROWS} строках ни одного листа "
+                f"не заполнено ни одной ячейки. Загрузите файл с таблицей «{form.title}»."
+            )
+        raise WorkbookError(_no_header_message(form, match))
+    rows = _read_rows(sheets[match.sheet_index].rows, match.row, match.columns, match.split, max_rows)
     return ReadSheet(
         form=form,
         sheet_name=match.sheet_name,
@@ -321,22 +399,15 @@ def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = 
         },
         missing=[column for column in form.columns if column.key not in match.columns],
         rows=rows,
+        extra=[_header_text(sheets[match.sheet_index].rows, match.row, index) for index in match.unknown],
+        split=list(match.split),
     )
 
 
 def detect_form(data: Data, filename: str) -> OfficialForm | None:
-    """Which official form's headers the workbook carries (the better match), or None."""
-    content = check_workbook(data, filename)
-    workbook = None
-    try:
-        workbook = _open(content)
-        forms = list(FORMS.values())
-        scan = _scan(workbook, forms)
-    except Exception as exc:
-        raise WorkbookError(CORRUPT) from exc
-    finally:
-        if workbook is not None:
-            workbook.close()
+    """Which official form's headers the spreadsheet carries (the better match), or None."""
+    forms = list(FORMS.values())
+    scan = _scan(_sheets(data, filename), forms)
     candidates = [
         (_fraction(scan.best[form.kind], form), scan.best[form.kind].count, form)
         for form in forms

@@ -150,6 +150,7 @@ def report_json(report) -> dict:
         "matched": dict(report.matched),
         "filled": dict(report.filled),
         "problem_count": report.problem_count,
+        "notes": report.notes,
         "problems": [
             {"row": p.row, "column": p.column, "header": p.header, "message": p.message} for p in report.problems
         ],

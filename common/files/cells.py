@@ -15,14 +15,21 @@ _SPACES = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _AROUND_PUNCTUATION = re.compile(r" ?([/()\-]) ?")
 _EDGE_CHARACTERS = " .,:;*!?\"'«»“”„¹²³"
-_NUMBER_HEADER = re.compile(r"(?:№|n|no|nº|#)? ?(?:п ?[/.\\]? ?п\.?)?")
+_NUMBER_HEADER = re.compile(r"(?:№ ?№?|nn?|no|nº|#)? ?(?:п ?[/.\\]? ?п\.?)?")
 NUMBER_HEADER = "№ п/п"
+# «Ф.И.О.», «Ф. И. О.», «ФИО», «Фамилия, имя, отчество (при наличии)»: one word, «фио».
+_FIO = re.compile(
+    r"(?<![а-я])ф ?\.? ?и ?\.? ?о(?![а-я])\.?"
+    r"|фамилия,? имя,? (?:и )?отчество(?: ?\((?:последнее-)?при наличии\))?"
+)
+_INNER_MARKS = re.compile(r"[.,;:!?\"'«»“”„*]+")
 
 
 def normalise_header(text) -> str:
-    """A header cell's text reduced for comparison: case, spaces, line breaks, ё, edge marks.
+    """A header cell's text reduced for comparison: case, spaces, line breaks, ё, punctuation, edge marks.
 
-    «№», «№п/п», «N п/п», «№ п.п.» all become «№ п/п».
+    «№», «№п/п», «N п/п», «NN п/п», «№ п.п.» all become «№ п/п»; «Ф.И.О», «Ф. И. О.» and «Фамилия, имя,
+    отчество» become «фио»; other points and commas count as spaces.
     """
     if text is None:
         return ""
@@ -33,7 +40,9 @@ def normalise_header(text) -> str:
     normalised = normalised.strip(_EDGE_CHARACTERS)
     if normalised and _NUMBER_HEADER.fullmatch(normalised):
         return NUMBER_HEADER
-    return normalised
+    normalised = _FIO.sub("фио ", normalised)
+    normalised = _INNER_MARKS.sub(" ", normalised)
+    return _SPACES.sub(" ", normalised).strip()
 
 
 def is_blank(value) -> bool:

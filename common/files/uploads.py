@@ -8,7 +8,10 @@ the sizes declared in the central directory (Python's zipfile never inflates a m
 declared size, so the declared sizes bound what openpyxl or python-docx can unpack).
 
 Each reader says what it takes (`Accepts`): the kinds, and the words its messages use. The bases
-take only a workbook named .xlsx; a roadmap takes a .docx or an .xlsx whatever its name.
+take any ordinary spreadsheet (.xlsx, .xls, .ods, .csv: `SPREADSHEET`, read by common/files/sheets.py);
+the contingent a workbook named .xlsx; a roadmap a .docx or an .xlsx whatever its name. For an old
+.xls the gate refuses macros (a VBA storage) and a password (an encrypted package); an OpenDocument
+table is judged like any zip, then by its manifest (encryption) and its Basic/Scripts folders (macros).
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ _MACRO_EXTENSIONS = (".xlsm", ".xltm", ".docm", ".dotm")
 
 DOCX = "docx"
 XLSX = "xlsx"
+XLS = "xls"
+ODS = "ods"
+CSV = "csv"
+_OLE_MACROS = ("_VBA_PROJECT_CUR".encode("utf-16-le"), "_VBA_PROJECT".encode("utf-16-le"))
+_TEXT_TABLE_EXTENSIONS = (".csv", ".txt", ".tsv")
 
 Data = bytes | bytearray | memoryview | IO[bytes]
 
@@ -54,7 +62,7 @@ class UploadRefused(Exception):
 class Accepts:
     """What a reader takes, and how its refusals name it."""
 
-    kinds: frozenset[str]  # DOCX, XLSX
+    kinds: frozenset[str]  # DOCX, XLSX, XLS, ODS, CSV
     negated: str  # «Файл «x» — не …»: "книга Excel в формате .xlsx"
     programs: str  # where the user fixes the file: "Excel", "Word или Excel"
     save_as: str  # the type to choose in «Сохранить как»: "«Книга Excel (*.xlsx)»"
@@ -108,7 +116,7 @@ ZIP_BOMB = (
 )
 
 
-def _password(accepts: Accepts) -> str:
+def password_message(accepts: Accepts) -> str:
     return (
         f"Файл защищён паролем — снимите пароль и загрузите файл снова: откройте его в {accepts.programs}, "
         "«Файл → Сведения → Защита → Зашифровать с использованием пароля», сотрите пароль и сохраните файл."
@@ -213,10 +221,15 @@ def _looks_like_text(content: bytes) -> bool:
     return b"\x00" not in sample and controls == 0
 
 
-def _refuse_ole(content: bytes, accepts: Accepts) -> None:
-    """An OLE compound file: an old .doc / .xls, or a .docx/.xlsx encrypted with a password."""
+def _refuse_ole(content: bytes, accepts: Accepts) -> str:
+    """An OLE compound file: an old .doc / .xls, or a .docx/.xlsx encrypted with a password. An old
+    .xls is taken by a reader that takes XLS, unless it carries macros."""
     if ENCRYPTED_PACKAGE_MARK in content:
-        raise UploadRefused(_password(accepts))
+        raise UploadRefused(password_message(accepts))
+    if XLS in accepts.kinds and _OLE_WORD not in content:
+        if any(mark in content for mark in _OLE_MACROS):
+            raise UploadRefused(_macros(accepts))
+        return XLS
     if _OLE_WORD in content:
         raise UploadRefused(OLD_DOC)
     if any(mark in content for mark in _OLE_EXCEL) or (XLSX in accepts.kinds and DOCX not in accepts.kinds):
@@ -250,15 +263,35 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> str:
         return ""
 
 
+def _declares_entities(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> bool:
+    """An XML part with a DOCTYPE: what Office and LibreOffice never write, and what an entity bomb
+    («billion laughs») needs. Refused for every reader, whatever its XML parser does with it."""
+    for entry in entries:
+        if entry.filename.lower().endswith((".xml", ".rels")):
+            with archive.open(entry) as source:
+                if b"<!doctype" in source.read(4096).lower():
+                    return True
+    return False
+
+
 def _zip_kind(archive: zipfile.ZipFile, filename: str, accepts: Accepts) -> str:
     entries = archive.infolist()
     if not declared_sizes_safe(entries):
         raise UploadRefused(ZIP_BOMB)
     if any(entry.flag_bits & 0x1 for entry in entries):
-        raise UploadRefused(_password(accepts))  # zip-level encryption: refused the same way
+        raise UploadRefused(password_message(accepts))  # zip-level encryption: refused the same way
+    if _declares_entities(archive, entries):
+        raise UploadRefused(corrupt_message(accepts))
     names = {entry.filename.lower() for entry in entries}
     content_types = _read_small(archive, "[Content_Types].xml")
-    if "mimetype" in names and "opendocument" in _read_small(archive, "mimetype"):
+    mimetype = _read_small(archive, "mimetype") if "mimetype" in names else ""
+    if "opendocument.spreadsheet" in mimetype and ODS in accepts.kinds:
+        if "encryption-data" in _read_small(archive, "META-INF/manifest.xml"):
+            raise UploadRefused(password_message(accepts))
+        if any(name.startswith(("basic/", "scripts/")) for name in names):
+            raise UploadRefused(_macros(accepts))
+        return ODS
+    if "opendocument" in mimetype:
         raise UploadRefused(_open_document(accepts))
     if {"word/vbaproject.bin", "xl/vbaproject.bin"} & names or "macroenabled" in content_types:
         raise UploadRefused(_macros(accepts))
@@ -284,10 +317,12 @@ def identify(content: bytes, filename: str, accepts: Accepts, *, max_bytes: int,
     if not content:
         raise UploadRefused(f"Файл пустой (0 байт). {accepts.described}")
     if content.startswith(OLE_SIGNATURE):
-        _refuse_ole(content, accepts)
+        return _refuse_ole(content, accepts)
     if extension(filename) in _MACRO_EXTENSIONS:
         raise UploadRefused(_macros(accepts))
     if not content.startswith(ZIP_SIGNATURES):
+        if CSV in accepts.kinds and extension(filename) in _TEXT_TABLE_EXTENSIONS and _looks_like_text(content):
+            return CSV
         _refuse_not_zip(content, filename, accepts)
     if accepts.extension and extension(filename) != accepts.extension:
         raise UploadRefused(not_accepted_message(accepts, filename))
@@ -319,6 +354,28 @@ WORKBOOK_CORRUPT = (
     "Файл повреждён или не является книгой Excel: его не удалось прочитать. Откройте файл в "
     "Excel, проверьте содержимое и сохраните его заново как «Книга Excel (*.xlsx)»."
 )
+
+
+# --- any ordinary spreadsheet: the bases ---------------------------------------------------------------
+
+SPREADSHEET = Accepts(
+    kinds=frozenset({XLSX, XLS, ODS, CSV}),
+    negated="таблица Excel, LibreOffice или CSV",
+    programs="Excel или LibreOffice",
+    save_as="«Книга Excel (*.xlsx)»",
+    macro_extensions=".xlsm, .xls и .ods с макросами",
+    described="Выберите заполненную таблицу: Excel (.xlsx, .xls), LibreOffice (.ods) или CSV (.csv).",
+    remedy="Принимаются таблицы Excel (.xlsx, .xls), LibreOffice (.ods) и CSV (.csv): откройте файл в Excel или "
+    "LibreOffice и сохраните его в одном из этих форматов.",
+    named="таблица CSV (текстовый файл с таблицей называется .csv)",
+)
+
+
+def check_spreadsheet(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES) -> tuple[bytes, str]:
+    """The bytes and the kind (XLSX, XLS, ODS, CSV) of a plain, sane spreadsheet, or `UploadRefused`."""
+    content = read_bytes(data, max_bytes + 1)
+    kind = identify(content, filename, SPREADSHEET, max_bytes=max_bytes, too_big_advice=WORKBOOK_TOO_BIG)
+    return content, kind
 
 
 def check_workbook(data: Data, filename: str, *, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:

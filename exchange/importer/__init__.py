@@ -123,6 +123,21 @@ __all__ = [
 ]
 
 
+def reading_notes(sheet) -> list[str]:
+    """What the user should know about how the file was read (none of it stops the import)."""
+    notes = [
+        f"Таблица найдена на листе «{sheet.sheet_name}», заголовки — в строке {sheet.header_row}.",
+    ]
+    for key in sheet.split:
+        header = sheet.form.column(key).header
+        notes.append(f"«{header}» собрано из столбцов «Фамилия», «Имя», «Отчество».")
+    if sheet.extra:
+        listed = ", ".join(f"«{text}»" for text in sheet.extra[:10])
+        more = f" и ещё {len(sheet.extra) - 10}" if len(sheet.extra) > 10 else ""
+        notes.append(f"Не входят в форму и не загружаются столбцы: {listed}{more}.")
+    return notes
+
+
 def run_import(
     data,
     filename: str,
@@ -144,6 +159,7 @@ def run_import(
         report.problem_count = 1
         return report
     report.rows_read = len(sheet.rows)
+    report.notes = reading_notes(sheet)
     for column in sheet.missing:
         if column.key in REQUIRED[kind]:
             report.problems.append(
@@ -152,7 +168,9 @@ def run_import(
                     None,
                     column.header,
                     f"В строке заголовков (строка {sheet.header_row}, лист «{sheet.sheet_name}») нет столбца "
-                    f"«{column.header}». Добавьте его — с названием как в официальной форме «{form.title}».",
+                    f"«{column.header}». Добавьте его (название может быть и другим, например «ФИО» или "
+                    f"«Фамилия | Имя | Отчество» в трёх столбцах) или переименуйте свой столбец так, "
+                    f"как в официальной форме «{form.title}».",
                 )
             )
     if not report.problems and not sheet.rows:

@@ -28,6 +28,8 @@ class ImportReport:
     lines: list[tuple[int, str]] = field(default_factory=list)  # (row, what happens to it)
     saved: bool = False
     problem_count: int = 0  # all problems found, also those past MAX_PROBLEMS
+    # How the file was read, for the user to check: names joined from three columns, columns not read.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +56,10 @@ class ImportReport:
                 f"Итог: ничего не сохранено — {_plural(count, 'найдена', 'найдены', 'найдено')} {count} "
                 f"{_plural(count, 'ошибка', 'ошибки', 'ошибок')}. Исправьте файл и загрузите его снова."
             )
+        if self.notes:
+            out.append("")
+            out.append("Как прочитан файл:")
+            out.extend(self.notes)
         if self.problems:
             out.append("")
             out.append("Ошибки:")

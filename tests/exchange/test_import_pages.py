@@ -78,8 +78,8 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("база.xlsx", "ФИО;Год\nИванов;2011".encode(), "не книга Excel"),
-        ("база.xlsx", _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "не книга Excel"),
+        ("база.xlsx", "ФИО;Год\nИванов;2011".encode(), "Это текстовый файл, а не таблица"),
+        ("база.xlsx", _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"}), "не таблица Excel"),
         (
             "база.xlsx",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 600,
