@@ -63,6 +63,7 @@ class ReadSheet:
     rows: list[SheetRow] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)  # headers of other columns, not read (reported)
     split: list[str] = field(default_factory=list)  # keys of names joined from «Фамилия | Имя | Отчество»
+    unmatched: list[tuple[str, str]] = field(default_factory=list)  # (letter, header) of the columns not read
 
 
 CORRUPT = corrupt_message(SPREADSHEET)
@@ -134,17 +135,22 @@ def _contains(text: str, header: str) -> bool:
     return False
 
 
+Known = tuple[tuple[str, str], ...]  # an organisation's own headers: (normalised header, column key)
+
+
 @cache
-def _wordings(kind: Kind) -> list[tuple[str, str, bool]]:
-    """(column key, normalised wording, official) for every wording of every column of a form."""
+def _wordings(kind: Kind, known: Known = ()) -> list[tuple[str, str, bool]]:
+    """(column key, normalised wording, official) for every wording of every column of a form; the
+    organisation's own headers (mapped by a user) first, as good as the official ones."""
     form = FORMS[kind]
-    wordings = [(column.key, normalise_header(column.header), True) for column in form.columns]
+    wordings = [(key, header, True) for header, key in known]
+    wordings += [(column.key, normalise_header(column.header), True) for column in form.columns]
     for key, texts in SYNONYMS[kind].items():
         wordings += [(key, normalise_header(text), False) for text in texts]
     return wordings
 
 
-def _match_headers(cells: list[tuple[int, str]], form: OfficialForm) -> tuple[dict[str, int], int]:
+def _match_headers(cells: list[tuple[int, str]], form: OfficialForm, known: Known = ()) -> tuple[dict[str, int], int]:
     """Assign header cells (column index, normalised text) to the form's columns, by meaning.
 
     Exact matches first (the official header, then its other wordings, exchange/official.py SYNONYMS);
@@ -152,7 +158,7 @@ def _match_headers(cells: list[tuple[int, str]], form: OfficialForm) -> tuple[di
     (полностью)») takes the longest such wording still free, so «Место работы наставляемого» is never
     taken for «Место работы». A cell shorter than a wording never matches it.
     """
-    wordings = _wordings(form.kind)
+    wordings = _wordings(form.kind, known)
     found: dict[str, int] = {}
     used: set[int] = set()
     exact = 0
@@ -214,8 +220,8 @@ def _header_cells(row) -> list[tuple[int, str]]:
     return cells
 
 
-def _match_row(cells, form, above, sheet_index, sheet_name, row_number) -> _Match | None:
-    columns, exact = _match_headers(cells, form)
+def _match_row(cells, form, above, sheet_index, sheet_name, row_number, known: Known = ()) -> _Match | None:
+    columns, exact = _match_headers(cells, form, known)
     split = _name_parts(cells, form, above)
     for key, indices in split.items():
         columns.setdefault(key, indices[0])
@@ -232,7 +238,7 @@ class _Scan:
     anything: bool  # some cell in the scanned area is filled
 
 
-def _scan(sheets: list[Sheet], forms) -> _Scan:
+def _scan(sheets: list[Sheet], forms, known: dict[Kind, Known] | None = None) -> _Scan:
     best: dict[str, _Match | None] = {form.kind: None for form in forms}
     anything = False
     for sheet_index, sheet in enumerate(sheets):
@@ -246,14 +252,15 @@ def _scan(sheets: list[Sheet], forms) -> _Scan:
                 continue
             above = dict(previous)
             for form in forms:
-                match = _match_row(cells, form, above, sheet_index, sheet.name, row_number)
+                own = (known or {}).get(form.kind, ())
+                match = _match_row(cells, form, above, sheet_index, sheet.name, row_number, own)
                 if match is None:
                     continue
                 if match.split and previous:
                     # A header of two rows: «ФИО наставника» merged over «Фамилия | Имя | Отчество» below,
                     # the other headers merged down over both rows. The rows are read as one.
                     merged = sorted({**above, **dict(cells)}.items())
-                    match = _match_row(merged, form, above, sheet_index, sheet.name, row_number) or match
+                    match = _match_row(merged, form, above, sheet_index, sheet.name, row_number, own) or match
                 current = best[form.kind]
                 if current is None or match.order() > current.order():
                     best[form.kind] = match
@@ -366,16 +373,19 @@ def _sheets(data: Data, filename: str) -> list[Sheet]:
         raise WorkbookError(CORRUPT) from exc
 
 
-def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = MAX_ROWS) -> ReadSheet:
+def read_form(
+    data: Data, filename: str, form: OfficialForm, *, max_rows: int = MAX_ROWS, known: dict[str, str] | None = None
+) -> ReadSheet:
     """The data rows of `form` in an uploaded spreadsheet; `WorkbookError` when it can't be read.
 
     The sheet and the header row are the ones that carry most of the form's headers (in the
     first rows), recognised by meaning; a name split over three columns is joined. A numbering
     row (1, 2, 3, …) right under the header, blank rows and rows where only «№ п/п» is filled are
     skipped. Values are the cells' raw values (cached values of formulas), None for empty cells.
+    `known`: the organisation's own headers (normalised header → column key), read as official ones.
     """
     sheets = _sheets(data, filename)
-    scan = _scan(sheets, _forms_for(form))
+    scan = _scan(sheets, _forms_for(form), {form.kind: tuple(sorted((known or {}).items()))})
     match = scan.best[form.kind]
     other = _wrong_form(form, scan)
     if other is not None:
@@ -400,6 +410,10 @@ def read_form(data: Data, filename: str, form: OfficialForm, *, max_rows: int = 
         missing=[column for column in form.columns if column.key not in match.columns],
         rows=rows,
         extra=[_header_text(sheets[match.sheet_index].rows, match.row, index) for index in match.unknown],
+        unmatched=[
+            (get_column_letter(index), _header_text(sheets[match.sheet_index].rows, match.row, index))
+            for index in match.unknown
+        ],
         split=list(match.split),
     )
 

@@ -12,7 +12,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 
+from common.files.cells import normalise_header
+from exchange.forms import MappingForm
 from exchange.importer import run_import
+from exchange.models import ColumnMapping
 from exchange.official import FORMS, Kind
 from jobs import runner
 from jobs.models import Job, JobKind, JobStatus
@@ -83,7 +86,34 @@ def _still_editable(job: Job) -> bool:
 
 
 def _result(job: Job) -> dict:
-    return {"report": job.report, "can_save": can_save(job)}
+    mapping = job.report.get("mapping") if job.kind == JobKind.IMPORT_CHECK else None
+    return {
+        "report": job.report,
+        "can_save": can_save(job),
+        "mapping_form": MappingForm(mapping=mapping) if mapping else None,
+    }
+
+
+def remember_mapping(checked: Job, user: User, chosen: dict[str, str]) -> Job:
+    """Keep the user's answer for the organisation's next files, and check this one again with it."""
+    organisation = Organisation.objects.get(pk=checked.params["organisation"])
+    kind = Kind(checked.params["base"])
+    with transaction.atomic():
+        for key, header in chosen.items():
+            ColumnMapping.objects.update_or_create(
+                organisation=organisation,
+                kind=kind,
+                header=normalise_header(header)[:300],
+                defaults={"key": key, "updated_by": user},
+            )
+    again = Job(
+        owner=checked.owner,
+        kind=JobKind.IMPORT_CHECK,
+        title=checked.title,
+        params=checked.params,
+        file=checked.file.name,
+    )
+    return runner.start(again)
 
 
 @runner.handles(
@@ -151,6 +181,7 @@ def report_json(report) -> dict:
         "filled": dict(report.filled),
         "problem_count": report.problem_count,
         "notes": report.notes,
+        "mapping": report.mapping,
         "problems": [
             {"row": p.row, "column": p.column, "header": p.header, "message": p.message} for p in report.problems
         ],

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from exchange import uploads
-from exchange.forms import ImportForm
+from exchange.forms import ImportForm, MappingForm
+from jobs.models import JobKind
 from jobs.submissions import submitted_once
 from jobs.views import get_job
 from registry.access import editable_organisations
@@ -44,4 +45,26 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except uploads.NotSaveable as refused:
         messages.error(request, str(refused))
         return redirect("job_detail", pk=checked.pk)
+    return redirect("job_detail", pk=job.pk)
+
+
+@require_POST
+def import_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's answer to a column the reader did not recognise: remembered for the organisation, and
+    the same file checked again with it."""
+    checked = get_job(request, pk)
+    get_object_or_404(editable_organisations(request.user), pk=checked.params.get("organisation"))
+    mapping = checked.report.get("mapping") if checked.kind == JobKind.IMPORT_CHECK else None
+    if not mapping:
+        messages.error(request, "Для этого файла сопоставлять столбцы не нужно.")
+        return redirect("job_detail", pk=checked.pk)
+    form = MappingForm(request.POST, mapping=mapping)
+    if not form.is_valid():
+        for error in [*form.non_field_errors(), *(e for field in form for e in field.errors)]:
+            messages.error(request, error)
+        return redirect("job_detail", pk=checked.pk)
+    job = uploads.remember_mapping(checked, request.user, form.chosen())
+    messages.success(
+        request, "Столбцы сопоставлены и запомнены для следующих файлов организации. Файл проверяется снова."
+    )
     return redirect("job_detail", pk=job.pk)

@@ -305,6 +305,8 @@ MATRIX = [
     ("job_retry", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     ("job_cancel", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
+    ("import_map", checked_upload_of_curator_a1, "get", everyone(405)),
+    ("import_map", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
     # Roadmaps
     ("roadmap_list", no_args, "get", everyone(200)),
     ("roadmap_agenda", no_args, "get", everyone(200)),

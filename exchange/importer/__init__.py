@@ -77,6 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from exchange.models import known_headers
 from exchange.official import FORMS, Kind
 from exchange.reading import WorkbookError, read_form
 from registry.models import Organisation, User
@@ -153,7 +154,7 @@ def run_import(
     form = FORMS[kind]
     report = ImportReport(kind=kind, organisation=organisation, filename=filename)
     try:
-        sheet = read_form(data, filename, form)
+        sheet = read_form(data, filename, form, known=known_headers(organisation, kind))
     except WorkbookError as error:
         report.problems.append(Problem(None, None, None, error.message))
         report.problem_count = 1
@@ -173,6 +174,14 @@ def run_import(
                     f"как в официальной форме «{form.title}».",
                 )
             )
+    unmapped = [column for column in sheet.missing if column.key in REQUIRED[kind]]
+    if unmapped and sheet.unmatched:
+        report.mapping = {
+            "sheet": sheet.sheet_name,
+            "row": sheet.header_row,
+            "missing": [[column.key, column.header] for column in unmapped],
+            "columns": [list(column) for column in sheet.unmatched],
+        }
     if not report.problems and not sheet.rows:
         report.problems.append(
             Problem(

@@ -30,6 +30,9 @@ class ImportReport:
     problem_count: int = 0  # all problems found, also those past MAX_PROBLEMS
     # How the file was read, for the user to check: names joined from three columns, columns not read.
     notes: list[str] = field(default_factory=list)
+    # A required column not recognised, in a header row that was found: what the user may map it to —
+    # {"sheet", "row", "missing": [[key, official header]], "columns": [[letter, header as written]]}.
+    mapping: dict | None = None
 
     @property
     def ok(self) -> bool:

@@ -57,7 +57,7 @@ def test_curator_downloads_a_base_and_uploads_a_file_with_an_error(page, live_se
     page.get_by_role("button", name="Базы").click()
     page.get_by_role("link", name="Загрузить из Excel").click()
     page.get_by_label("База наставляемых").check()
-    page.get_by_label("Файл Excel (.xlsx)").set_input_files(str(upload))
+    page.get_by_label("Файл с таблицей").set_input_files(str(upload))
     page.get_by_role("button", name="Проверить файл").click()
     problems = page.locator("#import-problems")
     problems.wait_for()

@@ -97,3 +97,26 @@ def test_the_organisation_is_found_by_its_code_within_a_department(world, good_f
 
     import_base("mentees", str(good_file), "--organisation", "a1", "--department", "kedr")
     assert Person.objects.filter(organisation=world.school_a1).count() == 5
+
+
+def test_the_command_reads_an_ods_and_prints_how_it_read_it_in_text_and_json(world, tmp_path):
+    """Issue 17: the command line reads what the page reads and says what the page says."""
+    import json
+
+    from tests.exchange.spreadsheets import write
+    from tests.exchange.test_shapes import MENTEE_TAIL_HEADERS, MENTEES, TITLE, mentee_tail
+
+    header = ["№", "Фамилия", "Имя", "Отчество", "Год рождения", "Класс", *MENTEE_TAIL_HEADERS]
+    rows = [[n, *row[:5], *mentee_tail(row)] for n, row in enumerate(MENTEES, start=1)]
+    path = tmp_path / "база 7Б.ods"
+    path.write_bytes(write([*TITLE, header, *rows], "ods"))
+
+    out = import_base("mentees", str(path), "--organisation", "a1", "--dry-run")
+    assert "Как прочитан файл:\nТаблица найдена на листе «Лист1», заголовки — в строке 3." in out
+    assert "«ФИО наставляемого» собрано из столбцов «Фамилия», «Имя», «Отчество»." in out
+    assert "Не входят в форму и не загружаются столбцы: «Класс»." in out
+
+    report = json.loads(import_base("mentees", str(path), "--organisation", "a1", "--json"))
+    assert report["saved"] and report["rows_read"] == 3 and report["created"]["pairs"] == 3
+    assert "Не входят в форму и не загружаются столбцы: «Класс»." in report["notes"]
+    assert Person.objects.filter(last_name="Ли", first_name="Виктория").exists()

@@ -113,3 +113,48 @@ def test_a_curator_cannot_import_into_another_school(world, as_persona, django_c
     )
     assert response.status_code == 200 and "Выберите корректный вариант" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_an_unrecognised_column_is_mapped_once_and_remembered_for_the_organisation(
+    world, as_persona, django_capture_on_commit_callbacks
+):
+    """Issue 17: instead of refusing a base whose mentor column is headed «Руководитель», the page shows
+    the file's other columns; the curator picks one, the file is checked again, and the school's next
+    file with that header is read at once. Another school's file is not."""
+    from exchange.models import ColumnMapping
+    from exchange.official import MENTEES
+    from tests.exchange.test_importer import mentee_row, workbook
+
+    headers = [h if h != "ФИО наставника" else "Руководитель" for h in MENTEES.headers]
+    content = workbook(MENTEES, [mentee_row()], headers=headers)
+
+    def checked(client, organisation):
+        response = upload(client, content, organisation=organisation, capture=django_capture_on_commit_callbacks)
+        return Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+    client = as_persona("curator_a1")
+    job = checked(client, world.school_a1)
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert "Не узнали столбцы: подскажите, где они" in page
+    assert "«ФИО наставника» — это столбец" in page and "F: «Руководитель»" in page
+
+    # No answer changes nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("import_map", args=[job.pk]), {"mentor": ""})
+    assert response.status_code == 302 and not ColumnMapping.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("import_map", args=[job.pk]), {"mentor": "F"})
+    again = Job.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert again.pk != job.pk and again.report["ok"], again.report
+    mapping = ColumnMapping.objects.get()
+    assert (mapping.organisation, mapping.kind, mapping.header, mapping.key) == (
+        world.school_a1,
+        "mentees",
+        "руководитель",
+        "mentor",
+    )
+    # The school's next file is read with it; another school's is not.
+    assert checked(client, world.school_a1).report["ok"]
+    other = checked(as_persona("curator_a2"), world.school_a2)
+    assert not other.report["ok"] and other.report["mapping"]["missing"] == [["mentor", "ФИО наставника"]]

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
+from exchange.models import ColumnMapping
 from jobs.models import Job, JobKind, JobStatus
 from monitoring.models import Contingent
 from registry.models import (
@@ -349,6 +350,7 @@ def seed(world, payload: Payload) -> Hostile:
         )
     )
     participation = pair.participations.get(mentee=student)
+    fill(ColumnMapping.objects.create(organisation=school, kind="mentees", header="руководитель", key="mentor"))
 
     # The personal-data logs: an access to a minor's card, an erasure record.
     fill(

@@ -44,6 +44,7 @@ def test_every_free_text_column_is_reached_by_a_form_or_listed_as_formless(form_
         "roadmap.Occurrence.label": "written by sync_occurrences from the schedule",
         "roadmap.Occurrence.evidence_file": "an upload: the storage keeps a safe file name",
         "roadmap.Occurrence.evidence_original_name": "an upload's own file name: test_an_uploaded_file_name_*",
+        "exchange.ColumnMapping.header": "an uploaded file's header, normalised, chosen on the report",
         "jobs.Job.title": "written by the job runner and the upload service (an upload's file name in it)",
         "jobs.Job.filename": "written by the job runner from the exporter's file name",
         "jobs.Job.message": "written by the job runner",

@@ -308,6 +308,7 @@ NOT_PAGES = {
     "roadmap_section_move": "POST only: redirects",
     "roadmap_item_move": "POST only: redirects",
     "job_confirm": "POST only: starts a job and redirects",
+    "import_map": "POST only: remembers the columns, starts a check and redirects (the report page is tested)",
     "roadmap_import_confirm": "POST only: saves the preview and redirects (the preview page is tested below)",
     "logout": "POST only",
     "job_retry": "POST only: starts the job again and redirects",
