@@ -21,6 +21,10 @@ The department and everything in it (people, pairs, participations and their aud
 are deleted afterwards, also when a run fails. Run it from a shell:
 
     python manage.py shell -c "from bench.imports import measure; print(measure())"
+    python manage.py shell -c "from bench.imports import measure_formats; print(measure_formats())"
+
+`measure_formats(rows)`: the same base written as .xlsx, .xls, .ods and .csv (tests/exchange/spreadsheets.py),
+each checked and saved into a fresh organisation, side by side in one run.
 """
 
 from __future__ import annotations
@@ -103,14 +107,21 @@ def build_workbook(rows: int, seed: int = 1, *, all_completed: bool = False) -> 
 
     `all_completed`: the same people and pairs, every pair completed (its results, marks, links).
     """
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Лист1")
+    for row in build_rows(rows, seed, all_completed=all_completed):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def build_rows(rows: int, seed: int = 1, *, all_completed: bool = False) -> list[list]:
+    """The sheet of `build_workbook` as rows of values, from A1."""
     rng = random.Random(seed)  # people and pairs
     details = random.Random(seed + 1)  # what completed pairs report
     names = _Names(seed)
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("Лист1")
-    sheet.append(["База наставляемых"])
-    sheet.append([f"{SCHOOL}, 2023–2026 гг."])
-    sheet.append(MENTEES.headers)
+    sheet: list[list] = [["База наставляемых"], [f"{SCHOOL}, 2023–2026 гг."], list(MENTEES.headers)]
     number = 0
     while number < rows:
         form, _, workplace, teachers = rng.choices(FORMS, weights=[f[1] for f in FORMS])[0]
@@ -143,9 +154,7 @@ def build_workbook(rows: int, seed: int = 1, *, all_completed: bool = False) -> 
                     details.choice(MARKS) if end and details.random() < 0.9 else None,
                 ]
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheet
 
 
 def _delete_rows(models, **where) -> None:
@@ -169,6 +178,52 @@ def _delete(department_code: str) -> None:
         _delete_rows((PairMentee, MentoringPair, Person), organisation__department=department)
         Organisation.objects.filter(department=department).delete()
         department.delete()
+
+
+def measure_formats(rows: int = 10_000, seed: int = 1) -> dict:
+    """The same base as .xlsx, .xls, .ods and .csv: check and save each into a fresh organisation, side by
+    side in one run (seconds, and Python's peak memory of one check)."""
+    from tests.exchange.spreadsheets import write
+
+    table = build_rows(rows, seed)
+    results = {}
+    with override_settings(DEBUG=False):
+        for fmt in ("xlsx", "xls", "ods", "csv"):
+            data = write(table, fmt)
+            _delete(DEPARTMENT_CODE)
+            department = EducationDepartment.objects.create(
+                code=DEPARTMENT_CODE, name="Бенчмарк импорта (удаляется после замера)", region="—", municipality="—"
+            )
+            try:
+                school = Organisation.objects.create(
+                    department=department,
+                    code="school1",
+                    short_name=SCHOOL,
+                    full_name=SCHOOL,
+                    kind=OrganisationKind.SCHOOL,
+                )
+                tracemalloc.start()
+                run_import(data, f"bench.{fmt}", Kind.MENTEES, school, None, commit=False)
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                started = time.perf_counter()
+                checked = run_import(data, f"bench.{fmt}", Kind.MENTEES, school, None, commit=False)
+                check_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                saved = run_import(data, f"bench.{fmt}", Kind.MENTEES, school, None, commit=True)
+                save_seconds = time.perf_counter() - started
+                assert checked.ok and saved.saved, saved.as_text()
+                results[fmt] = {
+                    "file_kb": round(len(data) / 1024),
+                    "check_seconds": round(check_seconds, 2),
+                    "save_seconds": round(save_seconds, 2),
+                    "check_plus_save_seconds": round(check_seconds + save_seconds, 2),
+                    "peak_memory_mb": round(peak / 1024 / 1024, 1),
+                    "created": dict(saved.created),
+                }
+            finally:
+                _delete(DEPARTMENT_CODE)
+    return results
 
 
 def measure(rows: int = 10_000, seed: int = 1) -> dict:

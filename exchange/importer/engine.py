@@ -30,7 +30,8 @@ class _Import(_Matching, _Writing):
         self.organisation = report.organisation
         self.commit = commit
         self.progress = progress
-        self.audit = _Audit(user)
+        # A check is rolled back whatever it finds, and no audit entry can fail it: it writes none.
+        self.audit = _Audit(user, enabled=commit)
         self.mentee_key = MENTEE_KEY[report.kind]
         self.rows = [_Row(row.number, row.values) for row in sheet.rows]
         self.total = 2 * len(self.rows)

@@ -578,3 +578,26 @@ def test_marks_links_and_forms_are_read_leniently():
         parse_url("ftp://school1.ru/otzyv")
     assert format_sides("руководитель образовательной организации – педагог") == ("teacher", "teacher")
     assert format_sides("студент – ученик") == ("student", "pupil")
+
+
+def test_the_imports_audit_entries_are_auditlogs_own(world):
+    """The import writes its audit entries in bulk with a diff worked out once per model (CreatedDiff):
+    for every row it creates, the entry says exactly what auditlog's model_instance_diff says."""
+    from auditlog.diff import model_instance_diff
+    from django.conf import settings
+
+    from exchange.importer.audit import CreatedDiff, _no_reverse_one_to_one
+
+    report = run(world, MENTEES, CLEAN_MENTEES)
+    assert report.saved
+    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    rows = [
+        *Person.objects.filter(organisation=world.school_a1),
+        *MentoringPair.objects.all(),
+        *PairMentee.objects.select_related("mentee", "mentor"),
+    ]
+    assert len(rows) >= 10
+    for obj in rows:
+        _no_reverse_one_to_one(obj)
+        expected = model_instance_diff(None, obj, use_json_for_changes=use_json)
+        assert CreatedDiff(type(obj), use_json)(obj) == expected, type(obj).__name__
