@@ -20,10 +20,11 @@ Approach:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from roadmap.deadlines.schedule import (
+    _NO_BRACKETED,
     _NO_EMPTY,
     _NO_YEAR,
     _PERIOD_HINT,
@@ -63,10 +64,28 @@ _FIXED = [
         ("в течение всего периода", K.CONTINUOUS),
         ("в течение учебного года", K.ACADEMIC_YEAR),
         ("по необходимости", K.AS_NEEDED),
+        ("по запросу", K.AS_NEEDED),
+        ("по мере необходимости", K.AS_NEEDED),
         ("по отдельному плану", K.SEPARATE_PLAN),
+        ("по отдельному графику", K.SEPARATE_PLAN),
+        ("по плану", K.SEPARATE_PLAN),
+        ("по графику", K.SEPARATE_PLAN),
+        ("согласно плану", K.SEPARATE_PLAN),
+        ("согласно графику", K.SEPARATE_PLAN),
+        ("в соответствии с планом", K.SEPARATE_PLAN),
+        ("в соответствии с графиком", K.SEPARATE_PLAN),
         ("по мере проведения", K.AS_HELD),
     ]
 ]
+# A plan or a schedule of anybody («по плану работы ИМЦ»): the rest of the wording is kept as the note.
+_PLAN_KINDS = (K.SEPARATE_PLAN, K.AS_NEEDED)
+# Ways of saying «до» («не позднее 1 сентября 2023 г.», «в срок до 31 марта 2022 года»).
+_BY = re.compile(r"^(?:в срок )?(?:не позднее|не позже|до)\b")
+_ROMAN_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER = re.compile(r"\b(iv|i{1,3}|[1-4])(?: ?-?(?:й|ый|ой|го))? (?:квартал[а-я]*|кв\b\.?)")
+_HALF = re.compile(r"\b(ii|i|[12])(?: ?-?(?:е|ое|го))? полугоди[а-я]*")
+_WHOLE_YEAR = re.compile(r"^(?:в )?течение (\d{4})(?: ?(?:г|года?)\b\.?)?$")
+_BRACKETS = re.compile(r"\(([^()]*)\)")
 _EVENT_LEADS = [
     tuple(lead.split())
     for lead in ("до", "к", "после", "в соответствии", "согласно", "по итогам", "по окончании", "по завершении")
@@ -172,26 +191,90 @@ def parse_deadline(text: str, period: Period | None) -> ParsedDeadline:
         schedule, warning = _parse(text or "", period, typos)
     except _Unreadable as error:
         return ParsedDeadline(text, Schedule(K.UNKNOWN), error.message)
+    if (brackets := _bracket_note(text or "")) and schedule.kind != K.EVENT:
+        schedule = replace(schedule, note=" ".join(part for part in (schedule.note, brackets) if part))
     fixes = ", ".join(f"«{wrong}» → «{right}»" for wrong, right in typos.items())
     problems = [f"Прочитано с исправлением опечатки: {fixes}." if fixes else "", warning]
     return ParsedDeadline(text, schedule, " ".join(problem for problem in problems if problem))
 
 
+def _bracket_note(text: str) -> str:
+    """What a deadline says in brackets («май ежегодно (в рамках ШМО)»): a note, not a date."""
+    return "; ".join(" ".join(part.split()) for part in _BRACKETS.findall(text) if part.strip())
+
+
+def _rewrite(text: str, period: Period | None) -> str:
+    """The same deadline in the words the rules read: brackets dropped, «не позднее»/«в срок до» as «до»,
+    a quarter or a half-year as its months, «в течение 2023 года» as the year's months."""
+    text = _normalise(_BRACKETS.sub(" ", text))
+    text = _BY.sub("до", text)
+    if match := _WHOLE_YEAR.match(text):
+        return f"январь - декабрь {match.group(1)}"
+    text = _QUARTER.sub(lambda m: _months(3 * _ROMAN_NUMBERS[m.group(1)] - 2, 3 * _ROMAN_NUMBERS[m.group(1)]), text)
+    academic_halves = period is not None and period.academic and not re.search(r"\b\d{4}\b", text)
+    halves = {1: (9, 12), 2: (1, 5)} if academic_halves else {1: (1, 6), 2: (7, 12)}
+    return _HALF.sub(lambda m: _months(*halves[_ROMAN_NUMBERS[m.group(1)]]), text)
+
+
+def _months(first: int, last: int) -> str:
+    return f"{MONTHS[first - 1]} - {MONTHS[last - 1]}"
+
+
+def _as_written(note: str, text: str) -> str:
+    """A note found in the normalised words, given back as the text writes it («работы ИМЦ»)."""
+    written = " ".join(_BRACKETS.sub(" ", text).split())
+    at = _normalise(written).find(note)  # the normalised text keeps the length of the written one
+    return written[at : at + len(note)] if note and at >= 0 else note
+
+
 def _parse(text: str, period: Period | None, typos: dict[str, str]) -> tuple[Schedule, str]:
     """The schedule, and a warning when a part of the text was left unread."""
-    atoms = _tokenize(text, typos)
+    rewritten = _rewrite(text, period)
+    atoms = _tokenize(rewritten, typos)
     if not any(kind not in ("dash", "punct") for kind, _ in atoms):
-        raise _Unreadable(_NO_EMPTY)
+        raise _Unreadable(_NO_BRACKETED if _bracket_note(text) else _NO_EMPTY)
     words = [value if kind == "word" else f"<{kind}>" for kind, value in atoms if kind != "punct"]
+    if words[:3] == ["в", "течение", "года"] and len(words) == 3:
+        return _whole_year(period), ""
     for phrase, kind in _FIXED:
         if not any(w.startswith("<") for w in words[len(phrase) :]) and _starts_with(words, phrase, typos):
-            return Schedule(kind), ""
+            note = " ".join(words[len(phrase) :]) if kind in _PLAN_KINDS else ""
+            return Schedule(kind, note=_as_written(note, text)), ""
+    recurring = any(_starts_with([word], ("ежегодно",), typos) for word in words)
+    if recurring and (plan := _recurring_plan(words, typos)) is not None:
+        return replace(plan, note=_as_written(plan.note, text)), ""
     for lead in _EVENT_LEADS:
         wording = words[len(lead) : words.index("или") if "или" in words else len(words)]
         if wording and not any(w.startswith("<") for w in wording) and _starts_with(words, lead, typos):
             return _event(text, atoms, period, typos)  # words only: «до конца мая» is a date, not an event
-    recurring = any(_starts_with([word], ("ежегодно",), typos) for word in words)
     return _date_schedule(_core(atoms, typos, recurring), period, recurring), ""
+
+
+def _whole_year(period: Period | None) -> Schedule:
+    """«В течение года»: the academic year of an academic roadmap, the year of a one-year one, every year of
+    a roadmap of several years. Without a period it names no year, and is not guessed."""
+    if period is None:
+        raise _Unreadable(_NO_YEAR)
+    if period.academic and not period.multi_year:
+        return Schedule(K.ACADEMIC_YEAR)
+    if not period.multi_year:
+        return Schedule(K.RANGE, start=period.start, due=period.end)
+    return Schedule(K.YEARLY)
+
+
+def _recurring_plan(words: list[str], typos: dict[str, str]) -> Schedule | None:
+    """«Ежегодно, по плану …», «Ежегодно в течение учебного года, по отдельному плану»: a recurrence whose
+    other words are a plan (kept as the note) or the academic year; None when the words say something else."""
+    rest = [word for word in words if not _starts_with([word], ("ежегодно",), typos)]
+    kind = K.YEARLY
+    if rest[:3] == ["в", "течение", "учебного"] and rest[3:4] == ["года"]:
+        kind, rest = K.ACADEMIC_YEAR, rest[4:]
+    if not rest:
+        return Schedule(kind) if kind == K.ACADEMIC_YEAR else None
+    for phrase, fixed in _FIXED:
+        if fixed in _PLAN_KINDS and not any(w.startswith("<") for w in rest) and _starts_with(rest, phrase, typos):
+            return Schedule(kind, note=" ".join(rest))
+    return None
 
 
 def _core(atoms: list, typos: dict[str, str], recurring: bool) -> list:
@@ -208,7 +291,12 @@ def _core(atoms: list, typos: dict[str, str], recurring: bool) -> list:
             )
         )
 
-    return [(kind, value) for kind, value in atoms if not dropped(kind, value)]
+    kept = [(kind, value) for kind, value in atoms if not dropped(kind, value)]
+    if recurring:
+        # «сентябрь 2022 г., далее – ежегодно»: the dash belonged to the dropped words, not to a span.
+        while kept and kept[-1][0] == "dash":
+            kept.pop()
+    return kept
 
 
 def _event(text: str, atoms: list, period: Period | None, typos: dict[str, str]) -> tuple[Schedule, str]:
@@ -329,15 +417,22 @@ def _date_schedule(core: list, period: Period | None, recurring: bool) -> Schedu
 
 # --- the roadmap's period -------------------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"(?:на )?(\d{4})(?: ?([-/]) ?(\d{4}))?((?: ?[а-я]+\.?)*)")
-_PERIOD_WORDS = {"г", "гг", "год", "года", "годы", "годов", "уч", "у", "учеб", "учебный", "учебного", "учебные"}
+_PERIOD = re.compile(r"(?:на |в )?(\d{4})(?: ?([-/]) ?(\d{4}))?((?: ?[а-я]+\.?)*)")
+_PERIOD_WORDS = {
+    *("г", "гг", "год", "года", "годы", "годов", "годах"),
+    *("уч", "у", "учеб", "учебный", "учебного", "учебные", "учебных", "учебном"),
+}
+_MONTH_PERIOD = re.compile(r"(?:на |в |с )?([а-я]+) (\d{4})(?: ?г\.?)? ?(?:-|по) ?([а-я]+) (\d{4})(?: ?г\.?)?")
 
 
 def parse_period(text: str) -> Period:
     """«2022», «2022 год» → the calendar year; «2020-2021 учебный год», «2020/2021 уч. г.» → 1.09.2020 –
     31.08.2021 (two consecutive years with a slash are an academic year too); «2022–2024 гг.» → 1.01.2022 –
     31.12.2024."""
-    match = _PERIOD.fullmatch(_normalise(text or "").rstrip("."))
+    normalised = _normalise(text or "").rstrip(".")
+    if months := _MONTH_PERIOD.fullmatch(normalised):
+        return _month_period(*months.groups())
+    match = _PERIOD.fullmatch(normalised)
     words = re.findall(r"[а-я]+", match.group(4)) if match else []
     if not match or not set(words) <= _PERIOD_WORDS:
         raise PeriodError(_PERIOD_HINT)
@@ -349,9 +444,23 @@ def parse_period(text: str) -> Period:
         raise PeriodError(f"Год окончания периода ({last}) раньше года начала ({first}). {_PERIOD_HINT}")
     academic = any(word.startswith("у") for word in words) or (separator == "/" and last == first + 1)
     if academic:
-        if last != first + 1:
+        if last == first:
             raise PeriodError("Учебный год занимает два соседних года, например «2020–2021 учебный год».")
-        return Period(date(first, 9, 1), date(last, 8, 31), f"{first}–{last} учебный год", True)
+        label = f"{first}–{last} учебный год" if last == first + 1 else f"{first}–{last} учебные годы"
+        return Period(date(first, 9, 1), date(last, 8, 31), label, True)
     if last == first:
         return Period(date(first, 1, 1), date(first, 12, 31), f"{first} год", False)
     return Period(date(first, 1, 1), date(last, 12, 31), f"{first}–{last} гг.", False)
+
+
+def _month_period(first_month: str, first_year: str, last_month: str, last_year: str) -> Period:
+    """«сентябрь 2022 г. – май 2024 г.»: from the first day of a month to the last day of another."""
+    start_month, end_month = _MONTH_FORMS.get(first_month), _MONTH_FORMS.get(last_month)
+    if start_month is None or end_month is None:
+        raise PeriodError(_PERIOD_HINT)
+    start, end_year = date(int(first_year), start_month, 1), int(last_year)
+    end = date(end_year, end_month, _last_day(end_year, end_month))
+    if not 1990 <= start.year <= 2100 or not 1990 <= end.year <= 2100 or end <= start:
+        raise PeriodError(_PERIOD_HINT)
+    label = f"{MONTHS[start_month - 1]} {start.year} – {MONTHS[end_month - 1]} {end.year}"
+    return Period(start, end, label, start_month == 9)

@@ -44,6 +44,7 @@ MONTHS = (
 _ROMAN = ("I", "II", "III", "IV")
 _PERIOD_HINT = "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."
 _NO_EMPTY = "Срок не указан."
+_NO_BRACKETED = "В сроке только пояснение в скобках: укажите и сам срок, например «май ежегодно (в рамках ШМО)»."
 _NO_YEAR = "В сроке не указан год, а период дорожной карты не задан: укажите год, например «май 2021»."
 _UNREADABLE = (
     "Срок не распознан. Примеры понятных сроков: «до 11.09.2020», «сентябрь – декабрь 2020», "
@@ -88,7 +89,8 @@ class Period:
 
     @property
     def multi_year(self) -> bool:
-        return not self.academic and self.end.year > self.start.year
+        """Longer than one year: a calendar year, or one academic year (September to August)."""
+        return self.end.year > self.start.year + (1 if self.academic else 0)
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ class Schedule:
         if self.kind == K.ACADEMIC_YEAR:
             return "в течение учебного года (до 31 мая)"
         if self.kind in _UNDATED:
-            return f"без срока: {K(self.kind).label}"
+            return f"без срока: {K(self.kind).label}" + (f" ({self.note})" if self.note else "")
         if self.kind == K.EVENT:
             text = "по событию: " + self.note[:1].lower() + self.note[1:]
             return text + (f"; не позднее {_fmt(self.due)}" if self.due else "")

@@ -549,7 +549,7 @@ def test_parse_period(text, expected):
         ("20222", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
         ("когда-то", "Укажите период как «2022», «2020–2021 учебный год» или «2022–2024 гг.»."),
         ("2024-2022", "Год окончания периода (2022) раньше года начала (2024)."),
-        ("2020-2022 учебный год", "Учебный год занимает два соседних года, например «2020–2021 учебный год»."),
+        ("2020-2020 учебный год", "Учебный год занимает два соседних года, например «2020–2021 учебный год»."),
     ],
 )
 def test_parse_period_errors(text, message):
@@ -557,3 +557,69 @@ def test_parse_period_errors(text, message):
         parse_period(text)
     assert error.value.message.startswith(message)
     assert str(error.value) == error.value.message
+
+
+# --- issue 17: the vocabulary of real orders -------------------------------------------------------------------
+
+YEARS_2023 = Period(date(2023, 1, 1), date(2023, 12, 31), "2023 год", False)
+ACADEMIC_2022 = Period(date(2022, 9, 1), date(2023, 8, 31), "2022–2023 учебный год", True)
+FOUR_ACADEMIC = Period(date(2020, 9, 1), date(2024, 8, 31), "2020–2024 учебные годы", True)
+
+
+@pytest.mark.parametrize(
+    "text, period, expected",
+    [
+        ("II квартал 2023 г.", YEARS, span((2023, 4, 1), (2023, 6, 30))),
+        ("в III квартале 2023 года", YEARS, span((2023, 7, 1), (2023, 9, 30))),
+        ("4 кв. 2022", YEARS, span((2022, 10, 1), (2022, 12, 31))),
+        ("I полугодие 2023 г.", YEARS, span((2023, 1, 1), (2023, 6, 30))),
+        ("2 полугодие", ACADEMIC_2022, span((2023, 1, 1), (2023, 5, 31))),
+        ("не позднее 1 сентября 2023 г.", YEARS, due(2023, 9, 1)),
+        ("в срок до 31 марта 2022 года", YEARS, due(2022, 3, 31)),
+        ("в течение 2023 года", YEARS, span((2023, 1, 1), (2023, 12, 31))),
+        ("в течение года", YEARS_2023, span((2023, 1, 1), (2023, 12, 31))),
+        ("в течение года", ACADEMIC_2022, Schedule(K.ACADEMIC_YEAR)),
+        ("в течение года", YEARS, Schedule(K.YEARLY)),
+        ("по запросу", YEARS, Schedule(K.AS_NEEDED)),
+        ("По отдельному графику", YEARS, Schedule(K.SEPARATE_PLAN)),
+        ("по плану работы ИМЦ", YEARS, Schedule(K.SEPARATE_PLAN, note="работы ИМЦ")),
+        ("Согласно плану работы РМО", YEARS, Schedule(K.SEPARATE_PLAN, note="работы РМО")),
+        ("ежегодно, по плану работы школы", YEARS, Schedule(K.YEARLY, note="по плану работы школы")),
+        ("май ежегодно (в рамках ШМО)", YEARS, Schedule(K.YEARLY, windows=(Window(*MAY),), note="в рамках ШМО")),
+        (
+            "Ежегодно в течение учебного года, по отдельному плану",
+            YEARS,
+            Schedule(K.ACADEMIC_YEAR, note="по отдельному плану"),
+        ),
+        ("Сентябрь 2022 г., далее – ежегодно", YEARS, yearly(*SEPTEMBER, from_year=2022)),
+        ("Сентябрь 2022 г., далее - ежегодно", YEARS, yearly(*SEPTEMBER, from_year=2022)),
+        ("Октябрь", FOUR_ACADEMIC, yearly(*OCTOBER)),
+    ],
+)
+def test_the_vocabulary_of_real_orders(text, period, expected):
+    parsed = read(text, period)
+    assert parsed.schedule == expected, parsed.problem
+    assert parsed.problem == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["в течение года", "(в рамках ШМО)", "ежегодно, когда-нибудь потом", "V квартал 2023", "3 полугодие 2023"],
+)
+def test_what_names_no_date_is_still_not_guessed(text):
+    parsed = read(text, None)
+    assert parsed.schedule.kind == K.UNKNOWN and parsed.problem
+
+
+@pytest.mark.parametrize(
+    "text, start, end, label",
+    [
+        ("на 2020 – 2024 учебный год", date(2020, 9, 1), date(2024, 8, 31), "2020–2024 учебные годы"),
+        ("в 2023-2024 годах", date(2023, 1, 1), date(2024, 12, 31), "2023–2024 гг."),
+        ("сентябрь 2022 г. - май 2024 г.", date(2022, 9, 1), date(2024, 5, 31), "сентябрь 2022 – май 2024"),
+        ("2020-2021 учебный год", date(2020, 9, 1), date(2021, 8, 31), "2020–2021 учебный год"),
+    ],
+)
+def test_the_periods_of_real_orders(text, start, end, label):
+    period = parse_period(text)
+    assert (period.start, period.end, period.label) == (start, end, label)
