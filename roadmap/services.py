@@ -22,8 +22,12 @@ from roadmap.deadlines import ParsedDeadline, Period, parse_deadline
 from roadmap.models import ImportPreview, Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section, Status
 from roadmap.reading import DraftTable
 
+# «ОО», «ОУ» as a word (not «ООО» of a company), «каждая ОО», «все школы», «школы района», «образовательные
+# организации»: every organisation of the department does the item (a municipal item's per-organisation part).
 EACH_ORGANISATION_WORDS = re.compile(
-    r"определя\w*\s+(?:в\s+)?оо|каждая\s+оо|все\s+оо|руководител\w*\s+оо|образовательн\w+\s+организаци\w+$",
+    r"(?<![а-я])(?:оо|оу)(?![а-я])|каждая\s+(?:оо|оу|школа)|все\s+(?:оо|оу|школы)"
+    r"|школы\s+(?:района|округа|города|муниципалитета)"
+    r"|образовательн\w+\s+(?:организации|организаций|организациях|учреждения|учреждений)",
     re.IGNORECASE,
 )
 # «Шумилина Н.М.», «Стрюкова Е. В.»: a surname and initials.

@@ -17,7 +17,6 @@ from roadmap.reading.draft import (
     Row,
 )
 from roadmap.reading.header import (
-    HEADER_SCAN_ROWS,
     Header,
     clean_cell,
     find_header,
@@ -29,6 +28,8 @@ BULLETS = ("-", "–", "—", "•", "·", "▪", "●", "*")
 
 _SECTION_NUMBER = re.compile(r"((?:\d{1,3}\.)+\d{0,3}|\d{1,3}(?=\s)|[IVXLC]{1,6}\.)\s*(.*)", re.S)
 _NUMBERING_CELL = re.compile(r"(\d{1,2})\.?")
+_TOP_NUMBER = re.compile(r"(\d{1,2}|[IVXLC]{1,6})\.?")
+_SUB_NUMBER = re.compile(r"(\d{1,2})\.\d")
 _PAGE_NUMBER = re.compile(r"[-–—]?\s*\d{1,4}\s*[-–—]?")
 _HEADER_TAIL_CELL = re.compile(r"п\s*/\s*п\.?|пп\.?|[(a-zа-яё].{0,39}", re.S)
 
@@ -144,8 +145,10 @@ def _is_header_tail(cells: list[str]) -> bool:
 
 
 class _Builder:
-    def __init__(self, header: Header):
+    def __init__(self, header: Header, parents: frozenset[str] = frozenset()):
         self.header = header
+        # Top numbers that items are numbered under («1» of «1.1.», «1.2.»): a row «1. | Нормативно-…» is a section.
+        self.parents = parents
         self.sections: list[DraftSection] = []
         self.skipped: list[int] = []
         self.last_item: DraftItem | None = None  # None after a section row
@@ -172,6 +175,8 @@ class _Builder:
             self.skipped.append(row.number)
             return
         if filled == [0] and not row.merged_above and self._first_cell_only(row, cells[0]):
+            return
+        if self._section_in_two_cells(cells, filled):
             return
         values, note = self._fit(cells)
         merged = {name for name, position in self.header.columns.items() if position in row.merged_above}
@@ -203,6 +208,22 @@ class _Builder:
         number, title = split_section_title(text)
         if number and not title and self.header.columns.get("number") == 0:
             return False  # a number alone in the number column: an item
+        self.sections.append(DraftSection(number=number, title=title))
+        self.last_item = None
+        self.started = True
+        return True
+
+    def _section_in_two_cells(self, cells: list[str], filled: list[int]) -> bool:
+        """«I. | Подготовительный этап» or «1. | Нормативно-правовое обеспечение» (items below numbered 1.1., 1.2.):
+        the number in the number column, the title beside it, nothing else."""
+        if self.header.columns.get("number") != 0 or filled != [0, 1] or 1 == self.header.columns.get("deadline"):
+            return False
+        number, title = cells[0], cells[1]
+        match = _TOP_NUMBER.fullmatch(number)
+        if not match or _starts_as_continuation(title):
+            return False
+        if match.group(1).isdigit() and match.group(1) not in self.parents:
+            return False  # «1. | Разработка положения» in a list numbered 1., 2., 3.: an item without a deadline
         self.sections.append(DraftSection(number=number, title=title))
         self.last_item = None
         self.started = True
@@ -288,7 +309,9 @@ def build(rows: Sequence[Row | Sequence[str]]) -> DraftTable:
     """Sections and items of a roadmap table given as rows of cell strings."""
     rows = as_rows(rows)
     header = check_header(find_header([row.cells for row in rows]), rows)
-    builder = _Builder(header)
+    numbers = [row.cells[0] for row in rows[header.index + 1 :] if row.cells and header.columns.get("number") == 0]
+    parents = frozenset(match.group(1) for text in numbers if (match := _SUB_NUMBER.match(text)))
+    builder = _Builder(header, parents)
     builder.skipped.extend(row.number for row in rows[: header.index])
     for row in rows[header.index + 1 :]:
         builder.add(row)
@@ -297,7 +320,7 @@ def build(rows: Sequence[Row | Sequence[str]]) -> DraftTable:
 
 def table_header(rows: Sequence[Row | Sequence[str]]) -> Header | None:
     """The header of a table, if it has one (no refusal)."""
-    return find_header([row.cells for row in as_rows(rows[:HEADER_SCAN_ROWS])])
+    return find_header([row.cells for row in as_rows(rows)])
 
 
 def pick_table(tables: Sequence[Sequence[Row]]) -> int | None:

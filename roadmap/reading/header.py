@@ -10,8 +10,9 @@ A header cell is recognised by keywords (case and ё ignored), tried in this ord
 - result: «Ожидаемый результат (вид документа)», «Результат. Вид документа», «Итоговый документ»;
 - content: «Содержание», «Мероприятие», «Наименование мероприятий», «Содержание мероприятия».
 
-The header row is the row, among the first `HEADER_SCAN_ROWS`, that names the most fields
-(at least two); the upper one on a tie.
+The header row is the row, anywhere in the document, that names the most fields (at least two,
+in two cells); the upper one on a tie. A whole order pasted before its table (title, «п р и к а з
+ы в а ю», signatures) is one cell a line: it never names two fields.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from dataclasses import dataclass
 
 from common.files.cells import NUMBER_HEADER, normalise_header
 
-HEADER_SCAN_ROWS = 15
 MAX_HEADER_CELL_CHARS = 100  # longer cells are data, never headers
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -102,9 +102,9 @@ def match_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str]]:
 
 
 def find_header(rows: list[list[str]]) -> Header | None:
-    """The header among the first rows (cleaned cells): the one naming most fields, at least 2."""
+    """The header among the rows (cleaned cells): the one naming most fields, at least 2."""
     best: Header | None = None
-    for index, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for index, cells in enumerate(rows):
         columns, texts = match_header(cells)
         if len(columns) < 2 or (best is not None and len(columns) <= len(best.columns)):
             continue

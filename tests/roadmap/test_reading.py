@@ -391,3 +391,83 @@ def test_whitespace_is_normalised_and_text_kept_as_written():
 def test_build_takes_plain_lists():
     table = build([["№", "Мероприятие", "Сроки"], ["1", "А", "Май"], ["", "", ""]])
     assert table.items[0].rows == [2] and table.skipped == []
+
+
+# --- issue 17: whole documents ----------------------------------------------------------------------------------
+
+
+def test_a_whole_order_pasted_with_its_preamble_is_read_from_its_table():
+    """The header is found anywhere: the title, «п р и к а з ы в а ю», the signatures come first."""
+    from roadmap.reading import read_text
+
+    preamble = [
+        "УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ КЕДРОВСКОГО МУНИЦИПАЛЬНОГО ОКРУГА",
+        "ПРИКАЗ",
+        "01.09.2022 № 245",
+        "Об утверждении дорожной карты по внедрению целевой модели наставничества на 2022-2024 гг.",
+        *[f"В целях реализации пункта {n} распоряжения Минпросвещения России от 25.12.2019 № Р-145" for n in range(20)],
+        "п р и к а з ы в а ю:",
+        "1. Утвердить дорожную карту (приложение).",
+        "2. Контроль за исполнением приказа оставляю за собой.",
+        "Начальник управления\tИ.И. Иванов",
+        "Приложение к приказу",
+    ]
+    table = [
+        "NN п/п\tМероприятия\tСроки\tОтветственные",
+        "I.\tПодготовительный этап",
+        "1.1.\tРазработка положения о наставничестве\tII квартал 2023 г.\tОО",
+        "1.2.\tНазначение кураторов\tне позднее 1 сентября 2023 г.\tруководители ОО",
+        "2.\tРеализация",
+        "2.1.\tФормирование пар\tСентябрь 2022 г., далее – ежегодно\tОпределяется ОО",
+    ]
+    draft = read_text("\n".join(preamble + table))
+    sections = [
+        (section.number, section.title, [(i.number, i.content, i.deadline, i.responsible) for i in section.items])
+        for section in draft.sections
+    ]
+    assert sections == [
+        (
+            "I.",
+            "Подготовительный этап",
+            [
+                ("1.1.", "Разработка положения о наставничестве", "II квартал 2023 г.", "ОО"),
+                ("1.2.", "Назначение кураторов", "не позднее 1 сентября 2023 г.", "руководители ОО"),
+            ],
+        ),
+        ("2.", "Реализация", [("2.1.", "Формирование пар", "Сентябрь 2022 г., далее – ежегодно", "Определяется ОО")]),
+    ]
+
+
+def test_a_flat_list_numbered_one_two_three_keeps_an_item_without_a_deadline_an_item():
+    from roadmap.reading import read_text
+
+    draft = read_text("№\tМероприятие\tСрок\n1.\tПоложение\tмай 2023\n2.\tКураторы\t\n3.\tПары\tсентябрь 2023")
+    assert [(i.number, i.content) for s in draft.sections for i in s.items] == [
+        ("1.", "Положение"),
+        ("2.", "Кураторы"),
+        ("3.", "Пары"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("ОО", "each"),
+        ("Определяется ОО", "each"),
+        ("руководители ОО", "each"),
+        ("все ОО", "each"),
+        ("Администрация ОО, ИМЦ", "each"),
+        ("Все школы района", "each"),
+        ("Руководители образовательных организаций", "each"),
+        ("МБОУ СОШ № 1", "organisation"),
+        ("ООО «Кедровский завод»", "organisation"),
+        ("Общеобразовательная организация «Школа № 1»", "organisation"),
+        ("Шумилина Н.М., Стрюкова Е. В.", "people"),
+        ("Кураторы", "role"),
+    ],
+)
+def test_who_carries_an_item_out_is_understood_and_kept_as_written(text, kind):
+    """«ОО» in any of its wordings means every organisation of the department (issue 17)."""
+    from roadmap.services import guess_responsible_kind
+
+    assert guess_responsible_kind(text) == kind
