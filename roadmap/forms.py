@@ -57,8 +57,10 @@ class PeriodField(forms.CharField):
         kwargs.setdefault("help_text", "Например: «2022», «2020–2021 учебный год», «2022–2024 гг.».")
         super().__init__(**kwargs)
 
-    def clean(self, value) -> Period:
+    def clean(self, value) -> Period | None:
         text = super().clean(value)
+        if not text and not self.required:
+            return None
         try:
             return parse_period(text)
         except PeriodError as error:
@@ -317,8 +319,18 @@ class OccurrenceForm(RegistryModelForm):
 class ImportForm(OwnerMixin, forms.Form):
     SOURCE_HELP = "Файл .docx (таблица в документе Word) или .xlsx, до 10 МБ."
 
-    title = CleanCharField(label="Название", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    period = PeriodField()
+    title = CleanCharField(
+        label="Название",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Можно не заполнять, если название есть в документе над таблицей: оно будет взято оттуда.",
+    )
+    period = PeriodField(
+        required=False,
+        help_text="Например: «2022», «2020–2021 учебный год», «2022–2024 гг.». Можно не заполнять, если период "
+        "назван в заголовке документа.",
+    )
     order_number = CleanCharField(label="Номер приказа об утверждении", max_length=50, required=False)
     order_date = forms.DateField(label="Дата приказа", required=False)
     file = forms.FileField(label="Файл", required=False, help_text=SOURCE_HELP)

@@ -179,6 +179,8 @@ class _Builder:
         if self._section_in_two_cells(cells, filled):
             return
         values, note = self._fit(cells)
+        if values.pop("stage", ""):
+            self._stage(cells[self.header.columns["stage"]])
         merged = {name for name, position in self.header.columns.items() if position in row.merged_above}
         is_continuation = (
             self.last_item is not None
@@ -244,7 +246,19 @@ class _Builder:
         values = dict.fromkeys(FIELDS, "")
         for name, position in self.header.columns.items():
             values[name] = cells[position] if position < len(cells) else ""
+        for position in self.header.more_content:  # «Мероприятия | Содержание деятельности»: both kept
+            if position < len(cells) and cells[position]:
+                values["content"] = "\n".join(text for text in (values["content"], cells[position]) if text)
         return values, note
+
+    def _stage(self, text: str) -> None:
+        """A stage written in its own column (merged down over its items): a section of its own."""
+        number, title = split_section_title(text)
+        if self.sections and not self.sections[-1].items and not self.sections[-1].title:
+            self.sections.pop()
+        self.sections.append(DraftSection(number=number, title=title))
+        self.last_item = None
+        self.started = True
 
     # --- items --------------------------------------------------------------------------
 
@@ -305,17 +319,50 @@ def as_rows(rows: Sequence[Row | Sequence[str]]) -> list[Row]:
     return result
 
 
+_TITLE = re.compile(r"^(?:дорожн\w* карт|план\w*\s*(?:\(дорожн\w* карт\w*\)\s*)?мероприяти|план\w* работы)", re.I)
+_ORDER_TITLE = re.compile(r"^об утверждении\s+", re.I)
+_PERIOD_IN_TITLE = re.compile(
+    r"(?:на\s+)?(?:(?:\d{4})\s*[-–—/]\s*(?:\d{4})|\d{4})\s*(?:годы|годов|годах|год|учебн\w*\s+год\w*|уч\.?\s*г\.?|гг?\.?)?",
+    re.I,
+)
+
+
+def propose_title(lines: Sequence[str]) -> tuple[str, str]:
+    """The roadmap's title and period as the document writes them above its table: a line that begins
+    «Дорожная карта …» or «План мероприятий …» (with the lines it continues on), else the order's own title
+    «Об утверждении дорожной карты …»; the period is the years it names. («», «») when there is none."""
+    texts = [" ".join(line.split()) for line in lines]
+    found = None
+    for pattern in (_TITLE, _ORDER_TITLE):
+        found = next((i for i, text in enumerate(texts) if pattern.match(text)), None)
+        if found is not None:
+            break
+    if found is None:
+        return "", ""
+    title = texts[found]
+    for text in texts[found + 1 : found + 4]:  # a title broken over lines continues in lower case
+        if not text or not (text[:1].islower() or text[:1].isdigit() or text.startswith(("(", "на "))):
+            break
+        title = f"{title} {text}"
+    title = title.rstrip(" .:")
+    matches = [m.group(0).strip() for m in _PERIOD_IN_TITLE.finditer(title) if re.search(r"\d{4}", m.group(0))]
+    return title[:500], (matches[-1] if matches else "")
+
+
 def build(rows: Sequence[Row | Sequence[str]]) -> DraftTable:
     """Sections and items of a roadmap table given as rows of cell strings."""
     rows = as_rows(rows)
     header = check_header(find_header([row.cells for row in rows]), rows)
+    title, period_text = propose_title([" ".join(cell for cell in row.cells if cell) for row in rows[: header.index]])
     numbers = [row.cells[0] for row in rows[header.index + 1 :] if row.cells and header.columns.get("number") == 0]
     parents = frozenset(match.group(1) for text in numbers if (match := _SUB_NUMBER.match(text)))
     builder = _Builder(header, parents)
     builder.skipped.extend(row.number for row in rows[: header.index])
     for row in rows[header.index + 1 :]:
         builder.add(row)
-    return builder.finish()
+    draft = builder.finish()
+    draft.title, draft.period_text = title, period_text
+    return draft
 
 
 def table_header(rows: Sequence[Row | Sequence[str]]) -> Header | None:

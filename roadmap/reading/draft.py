@@ -60,6 +60,10 @@ class DraftTable:
     sections: list[DraftSection]
     columns: dict[str, str]  # field -> the header text as found in the table
     skipped: list[int]  # source rows ignored: blank, repeated headers, junk, rows above the header
+    # Proposed from the document's own title above the table («Дорожная карта … на 2022-2024 гг.»): the
+    # roadmap's title and its period as written, «» when the document has none.
+    title: str = ""
+    period_text: str = ""
 
     @property
     def items(self) -> list[DraftItem]:

@@ -8,7 +8,9 @@ A header cell is recognised by keywords (case and ё ignored), tried in this ord
 - indicator: «Показатели эффективности», «Показатель», «Индикатор», «Критерии …»;
 - responsible: «Ответственный», «Ответственный исполнитель», «Ответственные», «Исполнитель»;
 - result: «Ожидаемый результат (вид документа)», «Результат. Вид документа», «Итоговый документ»;
-- content: «Содержание», «Мероприятие», «Наименование мероприятий», «Содержание мероприятия».
+- stage: «Наименование этапа», «Этап» — each stage written becomes a section;
+- content: «Содержание», «Мероприятие», «Наименование мероприятий», «Содержание мероприятия». A second
+  content column («Мероприятия | Содержание деятельности») is kept too: its text joins the item's.
 
 The header row is the row, anywhere in the document, that names the most fields (at least two,
 in two cells); the upper one on a tie. A whole order pasted before its table (title, «п р и к а з
@@ -34,6 +36,7 @@ _FIELD_KEYWORDS = (
     ("indicator", re.compile(r"\bпоказател|\bиндикатор|\bэффективност|\bкритери")),
     ("responsible", re.compile(r"\bответствен|\bисполнител")),
     ("result", re.compile(r"\bрезультат|\bдокумент")),
+    ("stage", re.compile(r"\bэтап")),
     ("content", re.compile(r"\bсодержани|\bмероприяти|\bнаименовани|\bназвани|\bдействи|\bзадач")),
 )
 
@@ -83,6 +86,7 @@ class Header:
     texts: dict[str, str]  # field -> header text as found
     width: int  # cells up to the last non-empty header cell
     key: tuple
+    more_content: tuple[int, ...] = ()  # further content columns («Содержание деятельности» after «Мероприятия»)
 
     @property
     def complete(self) -> bool:
@@ -101,6 +105,16 @@ def match_header(cells: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     return columns, texts
 
 
+def more_content(cells: list[str], columns: dict[str, int]) -> tuple[int, ...]:
+    """The content columns after the first one."""
+    first = columns.get("content")
+    return tuple(
+        position
+        for position, text in enumerate(cells)
+        if first is not None and position > first and header_field(text) == "content"
+    )
+
+
 def find_header(rows: list[list[str]]) -> Header | None:
     """The header among the rows (cleaned cells): the one naming most fields, at least 2."""
     best: Header | None = None
@@ -109,5 +123,5 @@ def find_header(rows: list[list[str]]) -> Header | None:
         if len(columns) < 2 or (best is not None and len(columns) <= len(best.columns)):
             continue
         width = max(position for position, text in enumerate(cells) if text) + 1
-        best = Header(index, columns, texts, width, header_key(cells))
+        best = Header(index, columns, texts, width, header_key(cells), more_content(cells, columns))
     return best

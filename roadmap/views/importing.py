@@ -24,7 +24,7 @@ from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
 from roadmap.access import get_roadmap, roadmap_owners
-from roadmap.deadlines import parse_deadline, parse_period
+from roadmap.deadlines import PeriodError, parse_deadline, parse_period
 from roadmap.forms import CopyForm, ImportForm
 from roadmap.models import ImportPreview, ResponsibleKind, Roadmap
 from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
@@ -41,6 +41,8 @@ def _draft_from_json(data: dict) -> DraftTable:
         ],
         columns=data["columns"],
         skipped=data["skipped"],
+        title=data.get("title", ""),
+        period_text=data.get("period_text", ""),
     )
 
 
@@ -66,55 +68,81 @@ def _preview_rows(draft: DraftTable, period, owner: services.Owner) -> list[dict
     return sections
 
 
+def _proposed_period(draft: DraftTable, form: ImportForm):
+    """The period the document's title names; when there is none, the form says so."""
+    if draft.period_text:
+        try:
+            return parse_period(draft.period_text)
+        except PeriodError:
+            pass
+    form.add_error("period", "В названии документа не нашлось периода: укажите его, например «2022–2024 гг.».")
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def roadmap_import(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, departments=departments, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            if data.get("file"):
-                upload = data["file"]
-                draft = read_roadmap(upload, filename=upload.name)  # reads at most the size limit
-            else:
-                # As pasted: the form field strips the text, and a leading tab is an empty first cell.
-                draft = read_roadmap(text=form.data["text"])
-        except RoadmapReadError as error:
-            form.add_error("file" if data.get("file") else "text", error.message)
-        else:
-            department, organisation = data["owner"]
-            owner = services.Owner(department, organisation)
-            period = data["period"]
-            token = secrets.token_urlsafe(16)
-            services.keep_preview(
-                request.user,
-                token,
-                {
-                    "owner": form.data["owner"],
-                    "title": data["title"],
-                    "period": period.label,
-                    "order_number": data["order_number"],
-                    "order_date": data["order_date"].isoformat() if data["order_date"] else "",
-                    "draft": asdict(draft),
-                },
-                kept=KEPT_PREVIEWS,
-            )
-            sections = _preview_rows(draft, period, owner)
-            return render(
-                request,
-                "roadmap/import_preview.html",
-                {
-                    "token": token,
-                    "sections": sections,
-                    "draft": draft,
-                    "owner": owner,
-                    "period": period,
-                    "title": data["title"],
-                    "item_count": len(draft.items),
-                    "problem_count": sum(1 for s in sections for i in s["items"] if i["problems"]),
-                },
-            )
+        draft = _read(form, data)
+        if draft is not None:
+            # The title and the period may be left blank: the document's own title names them.
+            title = data["title"] or draft.title
+            period = data["period"] or _proposed_period(draft, form)
+            if not title:
+                form.add_error("title", "В документе не нашлось названия дорожной карты: введите его.")
+            if not form.errors:
+                return _preview(request, form, draft, title, period)
     return render(request, "roadmap/import.html", {"form": form})
+
+
+def _read(form: ImportForm, data: dict) -> DraftTable | None:
+    """The uploaded or pasted table read; None, with the form's error, when it cannot be."""
+    try:
+        if data.get("file"):
+            upload = data["file"]
+            return read_roadmap(upload, filename=upload.name)  # reads at most the size limit
+        # As pasted: the form field strips the text, and a leading tab is an empty first cell.
+        return read_roadmap(text=form.data["text"])
+    except RoadmapReadError as error:
+        form.add_error("file" if data.get("file") else "text", error.message)
+        return None
+
+
+def _preview(request: HttpRequest, form: ImportForm, draft: DraftTable, title: str, period) -> HttpResponse:
+    data = form.cleaned_data
+    department, organisation = data["owner"]
+    owner = services.Owner(department, organisation)
+    token = secrets.token_urlsafe(16)
+    services.keep_preview(
+        request.user,
+        token,
+        {
+            "owner": form.data["owner"],
+            "title": title,
+            "period": period.label,
+            "order_number": data["order_number"],
+            "order_date": data["order_date"].isoformat() if data["order_date"] else "",
+            "draft": asdict(draft),
+        },
+        kept=KEPT_PREVIEWS,
+    )
+    sections = _preview_rows(draft, period, owner)
+    return render(
+        request,
+        "roadmap/import_preview.html",
+        {
+            "token": token,
+            "sections": sections,
+            "draft": draft,
+            "owner": owner,
+            "period": period,
+            "title": title,
+            "item_count": len(draft.items),
+            "problem_count": sum(1 for s in sections for i in s["items"] if i["problems"]),
+        },
+    )
 
 
 @require_POST

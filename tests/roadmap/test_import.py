@@ -610,3 +610,71 @@ def test_previews_are_kept_on_the_server_not_in_the_session(world, as_persona):
     assert "Этот предпросмотр уже сохранён или устарел" in other.content.decode() and not Roadmap.objects.exists()
     assert client.post(reverse("roadmap_import_confirm"), {"token": tokens[-1]}).status_code == 302
     assert Roadmap.objects.count() == 1 and kept.count() == 2
+
+
+# --- issue 17: the title and the period from the document itself ----------------------------------------------
+
+ORDER_PREAMBLE = [
+    "УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ КЕДРОВСКОГО МУНИЦИПАЛЬНОГО ОКРУГА",
+    "ПРИКАЗ",
+    "01.09.2022 № 125-о",
+    "Об утверждении дорожной карты",
+    "п р и к а з ы в а ю:",
+    "1. Утвердить дорожную карту (приложение).",
+    "Начальник управления\tИ.И. Иванов",
+    "Приложение к приказу от 01.09.2022 № 125-о",
+    "Дорожная карта по внедрению целевой модели наставничества",
+    "в Кедровском муниципальном округе на 2022-2024гг.",
+]
+
+
+def test_a_whole_order_pasted_without_title_or_period_takes_both_from_the_document(world, as_persona):
+    text = "\n".join(ORDER_PREAMBLE) + "\n" + sample_text(DISTRICT)
+    client = as_persona("methodist_a")
+    form = import_form(world, DISTRICT, title="", period="", text=text)
+    roadmap = preview_and_save(client, form, sections=4, items=13)
+    assert roadmap.title == (
+        "Дорожная карта по внедрению целевой модели наставничества в Кедровском муниципальном округе на 2022-2024гг"
+    )
+    assert roadmap.period_text == "2022–2024 гг."
+
+
+def test_a_table_without_a_title_asks_for_one_and_keeps_nothing(world, as_persona):
+    response = as_persona("methodist_a").post(
+        reverse("roadmap_import"), import_form(world, DISTRICT, title="", period="")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["title"] == ["В документе не нашлось названия дорожной карты: введите его."]
+    assert "В названии документа не нашлось периода" in errors["period"][0]
+    assert nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "lines, title, period",
+    [
+        (
+            ["Дорожная карта по внедрению целевой модели наставничества на 2022-2024гг."],
+            "Дорожная карта по внедрению целевой модели наставничества на 2022-2024гг",
+            "на 2022-2024гг",
+        ),
+        (
+            ["ПЛАН МЕРОПРИЯТИЙ (ДОРОЖНАЯ КАРТА)", "по реализации программы наставничества на 2020-2021 учебный год"],
+            "ПЛАН МЕРОПРИЯТИЙ (ДОРОЖНАЯ КАРТА) по реализации программы наставничества на 2020-2021 учебный год",
+            "на 2020-2021 учебный год",
+        ),
+        (
+            ["Приказ № 5", "Об утверждении дорожной карты наставничества на 2023 – 2024 годы"],
+            "Об утверждении дорожной карты наставничества на 2023 – 2024 годы",
+            "на 2023 – 2024 годы",
+        ),
+        (["Приказ № 5", "О назначении куратора"], "", ""),
+    ],
+)
+def test_the_title_and_period_a_document_names(lines, title, period):
+    from roadmap.deadlines import parse_period
+    from roadmap.reading.build import propose_title
+
+    assert propose_title(lines) == (title, period)
+    if period:
+        parse_period(period)  # the proposal is a period the form accepts

@@ -471,3 +471,39 @@ def test_who_carries_an_item_out_is_understood_and_kept_as_written(text, kind):
     from roadmap.services import guess_responsible_kind
 
     assert guess_responsible_kind(text) == kind
+
+
+def test_the_stage_activity_content_layout_keeps_every_text():
+    """«Наименование этапа | Мероприятия | Содержание деятельности»: a stage becomes a section, the activity
+    and its content both stay in the item (issue 17: the stage became the item, the rest was dropped)."""
+    from roadmap.reading import read_text
+
+    text = "\n".join(
+        [
+            "№ п/п\tНаименование этапа\tМероприятия\tСодержание деятельности\tСроки\tОтветственные",
+            "1.\tПодготовка условий для запуска программы наставничества\tИзучение нормативной базы\t"
+            "Изучение распоряжения Минпросвещения России № Р-145\tсентябрь 2022\tЗаместитель директора",
+            "2.\t\tРазработка положения\tПодготовка проекта положения о наставничестве\tоктябрь 2022\tКуратор",
+            "3.\tФормирование базы наставляемых\tВыявление запросов\tАнкетирование обучающихся\tноябрь 2022\tКуратор",
+        ]
+    )
+    draft = read_text(text)
+    got = [
+        (section.title, [(item.number, item.content, item.deadline) for item in section.items])
+        for section in draft.sections
+    ]
+    assert got == [
+        (
+            "Подготовка условий для запуска программы наставничества",
+            [
+                (
+                    "1.",
+                    "Изучение нормативной базы\nИзучение распоряжения Минпросвещения России № Р-145",
+                    "сентябрь 2022",
+                ),
+                ("2.", "Разработка положения\nПодготовка проекта положения о наставничестве", "октябрь 2022"),
+            ],
+        ),
+        ("Формирование базы наставляемых", [("3.", "Выявление запросов\nАнкетирование обучающихся", "ноябрь 2022")]),
+    ]
+    assert all(not item.problems for item in draft.items)
