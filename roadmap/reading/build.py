@@ -73,6 +73,17 @@ GUESSED_COLUMNS = (
 )
 
 
+def _empty_items_message(items: list[DraftItem]) -> str:
+    """Items without a text: refused, each by its row, rather than saved empty."""
+    rows = ", ".join(f"{item.rows[0]}" + (f" (пункт «{item.number}»)" if item.number else "") for item in items[:10])
+    more = f" и ещё {len(items) - 10}" if len(items) > 10 else ""
+    what = "В строке" if len(items) == 1 else "В строках"
+    return (
+        f"{what} {rows}{more} нет текста мероприятия — пустой пункт не сохраняется. Впишите текст мероприятия "
+        "или удалите строку и загрузите таблицу снова."
+    )
+
+
 def _missing_column_message(header: Header, what: str, name: str, variants: str) -> str:
     found = ", ".join(f"«{text}»" for text in header.texts.values())
     return (
@@ -288,6 +299,9 @@ class _Builder:
     def finish(self) -> DraftTable:
         if not self.item_count:
             raise RoadmapReadError(EMPTY_TABLE)
+        empty = [item for section in self.sections for item in section.items if not item.content]
+        if empty:
+            raise RoadmapReadError(_empty_items_message(empty))
         for section in self.sections:
             for item in section.items:
                 item.problems[:0] = self._problems(item)

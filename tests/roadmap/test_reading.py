@@ -16,6 +16,7 @@ from docx.enum.text import WD_BREAK
 
 from roadmap.reading import (
     FIELDS,
+    RoadmapReadError,
     build,
     read_docx,
     read_roadmap,
@@ -368,12 +369,21 @@ def test_continuations_and_section_rows():
 
 
 def test_items_before_any_section_and_problems():
-    table = read_text(f"{HEADER}\n1\t\tМай\t\n2\tТекст\t\tИМЦ\n3. Раздел\n")
+    table = read_text(f"{HEADER}\n1\tПервый\tМай\t\n2\tТекст\t\tИМЦ\n3. Раздел\n")
     untitled, titled = table.sections
     assert (untitled.number, untitled.title) == ("", "")
-    assert untitled.items[0].problems == ["Нет текста мероприятия.", "Ответственный не указан."]
+    assert untitled.items[0].problems == ["Ответственный не указан."]
     assert untitled.items[1].problems == ["Срок не указан."]
     assert (titled.number, titled.title, titled.items) == ("3.", "Раздел", [])
+
+
+def test_an_item_without_text_is_refused_with_its_row():
+    """Issue 17: an empty item was saved. It is refused, by its row, and nothing is read."""
+    with pytest.raises(RoadmapReadError) as refused:
+        read_text(f"{HEADER}\n1\t\tМай\t\n2\tТекст\tиюнь\tИМЦ\n3\t\tиюль\tИМЦ\n")
+    assert refused.value.message.startswith(
+        "В строках 2 (пункт «1»), 4 (пункт «3») нет текста мероприятия — пустой пункт не сохраняется."
+    )
 
 
 def test_whitespace_is_normalised_and_text_kept_as_written():
