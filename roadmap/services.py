@@ -338,3 +338,30 @@ def copy_roadmap(
         RoadmapItem.objects.bulk_create(items)
     sync_occurrences(copy)
     return copy
+
+
+# --- the preview of an import (the page and import_roadmap) ---------------------------------------------
+
+
+def preview_rows(draft: DraftTable, period: Period, owner: Owner) -> list[dict]:
+    """Each item of a read roadmap with its schedule, its problems (the reading's and the deadline's) and who
+    carries it out: what the import page shows and the command prints, word for word."""
+    sections = []
+    for section in draft.sections:
+        items = []
+        for item in section.items:
+            parsed = parse_deadline(item.deadline, period)
+            kind = guess_responsible_kind(item.responsible)
+            if kind == ResponsibleKind.EACH_ORGANISATION and owner.organisation is not None:
+                kind = ResponsibleKind.ORGANISATION
+            problems = [*item.problems, *([parsed.problem] if parsed.problem else [])]
+            items.append(
+                {
+                    "item": item,
+                    "schedule": parsed.schedule,
+                    "problems": problems,
+                    "responsible_kind": ResponsibleKind(kind).label,
+                }
+            )
+        sections.append({"section": section, "items": items})
+    return sections

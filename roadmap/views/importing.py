@@ -24,9 +24,9 @@ from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import services
 from roadmap.access import get_roadmap, roadmap_owners
-from roadmap.deadlines import PeriodError, parse_deadline, parse_period
+from roadmap.deadlines import PeriodError, parse_period
 from roadmap.forms import CopyForm, ImportForm
-from roadmap.models import ImportPreview, ResponsibleKind, Roadmap
+from roadmap.models import ImportPreview, Roadmap
 from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
 
 KEPT_PREVIEWS = 3  # a user may have a few previews open in tabs
@@ -44,28 +44,6 @@ def _draft_from_json(data: dict) -> DraftTable:
         title=data.get("title", ""),
         period_text=data.get("period_text", ""),
     )
-
-
-def _preview_rows(draft: DraftTable, period, owner: services.Owner) -> list[dict]:
-    sections = []
-    for section in draft.sections:
-        items = []
-        for item in section.items:
-            parsed = parse_deadline(item.deadline, period)
-            kind = services.guess_responsible_kind(item.responsible)
-            if kind == ResponsibleKind.EACH_ORGANISATION and owner.organisation is not None:
-                kind = ResponsibleKind.ORGANISATION
-            problems = [*item.problems, *([parsed.problem] if parsed.problem else [])]
-            items.append(
-                {
-                    "item": item,
-                    "schedule": parsed.schedule,
-                    "problems": problems,
-                    "responsible_kind": ResponsibleKind(kind).label,
-                }
-            )
-        sections.append({"section": section, "items": items})
-    return sections
 
 
 def _proposed_period(draft: DraftTable, form: ImportForm):
@@ -128,7 +106,7 @@ def _preview(request: HttpRequest, form: ImportForm, draft: DraftTable, title: s
         },
         kept=KEPT_PREVIEWS,
     )
-    sections = _preview_rows(draft, period, owner)
+    sections = services.preview_rows(draft, period, owner)
     return render(
         request,
         "roadmap/import_preview.html",

@@ -81,7 +81,8 @@ def test_dry_run_prints_every_item_as_json_and_saves_nothing(world, name):
             "responsible",
             "schedule",
             "schedule_text",
-            "problem",
+            "problems",
+            "responsible_kind",
         }
         assert row["content"] and row["schedule"]["kind"]
     assert "ничего не сохранено" in err
@@ -120,7 +121,7 @@ def test_dry_run_json_of_the_district_sample(world):
         "kind": "yearly",
         "windows": [{"start_month": 9, "start_day": 1, "end_month": 9, "end_day": 30}],
     }
-    assert first["schedule_text"] == "ежегодно: сентябрь" and first["problem"] == ""
+    assert first["schedule_text"] == "ежегодно: сентябрь" and first["problems"] == []
     twice = by_number(printed, "4.1.")
     assert twice["section"]["number"] == "4." and twice["deadline"] == "Октябрь Май"
     assert twice["schedule"]["kind"] == "twice"
@@ -253,7 +254,7 @@ def test_missing_owner(world):
 
 def test_missing_period(world):
     message = refusal("import_roadmap", str(sample(DISTRICT)), "--department", "kedr")
-    assert "Укажите период" in message and "--period" in message
+    assert "не нашлось периода: укажите его" in message and "--period" in message
 
 
 @pytest.mark.parametrize(
@@ -423,3 +424,26 @@ def test_a_refused_address_does_not_stop_the_others_digests(world, roadmaps, set
         run("roadmap_reminders")
     assert sorted(message.to[0] for message in mail.outbox) == sorted([world.methodist_a.email, world.curator_a2.email])
     assert "curator_a1@example.test" in str(caught.value) and "не отправлено" in str(caught.value).lower()
+
+
+def test_a_whole_order_gives_its_title_and_period_and_the_page_s_warnings(world, tmp_path):
+    """Issue 17: the command takes the title and the period from the document as the page does, and prints
+    the page's warnings (the reading's and the deadline's), in text and in --json."""
+    import json
+
+    from tests.roadmap.test_import import ORDER_PREAMBLE
+
+    text = "\n".join(ORDER_PREAMBLE) + "\n№ п/п\tМероприятие\tСрок\tОтветственный\n1.\tПоложение\tкогда-нибудь\tОО\n"
+    path = tmp_path / "приказ.txt"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_roadmap", str(path), "--department", "kedr", "--dry-run", stdout=out, stderr=io.StringIO())
+    printed = out.getvalue()
+    assert "⚠ Срок не распознан" in printed and "каждая ОО" in printed
+    out = io.StringIO()
+    call_command("import_roadmap", str(path), "--department", "kedr", "--json", stdout=out, stderr=io.StringIO())
+    [item] = json.loads(out.getvalue())
+    assert item["problems"][0].startswith("Срок не распознан")
+    roadmap = Roadmap.objects.get()
+    assert roadmap.title.startswith("Дорожная карта по внедрению целевой модели наставничества")
+    assert roadmap.period_text == "2022–2024 гг."

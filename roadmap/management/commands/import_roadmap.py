@@ -1,11 +1,13 @@
 """Bring an approved roadmap (a .docx, an .xlsx, or a table pasted into a text file) into the system.
 
-    python manage.py import_roadmap PATH (--department CODE | --organisation CODE) --period TEXT
+    python manage.py import_roadmap PATH (--department CODE | --organisation CODE) [--period TEXT]
                                      [--title TEXT] [--dry-run] [--json]
 
-The same reading and saving as the import page: every item in its section, all in one
-transaction. --dry-run reads and prints without saving; --json prints each item with its section,
-number, text fields and parsed schedule. A .txt/.tsv file is read as a pasted table (UTF-8).
+The same reading, warnings and saving as the import page (roadmap.services.preview_rows): every item
+in its section, all in one transaction. Without --title and --period they are taken from the document's
+own title, as on the page. --dry-run reads and prints without saving; --json prints each item with its
+section, number, text fields, parsed schedule and problems. A .txt/.tsv file is read as a pasted table
+(UTF-8).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from registry.models import EducationDepartment, Organisation
 from roadmap import services
-from roadmap.deadlines import PeriodError, parse_deadline, parse_period
+from roadmap.deadlines import PeriodError, parse_period
 from roadmap.reading import RoadmapReadError, read_roadmap
 
 TEXT_SUFFIXES = {".txt", ".tsv", ".csv"}
@@ -33,21 +35,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--organisation", help="Код организации: дорожная карта организации.")
         # Not required=True: argparse would refuse in English; handle() says it in Russian.
-        parser.add_argument("--period", help="Период (обязательно): «2022», «2020–2021 учебный год», «2022–2024 гг.».")
-        parser.add_argument("--title", help="Название (по умолчанию — имя файла).")
+        parser.add_argument(
+            "--period",
+            help="Период: «2022», «2020–2021 учебный год», «2022–2024 гг.» (по умолчанию — из заголовка документа).",
+        )
+        parser.add_argument("--title", help="Название (по умолчанию — из документа, иначе имя файла).")
         parser.add_argument("--dry-run", action="store_true", help="Только прочитать и показать, ничего не сохранять.")
         parser.add_argument("--json", action="store_true", help="Вывести пункты в JSON.")
 
     def handle(self, *args, **options) -> None:
         owner = self.owner(options["department"], options["organisation"])
-        if not options["period"]:
-            raise CommandError(
-                "Укажите период дорожной карты: --period «2022», «2020–2021 учебный год» или «2022–2024 гг.»."
-            )
-        try:
-            period = parse_period(options["period"])
-        except PeriodError as error:
-            raise CommandError(error.message) from None
         path = Path(options["path"])
         if not path.is_file():
             raise CommandError(f"Файл «{path}» не найден: проверьте путь.")
@@ -62,23 +59,34 @@ class Command(BaseCommand):
             raise CommandError(f"Файл «{path}» не удалось прочитать: {error.strerror or error}.") from None
         except RoadmapReadError as error:
             raise CommandError(error.message) from None
+        period_text = options["period"] or draft.period_text
+        if not period_text:
+            raise CommandError(
+                "В заголовке документа не нашлось периода: укажите его — --period «2022», «2020–2021 учебный год» "
+                "или «2022–2024 гг.»."
+            )
+        try:
+            period = parse_period(period_text)
+        except PeriodError as error:
+            raise CommandError(error.message) from None
 
+        rows = services.preview_rows(draft, period, owner)
         if options["json"]:
-            self.stdout.write(json.dumps(self.as_json(draft, period), ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(self.as_json(rows), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(f"Разделов: {len(draft.sections)}, пунктов: {len(draft.items)}.")
-            for section in draft.sections:
-                for item in section.items:
-                    parsed = parse_deadline(item.deadline, period)
-                    note = f"  ⚠ {parsed.problem}" if parsed.problem else ""
+            for block in rows:
+                for row in block["items"]:
+                    item = row["item"]
+                    note = "".join(f"  ⚠ {problem}" for problem in row["problems"])
                     self.stdout.write(
                         f"  {item.number or '—'} {item.content[:60]} | {item.deadline} → "
-                        f"{parsed.schedule.describe()}{note}"
+                        f"{row['schedule'].describe()} | {row['responsible_kind']}{note}"
                     )
         if options["dry_run"]:
             self.stderr.write("Проверка (--dry-run): ничего не сохранено.")
             return
-        title = options["title"] or path.stem
+        title = options["title"] or draft.title or path.stem
         roadmap = services.save_draft(draft, owner=owner, title=title, period=period, user=None)
         self.stderr.write(
             self.style.SUCCESS(
@@ -87,11 +95,12 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def as_json(draft, period) -> list[dict]:
+    def as_json(rows: list[dict]) -> list[dict]:
         items = []
-        for section in draft.sections:
-            for item in section.items:
-                parsed = parse_deadline(item.deadline, period)
+        for block in rows:
+            section = block["section"]
+            for row in block["items"]:
+                item, schedule = row["item"], row["schedule"]
                 items.append(
                     {
                         "section": {"number": section.number, "title": section.title},
@@ -101,9 +110,10 @@ class Command(BaseCommand):
                         "result": item.result,
                         "indicator": item.indicator,
                         "responsible": item.responsible,
-                        "schedule": parsed.schedule.to_json(),
-                        "schedule_text": parsed.schedule.describe(),
-                        "problem": parsed.problem,
+                        "responsible_kind": row["responsible_kind"],
+                        "schedule": schedule.to_json(),
+                        "schedule_text": schedule.describe(),
+                        "problems": row["problems"],
                         "rows": item.rows,
                     }
                 )
