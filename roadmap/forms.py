@@ -342,6 +342,9 @@ class ImportForm(OwnerMixin, forms.Form):
         help_text="Строки таблицы, столбцы разделены табуляцией — так они попадают в буфер обмена из Word и Excel.",
     )
 
+    # A file already read before a form error: kept on the server (ImportPreview), not chosen again.
+    kept = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     field_order = ["owner", "title", "period", "order_number", "order_date", "file", "text"]
 
     def __init__(self, *args, departments, organisations, **kwargs) -> None:
@@ -355,7 +358,7 @@ class ImportForm(OwnerMixin, forms.Form):
         has_file, has_text = bool(cleaned.get("file")), bool((cleaned.get("text") or "").strip())
         if "file" in self.errors:  # an empty or unreadable upload already says what is wrong
             return cleaned
-        if not has_file and not has_text:
+        if not has_file and not has_text and not cleaned.get("kept"):
             raise forms.ValidationError("Выберите файл или вставьте таблицу в поле ниже.")
         if has_file and has_text:
             raise forms.ValidationError("Выберите что-то одно: файл или вставленную таблицу.")

@@ -64,6 +64,7 @@ class DraftTable:
     # roadmap's title and its period as written, «» when the document has none.
     title: str = ""
     period_text: str = ""
+    source: str = ""  # what was read, for the page: «файл «приказ.docx»», «вставленная таблица»
 
     @property
     def items(self) -> list[DraftItem]:

@@ -61,10 +61,13 @@ def _proposed_period(draft: DraftTable, form: ImportForm):
 def roadmap_import(request: HttpRequest) -> HttpResponse:
     departments, organisations = roadmap_owners(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, departments=departments, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
+    kept = None
+    if request.method == "POST" and form.is_bound:
+        valid = form.is_valid()
         data = form.cleaned_data
-        draft = _read(form, data)
-        if draft is not None:
+        kept = _kept(request, form)
+        draft = kept[1] if kept else _read(form, data) if _source_given(form) else None
+        if draft is not None and valid:
             # The title and the period may be left blank: the document's own title names them.
             title = data["title"] or draft.title
             period = data["period"] or _proposed_period(draft, form)
@@ -72,7 +75,44 @@ def roadmap_import(request: HttpRequest) -> HttpResponse:
                 form.add_error("title", "В документе не нашлось названия дорожной карты: введите его.")
             if not form.errors:
                 return _preview(request, form, draft, title, period)
-    return render(request, "roadmap/import.html", {"form": form})
+        if draft is not None and kept is None:
+            # Another field is wrong: the table read is kept, so that the file need not be chosen again.
+            kept = (_keep_read(request, form, draft), draft)
+    return render(
+        request,
+        "roadmap/import.html",
+        {"form": form, "kept_token": kept[0] if kept else "", "kept_source": kept[1].source if kept else ""},
+    )
+
+
+def _source_given(form: ImportForm) -> bool:
+    return bool(form.cleaned_data.get("file")) or bool((form.data.get("text") or "").strip())
+
+
+def _kept(request: HttpRequest, form: ImportForm) -> tuple[str, DraftTable] | None:
+    """The table read before a form error, when no new file or text replaces it."""
+    token = form.data.get("kept", "")
+    if not token or _source_given(form):
+        return None
+    found = ImportPreview.objects.filter(user=request.user, token=token).first()
+    if found is None or not found.data.get("pending"):
+        return None
+    draft = _draft_from_json(found.data["draft"])
+    draft.source = found.data.get("source", "")
+    return token, draft
+
+
+def _keep_read(request: HttpRequest, form: ImportForm, draft: DraftTable) -> str:
+    upload = form.cleaned_data.get("file")
+    draft.source = f"файл «{upload.name}»" if upload else "вставленная таблица"
+    token = secrets.token_urlsafe(16)
+    services.keep_preview(
+        request.user,
+        token,
+        {"pending": True, "source": draft.source, "draft": asdict(draft)},
+        kept=KEPT_PREVIEWS,
+    )
+    return token
 
 
 def _read(form: ImportForm, data: dict) -> DraftTable | None:
@@ -133,6 +173,9 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, ALREADY_SAVED)
         return redirect("roadmap_list")
     preview = found.data
+    if preview.get("pending"):  # a table kept across a form error, never previewed
+        messages.error(request, ALREADY_SAVED)
+        return redirect("roadmap_import")
     departments, organisations = roadmap_owners(request.user)
     form = ImportForm(
         {**preview, "period": preview["period"], "text": "-"}, departments=departments, organisations=organisations

@@ -678,3 +678,27 @@ def test_the_title_and_period_a_document_names(lines, title, period):
     assert propose_title(lines) == (title, period)
     if period:
         parse_period(period)  # the proposal is a period the form accepts
+
+
+def test_the_chosen_file_survives_a_form_error(world, as_persona):
+    """Issue 17: a wrong period lost the chosen file. The table read is kept on the server; the corrected
+    form is sent without choosing the file again, and saves it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.roadmap.samples import docx_bytes
+
+    client = as_persona("methodist_a")
+    upload = SimpleUploadedFile("Дорожная карта.docx", docx_bytes(f"{DISTRICT}.tsv"))
+    form = import_form(world, DISTRICT, period="когда-то", text=None)
+    response = client.post(reverse("roadmap_import"), {**form, "file": upload})
+    assert response.status_code == 200 and response.context["form"].errors["period"]
+    page = response.content.decode()
+    assert "Таблица уже прочитана (файл «Дорожная карта.docx»)" in page
+    kept = re.search(r'name="kept" value="([^"]+)"', page).group(1)
+    assert nothing_saved()
+
+    roadmap = preview_and_save(client, {**form, "period": "2022–2024 гг.", "kept": kept}, sections=4, items=13)
+    assert roadmap.period_text == "2022–2024 гг."
+    # A kept table is not a preview: its token saves nothing.
+    assert client.post(reverse("roadmap_import_confirm"), {"token": kept}).status_code == 302
+    assert Roadmap.objects.count() == 1
