@@ -346,9 +346,10 @@ def copy_roadmap(
 def preview_rows(draft: DraftTable, period: Period, owner: Owner) -> list[dict]:
     """Each item of a read roadmap with its schedule, its problems (the reading's and the deadline's) and who
     carries it out: what the import page shows and the command prints, word for word."""
-    sections = []
+    sections: list[dict] = []
+    index = 0  # the item's place in the whole table: the preview's corrections name it
     for section in draft.sections:
-        items = []
+        items: list[dict] = []
         for item in section.items:
             parsed = parse_deadline(item.deadline, period)
             kind = guess_responsible_kind(item.responsible)
@@ -357,11 +358,13 @@ def preview_rows(draft: DraftTable, period: Period, owner: Owner) -> list[dict]:
             problems = [*item.problems, *([parsed.problem] if parsed.problem else [])]
             items.append(
                 {
+                    "index": index,
                     "item": item,
                     "schedule": parsed.schedule,
                     "problems": problems,
                     "responsible_kind": ResponsibleKind(kind).label,
                 }
             )
+            index += 1
         sections.append({"section": section, "items": items})
     return sections

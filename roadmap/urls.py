@@ -8,6 +8,7 @@ urlpatterns = [
     path("roadmaps/new/", roadmaps.roadmap_create, name="roadmap_create"),
     path("roadmaps/import/", importing.roadmap_import, name="roadmap_import"),
     path("roadmaps/import/confirm/", importing.roadmap_import_confirm, name="roadmap_import_confirm"),
+    path("roadmaps/import/revise/", importing.roadmap_import_revise, name="roadmap_import_revise"),
     path("roadmaps/agenda/", execution.agenda, name="roadmap_agenda"),
     path("roadmaps/<int:pk>/", roadmaps.roadmap_detail, name="roadmap_detail"),
     path("roadmaps/<int:pk>/edit/", roadmaps.roadmap_edit, name="roadmap_edit"),

@@ -316,6 +316,8 @@ MATRIX = [
     ("roadmap_import", no_args, "post", data_entry()),
     ("roadmap_import_confirm", no_args, "get", everyone(405)),
     ("roadmap_import_confirm", no_args, "post", everyone(302)),  # no preview in the session: back to the list
+    ("roadmap_import_revise", no_args, "get", everyone(405)),
+    ("roadmap_import_revise", no_args, "post", everyone(302)),  # no preview kept: back to the import page
     ("roadmap_detail", municipal_roadmap, "get", department_read()),
     ("roadmap_detail", roadmap_of_a1, "get", organisation_read()),
     ("roadmap_matrix", municipal_roadmap, "get", department_read()),

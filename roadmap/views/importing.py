@@ -28,6 +28,7 @@ from roadmap.deadlines import PeriodError, parse_period
 from roadmap.forms import CopyForm, ImportForm
 from roadmap.models import ImportPreview, Roadmap
 from roadmap.reading import DraftItem, DraftSection, DraftTable, RoadmapReadError, read_roadmap
+from roadmap.reading.header import clean_cell
 
 KEPT_PREVIEWS = 3  # a user may have a few previews open in tabs
 ALREADY_SAVED = "Этот предпросмотр уже сохранён или устарел. Загрузите дорожную карту ещё раз."
@@ -146,6 +147,10 @@ def _preview(request: HttpRequest, form: ImportForm, draft: DraftTable, title: s
         },
         kept=KEPT_PREVIEWS,
     )
+    return _render_preview(request, token, draft, owner, period, title)
+
+
+def _render_preview(request, token: str, draft: DraftTable, owner, period, title: str) -> HttpResponse:
     sections = services.preview_rows(draft, period, owner)
     return render(
         request,
@@ -163,6 +168,56 @@ def _preview(request: HttpRequest, form: ImportForm, draft: DraftTable, title: s
     )
 
 
+EDITABLE = {"deadline": 500, "responsible": 2000}  # what the preview corrects, and its longest text
+
+
+def _corrected(preview: dict, post) -> dict:
+    """The kept draft with the preview's corrections: each item's deadline and responsible party as typed,
+    and the section it belongs to (`<field>-<index>`, the item's place in the whole table)."""
+    sections = preview["draft"]["sections"]
+    flat = [(number, item) for number, section in enumerate(sections) for item in section["items"]]
+    placed: list[list[dict]] = [[] for _ in sections]
+    for index, (number, item) in enumerate(flat):
+        for name, limit in EDITABLE.items():
+            if f"{name}-{index}" in post:
+                item[name] = clean_cell(post[f"{name}-{index}"])[:limit]
+        target = post.get(f"section-{index}", "")
+        placed[int(target) if target.isdigit() and int(target) < len(sections) else number].append(item)
+    for section, items in zip(sections, placed, strict=True):
+        section["items"] = items
+    return preview
+
+
+def _owner_of(request: HttpRequest, preview: dict):
+    """The preview's owner, read back through the form: the user's scope may have changed since."""
+    departments, organisations = roadmap_owners(request.user)
+    form = ImportForm(
+        {**preview, "period": preview["period"], "text": "-"}, departments=departments, organisations=organisations
+    )
+    form.is_valid()
+    if "owner" not in form.cleaned_data:
+        return None
+    return services.Owner(*form.cleaned_data["owner"])
+
+
+@require_POST
+def roadmap_import_revise(request: HttpRequest) -> HttpResponse:
+    """The preview read again with the methodist's corrections (nothing of the roadmap is saved)."""
+    found = ImportPreview.objects.filter(token=request.POST.get("token", ""), user=request.user).first()
+    if found is None or found.data.get("pending"):
+        messages.error(request, ALREADY_SAVED)
+        return redirect("roadmap_import")
+    found.data = _corrected(found.data, request.POST)
+    found.save(update_fields=["data"])
+    owner = _owner_of(request, found.data)
+    if owner is None:
+        messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
+        return redirect("roadmap_import")
+    preview = found.data
+    draft = _draft_from_json(preview["draft"])
+    return _render_preview(request, found.token, draft, owner, parse_period(preview["period"]), preview["title"])
+
+
 @require_POST
 @submitted_once
 def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
@@ -176,18 +231,14 @@ def roadmap_import_confirm(request: HttpRequest) -> HttpResponse:
     if preview.get("pending"):  # a table kept across a form error, never previewed
         messages.error(request, ALREADY_SAVED)
         return redirect("roadmap_import")
-    departments, organisations = roadmap_owners(request.user)
-    form = ImportForm(
-        {**preview, "period": preview["period"], "text": "-"}, departments=departments, organisations=organisations
-    )
-    form.is_valid()  # only the owner is read back: the user's scope may have changed since the preview
-    if "owner" not in form.cleaned_data:
+    preview = _corrected(preview, request.POST)  # what was typed in the preview, even without «Проверить»
+    owner = _owner_of(request, preview)
+    if owner is None:
         messages.error(request, "Нет прав создавать дорожную карту для выбранной организации.")
         return redirect("roadmap_import")
-    department, organisation = form.cleaned_data["owner"]
     roadmap = services.save_draft(
         _draft_from_json(preview["draft"]),
-        owner=services.Owner(department, organisation),
+        owner=owner,
         title=preview["title"],
         period=parse_period(preview["period"]),
         user=request.user,

@@ -39,7 +39,7 @@ def test_methodist_imports_a_pasted_roadmap_and_marks_an_item_done(page, live_se
     page.get_by_role("heading", name="Проверьте, как распознана дорожная карта").wait_for()
     assert page.get_by_text("Разделов: 4, пунктов: 13.").is_visible()
     september = page.locator("tr", has=page.get_by_role("cell", name="1.1.", exact=True))
-    assert "Ежегодно сентябрь" in september.inner_text()
+    assert september.get_by_label("Сроки пункта 1.1.").input_value() == "Ежегодно сентябрь"
     assert "ежегодно: сентябрь" in september.inner_text()
     april = page.locator("tr", has=page.get_by_role("cell", name="4.2.", exact=True))
     assert "ежегодно: апрель" in april.inner_text()
@@ -101,3 +101,45 @@ def test_methodist_imports_a_pasted_roadmap_and_marks_an_item_done(page, live_se
 
     assert errors == [], errors
     assert [url for url in page.requested_urls if not url.startswith(live_server.url)] == []
+
+
+def test_methodist_pastes_a_whole_order_fixes_a_deadline_in_the_preview_and_confirms(page, live_server, world):
+    """Issue 17: the whole order with its preamble pasted, no title or period typed (the document names them),
+    one deadline the reader did not understand fixed in the preview and read again, then saved."""
+    from tests.roadmap.test_import import ORDER_PREAMBLE
+
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, live_server, "methodist_a")
+    page.goto(f"{live_server.url}/roadmaps/import/")
+    page.get_by_label("Чья дорожная карта").select_option(
+        label="Муниципальная — Управление образования Кедровского округа"
+    )
+    table = [
+        "№ п/п\tМероприятие\tСроки\tОтветственный",
+        "1. Подготовительный этап",
+        "1.1.\tРазработка положения о наставничестве\tкогда-нибудь весной\tОО",
+        "1.2.\tНазначение кураторов\tне позднее 1 сентября 2023 г.\tруководители ОО",
+    ]
+    page.get_by_label("…или вставьте таблицу").fill("\n".join([*ORDER_PREAMBLE, *table]))
+    page.get_by_role("button", name="Показать, как распознано").click()
+
+    page.get_by_role("heading", name="Проверьте, как распознана дорожная карта").wait_for()
+    assert page.get_by_text("2022–2024 гг.").first.is_visible()
+    first = page.locator("tr", has=page.get_by_role("cell", name="1.1.", exact=True))
+    assert "Срок не распознан" in first.inner_text()
+    first.get_by_label("Сроки пункта 1.1.").fill("II квартал 2023 г.")
+    page.get_by_role("button", name="Проверить исправления").click()
+    page.get_by_role("heading", name="Проверьте, как распознана дорожная карта").wait_for()
+    first = page.locator("tr", has=page.get_by_role("cell", name="1.1.", exact=True))
+    assert "01.04.2023 – 30.06.2023" in first.inner_text() and "Срок не распознан" not in first.inner_text()
+    assert Roadmap.objects.count() == 0
+
+    page.get_by_role("button", name="Сохранить дорожную карту (пунктов: 2)").click()
+    page.wait_for_url(re.compile(rf"{re.escape(live_server.url)}/roadmaps/\d+/$"))
+    roadmap = Roadmap.objects.get()
+    assert roadmap.title.startswith("Дорожная карта по внедрению целевой модели наставничества")
+    assert roadmap.period_text == "2022–2024 гг."
+    item = roadmap.items.get(number="1.1.")
+    assert (item.deadline_text, item.schedule_kind, item.responsible_kind) == ("II квартал 2023 г.", "range", "each")
+    assert not errors

@@ -702,3 +702,36 @@ def test_the_chosen_file_survives_a_form_error(world, as_persona):
     # A kept table is not a preview: its token saves nothing.
     assert client.post(reverse("roadmap_import_confirm"), {"token": kept}).status_code == 302
     assert Roadmap.objects.count() == 1
+
+
+def test_the_preview_is_corrected_inline_read_again_and_saved_as_corrected(world, as_persona):
+    """Issue 17: a deadline not understood is fixed in the preview, which reads it again; an item is moved to
+    another section and its responsible party changed; «Сохранить» saves what the preview shows."""
+    client = as_persona("methodist_a")
+    text = (
+        "№\tМероприятие\tСрок\tОтветственный\n1. Подготовка\n1.1.\tПоложение\tкогда-нибудь\tИМЦ\n"
+        "2. Реализация\n2.1.\tПары\tсентябрь 2022\tИМЦ\n"
+    )
+    response = client.post(reverse("roadmap_import"), import_form(world, DISTRICT, text=text))
+    first = response.context["sections"][0]["items"][0]
+    assert first["schedule"].kind == "unknown" and first["problems"]
+    token = page_token(response)
+
+    revised = client.post(
+        reverse("roadmap_import_revise"),
+        {"token": token, "deadline-0": "II квартал 2023 г.", "responsible-1": "ОО", "section-1": "0"},
+    )
+    assert revised.status_code == 200 and page_token(revised) == token
+    blocks = revised.context["sections"]
+    assert [[row["item"].number for row in block["items"]] for block in blocks] == [["1.1.", "2.1."], []]
+    fixed, moved = blocks[0]["items"]
+    assert fixed["schedule"].describe() == "01.04.2023 – 30.06.2023" and not fixed["problems"]
+    assert moved["item"].responsible == "ОО" and moved["responsible_kind"] == "каждая ОО (определяется ОО)"
+    assert nothing_saved()
+
+    client.post(reverse("roadmap_import_confirm"), {"token": token, "deadline-0": "II квартал 2023 г."})
+    roadmap = Roadmap.objects.get()
+    saved = [
+        (i.section.number, i.number, i.deadline_text, i.responsible) for i in roadmap.items.select_related("section")
+    ]
+    assert saved == [("1.", "1.1.", "II квартал 2023 г.", "ИМЦ"), ("1.", "2.1.", "сентябрь 2022", "ОО")]

@@ -310,6 +310,7 @@ NOT_PAGES = {
     "job_confirm": "POST only: starts a job and redirects",
     "import_map": "POST only: remembers the columns, starts a check and redirects (the report page is tested)",
     "roadmap_import_confirm": "POST only: saves the preview and redirects (the preview page is tested below)",
+    "roadmap_import_revise": "POST only: the preview page again, with corrections (the preview page is tested below)",
     "logout": "POST only",
     "job_retry": "POST only: starts the job again and redirects",
     "job_cancel": "POST only: marks the job failed and redirects",
