@@ -49,7 +49,7 @@ from typing import IO
 
 from common.files.uploads import MAX_UPLOAD_BYTES
 from common.files.uploads import read_bytes as _read_bytes
-from roadmap.reading.build import build
+from roadmap.reading.build import build, propose_title
 from roadmap.reading.draft import (
     FIELDS,
     MAX_ITEMS,
@@ -63,7 +63,7 @@ from roadmap.reading.draft import (
 from roadmap.reading.excel import xlsx_rows
 from roadmap.reading.paste import paste_rows
 from roadmap.reading.upload import ACCEPTED, check_upload
-from roadmap.reading.word import docx_rows
+from roadmap.reading.word import docx_rows, docx_rows_and_lines
 
 __all__ = [
     "FIELDS",
@@ -95,7 +95,11 @@ def read_docx(data: Data, filename: str = "") -> DraftTable:
     content = _read_bytes(data, MAX_UPLOAD_BYTES + 1)
     if check_upload(content, filename) != "docx":
         raise RoadmapReadError(_expected("документ Word (.docx)", filename))
-    return build(docx_rows(content))
+    rows, lines = docx_rows_and_lines(content)
+    draft = build(rows)
+    if not draft.title:  # the title is a paragraph of the document, not a row of its table
+        draft.title, draft.period_text = propose_title(lines)
+    return draft
 
 
 def read_xlsx(data: Data, filename: str = "") -> DraftTable:

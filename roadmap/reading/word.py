@@ -155,8 +155,15 @@ def _continues(rows: list[Row], width: int, header_key: tuple) -> bool:
 
 def docx_rows(content: bytes) -> list[Row]:
     """The rows of the roadmap table in a .docx (checked by `upload.check_upload` first)."""
+    return docx_rows_and_lines(content)[0]
+
+
+def docx_rows_and_lines(content: bytes) -> tuple[list[Row], list[str]]:
+    """The rows of the roadmap table, and the document's own paragraphs (its title is among them)."""
     try:
-        body = docx.Document(io.BytesIO(content)).element.body
+        document = docx.Document(io.BytesIO(content))
+        lines = [paragraph.text for paragraph in document.paragraphs[:200]]
+        body = document.element.body
         tables = _top_tables(body)
         candidates = [_table_rows(tbl) for tbl, _ in tables]
     except RoadmapReadError:
@@ -172,4 +179,4 @@ def docx_rows(content: bytes) -> list[Row]:
         if header is None or not adjacent or not _continues(following, len(rows[0].cells), header.key):
             break
         rows = rows + _table_rows(tbl, first_number=len(rows) + 1)
-    return rows
+    return rows, lines

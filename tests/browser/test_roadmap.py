@@ -111,6 +111,9 @@ def test_methodist_pastes_a_whole_order_fixes_a_deadline_in_the_preview_and_conf
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, live_server, "methodist_a")
+    # The home page loads its fragments (htmx) after it shows: let them finish before leaving it — the test
+    # database (SQLite's shared in-memory cache) locks a table for concurrent writes of the session.
+    page.wait_for_load_state("networkidle")
     page.goto(f"{live_server.url}/roadmaps/import/")
     page.get_by_label("Чья дорожная карта").select_option(
         label="Муниципальная — Управление образования Кедровского округа"

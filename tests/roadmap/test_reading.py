@@ -517,3 +517,19 @@ def test_the_stage_activity_content_layout_keeps_every_text():
         ("Формирование базы наставляемых", [("3.", "Выявление запросов\nАнкетирование обучающихся", "ноябрь 2022")]),
     ]
     assert all(not item.problems for item in draft.items)
+
+
+def test_a_word_document_proposes_its_title_from_its_own_paragraphs():
+    from tests.roadmap.samples import docx_bytes
+
+    draft = read_docx(docx_bytes(DISTRICT), "приказ.docx")
+    assert (draft.title, draft.period_text) == ("План мероприятий («дорожная карта») по внедрению наставничества", "")
+
+
+def test_the_bench_order_of_a_hundred_pages_is_read_whole():
+    """bench/roadmaps.py's document (the time is the bench's business, not this test's): every item read."""
+    from bench.roadmaps import build_docx
+
+    draft = read_docx(build_docx(3), "приказ.docx")
+    assert len(draft.items) == 21 and len(draft.sections) == 3
+    assert draft.period_text == "на 2022-2024 гг"
