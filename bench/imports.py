@@ -180,6 +180,21 @@ def _delete(department_code: str) -> None:
         department.delete()
 
 
+def _fresh_school() -> Organisation:
+    """The throwaway department «bench-import» with its one school, made anew (the old one deleted)."""
+    _delete(DEPARTMENT_CODE)
+    department = EducationDepartment.objects.create(
+        code=DEPARTMENT_CODE, name="Бенчмарк импорта (удаляется после замера)", region="—", municipality="—"
+    )
+    return Organisation.objects.create(
+        department=department,
+        code="school1",
+        short_name=SCHOOL,
+        full_name=f"Муниципальное бюджетное общеобразовательное учреждение «{SCHOOL}»",
+        kind=OrganisationKind.SCHOOL,
+    )
+
+
 def measure_formats(rows: int = 10_000, seed: int = 1) -> dict:
     """The same base as .xlsx, .xls, .ods and .csv: check and save each into a fresh organisation, side by
     side in one run (seconds, and Python's peak memory of one check)."""
@@ -190,18 +205,8 @@ def measure_formats(rows: int = 10_000, seed: int = 1) -> dict:
     with override_settings(DEBUG=False):
         for fmt in ("xlsx", "xls", "ods", "csv"):
             data = write(table, fmt)
-            _delete(DEPARTMENT_CODE)
-            department = EducationDepartment.objects.create(
-                code=DEPARTMENT_CODE, name="Бенчмарк импорта (удаляется после замера)", region="—", municipality="—"
-            )
             try:
-                school = Organisation.objects.create(
-                    department=department,
-                    code="school1",
-                    short_name=SCHOOL,
-                    full_name=SCHOOL,
-                    kind=OrganisationKind.SCHOOL,
-                )
+                school = _fresh_school()
                 tracemalloc.start()
                 run_import(data, f"bench.{fmt}", Kind.MENTEES, school, None, commit=False)
                 peak = tracemalloc.get_traced_memory()[1]
@@ -237,18 +242,8 @@ def _measure(rows: int, seed: int) -> dict:
     started = time.perf_counter()
     data = build_workbook(rows, seed)
     build_seconds = time.perf_counter() - started
-    _delete(DEPARTMENT_CODE)
-    department = EducationDepartment.objects.create(
-        code=DEPARTMENT_CODE, name="Бенчмарк импорта (удаляется после замера)", region="—", municipality="—"
-    )
     try:
-        school = Organisation.objects.create(
-            department=department,
-            code="school1",
-            short_name=SCHOOL,
-            full_name=f"Муниципальное бюджетное общеобразовательное учреждение «{SCHOOL}»",
-            kind=OrganisationKind.SCHOOL,
-        )
+        school = _fresh_school()
 
         def timed(commit: bool, workbook: bytes = data):
             start = time.perf_counter()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 
@@ -138,7 +138,7 @@ def _contains(text: str, header: str) -> bool:
 Known = tuple[tuple[str, str], ...]  # an organisation's own headers: (normalised header, column key)
 
 
-@cache
+@lru_cache(maxsize=512)  # a form and an organisation's own headers: a few hundred at most
 def _wordings(kind: Kind, known: Known = ()) -> list[tuple[str, str, bool]]:
     """(column key, normalised wording, official) for every wording of every column of a form; the
     organisation's own headers (mapped by a user) first, as good as the official ones."""

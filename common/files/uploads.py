@@ -227,6 +227,8 @@ def _refuse_ole(content: bytes, accepts: Accepts) -> str:
     if ENCRYPTED_PACKAGE_MARK in content:
         raise UploadRefused(password_message(accepts))
     if XLS in accepts.kinds and _OLE_WORD not in content:
+        if not any(mark in content for mark in _OLE_EXCEL):  # a PowerPoint or Outlook file, not a workbook
+            raise UploadRefused(not_accepted_message(accepts, ""))
         if any(mark in content for mark in _OLE_MACROS):
             raise UploadRefused(_macros(accepts))
         return XLS

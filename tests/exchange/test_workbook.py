@@ -436,6 +436,8 @@ def test_old_formats():
     assert "веб-страница" in message_of(check_upload, b"<html><table>", "база.xls")
     macros = content + "_VBA_PROJECT_CUR".encode("utf-16-le")
     assert "Файлы с макросами" in message_of(check_upload, macros, "база.xls")
+    slides = OLE_SIGNATURE + b"\0" * 504 + "PowerPoint Document".encode("utf-16-le")
+    assert "не таблица Excel, LibreOffice или CSV" in message_of(check_upload, slides, "база.xls")
 
 
 def test_password_protected_xlsx():
