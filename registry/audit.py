@@ -41,16 +41,25 @@ ACTIONS = {
 }
 
 
+def _reverse(model) -> list[str]:
+    """The relations pointing at the model (a person's consents, a pair's meetings): facts of their own rows,
+    which auditlog would otherwise record on every creation as their manager's text
+    («registry.Consent.None»)."""
+    return [field.name for field in model._meta.get_fields() if field.auto_created and not field.concrete]
+
+
 def register() -> None:
-    auditlog.register(Person, exclude_fields=_TECHNICAL)
-    auditlog.register(Consent, exclude_fields=[*_TECHNICAL, "person"])
-    auditlog.register(MentoringProgram, exclude_fields=_TECHNICAL, m2m_fields={"formats"})
-    auditlog.register(MentoringPair, exclude_fields=_TECHNICAL)
+    auditlog.register(Person, exclude_fields=[*_TECHNICAL, *_reverse(Person)])
+    auditlog.register(Consent, exclude_fields=[*_TECHNICAL, "person", *_reverse(Consent)])
+    auditlog.register(
+        MentoringProgram, exclude_fields=[*_TECHNICAL, *_reverse(MentoringProgram)], m2m_fields={"formats"}
+    )
+    auditlog.register(MentoringPair, exclude_fields=[*_TECHNICAL, *_reverse(MentoringPair)])
     # A participation's copies of its pair are bookkeeping; what a person changes is below.
     auditlog.register(PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"])
-    auditlog.register(Meeting, exclude_fields=["pair"])
+    auditlog.register(Meeting, exclude_fields=["pair", *_reverse(Meeting)])
     for reference in (MentoringFormat, RoleModel, MentoringKind, MeetingKind):
-        auditlog.register(reference)
+        auditlog.register(reference, exclude_fields=_reverse(reference))
 
 
 def entries_for(*objects_by_model: tuple[type, list[int]]) -> QuerySet[LogEntry]:

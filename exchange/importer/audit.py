@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 
 from auditlog.cid import get_cid
 from auditlog.diff import get_field_value, is_primitive, model_instance_diff, track_field
@@ -10,8 +11,11 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import DateTimeField, JSONField
+from django.utils import timezone
 from django.utils.encoding import smart_str
 
+from common import bulk
 from registry.models import User
 
 from .rows import BATCH
@@ -27,8 +31,10 @@ def _no_reverse_one_to_one(obj) -> None:
 
 class CreatedDiff:
     """auditlog's `model_instance_diff(None, obj)` for the many new rows of one model, with what does not
-    depend on the row worked out once: the tracked fields (auditlog's registration), each one's value
-    «before» (its default), and which can never differ (relations pointing at a row just created).
+    depend on the row worked out once: the tracked fields (auditlog's registration), the value «before»
+    (auditlog reads no default for a row that did not exist: «None» for every field), which can never differ
+    (relations pointing at a row just created), and for each field how its value is read — a plain field
+    or a foreign key's id directly, as auditlog would; a date-time or JSON field through auditlog itself.
     tests/exchange/test_importer.py holds it to auditlog's own answer, field by field."""
 
     def __init__(self, model, use_json: bool) -> None:
@@ -40,37 +46,90 @@ class CreatedDiff:
             fields = {field for field in fields if field.name in registration["include_fields"]}
         if registration["exclude_fields"]:
             fields = {field for field in fields if field.name not in registration["exclude_fields"]}
-        self.fields = []
+        # auditlog's «before» of a row that did not exist: no default is read, «None» for every field.
+        self.before = get_field_value(None, model._meta.pk, use_json)
+        self.before_text = smart_str(self.before)
+        self.readers = []  # (name, how it is read) for the fields read one by one
+        self.plain: list[str] = []  # the plain fields, read together (their values as auditlog's texts)
         self.constant: dict[str, object] = {}  # reverse relations: auditlog reads the same text on every row
-        for field in fields:
+        for field in sorted(fields, key=lambda field: field.name):
             if field.auto_created and not field.concrete and field.one_to_one:
                 continue  # a reverse one to one: nothing points at a new row (_no_reverse_one_to_one)
-            default = getattr(field, "default", None)
-            before = None if callable(default) else get_field_value(None, field, use_json)
-            self.fields.append((field, callable(default), before))
+            reader = self._reader(field)
+            if reader is None:
+                self.plain.append(field.name)
+            else:
+                self.readers.append((field.name, reader))
+        self.read_plain = attrgetter(*self.plain) if len(self.plain) > 1 else None
+
+    def _reader(self, field):
+        """How the field's value is read, as `auditlog.diff.get_field_value` reads it; None for a plain
+        field (its attribute, in text unless changes are kept as JSON)."""
+        if field.one_to_many and field.auto_created:
+            # A reverse relation reads as its manager's text («registry.Consent.None»), the same for all.
+            def constant(obj, field=field):
+                if field.name not in self.constant:
+                    self.constant[field.name] = get_field_value(obj, field, self.use_json)
+                return self.constant[field.name]
+
+            return constant
+        if isinstance(field, DateTimeField | JSONField) or not field.concrete:
+            return lambda obj: get_field_value(obj, field, self.use_json)
+        if (
+            not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+            and (field.one_to_one or field.many_to_one)
+            and hasattr(field, "rel_class")
+        ):
+            attname = field.get_attname()
+            return lambda obj: smart_str(getattr(obj, attname), strings_only=True)
+        if field.is_relation:
+            return lambda obj: get_field_value(obj, field, self.use_json)
+        return None  # a plain field: read with the others (`__call__`)
 
     def __call__(self, obj) -> dict | None:
         if self.exact:
             return model_instance_diff(None, obj, use_json_for_changes=self.use_json)
+        old = self.before
+        values = []
+        if self.read_plain is not None:
+            values = zip(self.plain, self.read_plain(obj), strict=True)
+        elif self.plain:
+            values = [(self.plain[0], getattr(obj, self.plain[0]))]
         diff = {}
-        for field, recompute, before in self.fields:
-            old = get_field_value(None, field, self.use_json) if recompute else before
-            if field.one_to_many and field.auto_created:
-                # A reverse relation reads as its manager's text («registry.Consent.None»), the same for all.
-                if field.name not in self.constant:
-                    self.constant[field.name] = get_field_value(obj, field, self.use_json)
-                new = self.constant[field.name]
-            else:
-                new = get_field_value(obj, field, self.use_json)
+        for name, new in values:
+            if not self.use_json and type(new) is not str:
+                new = smart_str(new)
+                if type(new).__name__ == "__proxy__":
+                    new = str(new)
             if old != new:
-                if not self.use_json:
-                    diff[field.name] = (smart_str(old), smart_str(new))
-                else:
-                    diff[field.name] = (
-                        old if is_primitive(old) else smart_str(old),
-                        new if is_primitive(new) else smart_str(new),
-                    )
+                diff[name] = self._change(new)
+        for name, read in self.readers:
+            new = read(obj)
+            if old != new:
+                diff[name] = self._change(new)
         return diff or None
+
+    def _change(self, new) -> tuple:
+        old = self.before
+        if not self.use_json:
+            return (self.before_text, new if type(new) is str else smart_str(new))
+        return (old if is_primitive(old) else smart_str(old), new if is_primitive(new) else smart_str(new))
+
+
+# What an entry written by auditlog's signals holds (the others are left empty, as auditlog leaves them).
+ENTRY_FIELDS = (
+    "content_type_id",
+    "object_pk",
+    "object_id",
+    "object_repr",
+    "action",
+    "changes",
+    "changes_text",
+    "actor_id",
+    "actor_email",
+    "cid",
+    "timestamp",
+)
 
 
 class _Audit:
@@ -81,7 +140,7 @@ class _Audit:
         self.actor = user if isinstance(user, User) and user.pk else None
         self.cid = get_cid()
         self.use_json = settings.AUDITLOG_STORE_JSON_CHANGES
-        self.entries: list[LogEntry] = []
+        self.entries: list[tuple] = []  # rows of LogEntry's fields ENTRY_FIELDS
 
     def created(self, objects: Iterable) -> None:
         if not self.enabled:
@@ -106,19 +165,21 @@ class _Audit:
         if not changes:
             return
         self.entries.append(
-            LogEntry(
-                content_type=ContentType.objects.get_for_model(obj),
-                object_pk=str(obj.pk),
-                object_id=obj.pk,
-                object_repr=str(obj),
-                action=action,
-                changes=changes,
-                actor=self.actor,
-                actor_email=getattr(self.actor, "email", None),
-                cid=self.cid,
+            (
+                ContentType.objects.get_for_model(obj).pk,
+                str(obj.pk),
+                obj.pk,
+                str(obj),
+                int(action),
+                changes,
+                "",
+                self.actor.pk if self.actor else None,
+                getattr(self.actor, "email", None),
+                self.cid,
+                timezone.now(),
             )
         )
 
     def flush(self) -> None:
-        LogEntry.objects.bulk_create(self.entries, batch_size=BATCH)
+        bulk.insert_rows(LogEntry, ENTRY_FIELDS, self.entries)
         self.entries = []

@@ -3,11 +3,13 @@ one transaction and rolled back unless saved, and the report's counts and lines.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from common import bulk
 from registry import freshness
 from registry.models import MentoringPair, PairMentee, PairStage, Person, PersonCategory
 from registry.services.errors import integrity_message
@@ -81,7 +83,7 @@ class _Writing:
         by_person = {id(who.person): who for who in wanted}
         people = self.guarded(
             [who.person for who in wanted],
-            lambda objs: Person.objects.bulk_create(objs, batch_size=BATCH),
+            bulk.insert,
             lambda person: by_person[id(person)].refs,
             insert=True,
         )
@@ -162,15 +164,11 @@ class _Writing:
     @staticmethod
     def completed_copy(pair: MentoringPair) -> MentoringPair:
         """The pair as if completed: check_pair looks for clashes with other active pairs only for an
-        active pair, so it checks the copy without a query."""
-        return MentoringPair(
-            pk=pair.pk,
-            organisation_id=pair.organisation_id,
-            mentor=pair.mentor,
-            format=pair.format,
-            entry_date=pair.entry_date,
-            end_date=pair.entry_date,
-        )
+        active pair, so it checks the copy without a query. (A shallow copy: it keeps the pair's
+        loaded mentor and form, and costs less than making a pair anew.)"""
+        completed = copy.copy(pair)
+        completed.end_date = pair.entry_date
+        return completed
 
     def mentor_errors(self, pair: MentoringPair) -> set[str]:
         """The messages of check_pair about the mentor alone."""
@@ -195,7 +193,7 @@ class _Writing:
         by_pair = {id(self.draft_pair(group)): group for group in groups}
         pairs = self.guarded(
             [group.pair for group in groups],
-            lambda objs: MentoringPair.objects.bulk_create(objs, batch_size=BATCH),
+            bulk.insert,
             lambda pair: [(member.row, "end_date") for member in by_pair[id(pair)].usable_members()],
             insert=True,
         )
@@ -225,7 +223,7 @@ class _Writing:
                 rows.append(participation)
         written = self.guarded(
             rows,
-            lambda objs: PairMentee.objects.bulk_create(objs, batch_size=BATCH),
+            bulk.insert,
             lambda participation: [(by_participation[id(participation)].row, self.mentee_key)],
             insert=True,
         )
