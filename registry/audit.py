@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
 
 from registry.models import (
     Consent,
@@ -84,14 +86,21 @@ class HistoryRow:
     entry: LogEntry
     action: str
     what: str
-    changes: list[Change]
+    changes: list[Change]  # an edit: each field that changed, from what to what
+    summary: str = ""  # a creation or a deletion: one line of the values it had
+
+    @property
+    def text(self) -> str:
+        """The row's changes in one line (for a file)."""
+        return self.summary or "; ".join(f"{c.field}: {c.old} → {c.new}" for c in self.changes)
 
 
 def history(entries) -> list[HistoryRow]:
-    """Entries made readable in Russian, with referenced objects named in one query per model.
-
-    (auditlog's own changes_display_dict looks up every foreign key of every entry separately.)
-    """
+    """Entries made readable in Russian, as the user sees the values: field labels, names instead of ids,
+    «да»/«нет», dates дд.мм.гггг and moments in local time; only fields that changed, never relations
+    or bookkeeping (ids, creation moments, search copies); a creation or a deletion in one line.
+    Referenced objects are named in one query per model (auditlog's own changes_display_dict looks up
+    every foreign key of every entry separately)."""
     entries = list(entries)
     wanted: dict[type, set[str]] = defaultdict(set)
     for entry in entries:
@@ -108,25 +117,51 @@ def history(entries) -> list[HistoryRow]:
     for entry in entries:
         model = entry.content_type.model_class()
         changes = []
-        for name, values in entry.changes_dict.items():
-            field = _field(model, name)
-            label = str(field.verbose_name) if field is not None else name
+        fields = ((_field(model, name), values) for name, values in entry.changes_dict.items())
+        shown = sorted(
+            ((f, v) for f, v in fields if f is not None and _shown(f)), key=lambda fv: fv[0].creation_counter
+        )
+        for field, values in shown:
+            label = capfirst(str(field.verbose_name))
             if isinstance(values, dict):  # a many-to-many change
                 objects = ", ".join(values.get("objects", []))
                 added = values.get("operation") == "add"
                 changes.append(Change(label, "" if added else objects, objects if added else "—"))
-            else:
-                old, new = (_display(field, value, names) for value in values)
+                continue
+            old, new = (_display(field, value, names) for value in values)
+            if old != new:
                 changes.append(Change(label, old, new))
-        rows.append(HistoryRow(entry, ACTIONS.get(entry.action, ""), str(model._meta.verbose_name), changes))
+        summary = ""
+        if entry.action in (LogEntry.Action.CREATE, LogEntry.Action.DELETE):
+            side = 1 if entry.action == LogEntry.Action.CREATE else 0
+            # What the row held: a «нет» nobody chose (a box left unticked) is not news.
+            summary = "; ".join(
+                f"{change.field}: {value}"
+                for change in changes
+                if (value := change.new if side else change.old) not in ("—", "нет")
+            )
+            changes = []
+        elif entry.action == LogEntry.Action.UPDATE and not changes:
+            continue  # only bookkeeping changed (a counter, a search copy)
+        rows.append(HistoryRow(entry, ACTIONS.get(entry.action, ""), str(model._meta.verbose_name), changes, summary))
     return rows
 
 
+# Bookkeeping a user never set: when a row was made or last touched, its concurrency counter, search copies.
+_NOT_SHOWN = {"created_at", "updated_at", "version", "search_text", "name_key"}
+
+
+def _shown(field) -> bool:
+    return not field.primary_key and field.name not in _NOT_SHOWN
+
+
 def _field(model, name: str):
-    """The model's own field of that name (not a reverse relation), or None."""
+    """The model's own field of that name (not a relation pointing at it), or None."""
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
+        return None
+    if field.auto_created and not field.concrete:
         return None
     return field if hasattr(field, "verbose_name") else None
 
@@ -134,17 +169,25 @@ def _field(model, name: str):
 def _display(field, value, names: dict) -> str:
     if value in (None, "None", ""):
         return "—"
-    if field is None:
-        return str(value)
     if field.many_to_one:
         return names.get(field.related_model, {}).get(str(value), f"№ {value} (удалён)")
     if field.choices:
         return str(dict(field.choices).get(value, value))
-    if field.get_internal_type() == "BooleanField":
-        return "да" if value == "True" else "нет"
-    if field.get_internal_type() == "DateField":
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return "да" if value in ("True", True) else "нет"
+    if kind == "DateField":
         try:
-            return date.fromisoformat(value).strftime("%d.%m.%Y")
+            return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
         except ValueError:
             return str(value)
+    if kind == "DateTimeField":
+        # auditlog keeps a moment in UTC without its zone: shown in the municipality's time.
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=UTC)
+        return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
     return str(value)

@@ -275,13 +275,12 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
         (Person, [person.pk]), (Consent, [c.pk for c in consents]), (PairMentee, [p.pk for p in participations])
     )
     for row in audit.history(entries):
-        changes = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in row.changes)
         sheet.line(
             _shown(row.entry.timestamp),
             user_label(row.entry.actor) if row.entry.actor else "система",
             row.action,
             row.what,
-            changes or "—",
+            row.text or "—",
             wrap=True,
             border=True,
         )

@@ -248,3 +248,38 @@ def test_changing_a_category_that_breaks_a_pair_is_explained(as_persona, world):
     assert "Участники не подходят для этой формы наставничества." in response.content.decode()
     mentee.refresh_from_db()
     assert mentee.category == PersonCategory.STUDENT
+
+
+def test_the_history_reads_as_the_user_sees_the_person(as_persona, world):
+    """Labels, not field names; names, not ids; «да»/«нет»; moments in local time as дд.мм.гггг чч:мм; no
+    relations, ids or bookkeeping; a creation in one line; a save that changed nothing visible not shown."""
+    from django.utils import timezone
+
+    client = as_persona("curator_a1")
+    client.post(reverse("person_create"), {**NEW_STUDENT, "is_young_specialist": "on"})
+    person = Person.objects.get(last_name="Ёлкин")
+    mentor = factories.student(world.school_a1, birth_year=2008)
+    factories.pair(mentor, [person])
+    client.post(reverse("person_delete", args=[person.pk]), {"reason": "Переехал"})  # archived: has a pair
+    person.refresh_from_db()
+    assert person.archived_at is not None
+    response = client.get(reverse("person_detail", args=[person.pk]))
+    rows = response.context["history"]
+    created = [row for row in rows if row.action == "создание"]
+    assert len(created) == 1 and created[0].changes == []
+    summary = created[0].summary
+    assert "Фамилия: Ёлкин" in summary and "Год рождения: 2012" in summary
+    assert "Категория: " + PersonCategory.STUDENT.label in summary
+    assert f"Образовательная организация: {world.school_a1}" in summary and "Молодой специалист: да" in summary
+    assert "Педагог до 35 лет" not in summary  # a box left unticked
+    archived = [row for row in rows if row.action == "изменение"]
+    assert len(archived) == 1
+    moment = timezone.localtime(person.archived_at).strftime("%d.%m.%Y %H:%M")
+    assert {(c.field, c.old, c.new) for c in archived[0].changes} == {
+        ("В архиве с", "—", moment),
+        ("Причина архивирования", "—", "Переехал"),
+    }
+    page = response.content.decode()
+    history = page[page.index("История изменений") :]
+    for leak in ("registry.", "None", "Id", "ID:", "Создан:", "Изменён:", "Consents", "Participations", "+00:00"):
+        assert leak not in history, leak
