@@ -1,4 +1,4 @@
-"""Four guards around every request.
+"""Five guards around every request.
 
 A NUL byte in a query string is dropped: no search or filter needs one, and PostgreSQL refuses it in a
 query (a scanner's probe made the staff and people searches answer 500). Forms refuse NUL in posted
@@ -13,6 +13,9 @@ files carry personal data, and school computers are shared.
 The request's transaction (ATOMIC_REQUESTS) is rolled back before this runs, and the storage
 (mentoring/storage.py) has removed any part of a file already written: nothing is half-saved, and
 the same action can be repeated once the administrator frees space.
+
+With DEBUG on (the demo), a wrong address or an error shows the product's Russian page, not Django's
+technical one (`ProductErrorPages`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ import contextlib
 import errno
 import logging
 
-from django.http import UnreadablePostError
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, UnreadablePostError
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.defaults import page_not_found, server_error
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +112,37 @@ class DiskFullMiddleware:
         if isinstance(exception, OSError) and exception.errno in DISK_FULL:
             return disk_full_page(request)
         return None
+
+
+class ProductErrorPages:
+    """With DEBUG on (the demo, development), the product's own Russian 404 and 500 pages instead of
+    Django's technical ones, which list every URL of the application and the code around an error to
+    whoever typed a wrong address. A developer who wants Django's pages sets DJANGO_TECHNICAL_ERRORS=1.
+    With DEBUG off Django shows the product's pages itself; this does nothing then."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def _active(self) -> bool:
+        return settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request):
+        if self._active():
+            try:
+                resolve(request.path_info)
+            except Resolver404 as error:
+                # CommonMiddleware, outside, still turns this into a redirect to the address with a slash.
+                return page_not_found(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not self._active():
+            return None
+        if isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        if isinstance(exception, PermissionDenied | SuspiciousOperation | BadRequest):
+            return None  # Django answers these with the product's 403 and 400 pages even with DEBUG on
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s", request.path, exc_info=(type(exception), exception, exception.__traceback__)
+        )
+        return server_error(request)

@@ -107,6 +107,8 @@ def env_time_zone(name: str, default: str) -> str:
 # --- Core -----------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, Django's technical 404 and 500 pages instead of the product's (a developer's choice).
+TECHNICAL_ERROR_PAGES = env_bool("DJANGO_TECHNICAL_ERRORS", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
 if not SECRET_KEY:
@@ -173,6 +175,8 @@ MIDDLEWARE = [
     # __call__ runs before any process_view): a full disk while spooling an upload answers with the
     # Russian page — with the headers and the CSRF cookie above — not a 500 from the CSRF check.
     "mentoring.middleware.read_uploads_first",
+    # With DEBUG on (the demo), the product's 404 and 500 pages, not Django's technical ones.
+    "mentoring.middleware.ProductErrorPages",
     # A full disk answers with a Russian page (507) after the request's transaction rolled back.
     "mentoring.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.

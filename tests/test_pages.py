@@ -10,6 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views import defaults
 
+from tests import factories
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -29,6 +31,30 @@ def test_server_error_page_is_russian_and_needs_no_context(db):
     response = defaults.server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "Ошибка на сервере" in response.content.decode()
+
+
+def test_the_demo_with_debug_on_shows_the_products_pages_not_djangos(as_persona, world, settings, caplog):
+    """The demo runs with DEBUG on: a wrong address, another school's person and an error show the Russian
+    pages, never Django's technical ones (which list every URL and the code)."""
+    from mentoring.middleware import ProductErrorPages
+
+    settings.DEBUG = True
+    client = as_persona("curator_a1")
+    other = factories.student(world.school_b1)
+    for url in ("/no-such-page/", reverse("person_detail", args=[other.pk]), "/people/999999/"):
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 404 and "Страница не найдена" in page, url
+        assert "URLconf" not in page and "Page not found" not in page and "Raised by" not in page, url
+    assert client.get("/people").status_code == 301  # the address without its slash still finds the page
+    request = RequestFactory().get("/people/")
+    error = RuntimeError("broken")
+    response = ProductErrorPages(lambda request: None).process_exception(request, error)
+    assert response.status_code == 500 and "Ошибка на сервере" in response.content.decode()
+    assert "broken" not in response.content.decode()
+    assert any(record.exc_info and record.exc_info[1] is error for record in caplog.records), "logged"
+    settings.TECHNICAL_ERROR_PAGES = True  # a developer who asks for Django's pages gets them
+    assert "URLconf" in client.get("/no-such-page/").content.decode()
 
 
 def test_csrf_failure_is_explained(world):
