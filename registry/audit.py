@@ -59,7 +59,7 @@ def register() -> None:
     auditlog.register(MentoringPair, exclude_fields=[*_TECHNICAL, *_reverse(MentoringPair)])
     # A participation's copies of its pair are bookkeeping; what a person changes is below.
     auditlog.register(PairMentee, include_fields=["mentee", "results", "feedback_url", "completion_mark", "iom_built"])
-    auditlog.register(Meeting, exclude_fields=["pair", *_reverse(Meeting)])
+    auditlog.register(Meeting, exclude_fields=["pair", "version", *_reverse(Meeting)])
     for reference in (MentoringFormat, RoleModel, MentoringKind, MeetingKind):
         auditlog.register(reference, exclude_fields=_reverse(reference))
 
@@ -72,6 +72,17 @@ def entries_for(*objects_by_model: tuple[type, list[int]]) -> QuerySet[LogEntry]
             content_type = ContentType.objects.get_for_model(model)
             condition |= Q(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
     return LogEntry.objects.filter(condition).select_related("actor", "content_type").order_by("-timestamp")
+
+
+def deleted_meetings(pair: MentoringPair) -> list[int]:
+    """The pks of the pair's meetings deleted since they were written down (their entries name the pair:
+    Meeting.get_additional_data)."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Meeting),
+        action=LogEntry.Action.DELETE,
+        additional_data__pair=pair.pk,
+    )
+    return [int(pk) for pk in entries.values_list("object_pk", flat=True)]
 
 
 @dataclass(frozen=True)

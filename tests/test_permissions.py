@@ -60,6 +60,17 @@ def pair_of_a1(world):
     return {"pk": factories.pair(mentor, [factories.student(world.school_a1)]).pk}
 
 
+def meeting_of_a1(world):
+    from datetime import date
+
+    from registry.models import Meeting, MeetingKind
+
+    pair = pair_of_a1(world)["pk"]
+    kind = MeetingKind.objects.filter(department__isnull=True).first()
+    meeting = Meeting.objects.create(pair_id=pair, kind=kind, date=date(2025, 10, 1), note="Первая встреча")
+    return {"pk": pair, "meeting_pk": meeting.pk}
+
+
 def reference_formats(world):
     return {"kind": "formats"}
 
@@ -281,6 +292,10 @@ MATRIX = [
     ("pair_complete", pair_of_a1, "post", organisation_write()),
     ("meeting_create", pair_of_a1, "get", organisation_write()),
     ("meeting_create", pair_of_a1, "post", organisation_write()),
+    ("meeting_edit", meeting_of_a1, "get", organisation_write()),
+    ("meeting_edit", meeting_of_a1, "post", organisation_write()),
+    ("meeting_delete", meeting_of_a1, "get", organisation_write()),
+    ("meeting_delete", meeting_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),

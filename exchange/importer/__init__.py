@@ -56,9 +56,9 @@ Speed: lookups are prefetched in a few queries (the people named in the file, th
 organisations, the mentors' pairs and their participations), new people, pairs and
 participations are written at once (common/bulk.py: COPY on PostgreSQL, bulk_create elsewhere),
 filled fields with bulk_update; their audit-trail entries (django-auditlog, as its signals would
-write them, with the user as actor) are written the same way, and freshness.touch is called once. check_pair costs one query per active pair that
-gains mentees already in the registry (people new to it have no pairs to clash with). Figures:
-bench/imports.py.
+write them, with the user as actor) are written the same way, and freshness.touch is called once.
+check_pair costs one query per active pair that gains mentees already in the registry (people new
+to it have no pairs to clash with). Figures: bench/imports.py.
 
 The package: `run_import` is here, the rest in
 - `report.py` — `Problem` and `ImportReport`, what run_import returns;

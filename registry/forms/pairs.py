@@ -6,6 +6,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from common.forms import RegistryModelForm, fix_organisation, formfield, helper, use_ru_dates
 from registry.forms.people import NewMenteeFormSet, NewMentorForm
@@ -327,7 +328,7 @@ ParticipationResultFormSet = forms.modelformset_factory(
 class MeetingForm(RegistryModelForm):
     class Meta:
         model = Meeting
-        fields = ["date", "kind", "note", "feedback"]
+        fields = ["date", "kind", "note", "feedback", "version"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2}), "feedback": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, pair: MentoringPair, **kwargs) -> None:
@@ -335,7 +336,8 @@ class MeetingForm(RegistryModelForm):
         self.pair = self.instance.pair = pair
         self.fields["kind"].queryset = MeetingKind.objects.for_department(pair.organisation.department_id).active()
         use_ru_dates(self)
-        self.helper = helper("Добавить встречу")
+        self.helper = helper("Сохранить" if self.instance.pk else "Добавить встречу")
+        self.helper.render_hidden_fields = True  # the version, which the layout does not name
         self.helper.layout = Layout(
             Div(Div("date", css_class="col-md-4"), Div("kind", css_class="col-md-8"), css_class="row"),
             "note",
@@ -349,5 +351,14 @@ class MeetingForm(RegistryModelForm):
                 f"Встреча не может быть раньше вхождения пары в программу ({self.pair.entry_date:%d.%m.%Y})."
             )
         if self.pair.end_date and day > self.pair.end_date:
-            raise forms.ValidationError(f"Пара завершена {self.pair.end_date:%d.%m.%Y}: встреча позже невозможна.")
+            raise forms.ValidationError(
+                f"Пара завершена {self.pair.end_date:%d.%m.%Y}: встреча не может быть позже. "
+                "Проверьте дату или исправьте дату завершения пары."
+            )
+        today = timezone.localdate()
+        if day > today:
+            raise forms.ValidationError(
+                f"Дата {day:%d.%m.%Y} ещё не наступила: в журнал вносятся проведённые встречи. "
+                "Запишите встречу в день её проведения или позже."
+            )
         return day

@@ -359,6 +359,7 @@ class Meeting(models.Model):
     kind = models.ForeignKey(MeetingKind, on_delete=models.PROTECT, related_name="meetings", verbose_name="вид встречи")
     note = models.TextField("кратко о встрече", blank=True)
     feedback = models.TextField("обратная связь", blank=True)
+    version = IntegerVersionField()
 
     class Meta:
         verbose_name = "встреча"
@@ -368,3 +369,7 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date:%d.%m.%Y}"
+
+    def get_additional_data(self) -> dict:
+        """Kept by auditlog with each entry: the pair, so that a deleted meeting stays in the pair's history."""
+        return {"pair": self.pair_id}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -85,7 +85,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = audit.entries_for(
         (MentoringPair, [pair.pk]),
         (PairMentee, [p.pk for p in participations]),
-        (Meeting, [m.pk for m in meetings]),
+        (Meeting, [m.pk for m in meetings] + audit.deleted_meetings(pair)),
     )[:50]
     history = audit.history(entries)
     privacy.record_shown(request, [pair.mentor, *(p.mentee for p in participations)], what="карточка пары")
@@ -171,3 +171,36 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("pair_detail", pk=pair.pk)
     privacy.record_shown(request, _people_of_pair(pair), what="запись встречи")
     return render(request, "registry/meeting_form.html", {"form": form, "pair": pair})
+
+
+def _meeting_of(request: HttpRequest, pk: int, meeting_pk: int) -> tuple[MentoringPair, Meeting]:
+    """A meeting of a pair the user may change (404 for another pair's meeting, as for another school's)."""
+    pair = get_pair(request.user, pk, write=True)
+    meeting = pair.meetings.filter(pk=meeting_pk).first()
+    if meeting is None:
+        raise Http404("Такой встречи у пары нет.")
+    return pair, meeting
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """Correct a meeting of the log (the change is in the pair's history)."""
+    pair, meeting = _meeting_of(request, pk, meeting_pk)
+    form = MeetingForm(request.POST or None, pair=pair, instance=meeting)
+    if request.method == "POST" and form.is_valid() and save_or_explain(form, form.save) is not None:
+        messages.success(request, f"Встреча {meeting.date:%d.%m.%Y} исправлена.")
+        return redirect("pair_detail", pk=pair.pk)
+    privacy.record_shown(request, _people_of_pair(pair), what="исправление встречи")
+    return render(request, "registry/meeting_form.html", {"form": form, "pair": pair, "meeting": meeting})
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """Delete a meeting entered by mistake (the deletion, with what it held, stays in the pair's history)."""
+    pair, meeting = _meeting_of(request, pk, meeting_pk)
+    if request.method == "POST":
+        meeting.delete()
+        messages.success(request, f"Встреча {meeting.date:%d.%m.%Y} удалена из журнала.")
+        return redirect("pair_detail", pk=pair.pk)
+    privacy.record_shown(request, _people_of_pair(pair), what="удаление встречи")
+    return render(request, "registry/meeting_delete.html", {"pair": pair, "meeting": meeting})

@@ -1,6 +1,6 @@
 """A curator forms pairs and groups, logs meetings and completes them; a methodist finds them."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -228,6 +228,62 @@ def test_meetings_are_logged_within_the_pairs_dates(as_persona, pair):
     client.post(url, {"date": "20.09.2025", "kind": kind.pk, "note": "Знакомство", "feedback": "Понравилось"})
     assert Meeting.objects.get().note == "Знакомство"
     assert "Понравилось" in client.get(reverse("pair_detail", args=[pair.pk])).content.decode()
+
+
+def test_a_meeting_is_corrected_or_deleted_and_both_stay_in_the_history(as_persona, world, pair):
+    from django.utils import timezone
+
+    client = as_persona("curator_a1")
+    kind = MeetingKind.objects.get(name="встреча-знакомство")
+    client.post(
+        reverse("meeting_create", args=[pair.pk]), {"date": "20.09.2025", "kind": kind.pk, "note": "Знакомство"}
+    )
+    meeting = Meeting.objects.get()
+    page = client.get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert reverse("meeting_edit", args=[pair.pk, meeting.pk]) in page
+    assert reverse("meeting_delete", args=[pair.pk, meeting.pk]) in page
+    edit = reverse("meeting_edit", args=[pair.pk, meeting.pk])
+    assert client.get(edit).context["form"].initial["note"] == "Знакомство"
+    tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d.%m.%Y")
+    version = client.get(edit).context["form"]["version"].value()
+    response = client.post(edit, {"date": tomorrow, "kind": kind.pk, "note": "Будущая", "version": version})
+    assert f"Дата {tomorrow} ещё не наступила" in response.content.decode()
+    response = client.post(
+        edit, {"date": "22.09.2025", "kind": kind.pk, "note": "Знакомство и план", "version": version}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.note) == (date(2025, 9, 22), "Знакомство и план")
+    # Another school's curator does not reach it; a meeting of another pair is not this pair's.
+    assert as_persona("curator_a2").get(edit).status_code == 404
+    other = factories.pair(factories.student(world.school_a1, birth_year=2008), [factories.student(world.school_a1)])
+    assert client.get(reverse("meeting_edit", args=[other.pk, meeting.pk])).status_code == 404
+    delete = reverse("meeting_delete", args=[pair.pk, meeting.pk])
+    assert "Удалить встречу 22.09.2025?" in client.get(delete).content.decode()
+    assert client.post(delete).status_code == 302
+    assert not Meeting.objects.exists()
+    rows = client.get(reverse("pair_detail", args=[pair.pk])).context["history"]
+    kinds = [(row.action, row.what) for row in rows if row.what == "встреча"]
+    assert kinds == [("удаление", "встреча"), ("изменение", "встреча"), ("создание", "встреча")]
+    corrected = next(row for row in rows if row.action == "изменение" and row.what == "встреча")
+    assert ("Дата", "20.09.2025", "22.09.2025") in {(c.field, c.old, c.new) for c in corrected.changes}
+    deleted = next(row for row in rows if row.action == "удаление")
+    assert "Кратко о встрече: Знакомство и план" in deleted.summary
+
+
+def test_a_meeting_after_the_pair_ended_is_refused_with_what_to_do(as_persona, world):
+    ended = factories.pair(
+        factories.student(world.school_a1, birth_year=2008),
+        [factories.student(world.school_a1)],
+        entry_date=date(2024, 9, 1),
+        end_date=date(2025, 5, 20),
+    )
+    kind = MeetingKind.objects.get(name="встреча-знакомство")
+    response = as_persona("curator_a1").post(
+        reverse("meeting_create", args=[ended.pk]), {"date": "01.06.2025", "kind": kind.pk}
+    )
+    assert "Пара завершена 20.05.2025: встреча не может быть позже" in response.content.decode()
+    assert not Meeting.objects.exists()
 
 
 def pairs_listed(response) -> list[str]:

@@ -195,6 +195,16 @@ PAGES = [
         shows=shows(("pair", "results"), ("participation", "results"), ("student", "last_name")),
     ),
     Page("meeting_create", pk("pair"), shows=shows(("meeting_kind", "name"))),
+    Page(
+        "meeting_edit",
+        lambda h: {"pk": h.pair.pk, "meeting_pk": h.meeting.pk},
+        shows=shows(("meeting", "note"), ("meeting", "feedback"), ("meeting_kind", "name")),
+    ),
+    Page(
+        "meeting_delete",
+        lambda h: {"pk": h.pair.pk, "meeting_pk": h.meeting.pk},
+        shows=shows(("meeting_kind", "name"), ("mentor", "last_name")),
+    ),
     # Data quality and reference lists
     Page("quality", shows=shows(("lonely", "last_name"), ("mentor", "last_name"))),
     *[Page("quality", query=lambda h, slug=slug: f"section={slug}") for slug in QUALITY_SLUGS],
