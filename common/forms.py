@@ -130,3 +130,21 @@ class RegistryModelForm(forms.ModelForm):
         if meta is not None and not hasattr(meta, "formfield_callback"):
             meta.formfield_callback = staticmethod(formfield)
         super().__init_subclass__(**kwargs)
+
+
+class LinkedSelect(forms.Select):
+    """A choice that depends on another field of the form: each option carries its parent's pk
+    (`parent_of(obj)`), and static/js/linked-select.js shows only the options of the parent chosen.
+    The form still checks the pair of values: the script only helps."""
+
+    def __init__(self, *args, depends_on: str, parent_of, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.attrs["data-depends-on"] = f"id_{depends_on}"
+        self.parent_of = parent_of
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = str(self.parent_of(instance))
+        return option

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from common.forms import RegistryModelForm, fix_organisation, formfield, helper, use_ru_dates
+from common.forms import LinkedSelect, RegistryModelForm, fix_organisation, formfield, helper, use_ru_dates
 from registry.forms.people import NewMenteeFormSet, NewMentorForm
 from registry.models import (
     Meeting,
@@ -24,6 +24,7 @@ from registry.models import (
     PersonCategory,
     RoleModel,
 )
+from registry.services.pairs import fits_format, named_for
 
 
 def _departments(organisations: QuerySet[Organisation]) -> set[int]:
@@ -123,6 +124,8 @@ class PairForm(RegistryModelForm):
         self.fields["program"].required = False
         self.fields["format"].queryset = _reference(MentoringFormat, organisations)
         self.fields["kind"].queryset = _reference(MentoringKind, organisations)
+        # Only the chosen form's role models are offered (static/js/linked-select.js); clean() checks it.
+        self.fields["role_model"].widget = LinkedSelect(depends_on="format", parent_of=lambda rm: rm.format_id)
         self.fields["role_model"].queryset = _reference(RoleModel, organisations).select_related("format")
         self.fields["role_model"].label_from_instance = lambda rm: f"{rm.format}: {rm.name}"
         use_ru_dates(self)
@@ -268,6 +271,38 @@ class PairEntry:
         mentor = data.get("mentor_choice") or self.new_mentor.save(commit=False)
         mentees = [*data["mentees_choice"], *(form.save(commit=False) for form in self._typed_mentees())]
         return self.form.save(commit=False), data["organisation"], mentor, mentees
+
+    def format_fits(self, *, can_add_formats: bool) -> bool:
+        """Whether the chosen form accepts the people chosen; if not, the form field says which forms would
+        (by their rule and their name), and how a form of the municipality's own is added."""
+        pair, _, mentor, mentees = self.chosen()
+        if fits_format(pair.format, mentor, mentees):
+            return True
+        rule = pair.format.get_participants_display().lower()
+        formats = [item for item in self.form.fields["format"].queryset if fits_format(item, mentor, mentees)]
+        named = [f"«{item}»" for item in formats if named_for(item, mentor, mentees)]
+        kinds = sorted({mentee.get_category_display().lower() for mentee in mentees})
+        if len(mentees) == 1:
+            mentees_are = f"наставляемый — {kinds[0]}"
+        else:
+            mentees_are = f"наставляемые — {'категория' if len(kinds) == 1 else 'категории'} " + ", ".join(
+                f"«{kind}»" for kind in kinds
+            )
+        who = f"наставник — {mentor.get_category_display().lower()}, {mentees_are}"
+        message = f"Форма «{pair.format}» — {rule}, а здесь {who}. "
+        if named:
+            message += f"Для них подходят формы: {', '.join(named)} — выберите одну из них. "
+        else:
+            message += "Формы для таких участников в справочнике нет. "
+            if can_add_formats:
+                message += (
+                    "Добавьте форму муниципалитета: «Справочники» → «Формы наставничества» → «Добавить» "
+                    "(например, «учитель – ученик», участники — «Любые участники»), затем выберите её здесь."
+                )
+            else:
+                message += "Попросите методиста муниципалитета добавить её в справочник форм, затем выберите её здесь."
+        self.form.add_error("format", message.strip())
+        return False
 
     def context(self) -> dict:
         return {"form": self.form, "new_mentor": self.new_mentor, "new_mentees": self.new_mentees}

@@ -7,13 +7,14 @@ slips past the checks (two requests at once) is turned into the same kind of mes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry import freshness
-from registry.models import MentoringPair, Organisation, PairMentee, Participants, Person
+from registry.models import MentoringFormat, MentoringPair, Organisation, PairMentee, Participants, Person
 from registry.models.people import STAFF_CATEGORIES, PersonCategory
 from registry.services.errors import integrity_message
 
@@ -28,6 +29,39 @@ def participation_facts(pair: MentoringPair) -> dict:
         "participants": pair.format.participants,
         "active": pair.end_date is None,
     }
+
+
+def fits_format(mentoring_format: MentoringFormat, mentor: Person, mentees: Iterable[Person]) -> bool:
+    """Whether the form's participant rule accepts this mentor and these mentees (check_pair's rule)."""
+    people = [mentor, *mentees]
+    if mentoring_format.participants == Participants.STUDENTS:
+        return all(person.category == PersonCategory.STUDENT for person in people)
+    if mentoring_format.participants == Participants.STAFF:
+        return all(person.category in STAFF_CATEGORIES for person in people)
+    return True
+
+
+# Words a form's name uses for each side («учитель – ученик»): who the side is.
+_SIDE_WORDS = {
+    PersonCategory.STUDENT: ("ученик", "обучающ", "воспитанник", "школьник"),
+    PersonCategory.TEACHER: ("учитель", "педагог", "преподаватель", "воспитатель", "руководитель", "специалист"),
+    PersonCategory.STAFF: ("работник", "сотрудник", "специалист", "руководитель"),
+    PersonCategory.COLLEGE_STUDENT: ("студент",),
+    PersonCategory.EMPLOYEE: ("работодатель", "работник", "сотрудник", "специалист"),
+    PersonCategory.GRADUATE: ("выпускник",),
+}
+
+
+def named_for(mentoring_format: MentoringFormat, mentor: Person, mentees: Iterable[Person]) -> bool:
+    """Whether the form's name «X – Y» speaks of such a mentor (X) and such mentees (Y)."""
+    sides = re.split(r"\s*[–—-]\s*", mentoring_format.name.lower(), maxsplit=1)
+    if len(sides) != 2:
+        return False
+
+    def speaks_of(side: str, person: Person) -> bool:
+        return any(word in side for word in _SIDE_WORDS.get(person.category, ()))
+
+    return speaks_of(sides[0], mentor) and all(speaks_of(sides[1], mentee) for mentee in mentees)
 
 
 def check_pair(pair: MentoringPair, mentees: Iterable[Person]) -> list[str]:

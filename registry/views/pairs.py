@@ -117,7 +117,8 @@ def _pair_page(request: HttpRequest, pair: MentoringPair | None) -> HttpResponse
         organisations=editable_organisations(request.user),
         people=Person.objects.for_user(request.user).current(),
     )
-    if request.method == "POST" and entry.is_valid():
+    can_add_formats = bool(scope_for(request.user).methodist_departments)
+    if request.method == "POST" and entry.is_valid() and entry.format_fits(can_add_formats=can_add_formats):
         saved = save_or_explain(entry.form, lambda: form_pair(*entry.chosen()))
         if saved is not None:
             messages.success(request, "Пара сохранена." if pair else "Пара сформирована.")

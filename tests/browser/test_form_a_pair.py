@@ -11,7 +11,17 @@ def test_curator_forms_a_pair_from_scratch(page, live_server, world):
     page.get_by_role("link", name="Пары", exact=True).click()
     page.get_by_role("link", name="Сформировать пару").click()
 
+    # The role models follow the form chosen: another form's are not offered, a choice that no longer fits is
+    # cleared.
+    role_model = page.get_by_label("Ролевая модель")
+    page.get_by_label("Форма наставничества").select_option(label="учитель – учитель")
+    role_model.select_option(label="учитель – учитель: опытный педагог – молодой специалист")
     page.get_by_label("Форма наставничества").select_option(label="ученик – ученик")
+    assert role_model.input_value() == ""
+    offered = role_model.locator("option:not([disabled])").all_inner_texts()
+    assert "ученик – ученик: лидер – пассивный" in offered
+    assert not [text for text in offered if text.startswith("учитель – учитель")], offered
+    role_model.select_option(label="ученик – ученик: лидер – пассивный")
     page.get_by_label("Дата вхождения в программу").fill("15.09.2025")
     page.get_by_label("Номер приказа о закреплении").fill("112-од")
     page.get_by_label("Дата приказа").fill("12.09.2025")
@@ -39,5 +49,6 @@ def test_curator_forms_a_pair_from_scratch(page, live_server, world):
 
     pair = MentoringPair.objects.get()
     assert (pair.organisation, pair.order_number) == (world.school_a1, "112-од")
+    assert pair.role_model.name == "лидер – пассивный"
     assert errors == [], errors
     assert [url for url in page.requested_urls if not url.startswith(live_server.url)] == []

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from registry.models import Meeting, MeetingKind, MentoringPair, PairStage, Person
+from registry.models import Meeting, MeetingKind, MentoringFormat, MentoringPair, PairStage, Person, RoleModel
 from tests import factories
 
 
@@ -85,7 +85,11 @@ def test_curator_forms_a_group_from_people_in_the_base(as_persona, world):
         ({**NEW_MENTOR, "entry_date": "2025-13-45"}, "Введите дату в виде дд.мм.гггг"),
         ({**NEW_MENTOR, "planned_end_date": "01.09.2025"}, "Плановая дата завершения не может быть раньше"),
         ({**NEW_MENTOR, "order_date": ""}, "Укажите и номер, и дату приказа"),
-        ({**NEW_MENTOR, "new_mentor-category": "teacher"}, "В форме «ученик – ученик» наставник — обучающийся"),
+        (
+            {**NEW_MENTOR, "new_mentor-category": "teacher"},
+            "Форма «ученик – ученик» — только обучающиеся (наставник и наставляемый), а здесь наставник — педагог, "
+            "наставляемый — обучающийся.",
+        ),
     ],
 )
 def test_bad_input_creates_no_pair_and_no_people(as_persona, world, extra, message):
@@ -125,6 +129,42 @@ def test_role_model_must_belong_to_the_form(as_persona, world):
         reverse("pair_create"), pair_data(**NEW_MENTOR, **NEW_MENTEE, role_model=role_model.pk)
     )
     assert "Эта ролевая модель — для формы «учитель – учитель»" in response.content.decode()
+
+
+def test_a_form_that_does_not_fit_the_people_names_the_forms_that_would(as_persona, world):
+    """A teacher who mentors a student: no common form is named for them; the curator is told to ask the
+    methodist, the methodist how to add the municipality's own form; once added, it is named and it saves."""
+    teacher = factories.teacher(world.school_a1, last_name="Учителева")
+    student = factories.student(world.school_a1, last_name="Школьников")
+    data = pair_data(mentor_choice=teacher.pk, mentees_choice=[student.pk])
+    page = as_persona("curator_a1").post(reverse("pair_create"), data).content.decode()
+    assert (
+        "Форма «ученик – ученик» — только обучающиеся (наставник и наставляемый), а здесь наставник — педагог" in page
+    )
+    assert "Формы для таких участников в справочнике нет" in page
+    assert "Попросите методиста муниципалитета добавить её в справочник форм" in page
+    methodist = as_persona("methodist_a")
+    page = methodist.post(reverse("pair_create"), {**data, "organisation": world.school_a1.pk}).content.decode()
+    assert "Добавьте форму муниципалитета: «Справочники» → «Формы наставничества» → «Добавить»" in page
+    own = MentoringFormat.objects.create(department=world.department_a, name="учитель – ученик")
+    page = methodist.post(reverse("pair_create"), {**data, "organisation": world.school_a1.pk}).content.decode()
+    assert "Для них подходят формы: «учитель – ученик» — выберите одну из них." in page
+    assert "«студент – ученик»" not in page, "a form whose name speaks of other people is not offered"
+    assert MentoringPair.objects.count() == 0
+    response = methodist.post(reverse("pair_create"), {**data, "organisation": world.school_a1.pk, "format": own.pk})
+    assert response.status_code == 302 and MentoringPair.objects.get().format == own
+
+
+def test_the_role_models_offered_are_the_chosen_forms(as_persona, world):
+    """Each role model option names its form, and the list follows the form chosen (static/js/linked-select.js)."""
+    form = as_persona("curator_a1").get(reverse("pair_create")).context["form"]
+    widget = form["role_model"]
+    html = str(widget)
+    assert 'data-depends-on="id_format"' in html
+    for role_model in RoleModel.objects.filter(department__isnull=True).select_related("format"):
+        assert f'data-parent="{role_model.format_id}" value="{role_model.pk}"' in html or (
+            f'value="{role_model.pk}" data-parent="{role_model.format_id}"' in html
+        ), role_model
 
 
 @pytest.fixture
