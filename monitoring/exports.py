@@ -61,6 +61,7 @@ class IndicatorTableExporter(TableExporter):
         columns = [Column("number", "№", 4), Column("title", "Показатель", 48), Column("unit", "Ед.", 5)]
         columns += [Column(f"value_{year}", str(year), 9) for year in years]
         columns += [Column(f"parts_{year}", f"{year}: числитель / знаменатель", 14) for year in years]
+        columns += [Column("check", "Проверка", 40)]
         return Layout("Показатели реализации целевой модели наставничества", tuple(columns))
 
     @property
@@ -95,6 +96,13 @@ class IndicatorTableExporter(TableExporter):
                     row.append(str(cell.numerator) if cell.numerator is not None and not indicator.is_share else "")
                 else:
                     row.append(f"{cell.numerator if cell.numerator is not None else '—'} / {cell.denominator}")
+            row.append(
+                "; ".join(
+                    f"{year}: больше 100 %, {cells[year].warning}"
+                    for year in self.table.years
+                    if cells[year].impossible
+                )
+            )
             yield row
 
 

@@ -48,6 +48,19 @@ class Cell:
     def coverage_incomplete(self) -> bool:
         return self.reported < self.organisations
 
+    @property
+    def impossible(self) -> bool:
+        """A share over 100 %: more people counted than the contingent holds — the contingent (or the
+        people's organisation) is wrong, and the figure must never reach a head silently."""
+        return self.numerator is not None and bool(self.denominator) and self.numerator > self.denominator
+
+    @property
+    def warning(self) -> str:
+        """What a page, a PDF or a workbook says beside an impossible figure ("" when there is none)."""
+        if not self.impossible:
+            return ""
+        return f"учтено {self.numerator} при контингенте {self.denominator}: проверьте контингент"
+
 
 @dataclass
 class OrgCell:

@@ -262,6 +262,10 @@ def _detail(indicator: Indicator, cell: Cell) -> str:
         return ""
     if cell.value is None:
         return "контингент не сдан" if cell.reported == 0 else "знаменатель 0"
+    if cell.impossible:
+        return (
+            f"{format_number(cell.numerator)} / {format_number(cell.denominator)} — больше 100 %: проверьте контингент"
+        )
     return f"{format_number(cell.numerator)} / {format_number(cell.denominator)}"
 
 

@@ -87,6 +87,7 @@ def _pdf_context(report: Report) -> dict:
                         "value": _value(indicator, cells[year]),
                         "detail": _detail(indicator, cells[year]),
                         "missing": cells[year].value is None,
+                        "impossible": cells[year].impossible,
                         "below": indicator.target is not None
                         and cells[year].value is not None
                         and cells[year].value < indicator.target,
@@ -115,9 +116,8 @@ def _pdf_context(report: Report) -> dict:
                     {
                         "value": _value(indicator, cell),
                         "missing": cell.value is None,
-                        "detail": ""
-                        if cell.value is None
-                        else f"{format_number(cell.numerator)} / {format_number(cell.denominator)}",
+                        "impossible": cell.impossible,
+                        "detail": "" if cell.value is None else _detail(indicator, cell),
                     }
                 )
         breakdown_rows.append({"organisation": organisation, "values": values})

@@ -47,7 +47,8 @@ def _title_block(sheet: Sheet, report: Report, heading: str) -> None:
 def _indicators_sheet(workbook: Workbook, report: Report) -> None:
     years = report.years
     per_year = ("Значение", "Числитель", "Знаменатель", "ОО в расчёте")
-    sheet = Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years))
+    sheet = Sheet(workbook, "Показатели", [5, 60, 7, 8] + [12, 11, 12, 10] * len(years) + [40])
+    check = 5 + 4 * len(years)  # «Проверка»: a share over 100 % said in words beside its figures
     _title_block(sheet, report, "Показатели реализации целевой модели наставничества")
     sheet.put(
         1,
@@ -64,7 +65,8 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
         start = 5 + 4 * index
         sheet.merge_header(start, start + 3, str(year))
     sheet.row += 1
-    for column in range(1, 5):
+    sheet.put(check, "Проверка", header=True)
+    for column in (1, 2, 3, 4, check):
         sheet.put(column, None, header=True)
         sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
     for index in range(len(years)):
@@ -87,7 +89,9 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
             _number_or_missing(sheet, start, cell.value, number_format)
             for offset, value in enumerate((cell.numerator, cell.denominator, cell.reported), start=1):
                 sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
-        sheet.tall([(2, indicator.title)])
+        warnings = "; ".join(f"{year}: больше 100 %, {cells[year].warning}" for year in years if cells[year].impossible)
+        sheet.put(check, warnings or None, wrap=True, border=True)
+        sheet.tall([(2, indicator.title), (check, warnings)])
         sheet.row += 1
     sheet.row += 1
     sheet.line(None, "Определения показателей", bold=True)
@@ -102,7 +106,8 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
 
 def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
     shares = [indicator for indicator in INDICATORS if indicator.is_share and indicator.code != "orgs_share"]
-    sheet = Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares))
+    sheet = Sheet(workbook, "По организациям", [40, 14, 12] + [11, 11, 12] * len(shares) + [40])
+    check = 4 + 3 * len(shares)
     _title_block(sheet, report, f"Показатели по организациям за {report.breakdown_year} год")
     sheet.line(
         f"Показатель 1 для одной организации — «да» или «нет» (в году действовала хотя бы одна пара); "
@@ -118,7 +123,8 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
         sheet.merge_header(start, start + 2, f"{indicator.number}. {short_label(indicator)}, %")
     sheet.sheet.row_dimensions[sheet.row].height = 45
     sheet.row += 1
-    for column in range(1, 4):
+    sheet.put(check, "Проверка", header=True)
+    for column in (1, 2, 3, check):
         sheet.put(column, None, header=True)
         sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
     for index in range(len(shares)):
@@ -136,6 +142,13 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
             _number_or_missing(sheet, start, cell.value, PERCENT_FORMAT)
             for offset, value in enumerate((cell.numerator, cell.denominator), start=1):
                 sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
+        warnings = "; ".join(
+            f"{indicator.number}. {short_label(indicator)}: больше 100 %, {cells[indicator.code].warning}"
+            for indicator in shares
+            if cells[indicator.code].impossible
+        )
+        sheet.put(check, warnings or None, wrap=True, border=True)
+        sheet.tall([(1, organisation.short_name), (check, warnings)])
         sheet.row += 1
 
 

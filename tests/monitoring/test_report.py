@@ -25,6 +25,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -443,3 +444,43 @@ def test_render_pages_to_png_when_asked(report):
     subprocess.run(["pdftoppm", "-png", "-r", "80", pdf, os.path.join(folder, "report")], check=True)
     with open(os.path.join(folder, "report.xlsx"), "wb") as out:
         out.write(report_xlsx(report))
+
+
+def test_a_share_over_100_percent_is_never_shown_silently(small, as_persona):
+    """School A1 reports 1 pupil aged 10–18 though 2 are mentees: 200 %. The page, its breakdown, the PDF and
+    both workbooks say it beside the figure."""
+    Contingent.objects.filter(organisation=small.school_a1, year=2024).update(students_10_18=1)
+    freshness.touch(small.school_a1.pk)
+    report = build_report(small.department_a, YEARS, user=small.methodist_a, today=TODAY)
+    cell = report.table.row("students_mentees_share")[2024]
+    assert (cell.value, cell.numerator, cell.denominator, cell.impossible) == (Decimal("200.0"), 2, 1, True)
+    assert not report.table.row("teachers_mentors_share")[2024].impossible
+    warning = "учтено 2 при контингенте 1: проверьте контингент"
+
+    client = as_persona("methodist_a")
+    page = client.get(reverse("indicators"), {"department": small.department_a.pk}).content.decode()
+    assert f"больше 100 %: {warning}" in page
+    breakdown = client.get(
+        reverse("indicator_breakdown"),
+        {"indicator": "students_mentees_share", "year": 2024, "department": small.department_a.pk},
+    ).content.decode()
+    assert f"больше 100 %: {warning}" in breakdown
+
+    text = text_of(report_pdf(report))
+    assert "200 % 2 / 1 — больше 100 %: проверьте контингент" in text
+    assert text.count("больше 100 %: проверьте контингент") == 2  # the table and the breakdown
+
+    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    indicators = book["Показатели"]
+    assert row_starting(indicators, 3)[-1] == f"2024: больше 100 %, {warning}"
+    assert row_starting(indicators, 4)[-1] is None
+    by_organisation = book["По организациям"]
+    assert row_starting(by_organisation, "МБОУ СОШ № 1")[-1].endswith(f"больше 100 %, {warning}")
+
+    from monitoring.exports import IndicatorTableExporter
+
+    exporter = IndicatorTableExporter(
+        small.methodist_a, {"department": str(small.department_a.pk), "first": "2023", "last": "2024"}
+    )
+    rows = {row[0]: row for row in exporter.rows()}
+    assert rows[3][-1] == f"2024: больше 100 %, {warning}" and rows[4][-1] == ""
