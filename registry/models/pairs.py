@@ -370,6 +370,10 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.date:%d.%m.%Y}"
 
+    def touched_organisations(self) -> list[int]:
+        """Whose data versions a saved meeting renews (registry/freshness.py): its pair's organisation."""
+        return [self.pair.organisation_id]
+
     def get_additional_data(self) -> dict:
         """Kept by auditlog with each entry: the pair, so that a deleted meeting stays in the pair's history."""
         return {"pair": self.pair_id}

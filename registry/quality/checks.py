@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from registry.models import MentoringPair, Organisation, PairMentee, Person, User
+from registry.models import Meeting, MentoringPair, Organisation, PairMentee, Person, PersonCategory, User
 
 
 def _within(queryset: QuerySet, organisation: Organisation | None) -> QuerySet:
@@ -223,6 +223,45 @@ def overloaded_mentors_of(user: User, organisation_ids: list[int]) -> QuerySet[P
     return present_mentors_by_load(people).filter(active_mentees__gt=F("max_mentees"))
 
 
+# --- 6. Pairs without meetings --------------------------------------------------------------------
+
+QUIET_DAYS = 30
+
+
+def pairs_without_meetings(
+    user: User, organisation: Organisation | None = None, *, today: date | None = None
+) -> QuerySet[MentoringPair]:
+    """Active pairs that entered the program at least QUIET_DAYS ago and have no meeting in the log."""
+    today = today or timezone.localdate()
+    return present_pairs_by_organisation(
+        _within(MentoringPair.objects.for_user(user), organisation)
+        .active()
+        .filter(entry_date__lte=today - timedelta(days=QUIET_DAYS))
+        .exclude(Exists(Meeting.objects.filter(pair=OuterRef("pk"))))
+    )
+
+
+# --- 7. Pupil mentors without a birth year --------------------------------------------------------
+
+
+def present_people_by_organisation(people: QuerySet[Person]) -> QuerySet[Person]:
+    return people.select_related("organisation").order_by(
+        "organisation__short_name", "last_name", "first_name", "patronymic", "pk"
+    )
+
+
+def mentors_without_birth_year(user: User, organisation: Organisation | None = None) -> QuerySet[Person]:
+    """Pupils mentoring in an active pair whose birth year is unknown: indicator 4 counts pupils of
+    10–18 years as mentors, and without the year such a mentor is left out of it."""
+    mentoring = PairMentee.objects.filter(mentor=OuterRef("pk"), active=True)
+    return present_people_by_organisation(
+        _within(Person.objects.for_user(user), organisation)
+        .current()
+        .filter(category=PersonCategory.STUDENT, birth_year__isnull=True)
+        .filter(Exists(mentoring))
+    )
+
+
 # --- The checks, in the page's order --------------------------------------------------------------
 
 
@@ -299,6 +338,24 @@ CHECKS: list[Check] = [
         model=Person,
         present=present_mentors_by_load,
         rows_of=overloaded_mentors_of,
+    ),
+    Check(
+        "no_meetings",
+        "Пары без встреч",
+        f"Действующие пары и группы, вошедшие в программу больше {QUIET_DAYS} дней назад, у которых в журнале "
+        "нет ни одной встречи: внесите проведённые встречи или проверьте, работает ли пара.",
+        pairs_without_meetings,
+        model=MentoringPair,
+        present=present_pairs_by_organisation,
+    ),
+    Check(
+        "mentor_birth_year",
+        "Наставники-обучающиеся без года рождения",
+        "Обучающиеся — наставники в действующих парах без года рождения: показатель 4 считает "
+        "обучающихся 10–18 лет, и без года рождения наставник в расчёт не попадает.",
+        mentors_without_birth_year,
+        model=Person,
+        present=present_people_by_organisation,
     ),
 ]
 CHECKS_BY_SLUG = {check.slug: check for check in CHECKS}

@@ -34,7 +34,7 @@ from registry.quality.checks import (
 # - duplicates span organisations: that answer is kept whole, and only a change of people renews it.
 
 PREVIEW_ROWS = 20
-PARTS_VERSION = 1  # the shape of a kept part: bump it when it changes, so no old part is read
+PARTS_VERSION = 2  # the shape of a kept part: bump it when it changes, so no old part is read
 PER_ORGANISATION = [check for check in CHECKS if not check.fetch_whole]
 # What the per-organisation checks read: their rows (pairs), their order (people in active pairs)
 # and the consents of minors.

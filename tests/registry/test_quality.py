@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry import quality
-from registry.models import Person
+from registry.models import Meeting, MeetingKind, Person
 from registry.views import quality as quality_views
 from tests import factories
 
@@ -37,13 +37,20 @@ def pair_of(school, mentor_name, *, mentees=1, **fields):
 def troubles(school, name):
     """One problem of every kind in `school`, all around a mentor called `name`.
 
-    The pair has no order and is past its planned end; the mentor (a minor without a consent,
-    like the mentees) may lead one mentee and leads two; and the mentor was entered twice.
+    The pair has no order, is past its planned end and has no meeting; the mentor (a minor without a
+    consent, like the mentees) may lead one mentee and leads two; and the mentor was entered twice.
+    Beside it a sound pair (order, consents, a meeting) whose pupil mentor has no birth year.
     """
     mentor = factories.student(school, last_name=name, first_name="Олег", birth_year=aged(16), max_mentees=1)
     mentees = [factories.student(school, last_name=f"{name}-{i}", birth_year=aged(12)) for i in (1, 2)]
     factories.pair(mentor, mentees, planned_end_date=today() - timedelta(days=1))
     factories.student(school, last_name=name, first_name="Олег", birth_year=aged(16))
+    ageless = factories.student(school, last_name=f"{name}-безгодов", birth_year=None)
+    junior = factories.student(school, last_name=f"{name}-младший", birth_year=aged(11))
+    for person in (ageless, junior):
+        factories.ConsentFactory(person=person)
+    sound = factories.pair(ageless, [junior], **ORDER)
+    Meeting.objects.create(pair=sound, kind=MeetingKind.objects.first(), date=sound.entry_date)
 
 
 def section_rows(response, slug):
@@ -110,6 +117,40 @@ def test_pairs_past_their_planned_end_and_completed_ones_without_results(world):
     found = list(quality.pairs_past_due(world.methodist_a))
     assert found == [long_overdue, overdue, silent]
     assert [pair.is_active for pair in found] == [True, True, False]
+
+
+def test_active_pairs_without_a_meeting_for_a_month(world):
+    school = world.school_a1
+    quiet = pair_of(school, "Молчалин", entry_date=today() - timedelta(days=31), **ORDER)
+    pair_of(school, "Новичков", entry_date=today() - timedelta(days=29), **ORDER)  # not a month yet
+    met = pair_of(school, "Встречин", entry_date=today() - timedelta(days=60), **ORDER)
+    Meeting.objects.create(pair=met, kind=MeetingKind.objects.first(), date=today() - timedelta(days=50))
+    pair_of(school, "Итогов", end_date=COMPLETED, results="Освоил программу", **ORDER)  # completed: not asked
+
+    assert list(quality.pairs_without_meetings(world.methodist_a)) == [quiet]
+    assert list(quality.pairs_without_meetings(world.curator_a2)) == []
+
+
+def test_pupil_mentors_of_active_pairs_without_a_birth_year(world):
+    school = world.school_a1
+    ageless = factories.student(school, last_name="Безгодов", birth_year=None)
+    factories.pair(ageless, [factories.student(school, birth_year=aged(12))], **ORDER)
+    done = factories.student(school, last_name="Завершилов", birth_year=None)
+    factories.pair(done, [factories.student(school, birth_year=aged(12))], end_date=COMPLETED, **ORDER)
+    teacher = factories.teacher(school, last_name="Учителев", birth_year=None)  # no age in a teacher's indicator
+    factories.pair(teacher, [factories.teacher(school)], format_name="учитель – учитель", **ORDER)
+    factories.student(school, last_name="Немой", birth_year=None)  # not a mentor
+
+    assert list(quality.mentors_without_birth_year(world.methodist_a)) == [ageless]
+
+
+def test_a_meeting_written_down_clears_the_pair_from_the_check(world, as_persona):
+    pair = pair_of(world.school_a1, "Молчалин", **ORDER)
+    client = as_persona("curator_a1")
+    assert [p.pk for p in section_rows(client.get(reverse("quality")), "no_meetings")] == [pair.pk]
+    kind = MeetingKind.objects.first()
+    client.post(reverse("meeting_create", args=[pair.pk]), {"date": "20.09.2025", "kind": kind.pk})
+    assert counts(client.get(reverse("quality")))["no_meetings"] == 0
 
 
 @pytest.fixture
@@ -218,7 +259,15 @@ def test_curator_sees_only_the_own_schools_problems(world, as_persona):
     troubles(world.school_a2, "Вторушин")
     response = as_persona("curator_a1").get(reverse("quality"))
     assert response.status_code == 200
-    assert counts(response) == {"orders": 1, "consents": 4, "overdue": 1, "duplicates": 1, "load": 1}
+    assert counts(response) == {
+        "orders": 1,
+        "consents": 4,
+        "overdue": 1,
+        "duplicates": 1,
+        "load": 1,
+        "no_meetings": 1,
+        "mentor_birth_year": 1,
+    }
     page = response.content.decode()
     assert "Первушин" in page and "Вторушин" not in page
     assert not response.context["show_filter"], "one school: nothing to choose"
@@ -232,7 +281,15 @@ def test_methodist_and_head_see_the_whole_department(world, as_persona):
     troubles(world.school_a1, "Первушин")
     troubles(world.school_a2, "Вторушин")
     troubles(world.school_b1, "Заречнов")
-    expected = {"orders": 2, "consents": 8, "overdue": 2, "duplicates": 2, "load": 2}
+    expected = {
+        "orders": 2,
+        "consents": 8,
+        "overdue": 2,
+        "duplicates": 2,
+        "load": 2,
+        "no_meetings": 2,
+        "mentor_birth_year": 2,
+    }
     for persona in ("methodist_a", "head_a"):
         response = as_persona(persona).get(reverse("quality"))
         assert counts(response) == expected, persona
@@ -281,10 +338,20 @@ def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_pers
         "Пары с истёкшим сроком без результатов",
         "Возможные дубликаты",
         "Наставники с нагрузкой выше заявленной",
+        "Пары без встреч",
+        "Наставники-обучающиеся без года рождения",
     ]:
         assert title in page
-    assert counts(response) == {"orders": 1, "consents": 2, "overdue": 0, "duplicates": 0, "load": 0}
-    assert page.count("Замечаний нет") == 3
+    assert counts(response) == {
+        "orders": 1,
+        "consents": 2,
+        "overdue": 0,
+        "duplicates": 0,
+        "load": 0,
+        "no_meetings": 1,
+        "mentor_birth_year": 0,
+    }
+    assert page.count("Замечаний нет") == 4
     assert "номер не указан" in page and "в действующей паре" in page
 
 
@@ -298,7 +365,15 @@ def test_methodist_narrows_the_page_to_one_school(world, as_persona):
 
     response = client.get(reverse("quality"), {"organisation": world.school_a2.pk})
     assert response.context["organisation"] == world.school_a2
-    assert counts(response) == {"orders": 1, "consents": 4, "overdue": 1, "duplicates": 1, "load": 1}
+    assert counts(response) == {
+        "orders": 1,
+        "consents": 4,
+        "overdue": 1,
+        "duplicates": 1,
+        "load": 1,
+        "no_meetings": 1,
+        "mentor_birth_year": 1,
+    }
     assert "Первушин" not in response.content.decode()
     assert client.get(reverse("quality"), {"organisation": world.school_b1.pk}).status_code == 404
     assert client.get(reverse("quality"), {"organisation": "a1"}).status_code == 404
@@ -442,14 +517,14 @@ def test_a_change_is_seen_at_once_and_a_rolled_back_one_never(world, as_persona)
 # Computed (both schools changed): session and user (2), ATOMIC_REQUESTS' savepoint and release (2),
 # the scope's memberships (1), the organisations to choose from (1); the counts and first keys: versions
 # and a miss (2), the organisations' versions and parts (2), one ranking query per check for the changed
-# schools (4), the parts stored in one statement (1), the first keys of the checks with problems (4),
-# stored (1); the first rows read by their keys (4); the duplicates: versions and answer (2), the groups
+# schools (6), the parts stored in one statement (1), the first keys of the checks with problems (6),
+# stored (1); the first rows read by their keys (6); the duplicates: versions and answer (2), the groups
 # fetched whole (1) with the people of those shown (1), stored (1); the session's idle timeout (3); the
 # access log's entry naming the minors shown and its people (2).
-QUERIES_COMPUTED = 34
-# Unchanged data: the counts and keys read (2), the rows by their keys (4), the duplicates' answer (2),
+QUERIES_COMPUTED = 40
+# Unchanged data: the counts and keys read (2), the rows by their keys (6), the duplicates' answer (2),
 # the access log's entry (2).
-QUERIES_CACHED = 19
+QUERIES_CACHED = 21
 # A section reads its version, its count and its page (3), computed and stored (2 × 1 + 2 + 1), or not.
 # Each with the access log's entry naming the minors shown (2).
 QUERIES_SECTION_COMPUTED = 19

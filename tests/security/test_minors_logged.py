@@ -63,7 +63,7 @@ EXTRA = {
     "pairs searched": lambda: reverse("pair_list") + "?q=Учитель",
     **{
         f"quality: {slug}": (lambda slug=slug: reverse("quality") + f"?section={slug}")
-        for slug in ("orders", "consents", "overdue", "duplicates", "load")
+        for slug in ("orders", "consents", "overdue", "duplicates", "load", "no_meetings", "mentor_birth_year")
     },
 }
 

@@ -87,7 +87,7 @@ def shows(*pairs):
 
 
 PEOPLE_NAMES = (("mentor", "last_name"), ("mentor", "first_name"), ("mentor", "patronymic"))
-QUALITY_SLUGS = ("orders", "consents", "overdue", "duplicates", "load")
+QUALITY_SLUGS = ("orders", "consents", "overdue", "duplicates", "load", "no_meetings", "mentor_birth_year")
 REFERENCE_KINDS = {"formats": "format", "role-models": "role_model", "kinds": "kind", "meeting-kinds": "meeting_kind"}
 
 PAGES = [
