@@ -198,6 +198,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.access",
             ],
+            # {% load russian %}: plural and gendered forms (common/russian.py), for every app's templates.
+            "libraries": {"russian": "common.russian"},
         },
     },
 ]

@@ -93,3 +93,34 @@ def test_no_template_loads_from_another_host():
 def test_vendored_front_end_files_carry_their_licences():
     for folder in ["static/vendor/bootstrap", "static/vendor/htmx", "static/fonts/dejavu"]:
         assert (ROOT / folder / "LICENSE").is_file(), folder
+
+
+def test_a_forms_own_errors_are_shown_once():
+    """`{% crispy form %}` shows the form's own (non-field) errors itself: a template that also prints them
+    shows each message twice."""
+    twice = []
+    for template in sorted((ROOT / "templates").rglob("*.html")):
+        text = template.read_text(encoding="utf-8")
+        for name in re.findall(r"\{% crispy (\w+) %\}", text):
+            if f"{name}.non_field_errors" in text:
+                twice.append(f"{template.relative_to(ROOT)}: {name}")
+    assert not twice, twice
+
+
+def test_a_pair_forms_rule_message_is_shown_once(as_persona, world):
+    mentor = factories.student(world.school_a1, birth_year=2008)
+    mentee = factories.student(world.school_a1)
+    factories.pair(mentor, [mentee])
+    data = {
+        "format": factories.mentoring_format("ученик – ученик").pk,
+        "entry_date": "15.09.2025",
+        "stage": "preparation",
+        "mentor_choice": mentor.pk,
+        "mentees_choice": [mentee.pk],
+        "new_mentee-TOTAL_FORMS": "0",
+        "new_mentee-INITIAL_FORMS": "0",
+        "new_mentee-MIN_NUM_FORMS": "0",
+        "new_mentee-MAX_NUM_FORMS": "10",
+    }
+    page = as_persona("curator_a1").post(reverse("pair_create"), data).content.decode()
+    assert page.count("уже ведёт") == 1

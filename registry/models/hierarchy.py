@@ -57,6 +57,10 @@ class User(AbstractUser):
     def full_name(self) -> str:
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
+    def get_full_name(self) -> str:
+        """Django's «first last» replaced by the one format the product names people in: Фамилия Имя Отчество."""
+        return self.full_name
+
     @property
     def short_name(self) -> str:
         """«Иванова А.П.» — how Russian documents name people in charge."""

@@ -42,7 +42,7 @@ def fits_format(mentoring_format: MentoringFormat, mentor: Person, mentees: Iter
 
 
 # Words a form's name uses for each side («учитель – ученик»): who the side is.
-_SIDE_WORDS = {
+_SIDE_WORDS: dict[str, tuple[str, ...]] = {
     PersonCategory.STUDENT: ("ученик", "обучающ", "воспитанник", "школьник"),
     PersonCategory.TEACHER: ("учитель", "педагог", "преподаватель", "воспитатель", "руководитель", "специалист"),
     PersonCategory.STAFF: ("работник", "сотрудник", "специалист", "руководитель"),

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from common.russian import gendered
 from common.text import normalise
 from common.views import paginate, save_or_explain
 from jobs.submissions import submitted_once
@@ -121,7 +122,8 @@ def curator_invite(request: HttpRequest, pk: int) -> HttpResponse:
         if invitation.new_account:
             messages.success(
                 request,
-                f"{user.full_name} назначен(а) куратором. Ссылка для установки пароля отправлена на {user.email}.",
+                f"{user.full_name} {gendered(user, 'назначен', 'назначена')} куратором. "
+                f"Ссылка для установки пароля отправлена на {user.email}.",
             )
         else:
             messages.success(request, f"{user.full_name} уже есть в системе: добавлена роль куратора этой организации.")
@@ -147,7 +149,9 @@ def membership_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_membership(request.user, pk, manage=True)
     user = membership.user
     if user.has_usable_password():
-        messages.info(request, f"{user.full_name} уже установил(а) пароль: приглашение не нужно.")
+        messages.info(
+            request, f"{user.full_name} уже {gendered(user, 'установил', 'установила')} пароль: приглашение не нужно."
+        )
     else:
         services.send_invitation(membership, site_url=request.build_absolute_uri("/"), new_account=True)
         messages.success(request, f"Новая ссылка для установки пароля отправлена на {user.email}.")

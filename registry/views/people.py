@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.russian import gendered
 from common.views import paginate, save_or_explain
 from jobs.submissions import submitted_once
 from registry import audit, privacy
@@ -117,7 +118,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = save_or_explain(form, form.save)
         if person is not None:
-            messages.success(request, f"{person.full_name} добавлен(а) в базу.")
+            messages.success(request, f"{person.full_name} {gendered(person, 'добавлен', 'добавлена')} в базу.")
             return redirect("person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": None})
 
@@ -149,11 +150,14 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and (not has_pairs or form.is_valid()):
         if has_pairs:
             people_services.archive(person, form.cleaned_data["reason"])
-            messages.success(request, f"{person.full_name} перемещён(а) в архив. Пары и история сохранены.")
+            messages.success(
+                request,
+                f"{person.full_name} {gendered(person, 'перемещён', 'перемещена')} в архив. Пары и история сохранены.",
+            )
             return redirect("person_detail", pk=person.pk)
-        name = person.full_name
+        name, deleted = person.full_name, gendered(person, "удалён", "удалена")
         person.delete()
-        messages.success(request, f"{name} удалён(а) из базы.")
+        messages.success(request, f"{name} {deleted} из базы.")
         return redirect("person_list")
     privacy.record_shown(request, [person], what="удаление или архив")
     return render(request, "registry/person_delete.html", {"person": person, "has_pairs": has_pairs, "form": form})
@@ -163,7 +167,7 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def person_restore(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_person(request.user, pk, write=True)
     people_services.restore(person)
-    messages.success(request, f"{person.full_name} возвращён(а) из архива.")
+    messages.success(request, f"{person.full_name} {gendered(person, 'возвращён', 'возвращена')} из архива.")
     return redirect("person_detail", pk=person.pk)
 
 

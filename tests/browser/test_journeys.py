@@ -172,7 +172,7 @@ def test_curator_registers_a_pair_completes_it_and_downloads_the_bases(page, liv
     page.get_by_label("Класс или группа").fill("7 Б")
     page.get_by_label("Основной запрос наставляемого").fill("Пробелы по дробям и процентам")
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_text("Ёлкина Вера Олеговна добавлен(а) в базу.")).to_be_visible()
+    expect(page.get_by_text("Ёлкина Вера Олеговна добавлена в базу.")).to_be_visible()
     expect(page.get_by_role("heading", name="Ёлкина Вера Олеговна")).to_be_visible()
     expect(page.get_by_text("Обучающийся, 2013 г. р.")).to_be_visible()
     no_consent = page.get_by_text("Несовершеннолетний без действующего согласия законного представителя")
@@ -204,7 +204,7 @@ def test_curator_registers_a_pair_completes_it_and_downloads_the_bases(page, liv
     page.get_by_label("Ресурс времени на программу наставничества").fill("2 часа в неделю")
     page.get_by_label("Сколько наставляемых может вести одновременно").fill("3")
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_text("Кузнецова Ирина Павловна добавлен(а) в базу.")).to_be_visible()
+    expect(page.get_by_text("Кузнецова Ирина Павловна добавлена в базу.")).to_be_visible()
     expect(page.get_by_text("Педагог, 1979 г. р.")).to_be_visible()
 
     # 4. The pair, both people chosen in the pickers (they ask the server as the curator types).

@@ -195,7 +195,7 @@ def test_postponing_moves_the_due_date_and_the_agenda_follows(roadmaps, as_perso
     client = as_persona("methodist_a")
     occurrence = roadmaps.overdue.occurrences.get()
     agenda = client.get(reverse("roadmap_agenda")).content.decode()
-    assert "Утверждение рабочей группы" in agenda.split("Срок в ближайшие")[0]  # in «Просрочено»
+    assert "Утверждение рабочей группы" in agenda.split("Сроки в ближайшие")[0]  # in «Просрочено»
 
     new_due = timezone.localdate() + timedelta(days=20)
     url = reverse("roadmap_occurrence_edit", args=[occurrence.pk])
@@ -212,7 +212,7 @@ def test_postponing_moves_the_due_date_and_the_agenda_follows(roadmaps, as_perso
     occurrence.refresh_from_db()
     assert occurrence.due == new_due and occurrence.planned_due < timezone.localdate()
     agenda = client.get(reverse("roadmap_agenda")).content.decode()
-    overdue, soon = agenda.split("Срок в ближайшие")[0], agenda.split("Срок в ближайшие")[1]
+    overdue, soon = agenda.split("Сроки в ближайшие")[0], agenda.split("Сроки в ближайшие")[1]
     assert "Утверждение рабочей группы" not in overdue and "Утверждение рабочей группы" in soon
 
 
