@@ -10,6 +10,9 @@ def log_in(page, live_server, username):
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
     page.wait_for_url(f"{live_server.url}/")
+    # The home page loads its figures in fragments (htmx): leaving before they arrive races them for the
+    # test database (SQLite's shared cache answers «table is locked»).
+    page.wait_for_load_state("networkidle")
 
 
 def test_curator_sees_only_the_own_school(page, live_server, world):
@@ -18,6 +21,7 @@ def test_curator_sees_only_the_own_school(page, live_server, world):
     assert "МБОУ СОШ № 2" not in page.content()
 
     page.get_by_role("link", name="Моя организация").click()
+    page.wait_for_url(f"{live_server.url}/organisations/**")
     rows = page.locator("table tbody tr")
     assert rows.count() == 1
     assert "МБОУ СОШ № 1" in rows.first.inner_text()
@@ -33,6 +37,7 @@ def test_curator_sees_only_the_own_school(page, live_server, world):
 def test_methodist_sees_every_school_of_the_department(page, live_server, world):
     log_in(page, live_server, "methodist_a")
     page.get_by_role("link", name="Организации", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/organisations/**")
     text = page.locator("table tbody").inner_text()
     assert "МБОУ СОШ № 1" in text and "МБОУ СОШ № 2" in text and "Лицей" not in text
     page.locator("#user-menu").click()

@@ -403,7 +403,7 @@ def test_methodist_imports_a_word_roadmap_marks_an_item_and_follows_data_problem
     expect(done.get_by_title("Есть документ")).to_be_visible()
     expect(row.get_by_role("link").filter(has_text="не начато")).to_have_count(item.occurrences.count() - 1)
     done.click()
-    expect(definition(page, "Статус")).to_contain_text("выполнено 28.10.2022 · отметил Орлова Наталья Игоревна")
+    expect(definition(page, "Статус")).to_contain_text("выполнено 28.10.2022 · отметила Орлова Наталья Игоревна")
     document = definition(page, "Документ").get_by_role("link")
     expect(document).to_be_visible()
     with page.expect_download() as download_info:
