@@ -15,12 +15,13 @@ from typing import Any, BinaryIO
 
 from common.files.tables import Column, Layout
 from common.files.writers import Progress
+from common.pdf import render_html
 from common.text import name_part
 from jobs.exports import Exporter, ExportParams, TableExporter, register
 from monitoring.access import contingent_department, table_choice, year_of
 from monitoring.contingent import template_filename, write_template
 from monitoring.indicators import indicator_table
-from monitoring.report import build_report, report_filename, report_pdf, report_xlsx
+from monitoring.report import build_report, report_filename, report_html, report_xlsx
 
 MISSING = "нет данных"
 
@@ -130,8 +131,24 @@ class AnalyticReportExporter(Exporter):
     def filename(self, file_format: str) -> str:
         return report_filename(self.report, file_format)
 
+    # The job's progress in steps: the figures gathered, the document laid out, the file written.
+    STEPS = 3
+
     def render(self, file_format: str, out: BinaryIO, progress: Progress | None = None) -> int:
-        out.write(report_pdf(self.report) if file_format == "pdf" else report_xlsx(self.report))
+        def step(done: int) -> None:
+            if progress:
+                progress(done, self.STEPS)
+
+        report = self.report
+        step(1)
+        if file_format == "pdf":
+            html = report_html(report)
+            step(2)
+            out.write(render_html(html))
+        else:
+            step(2)
+            out.write(report_xlsx(report))
+        step(3)
         return self.count()
 
 

@@ -62,6 +62,13 @@ class Scope:
         """Departments the user reads as a whole (methodist or head)."""
         return self.methodist_departments | self.head_departments
 
+    @property
+    def only_organisation(self) -> int | None:
+        """The one organisation a curator of a single school reads (their «Моя организация»), else None."""
+        if self.department_wide or len(self.curator_organisations) != 1:
+            return None
+        return next(iter(self.curator_organisations))
+
     # --- what the user reads --------------------------------------------------------------------
 
     def departments(self, queryset: QuerySet) -> QuerySet:

@@ -75,7 +75,7 @@ class PersonForm(RegistryModelForm):
         super().__init__(*args, **kwargs)
         fix_organisation(self, organisations, current=self.instance.organisation_id if self.instance.pk else None)
         self.fields["birth_year"].widget.attrs.update({"min": 1900, "max": current_year()})
-        self.helper = helper()
+        self.helper = helper(None)  # the page's button comes after the consent block (person_form.html)
         self.helper.layout = Layout(
             Fieldset(
                 "Основное",
@@ -88,9 +88,16 @@ class PersonForm(RegistryModelForm):
                 ),
                 Div(Div("birth_year", css_class="col-md-4"), Div("category", css_class="col-md-8"), css_class="row"),
             ),
-            Fieldset("Обучающийся", "class_or_group"),
-            Fieldset("Педагог или работник", "position", "is_young_specialist", "is_young_teacher"),
-            Fieldset("Внешний участник", "workplace"),
+            # Each block is shown for its categories only (static/js/category-blocks.js); without a script, all.
+            Fieldset("Обучающийся", "class_or_group", data_for_categories="student"),
+            Fieldset(
+                "Педагог или работник",
+                "position",
+                "is_young_specialist",
+                "is_young_teacher",
+                data_for_categories="teacher staff",
+            ),
+            Fieldset("Внешний участник", "workplace", data_for_categories="college_student employee graduate"),
             Fieldset(
                 "Как наставник",
                 "competencies",
@@ -231,6 +238,24 @@ class ConsentForm(RegistryModelForm):
                 self.add_error("given_by", "Участник несовершеннолетний: согласие даёт законный представитель.")
             cleaned["representative_name"] = cleaned["representative_relation"] = ""
         return cleaned
+
+
+class FirstConsentForm(ConsentForm):
+    """The consent entered together with a new person, on the person's own page (optional: only when
+    «Согласие получено» is ticked). The person is the unsaved one of the person form."""
+
+    PREFIX = "consent"
+
+    def __init__(self, *args, person: Person, **kwargs) -> None:
+        super().__init__(*args, person=person, prefix=self.PREFIX, **kwargs)
+        self.helper = helper(None)
+        if not self.is_bound:
+            self.initial.pop("given_by", None)  # who gave it depends on the person, not typed yet
+
+    @classmethod
+    def wanted(cls, data) -> bool:
+        """Whether the page asked to record a consent with the person."""
+        return bool(data) and data.get(f"{cls.PREFIX}-recorded") == "on"
 
 
 class ConsentWithdrawForm(RegistryModelForm):

@@ -14,7 +14,14 @@ from common.views import paginate, save_or_explain
 from jobs.submissions import submitted_once
 from registry import audit, privacy
 from registry.access import editable_organisations, get_consent, get_person, scope_for
-from registry.forms.people import ArchiveForm, ConsentForm, ConsentWithdrawForm, PersonFilterForm, PersonForm
+from registry.forms.people import (
+    ArchiveForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    FirstConsentForm,
+    PersonFilterForm,
+    PersonForm,
+)
 from registry.models import Consent, MentoringPair, Organisation, PairMentee, Person, PersonalDataAccess
 from registry.services import people as people_services
 from registry.services.pairs import refresh_person_facts
@@ -112,15 +119,36 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def person_create(request: HttpRequest) -> HttpResponse:
+    """A new person, and — if it was given already — their consent to processing personal data, on one page:
+    both saved, or neither."""
     organisations = editable_organisations(request.user)
     initial = {"organisation": request.GET.get("organisation")} if request.GET.get("organisation") else None
     form = PersonForm(request.POST or None, initial=initial, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        person = save_or_explain(form, form.save)
+    wants_consent = request.method == "POST" and FirstConsentForm.wanted(request.POST)
+    person_valid = request.method == "POST" and form.is_valid()
+    # The consent's rules need the person (a minor's consent is given by a representative).
+    new_person = form.save(commit=False) if person_valid else Person()
+    consent = FirstConsentForm(request.POST if wants_consent else None, person=new_person)
+    if person_valid and (not wants_consent or consent.is_valid()):
+
+        def save() -> Person:
+            saved = form.save()
+            if wants_consent:
+                consent.instance.person = saved
+                consent.instance.recorded_by = request.user
+                consent.save()
+            return saved
+
+        person = save_or_explain(form, save)
         if person is not None:
-            messages.success(request, f"{person.full_name} {gendered(person, 'добавлен', 'добавлена')} в базу.")
+            added = f"{person.full_name} {gendered(person, 'добавлен', 'добавлена')} в базу"
+            messages.success(request, f"{added}{', согласие записано' if wants_consent else ''}.")
             return redirect("person_detail", pk=person.pk)
-    return render(request, "registry/person_form.html", {"form": form, "person": None})
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "person": None, "consent": consent, "consent_open": wants_consent},
+    )
 
 
 @require_http_methods(["GET", "POST"])

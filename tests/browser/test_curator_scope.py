@@ -20,11 +20,11 @@ def test_curator_sees_only_the_own_school(page, live_server, world):
     assert page.get_by_role("heading", name="МБОУ СОШ № 1").is_visible()
     assert "МБОУ СОШ № 2" not in page.content()
 
+    # «Моя организация» of a curator of one school is that school's card, not a list of one.
     page.get_by_role("link", name="Моя организация").click()
-    page.wait_for_url(f"{live_server.url}/organisations/**")
-    rows = page.locator("table tbody tr")
-    assert rows.count() == 1
-    assert "МБОУ СОШ № 1" in rows.first.inner_text()
+    page.wait_for_url(f"{live_server.url}/organisations/{world.school_a1.pk}/")
+    assert page.get_by_role("heading", name="МБОУ СОШ № 1", exact=True).is_visible()
+    assert page.get_by_role("link", name="Наставнические пары и группы").is_visible()
 
     response = page.goto(f"{live_server.url}/organisations/{world.school_a2.pk}/")
     assert response.status == 404

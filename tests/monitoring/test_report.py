@@ -484,3 +484,17 @@ def test_a_share_over_100_percent_is_never_shown_silently(small, as_persona):
     )
     rows = {row[0]: row for row in exporter.rows()}
     assert rows[3][-1] == f"2024: больше 100 %, {warning}" and rows[4][-1] == ""
+
+
+@pytest.mark.parametrize("file_format", ["pdf", "xlsx"])
+def test_the_reports_job_moves_its_progress_in_steps(small, file_format):
+    """A report job's bar moves as the figures are gathered, the document is laid out and the file written
+    (it stood at 0 % until the end)."""
+    from monitoring.exports import AnalyticReportExporter
+
+    exporter = AnalyticReportExporter(
+        small.methodist_a, {"department": str(small.department_a.pk), "first": "2023", "last": "2024"}
+    )
+    steps, out = [], io.BytesIO()
+    exporter.render(file_format, out, lambda done, total: steps.append((done, total)))
+    assert steps == [(1, 3), (2, 3), (3, 3)] and out.getvalue()

@@ -73,3 +73,40 @@ def test_the_data_quality_summary_arrives_after_the_page(as_persona, world):
     assert f'hx-get="{reverse("quality_summary")}"' in page
     summary = client.get(reverse("quality_summary")).content.decode()
     assert "Пары без приказа о закреплении" in summary
+
+
+def test_the_daily_actions_are_where_a_curator_starts(as_persona, world):
+    """A curator starts from the home page («Добавить участника», «Сформировать пару», «Внести встречу»);
+    «Моя организация» opens the school's card, which leads to its people, pairs, roadmaps and contingent."""
+    client = as_persona("curator_a1")
+    page = client.get(reverse("home")).content.decode()
+    for action, url in (
+        ("Добавить участника", reverse("person_create")),
+        ("Сформировать пару", reverse("pair_create")),
+        ("Внести встречу", reverse("pair_list") + "?status=active"),
+    ):
+        assert f'href="{url}">{action}' in page, action
+    card = reverse("organisation_detail", args=[world.school_a1.pk])
+    assert f'href="{card}">Моя организация</a>' in page
+    page = client.get(card).content.decode()
+    for url in (
+        f"{reverse('person_list')}?organisation={world.school_a1.pk}",
+        f"{reverse('pair_list')}?organisation={world.school_a1.pk}",
+        f"{reverse('roadmap_list')}?organisation={world.school_a1.pk}",
+        reverse("contingent_list"),
+    ):
+        assert f'href="{url}"' in page, url
+    # The filtered lists really show that school.
+    mentor = factories.student(world.school_a1, last_name="Карточкин", birth_year=2008)
+    factories.pair(mentor, [factories.student(world.school_a1)])
+    listed = client.get(reverse("pair_list"), {"organisation": world.school_a1.pk}).context["page"].object_list
+    assert [pair.mentor for pair in listed] == [mentor]
+
+
+def test_a_head_is_offered_nothing_it_may_not_do(as_persona):
+    client = as_persona("head_a")
+    home = client.get(reverse("home")).content.decode()
+    assert "Сформировать пару" not in home and "Добавить участника" not in home
+    jobs = client.get(reverse("job_list")).content.decode()
+    assert "Загрузить из Excel" not in jobs and "Выгрузить базу" in jobs
+    assert "Организации</a>" in home  # a department-wide reader: the list, not one card

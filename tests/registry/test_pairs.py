@@ -379,5 +379,6 @@ def test_pair_detail_queries_do_not_grow_with_meetings(as_persona, pair, django_
     for day in range(16, 30):
         Meeting.objects.create(pair=pair, date=date(2025, 9, day), kind=kind)
     client = as_persona("methodist_a")
-    with django_assert_max_num_queries(20):
+    # 21 on PostgreSQL: one of them finds the pair's deleted meetings, whose history the card still shows.
+    with django_assert_max_num_queries(21):
         client.get(reverse("pair_detail", args=[pair.pk]))

@@ -283,3 +283,38 @@ def test_the_history_reads_as_the_user_sees_the_person(as_persona, world):
     history = page[page.index("История изменений") :]
     for leak in ("registry.", "None", "Id", "ID:", "Создан:", "Изменён:", "Consents", "Participations", "+00:00"):
         assert leak not in history, leak
+
+
+def test_a_consent_is_entered_with_the_person_or_neither_is_saved(as_persona, world):
+    """A curator who already holds the signed consent enters it with the new pupil, on one page."""
+    client = as_persona("curator_a1")
+    page = client.get(reverse("person_create")).content.decode()
+    assert "Согласие получено — внести вместе с участником" in page
+    consent = {
+        "consent-recorded": "on",
+        "consent-given_by": "representative",
+        "consent-representative_name": "Ёлкина Анна Петровна",
+        "consent-representative_relation": "мать",
+        "consent-given_on": "01.09.2026",
+    }
+    # A minor's consent given by the pupil: refused, and the pupil is not saved either.
+    response = client.post(reverse("person_create"), {**NEW_STUDENT, **consent, "consent-given_by": "self"})
+    assert "согласие даёт законный представитель" in response.content.decode()
+    assert not Person.objects.filter(last_name="Ёлкин").exists()
+    response = client.post(reverse("person_create"), {**NEW_STUDENT, **consent})
+    person = Person.objects.get(last_name="Ёлкин")
+    assert response["Location"] == reverse("person_detail", args=[person.pk])
+    saved = person.consents.get()
+    assert (saved.representative_name, saved.given_on.isoformat(), saved.recorded_by) == (
+        "Ёлкина Анна Петровна",
+        "2026-09-01",
+        world.curator_a1,
+    )
+    # Without the tick, the consent's fields are ignored.
+    client.post(reverse("person_create"), {**NEW_STUDENT, "last_name": "Второв", **consent, "consent-recorded": ""})
+    assert not Person.objects.get(last_name="Второв").consents.exists()
+
+
+def test_the_person_forms_blocks_name_their_categories(as_persona):
+    form = as_persona("curator_a1").get(reverse("person_create")).content.decode()
+    assert 'data-for-categories="student"' in form and 'data-for-categories="teacher staff"' in form

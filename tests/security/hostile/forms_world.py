@@ -162,7 +162,19 @@ FORM_CASES = [
             "username": "registry.User.username",
         },
     ),
-    FormCase("person_create", url("person_create"), base=lambda w, n: dict(NEW_STUDENT)),
+    FormCase(
+        "person_create",
+        url("person_create"),
+        # With the consent entered on the same page (its texts are stored as typed too).
+        base=lambda w, n: {
+            **NEW_STUDENT,
+            "consent-recorded": "on",
+            "consent-given_by": "representative",
+            "consent-representative_name": "Ёлкина Анна Петровна",
+            "consent-representative_relation": "мать",
+            "consent-given_on": "01.09.2025",
+        },
+    ),
     FormCase("person_edit", url("person_edit", "person")),
     FormCase("person_archive", url("person_delete", "person"), targets={"reason": "registry.Person.archive_reason"}),
     FormCase(
