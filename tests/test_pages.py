@@ -91,7 +91,12 @@ def test_no_template_loads_from_another_host():
 
 
 def test_vendored_front_end_files_carry_their_licences():
-    for folder in ["static/vendor/bootstrap", "static/vendor/htmx", "static/fonts/dejavu"]:
+    for folder in [
+        "static/vendor/bootstrap",
+        "static/vendor/htmx",
+        "static/fonts/dejavu",
+        "tests/browser/vendor/axe-core",  # the accessibility checks, for the tests only
+    ]:
         assert (ROOT / folder / "LICENSE").is_file(), folder
 
 

@@ -1,7 +1,17 @@
+// Tom Select moves the field's <label> to its own input; the original <select>, kept for the form, keeps
+// the label's text as its accessible name (screen readers and WCAG's «select has a name»).
+function keepName(select) {
+  const label = document.querySelector(`label[for="${select.id}"], label[for="${select.id}-ts-control"]`);
+  if (label && !select.getAttribute("aria-label")) {
+    select.setAttribute("aria-label", label.textContent.replace("*", "").trim());
+  }
+}
+
 // People pickers: every <select data-autocomplete-url> searches the registry as the user types.
 // The page renders only the chosen options; the rest come from the server (registry person_autocomplete).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autocomplete-url]").forEach((select) => {
+    keepName(select);
     const url = select.dataset.autocompleteUrl;
     const organisationField = document.getElementById("id_organisation");
     new TomSelect(select, {
@@ -32,6 +42,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // Plain multiple choices with their options on the page (e.g. organisations of an export).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll('select[data-autocomplete="multiple"]').forEach((select) => {
+    keepName(select);
     new TomSelect(select, {
       plugins: ["remove_button"],
       maxOptions: null,
