@@ -1,17 +1,14 @@
-// Tom Select moves the field's <label> to its own input; the original <select>, kept for the form, keeps
-// the label's text as its accessible name (screen readers and WCAG's «select has a name»).
-function keepName(select) {
-  const label = document.querySelector(`label[for="${select.id}"], label[for="${select.id}-ts-control"]`);
-  if (label && !select.getAttribute("aria-label")) {
-    select.setAttribute("aria-label", label.textContent.replace("*", "").trim());
-  }
+// Tom Select moves the field's <label> to its own input, the one users type in; the original <select>, kept
+// for the form (visually hidden, out of the Tab order), is hidden from screen readers too, so that each
+// picker is one named control.
+function hideOriginal(select) {
+  select.setAttribute("aria-hidden", "true");
 }
 
 // People pickers: every <select data-autocomplete-url> searches the registry as the user types.
 // The page renders only the chosen options; the rest come from the server (registry person_autocomplete).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autocomplete-url]").forEach((select) => {
-    keepName(select);
     const url = select.dataset.autocompleteUrl;
     const organisationField = document.getElementById("id_organisation");
     new TomSelect(select, {
@@ -36,18 +33,19 @@ document.addEventListener("DOMContentLoaded", () => {
           .catch(() => callback());
       },
     });
+    hideOriginal(select);
   });
 });
 
 // Plain multiple choices with their options on the page (e.g. organisations of an export).
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll('select[data-autocomplete="multiple"]').forEach((select) => {
-    keepName(select);
     new TomSelect(select, {
       plugins: ["remove_button"],
       maxOptions: null,
       placeholder: select.dataset.placeholder || "",
       render: { no_results: () => '<div class="no-results">Ничего не найдено</div>' },
     });
+    hideOriginal(select);
   });
 });
