@@ -13,9 +13,10 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
+from common.text import normalise
 from registry.access import scope_for
 from registry.models import User
-from roadmap.models import OPEN_STATUSES, Occurrence, Status
+from roadmap.models import OPEN_STATUSES, Occurrence, RoadmapItem, Status
 
 HORIZON_DAYS = 30
 
@@ -33,6 +34,7 @@ class PartsLine:
     due: date | None
     open: int
     total: int
+    is_parts: bool = True  # told apart from an occurrence in the agenda's one list
 
 
 @dataclass
@@ -53,8 +55,49 @@ class Agenda:
         return len(self.due_soon) + len(self.due_soon_parts)
 
     @property
+    def overdue_rows(self) -> list:
+        """Overdue occurrences and «каждая ОО» parts in one list, by date."""
+        return _by_date(self.overdue, self.overdue_parts)
+
+    @property
+    def due_soon_rows(self) -> list:
+        return _by_date(self.due_soon, self.due_soon_parts)
+
+    @property
     def is_empty(self) -> bool:
         return not (self.overdue or self.due_soon or self.overdue_parts or self.due_soon_parts)
+
+
+def _by_date(lines: list[Occurrence], parts: list[PartsLine]) -> list:
+    return sorted([*lines, *parts], key=lambda row: (row.due or date.max, getattr(row, "number", "")))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the agenda page narrows to (empty: everything in the user's reach)."""
+
+    organisation: int | None = None  # whose: a school's roadmap or part of a municipal item
+    roadmap: int | None = None
+    responsible: str = ""  # words of the responsible party as written
+    month: date | None = None  # the first day of the month the deadline falls in
+
+    def apply(self, occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+        if self.organisation:
+            occurrences = occurrences.filter(
+                Q(organisation_id=self.organisation) | Q(item__roadmap__organisation_id=self.organisation)
+            )
+        if self.roadmap:
+            occurrences = occurrences.filter(item__roadmap_id=self.roadmap)
+        if self.responsible:
+            # Matched as the registry's searches are (common/text.py): any case, ё as е — SQLite's LIKE
+            # folds only ASCII. The items of the occurrences in reach are few (a department's roadmaps).
+            needle = normalise(self.responsible)
+            items = RoadmapItem.objects.filter(pk__in=occurrences.values("item_id")).values_list("pk", "responsible")
+            occurrences = occurrences.filter(item_id__in=[pk for pk, text in items if needle in normalise(text)])
+        if self.month:
+            following = (self.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            occurrences = occurrences.filter(due__gte=self.month, due__lt=following)
+        return occurrences
 
 
 def responsible_occurrences(user: User) -> QuerySet[Occurrence]:
@@ -78,10 +121,12 @@ def _reach(user: User, responsible_only: bool = False) -> QuerySet[Occurrence]:
     return Occurrence.objects.for_user(user)
 
 
-def build(user: User, today: date, *, responsible_only: bool = False) -> Agenda:
+def build(user: User, today: date, *, responsible_only: bool = False, filters: Filters | None = None) -> Agenda:
     """The agenda of the user's scope (or, for reminders, of what the user is responsible for)."""
     scope = scope_for(user)
     occurrences = _reach(user, responsible_only).select_related("item__roadmap__organisation", "organisation")
+    if filters is not None:
+        occurrences = filters.apply(occurrences)
     soon = today + timedelta(days=HORIZON_DAYS)
     grouped = Q(organisation__isnull=False) & ~Q(organisation_id__in=scope.curator_organisations)
     single = occurrences.exclude(grouped)

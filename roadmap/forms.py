@@ -417,3 +417,46 @@ def _next_period_text(roadmap: Roadmap) -> str:
         return f"{first}–{first + 1} учебный год"
     start = roadmap.period_end.year + 1
     return str(start) if years == 0 else f"{start}–{start + years} гг."
+
+
+class AgendaFilterForm(forms.Form):
+    """The agenda narrowed: whose items, which roadmap, whose responsibility, which month."""
+
+    organisation = forms.ModelChoiceField(
+        label="Организация", required=False, queryset=Organisation.objects.none(), empty_label="Все"
+    )
+    roadmap = forms.ModelChoiceField(
+        label="Дорожная карта", required=False, queryset=Roadmap.objects.none(), empty_label="Все"
+    )
+    responsible = forms.CharField(label="Ответственный", required=False, max_length=100)
+    month = forms.DateField(
+        label="Месяц срока",
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def __init__(self, *args, organisations, roadmaps, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["roadmap"].queryset = roadmaps
+        self.fields["roadmap"].label_from_instance = lambda roadmap: (
+            f"{roadmap.title} ({roadmap.organisation.short_name if roadmap.organisation else 'муниципальная'}, "
+            f"{roadmap.period_text})"
+        )
+        for name in ("organisation", "roadmap"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        for name in ("responsible", "month"):
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["month"].error_messages["invalid"] = "Укажите месяц в виде гггг-мм, например 2026-09."
+
+    def filters(self):
+        from roadmap.agenda import Filters
+
+        data = self.cleaned_data if self.is_valid() else {}
+        return Filters(
+            organisation=data["organisation"].pk if data.get("organisation") else None,
+            roadmap=data["roadmap"].pk if data.get("roadmap") else None,
+            responsible=data.get("responsible", "").strip(),
+            month=data["month"].replace(day=1) if data.get("month") else None,
+        )

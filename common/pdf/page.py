@@ -93,6 +93,8 @@ _CONTENT_WIDTH_PT = _PAGE_WIDTH_PT - 2 * 8 * _MM
 _FOOTER_FONT_PT = 7.5
 _FOOTER_BASELINE_PT = 13.0
 _FONT_SIZE_PT = 8
+# Headers a little smaller than the cells: whole words of a dozen narrow columns still fit (column_widths).
+_HEADER_FONT_PT = 7
 # Width of one character of DejaVu Sans in em: digits are 0.636, the Cyrillic alphabet averages
 # about 0.62; a little more keeps a short token safely on one line.
 _CHAR_EM = 0.66
@@ -127,14 +129,34 @@ thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 th, td {{
   border: 0.5pt solid #000; padding: 1pt 2pt; vertical-align: top; text-align: left;
-  white-space: pre-line; overflow-wrap: anywhere; word-break: normal; hyphens: none;
+  white-space: pre-line; word-break: normal;
 }}
-th {{ font-weight: bold; background: #ececec; vertical-align: middle; hyphens: auto; }}
+/* Body words hyphenated by Russian rules (lang="ru": WeasyPrint's pyphen), a word broken without a hyphen
+   only when even its syllables do not fit; a header never breaks inside a word (its column is widened
+   to its longest word, column_widths). */
+td {{ hyphens: auto; overflow-wrap: break-word; }}
+td.unhyphenated {{ hyphens: none; overflow-wrap: anywhere; }}
+th {{
+  font-weight: bold; font-size: {_HEADER_FONT_PT}pt; background: #ececec; vertical-align: middle;
+  hyphens: manual; overflow-wrap: normal;
+}}
 """
 
 
 def _text(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
+
+
+# Hyphenating a «word» of hundreds of letters (a pasted link, a hash, garbage) costs WeasyPrint seconds;
+# no Russian word is this long, so such a cell is only broken where it must be.
+_LONGEST_HYPHENATED = 40
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    if any(len(word) > _LONGEST_HYPHENATED for word in text.split()):
+        return f'<td class="unhyphenated">{_text(text)}</td>'
+    return f"<td>{_text(text)}</td>"
 
 
 @functools.cache
@@ -167,10 +189,14 @@ def column_widths(document: TableDocument, static: Path | None = None) -> list[f
     minimum = [n * _CHAR_EM * _FONT_SIZE_PT + _CELL_PADDING_PT if n else 0 for n in longest]
     bold = static / "fonts" / "dejavu" / "DejaVuSans-Bold.ttf"
     advances = _advances(str(bold if bold.is_file() else static / "fonts" / "dejavu" / "DejaVuSans.ttf"))
+
+    def bold_width(text: str) -> float:
+        return sum(advances.get(ord(char), 1.0) for char in text) * _HEADER_FONT_PT + _CELL_PADDING_PT
+
     for index, header in enumerate(document.headers[:count]):
-        if len(header) <= _WHOLE_HEADER_CHARS:
-            width = sum(advances.get(ord(char), 1.0) for char in header) * _FONT_SIZE_PT + _CELL_PADDING_PT
-            minimum[index] = max(minimum[index], width)
+        # A short header on one line; a longer one with each word whole.
+        whole = [header] if len(header) <= _WHOLE_HEADER_CHARS else header.split()
+        minimum[index] = max(minimum[index], *(bold_width(word) for word in whole), 0)
     total = sum(document.widths) or 1
     wanted = [_CONTENT_WIDTH_PT * width / total for width in document.widths]
     fixed: dict[int, float] = {}
@@ -204,7 +230,7 @@ def build_html(
     percent = column_widths(document, static) if widths is None else widths
     cols = "".join(f'<col style="width:{width:.3f}%">' for width in percent)
     head = "".join(f"<th>{_text(header)}</th>" for header in document.headers)
-    body = "".join("<tr>" + "".join(f"<td>{_text(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(cell) for cell in row) + "</tr>\n" for row in rows)
     title = ""
     if title_block:
         subtitle = "".join(f"<p>{_text(line)}</p>" for line in document.subtitle_lines)

@@ -15,8 +15,8 @@ from registry.access import scope_for
 from registry.models import Organisation
 from roadmap import agenda as agenda_service
 from roadmap.access import get_occurrence, get_roadmap, markable
-from roadmap.forms import OccurrenceForm
-from roadmap.models import Occurrence, Status
+from roadmap.forms import AgendaFilterForm, OccurrenceForm
+from roadmap.models import Occurrence, Roadmap, Status
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,11 +122,19 @@ def matrix(request: HttpRequest, pk: int) -> HttpResponse:
 
 def agenda(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    scope = scope_for(request.user)
+    form = AgendaFilterForm(
+        request.GET or None,
+        organisations=scope.organisations(Organisation.objects.all()).order_by("short_name"),
+        roadmaps=Roadmap.objects.for_user(request.user).select_related("organisation").order_by("title", "pk"),
+    )
     return render(
         request,
         "roadmap/agenda.html",
         {
-            "agenda": agenda_service.build(request.user, today),
+            "agenda": agenda_service.build(request.user, today, filters=form.filters()),
             "horizon": agenda_service.HORIZON_DAYS,
+            "filters": form,
+            "filtered": bool(form.is_bound and any(form.cleaned_data.values() if form.is_valid() else [True])),
         },
     )

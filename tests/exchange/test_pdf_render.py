@@ -246,3 +246,26 @@ def test_render_workers_die_with_the_process_that_started_them():
         assert not any(_alive(pid) for pid in workers), "a render worker outlived its parent"
     finally:
         parent.kill()
+
+
+def test_russian_words_are_hyphenated_and_headers_never_broken():
+    """Body words break at Russian syllables with a hyphen («Профориента-ция»), never mid-letter without
+    one; a header word is never broken («Желаемый», not «Же-лае-мый»)."""
+    long_text = "Профориентационная работа с обучающимися; самоопределение"
+    document = TableDocument(
+        "База наставников",
+        [],
+        ["№", "Желаемый возраст наставляемых", "Основные компетенции наставника", "Интересы"],
+        [2, 3, 3, 20],
+        [["1", "10–14 лет", long_text, "Шахматы"]],
+    )
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(document))).pages)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert "Желаемый" in text and not any(line.startswith(("лае", "мый")) for line in lines)
+    hyphens = "-\u00ad\u2010"  # WeasyPrint writes U+2010 HYPHEN
+    broken = [line for line in lines if line[-1] in hyphens]
+    assert broken, f"no word of the narrow column was hyphenated: {lines}"
+    for line in broken:
+        assert line.rstrip(hyphens)[-1].isalpha()
+    joined = re.sub(f"[{hyphens}]\n\\s*", "", text)
+    assert "Профориентационная" in joined and "самоопределение" in joined

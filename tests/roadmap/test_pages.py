@@ -388,3 +388,65 @@ def test_roadmap_detail_query_count_does_not_grow_with_items(world, roadmaps, as
         make_item.save()
     services.sync_occurrences(roadmaps.municipal)
     assert queries() == before == 13
+
+
+def test_the_agenda_is_one_list_by_date_with_whole_names_whose_items_and_filters(world, roadmaps, as_persona):
+    """Overdue and soon are each one list by date (a «каждая ОО» part among the rest, not after them), the
+    roadmaps' titles whole, the school's own items told apart from the municipal ones, and the page narrows
+    by organisation, roadmap, responsible and month."""
+    from roadmap.models import ResponsibleKind
+    from tests.roadmap.conftest import ddmmyyyy, make_roadmap
+
+    today = timezone.localdate()
+    long_title = "Дорожная карта внедрения целевой модели наставничества в муниципальном округе на 2025–2027 годы"
+    make_roadmap(
+        world.department_a,
+        period_text=f"{today.year - 1}–{today.year + 1} гг.",
+        title=long_title,
+        items=[
+            (
+                "2.1.",
+                "Каждой ОО: положение",
+                f"До {ddmmyyyy(today + timedelta(days=2))}",
+                ResponsibleKind.EACH_ORGANISATION,
+            )
+        ],
+    )
+    client = as_persona("methodist_a")
+    response = client.get(reverse("roadmap_agenda"))
+    agenda = response.context["agenda"]
+    soon = [row.due for row in agenda.due_soon_rows]
+    assert soon == sorted(soon) and len(soon) == 3  # the parts of 2.1. (in 2 days) before 1.2. and 1.3. (in 10)
+    assert getattr(agenda.due_soon_rows[0], "is_parts", False)
+    overdue = agenda.overdue_rows
+    assert [row.item.content for row in overdue] == ["Утверждение рабочей группы", "Назначение куратора"]
+    page = response.content.decode()
+    assert long_title in page  # whole, not «Дорожная карта внедрения целевой модели наставнич…»
+    assert "пункт ОО</span> МБОУ СОШ № 1" in page and "муниципальный" in page
+
+    def shown(**query) -> list[str]:
+        found = client.get(reverse("roadmap_agenda"), query).context["agenda"]
+        return [
+            row.content if getattr(row, "is_parts", False) else row.item.content
+            for row in [*found.overdue_rows, *found.due_soon_rows]
+        ]
+
+    # School A1: its own roadmap's item, and its parts of the municipal «каждая ОО» items.
+    assert shown(organisation=world.school_a1.pk) == [
+        "Назначение куратора",
+        "Каждой ОО: положение",
+        "Приказ ОО о наставничестве",
+    ]
+    assert shown(roadmap=roadmaps.municipal.pk) == [
+        "Утверждение рабочей группы",
+        "Совещание кураторов",
+        "Приказ ОО о наставничестве",
+    ]
+    assert len(shown(responsible="имц")) == 5 and shown(responsible="управление культуры") == []
+    month = today + timedelta(days=10)
+    in_month = shown(month=f"{month:%Y-%m}")
+    assert {"Совещание кураторов", "Приказ ОО о наставничестве"} <= set(in_month)
+    for row in client.get(reverse("roadmap_agenda"), {"month": f"{month:%Y-%m}"}).context["agenda"].overdue_rows:
+        assert (row.due.year, row.due.month) == (month.year, month.month)
+    bad = client.get(reverse("roadmap_agenda"), {"month": "сентябрь"})
+    assert bad.status_code == 200 and "Укажите месяц в виде гггг-мм" in bad.content.decode()
