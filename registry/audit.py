@@ -159,7 +159,7 @@ def history(entries) -> list[HistoryRow]:
 
 
 # Bookkeeping a user never set: when a row was made or last touched, its concurrency counter, search copies.
-_NOT_SHOWN = {"created_at", "updated_at", "version", "search_text", "name_key"}
+_NOT_SHOWN = {*_TECHNICAL, "created_at"}
 
 
 def _shown(field) -> bool:

@@ -69,7 +69,7 @@ class Agenda:
 
 
 def _by_date(lines: list[Occurrence], parts: list[PartsLine]) -> list:
-    return sorted([*lines, *parts], key=lambda row: (row.due or date.max, getattr(row, "number", "")))
+    return sorted([*lines, *parts], key=lambda row: row.due or date.max)  # stable: each list is in order
 
 
 @dataclass(frozen=True)

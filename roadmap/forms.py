@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from common.files.uploads import UploadRefused, check_signature
 from common.forms import CleanCharField, RegistryModelForm, formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
+from roadmap.agenda import Filters
 from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Window, parse_period
 from roadmap.models import (
     EVIDENCE_EXTENSIONS,
@@ -450,9 +451,7 @@ class AgendaFilterForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control"
         self.fields["month"].error_messages["invalid"] = "Укажите месяц в виде гггг-мм, например 2026-09."
 
-    def filters(self):
-        from roadmap.agenda import Filters
-
+    def filters(self) -> Filters:
         data = self.cleaned_data if self.is_valid() else {}
         return Filters(
             organisation=data["organisation"].pk if data.get("organisation") else None,

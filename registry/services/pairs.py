@@ -31,14 +31,22 @@ def participation_facts(pair: MentoringPair) -> dict:
     }
 
 
+def admits(participants: str, person: Person) -> bool:
+    """Whether a form's participant rule (`MentoringFormat.participants`) admits the person, on either side."""
+    if participants == Participants.STUDENTS:
+        return person.category == PersonCategory.STUDENT
+    if participants == Participants.STAFF:
+        return person.category in STAFF_CATEGORIES
+    return True
+
+
+# What a form's rule asks of each side, as check_pair's messages say it.
+_SIDE_OF_RULE: dict[str, str] = {Participants.STUDENTS: "обучающийся", Participants.STAFF: "педагог или работник ОО"}
+
+
 def fits_format(mentoring_format: MentoringFormat, mentor: Person, mentees: Iterable[Person]) -> bool:
     """Whether the form's participant rule accepts this mentor and these mentees (check_pair's rule)."""
-    people = [mentor, *mentees]
-    if mentoring_format.participants == Participants.STUDENTS:
-        return all(person.category == PersonCategory.STUDENT for person in people)
-    if mentoring_format.participants == Participants.STAFF:
-        return all(person.category in STAFF_CATEGORIES for person in people)
-    return True
+    return all(admits(mentoring_format.participants, person) for person in (mentor, *mentees))
 
 
 # Words a form's name uses for each side («учитель – ученик»): who the side is.
@@ -72,10 +80,9 @@ def check_pair(pair: MentoringPair, mentees: Iterable[Person]) -> list[str]:
         errors.append("Добавьте хотя бы одного наставляемого.")
     mentor = pair.mentor
     participants = pair.format.participants
-    if participants == Participants.STUDENTS and mentor.category != PersonCategory.STUDENT:
-        errors.append(f"В форме «{pair.format}» наставник — обучающийся, а {mentor.full_name} — нет.")
-    if participants == Participants.STAFF and mentor.category not in STAFF_CATEGORIES:
-        errors.append(f"В форме «{pair.format}» наставник — педагог или работник ОО, а {mentor.full_name} — нет.")
+    side = _SIDE_OF_RULE.get(participants, "")
+    if not admits(participants, mentor):
+        errors.append(f"В форме «{pair.format}» наставник — {side}, а {mentor.full_name} — нет.")
     if mentor.is_archived:
         errors.append(f"{mentor.full_name} в архиве и не может быть наставником.")
     for mentee in mentees:
@@ -86,10 +93,8 @@ def check_pair(pair: MentoringPair, mentees: Iterable[Person]) -> list[str]:
             errors.append(f"{name} — из другой организации: наставляемые пары — из её организации.")
         if mentee.is_archived:
             errors.append(f"{name} в архиве и не может войти в пару.")
-        if participants == Participants.STUDENTS and mentee.category != PersonCategory.STUDENT:
-            errors.append(f"В форме «{pair.format}» наставляемый — обучающийся, а {name} — нет.")
-        if participants == Participants.STAFF and mentee.category not in STAFF_CATEGORIES:
-            errors.append(f"В форме «{pair.format}» наставляемый — педагог или работник ОО, а {name} — нет.")
+        if not admits(participants, mentee):
+            errors.append(f"В форме «{pair.format}» наставляемый — {side}, а {name} — нет.")
     if pair.end_date is None:
         clashes = (
             PairMentee.objects.filter(

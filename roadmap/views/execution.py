@@ -135,6 +135,6 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "agenda": agenda_service.build(request.user, today, filters=form.filters()),
             "horizon": agenda_service.HORIZON_DAYS,
             "filters": form,
-            "filtered": bool(form.is_bound and any(form.cleaned_data.values() if form.is_valid() else [True])),
+            "filtered": bool(request.GET),
         },
     )
