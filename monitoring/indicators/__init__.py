@@ -5,6 +5,7 @@
     indicator_table(departments, years)         IndicatorTable: a Cell per indicator and year
     breakdown(departments, code, year)          [OrgCell] for every organisation of the departments
     drilldown(departments, code, year[, org])   the people (organisations, programs) a cell counts
+    impossible_cells(organisation_ids)          each organisation's shares over 100 % (the quality check)
 
 `departments` is one EducationDepartment, a list of them (a region) or a queryset; callers pass
 what the user may see (registry/access.py). The numbers are computed in the database with a fixed
@@ -22,6 +23,7 @@ from monitoring.indicators.table import (
     default_years,
     drilldown,
     drilldown_count,
+    impossible_cells,
     indicator_table,
     percent,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "default_years",
     "drilldown",
     "drilldown_count",
+    "impossible_cells",
     "get_indicator",
     "indicator_table",
     "percent",

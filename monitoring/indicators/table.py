@@ -107,8 +107,12 @@ def _organisations(department_ids: list[int]) -> list[Organisation]:
 def default_years(departments, *, today: date | None = None) -> list[int]:
     """The years the data covers: from the first pair's entry to the last year a pair was active,
     capped at the current year; the current year alone when there are no pairs (one query)."""
-    current = (today or date.today()).year
-    found = MentoringPair.objects.filter(organisation__department_id__in=_ids(_departments(departments))).aggregate(
+    return _years(_ids(_departments(departments)), today or date.today())
+
+
+def _years(department_ids: list[int], today: date) -> list[int]:
+    current = today.year
+    found = MentoringPair.objects.filter(organisation__department_id__in=department_ids).aggregate(
         first=Min("entry_date"), last_end=Max("end_date"), open=Count("pk", filter=Q(end_date__isnull=True))
     )
     if found["first"] is None:
@@ -179,6 +183,42 @@ def indicator_table(departments, years: Iterable[int], *, cached: bool = True) -
         for indicator in INDICATORS
     ]
     return IndicatorTable(departments=departments, years=years, rows=rows)
+
+
+def impossible_cells(organisation_ids: Iterable[int]) -> dict[tuple[int, int], list[tuple[Indicator, Cell]]]:
+    """(organisation, year) -> the shares over 100 % of that organisation alone: more people counted than
+    its own contingent holds, in the years of its department's indicator table.
+
+    Read from the facts the indicator pages keep (the same cache entries: a department and its table's
+    years), so a data-quality page after the indicators costs no new counting. Queries: the contingents
+    reported (none: nothing can exceed them, and nothing more is read), the departments' organisations,
+    then per department its years and the kept facts (two cache reads).
+    """
+    found: dict[tuple[int, int], list[tuple[Indicator, Cell]]] = {}
+    wanted = set(
+        Contingent.objects.filter(organisation_id__in=list(organisation_ids)).values_list("organisation_id", flat=True)
+    )
+    if not wanted:
+        return found
+    departments = Organisation.objects.filter(pk__in=wanted).values("department_id")
+    by_department: dict[int, list[Organisation]] = {}
+    for organisation in Organisation.objects.filter(department_id__in=departments).order_by(
+        "department_id", "short_name", "pk"
+    ):
+        by_department.setdefault(organisation.department_id, []).append(organisation)
+    shares = [indicator for indicator in INDICATORS if indicator.needs_contingent]
+    for department_id, organisations in by_department.items():
+        years = _years([department_id], date.today())
+        facts = _facts([department_id], organisations, years, cached=True)
+        for organisation in organisations:
+            if organisation.pk not in wanted:
+                continue
+            for year in years:
+                for indicator in shares:
+                    cell = _cell(indicator, facts, [organisation.pk], year)
+                    if cell.impossible:
+                        found.setdefault((organisation.pk, year), []).append((indicator, cell))
+    return found
 
 
 def breakdown(departments, code: str, year: int, *, cached: bool = True) -> list[OrgCell]:

@@ -21,17 +21,18 @@ from registry.quality.checks import (
     present_pairs_by_lateness,
     present_pairs_by_organisation,
     present_people_by_organisation,
+    register,
 )
 from registry.quality.pages import (
     DUPLICATE_TOPICS,
     PARTS_VERSION,
-    PER_ORGANISATION,
     PER_ORGANISATION_TOPICS,
     PREVIEW_ROWS,
-    SECTION_TOPICS,
     counts,
     overview,
+    per_organisation,
     section_page,
+    section_topics,
 )
 
 __all__ = [
@@ -41,10 +42,8 @@ __all__ = [
     "DUPLICATE_TOPICS",
     "DuplicateGroup",
     "PARTS_VERSION",
-    "PER_ORGANISATION",
     "PER_ORGANISATION_TOPICS",
     "PREVIEW_ROWS",
-    "SECTION_TOPICS",
     "counts",
     "duplicate_groups",
     "expand_duplicates",
@@ -60,6 +59,9 @@ __all__ = [
     "present_minors",
     "present_pairs_by_lateness",
     "present_pairs_by_organisation",
+    "per_organisation",
     "present_people_by_organisation",
+    "register",
     "section_page",
+    "section_topics",
 ]

@@ -147,7 +147,7 @@ def duplicate_groups(user: User, organisation: Organisation | None = None) -> Qu
     groups = (
         _duplicate_candidates(user)
         .values("name_key", "birth_year", department=F("organisation__department_id"))
-        .annotate(size=Count("pk"))
+        .annotate(size=Count("*"))  # not COUNT(id): the keys and organisation come from one index alone
         .filter(size__gt=1)
     )
     if organisation is not None:
@@ -281,6 +281,9 @@ class Check:
     model: type | None = None
     present: Callable[[QuerySet], QuerySet] | None = None
     rows_of: Callable[[User, list[int]], QuerySet] | None = None
+    # The rows' table on the page (its <thead> and <tbody>), for a check another app registers; the
+    # registry's own checks are laid out in registry/quality.html itself.
+    template: str = ""
 
     def by_keys(self, keys: Iterable[int], organisation_ids: Iterable[int]) -> QuerySet:
         """These rows (kept keys of problems), shown in the check's order, within these organisations."""
@@ -359,3 +362,16 @@ CHECKS: list[Check] = [
     ),
 ]
 CHECKS_BY_SLUG = {check.slug: check for check in CHECKS}
+
+
+def register(check: Check) -> None:
+    """Add a check that an app above the registry owns (its rows need what the registry cannot
+    import: the contingent, say), shown after the registry's own. Called from the app's `ready()`;
+    registering the same slug again replaces the check (a reloaded app)."""
+    if check.fetch_whole or check.model is None or check.present is None or not check.template:
+        raise ValueError(f"Check {check.slug!r}: a registered check is kept per organisation and has its template")
+    if check.slug in CHECKS_BY_SLUG:
+        CHECKS[CHECKS.index(CHECKS_BY_SLUG[check.slug])] = check
+    else:
+        CHECKS.append(check)
+    CHECKS_BY_SLUG[check.slug] = check

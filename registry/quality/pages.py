@@ -34,13 +34,20 @@ from registry.quality.checks import (
 # - duplicates span organisations: that answer is kept whole, and only a change of people renews it.
 
 PREVIEW_ROWS = 20
-PARTS_VERSION = 2  # the shape of a kept part: bump it when it changes, so no old part is read
-PER_ORGANISATION = [check for check in CHECKS if not check.fetch_whole]
-# What the per-organisation checks read: their rows (pairs), their order (people in active pairs)
-# and the consents of minors.
-PER_ORGANISATION_TOPICS = (freshness.PEOPLE, freshness.CONSENTS, freshness.PAIRS)
+PARTS_VERSION = 3  # the shape of a kept part: bump it when it changes, so no old part is read
+# What the per-organisation checks read: their rows (pairs), their order (people in active pairs),
+# the consents of minors, and the contingent (the check monitoring registers).
+PER_ORGANISATION_TOPICS = (freshness.PEOPLE, freshness.CONSENTS, freshness.PAIRS, freshness.CONTINGENT)
 DUPLICATE_TOPICS = (freshness.PEOPLE,)
-SECTION_TOPICS = {check.slug: DUPLICATE_TOPICS if check.fetch_whole else PER_ORGANISATION_TOPICS for check in CHECKS}
+
+
+def per_organisation() -> list[Check]:
+    """The checks kept per organisation: all but duplicates (read when asked: apps register more)."""
+    return [check for check in CHECKS if not check.fetch_whole]
+
+
+def section_topics(check: Check) -> tuple[str, ...]:
+    return DUPLICATE_TOPICS if check.fetch_whole else PER_ORGANISATION_TOPICS
 
 
 def _cache_name(user: User, organisation: Organisation | None, *parts: object) -> str:
@@ -76,7 +83,7 @@ def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int
 
     def compute(stale: list[int]) -> dict[int, dict[str, tuple[int, list[int]]]]:
         parts: dict[int, dict[str, tuple[int, list[int]]]] = {pk: {} for pk in stale}
-        for check in PER_ORGANISATION:
+        for check in checks:
             rows = check.rows_of_organisations(user, stale)
             by_organisation = [F("organisation_id")]
             ranked = (
@@ -96,7 +103,9 @@ def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int
                 parts[pk][check.slug] = (totals.get(pk, 0), [key for _, key in sorted(found.get(pk, []))])
         return parts
 
-    name = f"quality:v{PARTS_VERSION}:{timezone.localdate()}:{PREVIEW_ROWS}"
+    checks = per_organisation()
+    slugs = ",".join(check.slug for check in checks)  # a part holds these checks: another set, another part
+    name = f"quality:v{PARTS_VERSION}:{timezone.localdate()}:{PREVIEW_ROWS}:{slugs}"
     return freshness.cached_by_organisation(name, organisation_ids, PER_ORGANISATION_TOPICS, compute, dict)
 
 
@@ -169,7 +178,7 @@ def _first_keys(
     """
     parts = _organisation_parts(user, organisation_ids)
     result = []
-    for check in PER_ORGANISATION:
+    for check in per_organisation():
         count = sum(parts[pk][check.slug][0] for pk in shown_ids)
         keys: list[int] = []
         if rows and count:
@@ -199,7 +208,7 @@ def section_page(
 ) -> Page:
     """One page of one check's rows (an invalid page number gives the nearest page, as get_page does)."""
     organisation_ids = sorted(set(organisation_ids))
-    data_version = freshness.version(organisation_ids, SECTION_TOPICS[check.slug])
+    data_version = freshness.version(organisation_ids, section_topics(check))
     count = freshness.cached(
         _cache_name(user, organisation, check.slug, "count"),
         data_version,
