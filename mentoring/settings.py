@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "exchange",
     "roadmap",
     "monitoring",
+    "reminders",
     "portal",
 ]
 

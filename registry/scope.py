@@ -12,6 +12,8 @@ reach, 403 for a read-only change), and each app's `access.py` applies it to the
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,10 +175,14 @@ def scope_for(user: Any) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    scope = _scope_of(user.memberships.values_list("role", "department_id", "organisation_id"))
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _scope_of(memberships: Iterable[tuple[Any, ...]]) -> Scope:
     methodist, head, curator_orgs, curator_depts = set(), set(), set(), set()
-    for role, department_id, organisation_id in user.memberships.values_list(
-        "role", "department_id", "organisation_id"
-    ):
+    for role, department_id, organisation_id in memberships:
         if role == Role.METHODIST:
             methodist.add(department_id)
         elif role == Role.HEAD:
@@ -184,9 +190,21 @@ def scope_for(user: Any) -> Scope:
         elif role == Role.CURATOR:
             curator_orgs.add(organisation_id)
             curator_depts.add(department_id)
-    scope = Scope(frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts))
-    setattr(user, _CACHE_ATTR, scope)
-    return scope
+    return Scope(frozenset(methodist), frozenset(head), frozenset(curator_orgs), frozenset(curator_depts))
+
+
+def within_departments(user: Any, department_ids: Iterable[int]) -> Any:
+    """A stand-in for `user` whose scope holds only their roles in these departments (one query).
+
+    A methodist reading what another user will be reminded of sees that user's part in the methodist's
+    own municipality, never what the user's roles elsewhere reach.
+    """
+    stand_in = copy.copy(user)
+    rows = user.memberships.filter(department_id__in=list(department_ids)).values_list(
+        "role", "department_id", "organisation_id"
+    )
+    setattr(stand_in, _CACHE_ATTR, _scope_of(rows) if user.is_active else Scope())
+    return stand_in
 
 
 def forget_scope(user: Any) -> None:

@@ -1,5 +1,5 @@
 """What is due, what is overdue and what was done, for a user's scope (the agenda page, the home
-page's counts and the e-mail digest of `roadmap_reminders`).
+page's counts and the roadmap part of the reminder letters, reminders/letters.py).
 
 A municipal «каждая ОО» item has one occurrence per organisation. Department-wide users (a
 methodist, a head) see those parts summed per item and date («не выполнили 12 из 40 ОО»), with

@@ -238,6 +238,20 @@ def methodists_only(status=200):
     return {M: status, H: 403, C1: 403, C2: 403, MB: status, ANON: 302}
 
 
+def curator_a1_user(world):
+    return {"pk": world.curator_a1.pk}
+
+
+def reminded_of_department_a():
+    """Another user's reminders: the department's methodists; another department's user is not found."""
+    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+
+
+def reminded_themselves(status=200):
+    """One's own reminders: curators and methodists (a head is not reminded)."""
+    return {M: status, H: 403, C1: status, C2: status, MB: status, ANON: 302}
+
+
 # (url name, kwargs, method, {persona: status})
 MATRIX = [
     ("home", no_args, "get", everyone(200)),
@@ -385,6 +399,15 @@ MATRIX = [
     ("contingent_upload", no_args, "get", methodists_only()),
     ("contingent_upload", no_args, "post", methodists_only()),
     ("contingent_template", no_args, "get", methodists_only()),
+    # Reminders
+    ("reminder_list", no_args, "get", methodists_only()),
+    ("reminder_preview", curator_a1_user, "get", reminded_of_department_a()),
+    ("reminder_send", curator_a1_user, "get", everyone(405)),
+    ("reminder_send", curator_a1_user, "post", {**reminded_of_department_a(), M: 302}),
+    ("reminder_send_all", no_args, "get", everyone(405)),
+    ("reminder_send_all", no_args, "post", methodists_only(302)),
+    ("my_reminders", no_args, "get", reminded_themselves()),
+    ("my_reminders", no_args, "post", reminded_themselves(400)),  # neither «on» nor «off» asked for
     # Accounts
     ("health", no_args, "get", everyone(200, anonymous=200)),
     ("login", no_args, "get", everyone(200, anonymous=200)),

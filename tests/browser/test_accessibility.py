@@ -81,6 +81,7 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("pair_create"),
             reverse("meeting_create", args=[data["pair"].pk]),
             reverse("import_file"),
+            reverse("my_reminders"),
         ],
         "methodist_a": [
             *common,
@@ -89,6 +90,8 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("indicators"),
             reverse("reference_list"),
             reverse("access_log"),
+            reverse("reminder_list"),
+            reverse("reminder_preview", args=[world.curator_a1.pk]),
         ],
         "head_a": [reverse("home"), reverse("indicators"), reverse("quality"), reverse("roadmap_agenda")],
     }

@@ -1,23 +1,15 @@
-"""The roadmap management commands as an administrator runs them: `import_roadmap` (the three real
-samples, --dry-run --json, saving, and every refusal in Russian) and `roadmap_reminders` (one
-digest per responsible user, with the items' texts and links; --dry-run sends nothing)."""
+"""The roadmap management command as an administrator runs it: `import_roadmap` (the three real
+samples, --dry-run --json, saving, and every refusal in Russian). The reminder letters are
+`send_reminders`' (tests/reminders/test_command.py)."""
 
 import io
 import json
-import smtplib
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core import mail
-from django.core.mail.backends import locmem
 from django.core.management import CommandError, call_command
-from django.urls import reverse
-from django.utils import timezone
 
-from roadmap.models import Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section, Status
-from tests.roadmap.conftest import ddmmyyyy
+from roadmap.models import Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -305,125 +297,6 @@ def test_a_bad_file(world, tmp_path, filename, content, expected):
     message = refusal("import_roadmap", str(path), "--department", "kedr", "--period", "2022")
     assert expected in message
     assert nothing_saved()
-
-
-# --- roadmap_reminders ----------------------------------------------------------------------------
-
-
-def mail_to(user) -> mail.EmailMessage:
-    sent = [message for message in mail.outbox if message.to == [user.email]]
-    assert len(sent) == 1, [message.to for message in mail.outbox]
-    return sent[0]
-
-
-def link(occurrence) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("roadmap_occurrence_edit", args=[occurrence.pk])
-
-
-def test_each_responsible_user_gets_one_digest_of_what_is_due(world, roadmaps):
-    today = timezone.localdate()
-    out, err = run("roadmap_reminders")
-    assert sorted(message.to[0] for message in mail.outbox) == sorted(
-        user.email for user in (world.methodist_a, world.curator_a1, world.curator_a2)
-    )
-    assert "Писем: 3." in err
-
-    # The methodist: the municipal roadmap's own items (the schools' parts are the schools' to do).
-    methodist = mail_to(world.methodist_a)
-    assert methodist.subject == "Дорожные карты: просрочено 1, в ближайшие 30 дней — 1"
-    body = methodist.body
-    assert body.startswith("Здравствуйте, Анна Петровна!")
-    assert f"Сводка сроков дорожных карт на {today:%d.%m.%Y}." in body
-    overdue, soon = body.split("ПРОСРОЧЕНО (1):")[1].split("СРОК В БЛИЖАЙШИЕ 30 ДНЕЙ (1):")
-    assert f"{ddmmyyyy(today - timedelta(days=5))} — 1.1. Утверждение рабочей группы" in overdue
-    assert link(roadmaps.overdue.occurrences.get()) in overdue
-    assert f"{ddmmyyyy(today + timedelta(days=10))} — 1.2. Совещание кураторов" in soon
-    assert link(roadmaps.soon.occurrences.get()) in soon
-    assert "Муниципальная дорожная карта" in body
-    assert "Приказ ОО о наставничестве" not in body and "Назначение куратора" not in body
-    assert "Корректировка положения" not in body  # «по необходимости»: never due
-    assert settings.SITE_URL.rstrip("/") + reverse("roadmap_agenda") in body
-
-    # Curator A1: the school's own overdue item and the school's part of the «каждая ОО» item.
-    curator = mail_to(world.curator_a1)
-    assert curator.subject == "Дорожные карты: просрочено 1, в ближайшие 30 дней — 1"
-    body = curator.body
-    overdue, soon = body.split("ПРОСРОЧЕНО (1):")[1].split("СРОК В БЛИЖАЙШИЕ 30 ДНЕЙ (1):")
-    assert f"{ddmmyyyy(today - timedelta(days=3))} — 1. Назначение куратора" in overdue
-    assert "Дорожная карта СОШ № 1" in overdue and link(roadmaps.school_item.occurrences.get()) in overdue
-    own_part = roadmaps.each.occurrences.get(organisation=world.school_a1)
-    other_part = roadmaps.each.occurrences.get(organisation=world.school_a2)
-    assert "1.3. Приказ ОО о наставничестве" in soon and "МБОУ СОШ № 1" in soon and link(own_part) in soon
-    assert link(other_part) not in body and "МБОУ СОШ № 2" not in body
-    assert "Утверждение рабочей группы" not in body and "Совещание кураторов" not in body
-
-    # Curator A2: its part only.
-    curator = mail_to(world.curator_a2)
-    assert curator.subject == "Дорожные карты: просрочено 0, в ближайшие 30 дней — 1"
-    body = curator.body
-    assert "ПРОСРОЧЕНО" not in body
-    assert "1.3. Приказ ОО о наставничестве" in body and link(other_part) in body and "МБОУ СОШ № 2" in body
-    assert link(own_part) not in body and "Назначение куратора" not in body
-
-    # The head and the other department's methodist: nothing.
-    assert not [m for m in mail.outbox if m.to in ([world.head_a.email], [world.methodist_b.email])]
-
-
-def test_dry_run_lists_the_digests_and_sends_nothing(world, roadmaps):
-    out, err = run("roadmap_reminders", "--dry-run")
-    assert mail.outbox == []
-    assert f"{world.methodist_a.email}: Дорожные карты: просрочено 1, в ближайшие 30 дней — 1" in out
-    assert f"{world.curator_a1.email}: Дорожные карты: просрочено 1, в ближайшие 30 дней — 1" in out
-    assert f"{world.curator_a2.email}: Дорожные карты: просрочено 0, в ближайшие 30 дней — 1" in out
-    assert world.head_a.email not in out and world.methodist_b.email not in out
-    assert "Писем: 3. (--dry-run: не отправлены)" in err
-
-
-def test_what_is_done_is_not_reminded_of(world, roadmaps):
-    Occurrence.objects.filter(item=roadmaps.school_item).update(status=Status.DONE, done_on=timezone.localdate())
-    Occurrence.objects.filter(item=roadmaps.each, organisation=world.school_a2).update(
-        status=Status.DONE, done_on=timezone.localdate()
-    )
-    run("roadmap_reminders")
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([world.methodist_a.email, world.curator_a1.email])
-    curator = mail_to(world.curator_a1)
-    assert curator.subject == "Дорожные карты: просрочено 0, в ближайшие 30 дней — 1"
-    assert "Назначение куратора" not in curator.body and "Приказ ОО о наставничестве" in curator.body
-
-
-def test_users_without_an_email_or_inactive_get_nothing(world, roadmaps):
-    world.curator_a1.email = ""
-    world.curator_a1.save()
-    world.curator_a2.is_active = False
-    world.curator_a2.save()
-    _, err = run("roadmap_reminders")
-    assert [message.to for message in mail.outbox] == [[world.methodist_a.email]]
-    assert "Писем: 1." in err
-
-
-def test_no_roadmaps_no_mail(world):
-    _, err = run("roadmap_reminders")
-    assert mail.outbox == [] and "Писем: 0." in err
-
-
-class RefusingBackend(locmem.EmailBackend):
-    """The SMTP server refuses one address (a mailbox that no longer exists)."""
-
-    refused = "curator_a1@example.test"
-
-    def send_messages(self, messages):
-        for message in messages:
-            if self.refused in message.to:
-                raise smtplib.SMTPRecipientsRefused({self.refused: (550, b"5.1.1 No such user")})
-        return super().send_messages(messages)
-
-
-def test_a_refused_address_does_not_stop_the_others_digests(world, roadmaps, settings):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    with pytest.raises(CommandError) as caught:
-        run("roadmap_reminders")
-    assert sorted(message.to[0] for message in mail.outbox) == sorted([world.methodist_a.email, world.curator_a2.email])
-    assert "curator_a1@example.test" in str(caught.value) and "не отправлено" in str(caught.value).lower()
 
 
 def test_a_whole_order_gives_its_title_and_period_and_the_page_s_warnings(world, tmp_path):

@@ -295,6 +295,11 @@ PAGES = [
         shows=shows(("world.school_a1", "short_name")),
     ),
     Page("contingent_upload", shows=shows(("world.department_a", "name"))),
+    # Reminders
+    Page("reminder_list", shows=shows(("world.methodist_a", "last_name"), ("world.curator_a1", "last_name"))),
+    Page("reminder_list", query=lambda h: f"q={SCRIPT}&role={IMG}"),
+    Page("reminder_preview", lambda h: {"pk": h.world.curator_a1.pk}, shows=shows(("world.curator_a1", "email"))),
+    Page("my_reminders", persona=C1, shows=shows(("world.curator_a1", "email"))),
     # Accounts
     Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
     Page("password_change_done"),
@@ -322,6 +327,8 @@ NOT_PAGES = {
     "roadmap_import_confirm": "POST only: saves the preview and redirects (the preview page is tested below)",
     "roadmap_import_revise": "POST only: the preview page again, with corrections (the preview page is tested below)",
     "logout": "POST only",
+    "reminder_send": "POST only: sends one letter and redirects (the letter is the preview's, tested above)",
+    "reminder_send_all": "POST only: sends the letters and redirects",
     "job_retry": "POST only: starts the job again and redirects",
     "job_cancel": "POST only: marks the job failed and redirects",
     "health": "no login: answers «ok» from the database, shows no data",
