@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from common import bulk
 from common.files.cells import parse_date
 from common.text import normalise
 from exchange.official import Kind
@@ -304,7 +305,8 @@ class _Matching:
         }.get(side, PersonCategory.TEACHER if mentor else PersonCategory.STUDENT)
 
     def create(self, row: _Row, name: Name, category: str, *, workplace: str = "") -> _Who:
-        person = Person(
+        person = bulk.new(
+            Person,
             organisation=self.organisation,
             last_name=name.last,
             first_name=name.first,

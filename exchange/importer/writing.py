@@ -115,7 +115,8 @@ class _Writing:
 
     def draft_pair(self, group: _Group) -> MentoringPair:
         if group.pair is None:
-            group.pair = MentoringPair(
+            group.pair = bulk.new(
+                MentoringPair,
                 organisation=self.organisation,
                 mentor=group.mentor.person,
                 format=group.format,
@@ -208,7 +209,8 @@ class _Writing:
             facts = participation_facts(group.pair)
             for member in members:
                 mentee = member.who.person
-                participation = PairMentee(
+                participation = bulk.new(
+                    PairMentee,
                     pair=group.pair,
                     mentee=mentee,
                     mentee_organisation_id=mentee.organisation_id,

@@ -88,3 +88,48 @@ def test_rows_without_objects_keep_json_and_defaults():
     entry = LogEntry.objects.get(content_type=content_type, object_id=7)
     assert entry.changes == changes and entry.action == LogEntry.Action.CREATE and entry.changes_text == ""
     assert entry.additional_data is None and entry.pk
+
+
+# --- new(): objects as Model(**values) builds them -------------------------------------------------
+
+
+def _fields(obj) -> dict:
+    values = {name: value for name, value in obj.__dict__.items() if name != "_state"}
+    return values | {"_cached": dict(obj._state.fields_cache), "_adding": obj._state.adding, "_db": obj._state.db}
+
+
+def test_new_builds_the_same_object_as_the_models_own_constructor():
+    school = factories.OrganisationFactory()
+    mentor, mentee = factories.student(school), factories.student(school)
+    pair = factories.pair(mentor, [mentee])
+    cases = [
+        (Person, {"organisation": school, "last_name": "Петров", "first_name": "Иван", "category": "student"}),
+        (Person, {"organisation_id": school.pk, "last_name": "Петров", "birth_year": 2011, "name_key": "петров"}),
+        (
+            MentoringPair,
+            {"organisation": school, "mentor": mentor, "format": pair.format, "entry_date": date(2025, 9, 1)},
+        ),
+        (PairMentee, {"pair": pair, "mentee": mentee, "mentee_organisation_id": school.pk, "results": ""}),
+    ]
+    for model, values in cases:
+        built, expected = bulk.new(model, **values), model(**values)
+        assert type(built) is model
+        assert _fields(built) == _fields(expected), model.__name__
+
+
+def test_new_refuses_what_is_not_a_field():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'full_name'"):
+        bulk.new(Person, full_name="Петров Иван")
+
+
+def test_objects_built_by_new_are_saved_like_any_other():
+    school = factories.OrganisationFactory()
+    people = [
+        bulk.new(Person, organisation=school, last_name=f"Сидоров{index}", first_name="Олег", category="teacher")
+        for index in range(3)
+    ]
+    bulk.insert(people)
+    saved = Person.objects.filter(organisation=school).order_by("last_name")
+    assert [(p.pk, p.last_name, p.is_young_specialist, p.interests) for p in saved] == [
+        (p.pk, p.last_name, False, "") for p in people
+    ]
