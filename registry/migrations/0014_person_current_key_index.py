@@ -17,8 +17,7 @@ class Migration(migrations.Migration):
             model_name="person",
             index=models.Index(
                 condition=models.Q(("archived_at__isnull", True)),
-                fields=["name_key", "birth_year"],
-                include=("organisation",),
+                fields=["name_key", "birth_year", "organisation"],
                 name="registry_person_current_key",
             ),
         ),

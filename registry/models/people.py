@@ -165,8 +165,7 @@ class Person(freshness.RemembersLoaded, models.Model):
             # The duplicate check reads the current people's keys from this index alone, in their order
             # (no sort, no table rows: 45 ms instead of 150 ms for 100 000 people on PostgreSQL).
             models.Index(
-                fields=["name_key", "birth_year"],
-                include=["organisation"],
+                fields=["name_key", "birth_year", "organisation"],
                 condition=Q(archived_at__isnull=True),
                 name="registry_person_current_key",
             ),
