@@ -9,7 +9,9 @@ access log go through it; common/files/writers.py turns the same rows into XLSX 
 
 Rows: «База наставляемых» has one row per mentee's participation (PairMentee); «База
 наставников» one row per mentor's participation (a pair or group), its mentees in one cell, one
-name a line. Both are ordered by organisation, entry date and name, and numbered from 1.
+name a line. Both are ordered by organisation, entry date and name, and numbered from 1; a `Group`
+heading (the pair's organisation) opens each organisation's rows: the PDF shows it, the XLSX keeps
+the official columns alone.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from common.files.tables import Group
 from common.text import name_part
 from exchange.official import FORMS, MENTEES, MENTORS, Kind, OfficialForm
 from jobs.exports import ExportParams, TableExporter, register
@@ -154,7 +157,7 @@ class OfficialBase:
     def count(self) -> int:
         raise NotImplementedError
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[list | Group]:
         raise NotImplementedError
 
     # --- the title block and the file name ---------------------------------------------------------
@@ -203,18 +206,27 @@ class MenteesBase(OfficialBase):
 
     def participations(self) -> QuerySet[PairMentee]:
         return PairMentee.objects.filter(pair__in=self.pairs().values("pk")).order_by(
-            "pair__organisation__short_name", "pair__entry_date", "mentee__last_name", "mentee__first_name", "pk"
+            "pair__organisation__short_name",
+            "pair__organisation_id",
+            "pair__entry_date",
+            "mentee__last_name",
+            "mentee__first_name",
+            "pk",
         )
 
     def count(self) -> int:
         return self.participations().count()
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[list | Group]:
         participations = self.participations().select_related(
-            "mentee__organisation", "pair__mentor__organisation", "pair__format"
+            "mentee__organisation", "pair__mentor__organisation", "pair__format", "pair__organisation"
         )
+        organisation = None
         for number, p in enumerate(participations.iterator(chunk_size=CHUNK), start=1):
             pair, mentee, mentor = p.pair, p.mentee, p.pair.mentor
+            if pair.organisation_id != organisation:
+                organisation = pair.organisation_id
+                yield Group(pair.organisation.short_name)
             described = self.reads(mentee)
             yield [
                 number,
@@ -238,12 +250,14 @@ class MentorsBase(OfficialBase):
     form = MENTORS
 
     def ordered_pairs(self) -> QuerySet[MentoringPair]:
-        return self.pairs().order_by("organisation__short_name", "entry_date", "mentor__last_name", "pk")
+        return self.pairs().order_by(
+            "organisation__short_name", "organisation_id", "entry_date", "mentor__last_name", "pk"
+        )
 
     def count(self) -> int:
         return self.pairs().count()
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[list | Group]:
         participations = PairMentee.objects.select_related("mentee__organisation").order_by(
             "mentee__last_name", "mentee__first_name", "pk"
         )
@@ -252,7 +266,11 @@ class MentorsBase(OfficialBase):
             .select_related("mentor__organisation", "format", "organisation")
             .prefetch_related(Prefetch("participations", participations))
         )
+        organisation = None
         for number, pair in enumerate(pairs.iterator(chunk_size=CHUNK), start=1):
+            if pair.organisation_id != organisation:
+                organisation = pair.organisation_id
+                yield Group(pair.organisation.short_name)
             mentor = pair.mentor
             mentees = [p.mentee for p in pair.participations.all()]
             workplaces = list(dict.fromkeys(m.place_of_work for m in mentees)) or [pair.organisation.short_name]
@@ -396,7 +414,7 @@ class BasesExporter(TableExporter):
     def count(self) -> int:
         return self.base.count()
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[list | Group]:
         return self.base.rows()
 
     def title_lines(self) -> list[str]:

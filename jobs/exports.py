@@ -22,7 +22,7 @@ from django import forms
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from common.files.tables import Layout
+from common.files.tables import Group, Layout
 from common.files.writers import CONTENT_TYPES, ExportTooLarge, Progress, check_size, write
 
 FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "pdf": "PDF для печати"}
@@ -139,7 +139,7 @@ class TableExporter(Exporter):
     def title_lines(self) -> list[str]:
         return []
 
-    def rows(self) -> Iterator[list]:
+    def rows(self) -> Iterator[list | Group]:
         raise NotImplementedError
 
     def count(self) -> int:

@@ -1,19 +1,21 @@
 """The monitoring's downloads, through the export contract (jobs/exports.py): the indicator table
 (XLSX, PDF), the analytic report (PDF, XLSX) and the contingent template (XLSX).
 
-The indicator table: one row per indicator, its number and title, the value of each year (a number;
-«нет данных» where it cannot be computed), then the numerators and denominators the values come
-from, so a head can check each figure before signing.
+The indicator table: one row per indicator, its number and title, the value of each year (a number,
+a share in a % format; «нет данных» where it cannot be computed), then the numerator and the
+denominator each value comes from, each in a cell of its own, so a head can check each figure before
+signing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, BinaryIO
 
-from common.files.tables import Column, Layout
+from common.files.tables import Column, Layout, Percent
 from common.files.writers import Progress
 from common.pdf import render_html
 from common.text import name_part
@@ -61,7 +63,9 @@ class IndicatorTableExporter(TableExporter):
         years = self.years
         columns = [Column("number", "№", 4), Column("title", "Показатель", 48), Column("unit", "Ед.", 5)]
         columns += [Column(f"value_{year}", str(year), 9) for year in years]
-        columns += [Column(f"parts_{year}", f"{year}: числитель / знаменатель", 14) for year in years]
+        for year in years:
+            columns += [Column(f"numerator_{year}", f"{year}: числитель", 10)]
+            columns += [Column(f"denominator_{year}", f"{year}: знаменатель", 11)]
         columns += [Column("check", "Проверка", 40)]
         return Layout("Показатели реализации целевой модели наставничества", tuple(columns))
 
@@ -89,14 +93,10 @@ class IndicatorTableExporter(TableExporter):
     def rows(self) -> Iterator[list]:
         for indicator, cells in self.table.rows:
             title = indicator.title + (f" (цель — не менее {indicator.target:g} %)" if indicator.target else "")
-            row = [indicator.number, title, indicator.unit]
-            row += [cells[year].value if cells[year].value is not None else MISSING for year in self.table.years]
+            row: list = [indicator.number, title, indicator.unit]
+            row += [self._value(indicator.is_share, cells[year].value) for year in self.table.years]
             for year in self.table.years:
-                cell = cells[year]
-                if cell.denominator is None:
-                    row.append(str(cell.numerator) if cell.numerator is not None and not indicator.is_share else "")
-                else:
-                    row.append(f"{cell.numerator if cell.numerator is not None else '—'} / {cell.denominator}")
+                row += [cells[year].numerator, cells[year].denominator]
             row.append(
                 "; ".join(
                     f"{year}: больше 100 %, {cells[year].warning}"
@@ -105,6 +105,14 @@ class IndicatorTableExporter(TableExporter):
                 )
             )
             yield row
+
+    @staticmethod
+    def _value(is_share: bool, value: Decimal | None) -> Percent | int | Decimal | str:
+        if value is None:
+            return MISSING
+        if is_share:
+            return Percent(value)
+        return int(value) if value == value.to_integral_value() else value
 
 
 @register

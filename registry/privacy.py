@@ -209,11 +209,13 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
     sheet.line("Муниципалитет", person.organisation.department.name, wrap=True)
     sheet.line("Цель обработки", "участие в программе наставничества (целевая модель наставничества)", wrap=True)
     sheet.row += 1
+    header = sheet.row
     sheet.line("Поле", "Значение", header=True)
     for name in _PERSON_FIELDS:
         field = Person._meta.get_field(name)
         value = getattr(person, f"get_{name}_display")() if field.choices else getattr(person, name)
         sheet.line(str(field.verbose_name).capitalize(), _shown(value), wrap=True, border=True)
+    sheet.table(header, 2)
 
     sheet = Sheet(workbook, "Согласия", [22, 30, 18, 14, 14, 30, 26])
     sheet.line(
@@ -239,6 +241,7 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
             wrap=True,
             border=True,
         )
+    sheet.table(1, 7)
 
     sheet = Sheet(workbook, "Наставничество", [14, 40, 36, 14, 14, 40])
     sheet.line("Роль", "Пара / группа", "Форма", "Вхождение", "Завершение", "Результаты", header=True)
@@ -268,6 +271,7 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
             wrap=True,
             border=True,
         )
+    sheet.table(1, 6)
 
     sheet = Sheet(workbook, "История изменений", [18, 30, 14, 24, 60])
     sheet.line("Когда", "Кто", "Действие", "Что", "Изменения", header=True)
@@ -284,6 +288,7 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
             wrap=True,
             border=True,
         )
+    sheet.table(1, 5)
 
     sheet = Sheet(workbook, "Журнал доступа", [18, 30, 28, 60, 16])
     sheet.line("Когда", "Кто", "Действие", "Что", "Адрес", header=True)
@@ -297,6 +302,7 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
             wrap=True,
             border=True,
         )
+    sheet.table(1, 5)
 
     workbook.properties.title = "Выписка по запросу субъекта персональных данных"
     out = io.BytesIO()

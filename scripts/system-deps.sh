@@ -3,6 +3,7 @@
 #   - python3-venv        (a virtual environment for the project)
 #   - Pango               (WeasyPrint renders the PDFs; the Cyrillic font itself is bundled in static/fonts)
 #   - chromium            (browser tests drive Debian's Chromium through Playwright; only with `tests`)
+#   - libreoffice-calc-nogui (a test opens every XLSX the product writes in LibreOffice; only with `tests`)
 # As root with apt-get it installs what is missing; otherwise it prints the one command to run.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpangoft
 ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)  # WeasyPrint's font subsetting
 if [ "$want_browser" = "tests" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v soffice >/dev/null 2>&1 || [ -x /usr/lib/libreoffice/program/soffice ] || missing+=(libreoffice-calc-nogui)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

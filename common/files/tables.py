@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -32,9 +33,27 @@ class Layout:
         return [column.header for column in self.columns]
 
 
+@dataclass(frozen=True)
+class Percent:
+    """A share in per cent (50 for a half), as a cell's value: a number in a % format in XLSX (0.5 shown
+    «50,0 %»), the number in the PDF."""
+
+    value: Decimal | int | float
+
+
+@dataclass(frozen=True)
+class Group:
+    """Among a table's rows: a heading over the rows that follow, up to the next one (a school's name over its
+    participants). The PDF shows it as a row across the table; the XLSX leaves it out, so that its columns
+    stay the official ones under one filter."""
+
+    title: str
+
+
 class Table(Protocol):
     """What the writers read: a layout, the lines under its title, and the rows in column order
-    (Python values: `date` for dates, numbers as numbers, text as typed)."""
+    (Python values: `date` for dates, numbers as numbers, `Percent` for a share, text as typed), perhaps
+    with `Group` headings among them (`count` counts the rows alone)."""
 
     @property
     def form(self) -> Layout: ...
@@ -43,4 +62,4 @@ class Table(Protocol):
 
     def title_lines(self) -> list[str]: ...
 
-    def rows(self) -> Iterator[list]: ...
+    def rows(self) -> Iterator[list | Group]: ...

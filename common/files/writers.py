@@ -1,18 +1,21 @@
 """XLSX and PDF from a table's rows (`common/files/tables.py`): the same rows, two layouts.
 
 XLSX is written with openpyxl in write-only mode (rows stream to a temporary file; memory does
-not grow with the base): title block, a bold frozen header repeated on printed pages, column
-widths from the official layout, wrapped text, dates as real dates shown дд.мм.гггг. Text that a
-spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is stored
-as text with Excel's quote prefix, so it shows as typed and never runs.
+not grow with the base): title block, a bold frozen header repeated on printed pages, a filter over
+the table, column widths from the official layout, wrapped text in rows tall enough for it (Excel and
+LibreOffice do not grow a row on opening a file), dates as real dates shown дд.мм.гггг, shares as
+numbers in a % format; printed A4 landscape, fit to the page's width. Text that a spreadsheet would run
+as a formula (starting with = + - @, a tab or a carriage return) is stored as text with Excel's quote
+prefix, so it shows as typed and never runs. A group heading among the rows (`Group`) is left out.
 
-PDF goes through common/pdf/render.py (WeasyPrint, chunks rendered in parallel and joined).
+PDF goes through common/pdf/render.py (WeasyPrint, chunks rendered in parallel and joined); a group
+heading is a row across the table.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
@@ -22,8 +25,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 
-from common.files.tables import Table
+from common.files.tables import Group, Percent, Table
 from common.pdf import TableDocument, render_pdf
 
 Progress = Callable[[int, int], None]
@@ -33,6 +37,36 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # WeasyPrint's cost grows with the cells: past this a PDF takes many minutes. XLSX has no such limit.
 PDF_MAX_ROWS = 20_000
 WRAP_FROM_WIDTH = 20  # columns this wide (Column.width) hold long texts that wrap
+PERCENT_FORMAT = "0.0%"  # a share: 0.5 shown «50,0 %» in a Russian spreadsheet
+COUNT_FORMAT = "#,##0"
+# A row of wrapped text: this many points a line (Calibri 11, the default), at most Excel's highest row.
+LINE_HEIGHT_PT = 15
+MAX_ROW_HEIGHT_PT = 409
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` wide (Excel's unit: about a character):
+    words wrap whole, a word longer than a line is cut."""
+    per_line = max(int(width) - 1, 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        if len(paragraph) <= per_line:
+            lines += 1
+            continue
+        used = per_line  # the first word starts a line
+        for word in paragraph.split():
+            length = len(word)
+            if used + 1 + length <= per_line:
+                used += 1 + length
+            else:
+                lines += 1 + (length - 1) // per_line  # a word longer than a line takes more
+                used = (length - 1) % per_line + 1
+    return max(lines, 1)
+
+
+def row_height(lines: int) -> float | None:
+    """The height of a row of `lines` lines of text; None for one line (the default height)."""
+    return min(lines * LINE_HEIGHT_PT, MAX_ROW_HEIGHT_PT) if lines > 1 else None
 
 
 class ExportTooLarge(Exception):
@@ -66,6 +100,7 @@ class _Styles:
         self.text = self._style(alignment=wrap)
         self.formula_like = self._style(alignment=wrap, quote_prefix=True)
         self.date = self._style(number_format=DATE_FORMAT)
+        self.percent = self._style(number_format=PERCENT_FORMAT)
 
     def quoted(self, style):
         """The same look with Excel's quote prefix (text that would otherwise run as a formula)."""
@@ -131,7 +166,43 @@ def _data_cell(styles: _Styles, value, wrap: bool):
         return styles.cell(value, styles.text) if wrap or "\n" in value else value
     if isinstance(value, (date, datetime)):
         return styles.cell(value, styles.date)
+    if isinstance(value, Percent):
+        return styles.cell(float(value.value) / 100, styles.percent)
     return value
+
+
+def _lines(row: Sequence, widths: Sequence[float], one_line: Sequence[float]) -> int:
+    """The lines the row's texts take: a text longer than `one_line` characters wraps, and every text
+    wraps at its line breaks. Cheap: most cells are short, and are looked at no further."""
+    lines = 1
+    for value, width, limit in zip(row, widths, one_line):  # noqa: B905 (a row may be short)
+        if type(value) is str and (len(value) > limit or "\n" in value):
+            lines = max(lines, text_lines(value, width))
+    return lines
+
+
+class _Rows:
+    """Appends rows to a write-only sheet, each as tall as its lines of text. A row's height is written with
+    the row and forgotten then: memory does not grow with the rows. openpyxl's write-only sheet writes a row
+    with the XML attributes its `row_dimensions` holds for it then; they are made once a height (a
+    RowDimension's attributes as a dict: iterating a RowDimension for every row cost ≈3 % of a base)."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+        self.count = 0
+        self._heights: dict[int, dict[str, str]] = {}
+
+    def append(self, cells: list, lines: int = 1) -> None:
+        self.count += 1
+        if lines == 1:
+            self.sheet.append(cells)
+            return
+        dimension = self._heights.get(lines)
+        if dimension is None:
+            dimension = self._heights[lines] = dict(RowDimension(self.sheet, ht=row_height(lines)))  # ht, customHeight
+        self.sheet.row_dimensions[self.count] = dimension
+        self.sheet.append(cells)
+        del self.sheet.row_dimensions[self.count]
 
 
 def write_xlsx(table: Table, out: BinaryIO, progress: Progress | None = None) -> int:
@@ -141,8 +212,9 @@ def write_xlsx(table: Table, out: BinaryIO, progress: Progress | None = None) ->
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(form.title[:31])  # Excel refuses longer sheet names
     styles = _Styles(sheet)
-    for index, column in enumerate(form.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width + 2
+    widths = [column.width + 2 for column in form.columns]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     lines = table.title_lines()
     header_row = len(lines) + 3  # title, the lines, a blank row, the header
     sheet.freeze_panes = f"A{header_row + 1}"
@@ -154,22 +226,35 @@ def write_xlsx(table: Table, out: BinaryIO, progress: Progress | None = None) ->
     sheet.page_setup.fitToHeight = 0
 
     # The title block names the department and organisations as users typed them: text, never formulas.
-    sheet.append([_text_cell(styles, form.title, styles.title)])
+    rows = _Rows(sheet)
+    rows.append([_text_cell(styles, form.title, styles.title)])
     for line in lines:
-        sheet.append([_text_cell(styles, line, styles.subtitle)])
-    sheet.append([])
-    sheet.append([_text_cell(styles, header, styles.header) for header in form.headers])
+        rows.append([_text_cell(styles, line, styles.subtitle)])
+    rows.append([])
+    one_line: list[float] = [width - 1 for width in widths]  # characters a line holds (text_lines)
+    rows.append(
+        [_text_cell(styles, header, styles.header) for header in form.headers], _lines(form.headers, widths, one_line)
+    )
     written = 0
     _report(progress, 0, total)
     # Long texts wrap; short ones (names, dates, numbers) keep the default look, which costs
     # nothing per cell. Data cells have no borders: Excel shows its grid, and prints it (below).
     wraps = [column.width >= WRAP_FROM_WIDTH for column in form.columns]
+    # A text wraps in a wide column, and at its line breaks in any (see _data_cell).
+    one_line = [limit if wrap else math.inf for limit, wrap in zip(one_line, wraps, strict=True)]
     sheet.print_options.gridLines = True
     for row in table.rows():
-        sheet.append([_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps, strict=False)])
+        if isinstance(row, Group):
+            continue
+        rows.append(
+            [_data_cell(styles, value, wrap) for value, wrap in zip(row, wraps, strict=False)],
+            _lines(row, widths, one_line),
+        )
         written += 1
         if written % PROGRESS_EVERY == 0:
             _report(progress, min(written, total), total)
+    last = get_column_letter(len(form.columns))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + written}"
     workbook.save(out)
     _report(progress, total, total)
     return written
@@ -177,8 +262,6 @@ def write_xlsx(table: Table, out: BinaryIO, progress: Progress | None = None) ->
 
 # --- XLSX of several small sheets (reports, a subject-request extract) --------------------------------
 
-PERCENT_FORMAT = '0.0" %"'
-COUNT_FORMAT = "#,##0"
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FONT = Font(bold=True)
@@ -189,14 +272,17 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 class Sheet:
     """A worksheet written row by row; text that a spreadsheet would run as a formula is stored as
-    text (quote prefix), as the exports above do."""
+    text (quote prefix), as the exports above do. A row grows to its wrapped texts; the sheet prints
+    A4 landscape, fit to the page's width, its table's header repeated on every page (`table`)."""
 
-    def __init__(self, workbook: Workbook, title: str, widths: list[float]) -> None:
+    def __init__(self, workbook: Workbook, title: str, widths: Sequence[float]) -> None:
         self.sheet = workbook.create_sheet(title)
         self.row = 1
+        self.widths = widths
         for index, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         self.sheet.page_setup.paperSize = "9"  # A4
+        self.sheet.page_setup.orientation = "landscape"
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
         self.sheet.page_setup.fitToWidth = 1
         self.sheet.page_setup.fitToHeight = 0
@@ -212,10 +298,17 @@ class Sheet:
         header: bool = False,
         border: bool = False,
         size: int | None = None,
+        span: int = 1,
     ):
+        """Write a cell of the current row; `span`: the columns a merged cell will take (for its height)."""
         cell = self.sheet.cell(row=self.row, column=column)
         if isinstance(value, str):
             set_text(cell, value)
+            if wrap or header:
+                self._fit(value, sum(self.widths[column - 1 : column - 1 + span]))
+        elif isinstance(value, Percent):
+            cell.value = float(value.value) / 100
+            number_format = PERCENT_FORMAT
         elif isinstance(value, Decimal):
             cell.value = (
                 int(value) if value == value.to_integral_value() and number_format == COUNT_FORMAT else float(value)
@@ -235,6 +328,13 @@ class Sheet:
                 cell.border = _BORDER
         return cell
 
+    def _fit(self, text: str, width: float) -> None:
+        """Make the current row tall enough for `text` wrapped in `width` (Excel does not grow a row itself)."""
+        height = row_height(text_lines(text, width or 10))
+        dimension = self.sheet.row_dimensions[self.row]
+        if height is not None and height > (dimension.height or 0):
+            dimension.height = height
+
     def line(self, *values, **style) -> None:
         for column, value in enumerate(values, start=1):
             if value is not None:
@@ -242,20 +342,21 @@ class Sheet:
         self.row += 1
 
     def merge_header(self, first: int, last: int, text: str) -> None:
-        self.put(first, text, header=True)
+        self.put(first, text, header=True, span=last - first + 1)
         for column in range(first + 1, last + 1):
             self.put(column, None, header=True)
         if last > first:
             self.sheet.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
 
-    def tall(self, texts: list[tuple[int, str]]) -> None:
-        """Room for wrapped texts in this row (Excel does not grow a row for a merged or new cell)."""
-        lines = 1
-        for column, text in texts:
-            width = self.sheet.column_dimensions[get_column_letter(column)].width or 10
-            lines = max(lines, math.ceil(len(text) * 1.1 / max(width, 1)))
-        if lines > 1:
-            self.sheet.row_dimensions[self.row].height = 15 * lines
+    def table(self, header: int, columns: int, *, header_from: int | None = None, last: int | None = None) -> None:
+        """The rows from `header_from` (or `header`) to `last` (or the row above the current one) are a table,
+        headed by row `header`: its header rows repeat on every printed page and its columns get a filter.
+        Excel keeps one filter a sheet: the sheet's first table has it."""
+        if self.sheet.auto_filter.ref:
+            return
+        last = max(last or self.row - 1, header)
+        self.sheet.print_title_rows = f"{header_from or header}:{header}"
+        self.sheet.auto_filter.ref = f"A{header}:{get_column_letter(columns)}{last}"
 
 
 # --- PDF -------------------------------------------------------------------------------------------
@@ -273,20 +374,31 @@ def _text(value) -> str:
         return value if len(value) <= PDF_CELL_CHARS else value[:PDF_CELL_CHARS].rstrip() + "… (полностью — в XLSX)"
     if isinstance(value, (date, datetime)):
         return f"{value:%d.%m.%Y}"
+    if isinstance(value, Percent):
+        return _text(value.value)
     if isinstance(value, (Decimal, float)):
         text = str(value) if isinstance(value, Decimal) else f"{value:.15g}"
         return text.replace(".", ",")  # 42,5 as Russian readers write it
     return str(value)
 
 
-def pdf_document(table: Table, rows: Iterable[list]) -> TableDocument:
+def pdf_document(table: Table, rows: Iterable[list | Group]) -> TableDocument:
+    """The table's texts for the PDF; a `Group` among the rows becomes the heading of the rows after it."""
     form = table.form
+    texts: list[list[str]] = []
+    groups: dict[int, str] = {}
+    for row in rows:
+        if isinstance(row, Group):
+            groups[len(texts)] = row.title
+        else:
+            texts.append([_text(value) for value in row])
     return TableDocument(
         title=form.title,
         subtitle_lines=table.title_lines(),
         headers=form.headers,
         widths=[column.width for column in form.columns],
-        rows=[[_text(value) for value in row] for row in rows],
+        rows=texts,
+        groups=groups,
     )
 
 

@@ -12,7 +12,7 @@ import functools
 import html
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -31,6 +31,8 @@ class TableDocument:
     headers: list[str]
     widths: list[int]  # relative column widths (Column.width)
     rows: Sequence[Sequence[str]]  # cell texts, already formatted; may contain newlines
+    # Group headings (a school's name): the index of the row a group starts at → its heading.
+    groups: dict[int, str] = field(default_factory=dict)
 
 
 # --- Fetching: only the project's static files -------------------------------------------------
@@ -140,6 +142,9 @@ th {{
   font-weight: bold; font-size: {_HEADER_FONT_PT}pt; background: #ececec; vertical-align: middle;
   hyphens: manual; overflow-wrap: normal;
 }}
+/* A group's heading (a school) across the table, kept with its first row. */
+tr.group {{ break-after: avoid; }}
+tr.group th {{ font-size: {_FONT_SIZE_PT}pt; text-align: left; background: #f6f6f6; padding: 2pt; }}
 """
 
 
@@ -222,7 +227,8 @@ def build_html(
     footer: bool,
     widths: Sequence[float] | None = None,
 ) -> str:
-    """The HTML of `rows` in the layout of `document` (every text escaped).
+    """The HTML of `rows` in the layout of `document` (every text escaped), a group's heading as a row
+    across the table above the row it starts at (`document.groups`, by the index in `rows`).
 
     `widths` are the columns' widths in % (see `column_widths`); worked out from `document`
     if not given.
@@ -230,7 +236,13 @@ def build_html(
     percent = column_widths(document, static) if widths is None else widths
     cols = "".join(f'<col style="width:{width:.3f}%">' for width in percent)
     head = "".join(f"<th>{_text(header)}</th>" for header in document.headers)
-    body = "".join("<tr>" + "".join(_cell(cell) for cell in row) + "</tr>\n" for row in rows)
+    lines = []
+    for index, row in enumerate(rows):
+        if index in document.groups:
+            heading = _text(document.groups[index])
+            lines.append(f'<tr class="group"><th colspan="{len(document.headers)}">{heading}</th></tr>\n')
+        lines.append("<tr>" + "".join(_cell(cell) for cell in row) + "</tr>\n")
+    body = "".join(lines)
     title = ""
     if title_block:
         subtitle = "".join(f"<p>{_text(line)}</p>" for line in document.subtitle_lines)

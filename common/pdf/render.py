@@ -10,6 +10,8 @@ worker processes, and joins the chunks with pypdf:
   folder's path), imports only this module, WeasyPrint and the standard library (no Django),
   and sends back the chunk's PDF bytes. Only the first chunk carries the title block; every
   chunk repeats the header row (thead as table-header-group), and each chunk starts a new page.
+- A chunk that starts inside a group of rows (a school's participants) opens with the group's heading,
+  «(продолжение)» after it (`chunk_groups`).
 - The columns' widths are worked out once over all the rows (`column_widths`) and handed to
   every chunk, so that the columns line up across the joins.
 - Page numbers: the chunks are rendered without them, as a chunk knows neither where it starts
@@ -237,7 +239,12 @@ def render_pdf(
         pending = {}
         for index, chunk in enumerate(slices):
             part = TableDocument(
-                document.title, list(document.subtitle_lines), list(document.headers), list(document.widths), chunk
+                document.title,
+                list(document.subtitle_lines),
+                list(document.headers),
+                list(document.widths),
+                chunk,
+                chunk_groups(document.groups, index * size, len(chunk)),
             )
             pending[pool.submit(_render_chunk, part, widths, str(static), index == 0)] = index
         try:
@@ -267,6 +274,19 @@ def render_pdf(
         join_seconds=time.perf_counter() - started,
     )
     return pdf
+
+
+CONTINUED = " (продолжение)"
+
+
+def chunk_groups(groups: dict[int, str], start: int, rows: int) -> dict[int, str]:
+    """The group headings of the chunk of `rows` rows from `start`, by the index in the chunk. A chunk starts
+    a page: one that starts inside a group opens with that group's heading, «(продолжение)» after it."""
+    inside = {index - start: title for index, title in groups.items() if start <= index < start + rows}
+    before = [index for index in groups if index < start]
+    if rows and 0 not in inside and before:
+        inside[0] = groups[max(before)] + CONTINUED
+    return inside
 
 
 def render_html(markup: str) -> bytes:

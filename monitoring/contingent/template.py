@@ -85,5 +85,13 @@ def write_template(department: EducationDepartment, year: int, out: BinaryIO) ->
         validation.add(f"C{header_row + 1}:{get_column_letter(len(COLUMNS))}{last_row}")
         sheet.add_data_validation(validation)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    last_column = get_column_letter(len(COLUMNS))
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(organisations)}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     workbook.save(out)
     return len(organisations)

@@ -1,4 +1,8 @@
-"""The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Качество данных»."""
+"""The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Качество данных».
+
+Figures are numbers (shares in a % format, counts as whole numbers); each sheet's table has a filter and
+a header repeated on printed pages (`Sheet.table`), and rows grow to their wrapped texts.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from common.files.writers import COUNT_FORMAT, PERCENT_FORMAT, Sheet
+from common.files.tables import Percent
+from common.files.writers import COUNT_FORMAT, Sheet
 from monitoring.indicators import INDICATORS
 from monitoring.report.build import (
     NO_DATA,
@@ -23,11 +28,13 @@ from monitoring.report.build import (
 # --- XLSX --------------------------------------------------------------------------------------------
 
 
-def _number_or_missing(sheet: Sheet, column: int, value, number_format: str) -> None:
+def _number_or_missing(sheet: Sheet, column: int, value, *, share: bool) -> None:
     if value is None:
         sheet.put(column, NO_DATA, border=True)
+    elif share:
+        sheet.put(column, Percent(value), border=True)
     else:
-        sheet.put(column, value, number_format=number_format, border=True)
+        sheet.put(column, value, number_format=COUNT_FORMAT, border=True)
 
 
 def _title_block(sheet: Sheet, report: Report, heading: str) -> None:
@@ -64,8 +71,9 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
     for index, year in enumerate(years):
         start = 5 + 4 * index
         sheet.merge_header(start, start + 3, str(year))
+    sheet.put(check, "Проверка", header=True)  # merged down: its text in the upper cell
     sheet.row += 1
-    sheet.put(check, "Проверка", header=True)
+    header = sheet.row
     for column in (1, 2, 3, 4, check):
         sheet.put(column, None, header=True)
         sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
@@ -74,31 +82,25 @@ def _indicators_sheet(workbook: Workbook, report: Report) -> None:
             sheet.put(5 + 4 * index + offset, text, header=True)
     sheet.row += 1
     sheet.sheet.freeze_panes = f"C{sheet.row}"
-    sheet.sheet.print_title_rows = f"{first_header}:{sheet.row - 1}"
     for indicator, cells in report.table.rows:
         sheet.put(1, indicator.number, border=True)
         sheet.put(2, indicator.title, wrap=True, border=True)
         sheet.put(3, indicator.unit, border=True)
-        if indicator.target is not None:
-            sheet.put(4, indicator.target, number_format=PERCENT_FORMAT, border=True)
-        else:
-            sheet.put(4, None, border=True)
-        number_format = PERCENT_FORMAT if indicator.is_share else COUNT_FORMAT
+        sheet.put(4, Percent(indicator.target) if indicator.target is not None else None, border=True)
         for index, year in enumerate(years):
             cell, start = cells[year], 5 + 4 * index
-            _number_or_missing(sheet, start, cell.value, number_format)
+            _number_or_missing(sheet, start, cell.value, share=indicator.is_share)
             for offset, value in enumerate((cell.numerator, cell.denominator, cell.reported), start=1):
                 sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
         warnings = "; ".join(f"{year}: больше 100 %, {cells[year].warning}" for year in years if cells[year].impossible)
         sheet.put(check, warnings or None, wrap=True, border=True)
-        sheet.tall([(2, indicator.title), (check, warnings)])
         sheet.row += 1
+    sheet.table(header, check, header_from=first_header)
     sheet.row += 1
     sheet.line(None, "Определения показателей", bold=True)
     for indicator in INDICATORS:
         sheet.put(1, indicator.number)
         sheet.put(2, indicator.definition, wrap=True)
-        sheet.tall([(2, indicator.definition)])
         sheet.row += 1
     sheet.row += 1
     sheet.line(None, f"Исполнитель: {_author_line(report)}")
@@ -121,9 +123,10 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
     for index, indicator in enumerate(shares):
         start = 4 + 3 * index
         sheet.merge_header(start, start + 2, f"{indicator.number}. {short_label(indicator)}, %")
+    sheet.put(check, "Проверка", header=True)  # merged down: its text in the upper cell
     sheet.sheet.row_dimensions[sheet.row].height = 45
     sheet.row += 1
-    sheet.put(check, "Проверка", header=True)
+    header = sheet.row
     for column in (1, 2, 3, check):
         sheet.put(column, None, header=True)
         sheet.sheet.merge_cells(start_row=first_header, start_column=column, end_row=sheet.row, end_column=column)
@@ -132,14 +135,13 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
             sheet.put(4 + 3 * index + offset, text, header=True)
     sheet.row += 1
     sheet.sheet.freeze_panes = f"B{sheet.row}"
-    sheet.sheet.print_title_rows = f"{first_header}:{sheet.row - 1}"
     for organisation, cells in report.breakdown:
         sheet.put(1, organisation.short_name, wrap=True, border=True)
         sheet.put(2, "да" if cells["orgs_share"].numerator else "нет", border=True)
         sheet.put(3, cells["programs_count"].value, number_format=COUNT_FORMAT, border=True)
         for index, indicator in enumerate(shares):
             cell, start = cells[indicator.code], 4 + 3 * index
-            _number_or_missing(sheet, start, cell.value, PERCENT_FORMAT)
+            _number_or_missing(sheet, start, cell.value, share=True)
             for offset, value in enumerate((cell.numerator, cell.denominator), start=1):
                 sheet.put(start + offset, value, number_format=COUNT_FORMAT if value is not None else None, border=True)
         warnings = "; ".join(
@@ -148,8 +150,8 @@ def _breakdown_sheet(workbook: Workbook, report: Report) -> None:
             if cells[indicator.code].impossible
         )
         sheet.put(check, warnings or None, wrap=True, border=True)
-        sheet.tall([(1, organisation.short_name), (check, warnings)])
         sheet.row += 1
+    sheet.table(header, check, header_from=first_header)
 
 
 _STATE_COLUMNS = (
@@ -169,6 +171,7 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
     if report.roadmap is None:
         sheet.line(NO_ROADMAP, bold=True)
         return
+    counts_table: tuple[int, int] | None = None  # the first table of counts: its header and its last row
     for summary in report.roadmap.roadmaps:
         roadmap = summary.roadmap
         sheet.put(1, roadmap.title, bold=True)
@@ -176,6 +179,7 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
         sheet.line("Период:", roadmap.period_text)
         sheet.line("Пунктов:", summary.items)
         sheet.row += 1
+        counts_table = counts_table or (sheet.row, sheet.row + 2)
         sheet.put(1, "Сроки исполнения", header=True)
         sheet.put(2, "", header=True)
         for column, (_state, label) in enumerate(_STATE_COLUMNS, start=2):
@@ -192,6 +196,7 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
         sheet.row += 1
         if summary.overdue:
             sheet.line("Просроченные пункты", bold=True)
+            header = sheet.row
             for column, text in enumerate(("№ пункта", "Мероприятие", "Срок", "Не выполнили, ОО", "Всего ОО"), start=1):
                 sheet.put(column, text, header=True)
             sheet.row += 1
@@ -201,19 +206,22 @@ def _roadmap_sheet(workbook: Workbook, report: Report) -> None:
                 sheet.put(3, line.due, number_format="DD.MM.YYYY", border=True)
                 sheet.put(4, line.late, border=True)
                 sheet.put(5, line.parts, border=True)
-                sheet.tall([(2, line.content)])
                 sheet.row += 1
+            # The sheet's list to sort and filter (one a sheet: the counts above are two rows each).
+            sheet.table(header, 5)
         else:
             sheet.line("Просроченных пунктов нет.")
         sheet.row += 1
+    if counts_table:  # no item overdue: the filter on the counts
+        sheet.table(counts_table[0], 1 + len(_STATE_COLUMNS), last=counts_table[1])
 
 
 def _quality_sheet(workbook: Workbook, report: Report) -> None:
     sheet = Sheet(workbook, "Качество данных", [60, 14])
     _title_block(sheet, report, f"Качество данных на {_date(report.generated_on)}")
     sheet.put(1, QUALITY_EXPLANATION, wrap=True)
-    sheet.tall([(1, QUALITY_EXPLANATION)])
     sheet.row += 2
+    header = sheet.row
     sheet.put(1, "Замечание", header=True)
     sheet.put(2, "Количество", header=True)
     sheet.row += 1
@@ -221,6 +229,7 @@ def _quality_sheet(workbook: Workbook, report: Report) -> None:
         sheet.put(1, title, border=True, wrap=True)
         sheet.put(2, count, border=True)
         sheet.row += 1
+    sheet.table(header, 2)
 
 
 def report_xlsx(report: Report) -> bytes:

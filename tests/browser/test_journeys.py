@@ -553,6 +553,7 @@ def test_head_reads_an_indicator_drills_down_and_downloads_the_report(page, live
     rows = list(sheet.iter_rows(values_only=True))
     assert ("Управление образования Кедровского округа",) in [tuple(v for v in row if v is not None) for row in rows]
     third = next(row for row in rows if row[0] == 3)
-    assert (7.5, 3, 40) in zip(third, third[1:], third[2:], strict=False)  # value, numerator, denominator of this year
+    # value (a share: 7.5 % as 0.075 in a % format), numerator, denominator of this year
+    assert (0.075, 3, 40) in zip(third, third[1:], third[2:], strict=False)
     no_foreign_requests(page, live_server)
     later.verify()

@@ -246,3 +246,23 @@ def test_export_base_command_explains_bad_arguments(world, tmp_path, args, messa
     with pytest.raises(CommandError, match=message):
         call_command("export_base", *base, *args)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_pdf_base_heads_each_schools_rows_with_its_name(world, as_persona, school_a1_pairs):
+    """The municipality's mentees base: a heading per school over its rows, in the PDF only; the official
+    columns stay as they are (the XLSX's rows: tests/common/test_xlsx_layout.py)."""
+    exporter = BasesExporter(world.methodist_a, {"base": "mentees", "period": "all", "format": "pdf"})
+    document = writers.pdf_document(exporter, exporter.rows())
+    assert document.headers == MENTEES.headers and len(document.rows) == exporter.count() == 4
+    assert document.groups == {0: "МБОУ СОШ № 1", 3: "МБОУ СОШ № 2"}
+    assert [row[0] for row in document.rows] == ["1", "2", "3", "4"] and document.rows[3][1].startswith("Чужая")
+
+    response = download(as_persona("methodist_a"), base="mentees", period="all", file_format="pdf")
+    text = " ".join(pdf_text(page) for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
+    header_end = text.index("Отметка о прохождении программы") + len("Отметка о прохождении программы")
+    assert text[header_end:].lstrip().startswith("МБОУ СОШ № 1 1 Юнусов Марат")
+    assert "МБОУ СОШ № 2 4 Чужая" in text
+
+    # The mentors base too: one heading per school.
+    exporter = BasesExporter(world.methodist_a, {"base": "mentors", "period": "all", "format": "pdf"})
+    assert list(writers.pdf_document(exporter, exporter.rows()).groups.values()) == ["МБОУ СОШ № 1", "МБОУ СОШ № 2"]

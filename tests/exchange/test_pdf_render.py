@@ -27,7 +27,9 @@ HOSTILE = "<script>alert(1)</script> & «Ёлкин»"
 IMAGE = '<img src="http://example.com/x.png">'
 
 
-def _document(rows: int, *, extra: dict[int, dict[int, str]] | None = None) -> TableDocument:
+def _document(
+    rows: int, *, extra: dict[int, dict[int, str]] | None = None, groups: dict[int, str] | None = None
+) -> TableDocument:
     table = []
     for number in range(1, rows + 1):
         row = [
@@ -54,6 +56,7 @@ def _document(rows: int, *, extra: dict[int, dict[int, str]] | None = None) -> T
         headers=MENTEES.headers,
         widths=[column.width for column in MENTEES.columns],
         rows=table,
+        groups=groups or {},
     )
 
 
@@ -67,10 +70,18 @@ def _fonts(page) -> set[str]:
     return {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
 
 
+GYMNASIUM, LYCEUM = "Гимназия № 5", "Лицей «Ёлочка» <b>&</b>"
+
+
 @pytest.fixture(scope="module")
 def chunked():
-    """(document, pdf reader, progress calls) of one render through the pool: 4 chunks of 30 rows."""
-    document = _document(120, extra={5: {3: HOSTILE, 9: IMAGE}, 77: {1: "Ёлкин-Заозёрный Фёдор"}})
+    """(document, pdf reader, progress calls) of one render through the pool: 4 chunks of 30 rows, in two
+    groups (rows 1–45 and 46–120), so that three chunks start inside a group."""
+    document = _document(
+        120,
+        extra={5: {3: HOSTILE, 9: IMAGE}, 77: {1: "Ёлкин-Заозёрный Фёдор"}},
+        groups={0: GYMNASIUM, 45: LYCEUM},
+    )
     calls = []
     pdf = render_pdf(document, workers=2, chunk_rows=40, progress=lambda done, total: calls.append((done, total)))
     stats = pdf_render.last_stats()
@@ -113,6 +124,40 @@ def test_user_text_comes_out_literally(chunked):
     assert _flat(HOSTILE) in text
     assert _flat(IMAGE) in text
     assert "Ёлкина" in text
+
+
+def test_a_chunk_starting_inside_a_group_opens_with_its_heading(chunked):
+    _document, reader, _calls = chunked
+    text = _flat("".join(page.extract_text() for page in reader.pages))
+    row = {number: text.find(f"Петров{number}Пётр") for number in (1, 30, 31, 45, 46, 60, 61, 90, 91)}
+    heading = lambda title: _flat(title) + "(продолжение)"  # noqa: E731
+    assert text.find(_flat(GYMNASIUM)) < row[1]
+    assert row[30] < text.find(heading(GYMNASIUM)) < row[31]
+    assert row[45] < text.find(_flat(LYCEUM)) < row[46]
+    continued = [index for index in range(len(text)) if text.startswith(heading(LYCEUM), index)]
+    assert len(continued) == 2 and row[60] < continued[0] < row[61] and row[90] < continued[1] < row[91]
+    assert text.count(_flat(GYMNASIUM)) == 2
+
+
+def test_chunk_groups():
+    groups = {0: "А", 45: "Б"}
+    assert pdf_render.chunk_groups(groups, 0, 30) == {0: "А"}
+    assert pdf_render.chunk_groups(groups, 30, 30) == {0: "А (продолжение)", 15: "Б"}
+    assert pdf_render.chunk_groups(groups, 60, 30) == {0: "Б (продолжение)"}
+    assert pdf_render.chunk_groups({}, 30, 30) == {}
+    assert pdf_render.chunk_groups({30: "В"}, 30, 30) == {0: "В"}
+
+
+def test_a_group_heading_never_ends_a_page():
+    """A heading that would fall at a page's foot (here after row 14: eight rows a page) goes over with its first
+    row."""
+    document = _document(20, groups={0: GYMNASIUM, 14: LYCEUM})
+    reader = PdfReader(io.BytesIO(render_pdf_naive(document)))
+    last_lines = [
+        [line for line in page.extract_text().splitlines() if line.strip() and not line.startswith("Стр.")][-1]
+        for page in reader.pages
+    ]
+    assert len(last_lines) > 1 and not any(_flat(LYCEUM) in _flat(line) for line in last_lines), last_lines
 
 
 def test_progress_reaches_the_total(chunked):

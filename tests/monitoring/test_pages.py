@@ -145,15 +145,18 @@ def test_the_table_downloads_as_xlsx_and_pdf_with_the_same_values(world, registr
     )
     assert "Показатели наставничества" in unquote(response["Content-Disposition"])
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = {row[0]: row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)}
-    assert rows[3][3] == 10 and rows[3][4] == "1 / 10"
-    assert rows[6][3] == "нет данных"
+    rows = {row[0].value: row for row in sheet.iter_rows() if isinstance(row[0].value, int)}
+    # 10 %: a fraction in a % format, then the numerator and the denominator, each a number in its own cell.
+    assert [cell.value for cell in rows[3][3:6]] == [0.1, 1, 10]
+    assert rows[3][3].number_format == "0.0%"
+    assert rows[6][3].value == "нет данных"
     response = client.get(
         reverse("indicators_export"),
         {"department": world.department_a.pk, "first": 2025, "last": 2025, "format": "pdf"},
     )
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages)
-    assert "Доля обучающихся" in text and "1 / 10" in text and "нет данных" in text
+    text = " ".join(text.split())
+    assert "Доля обучающихся" in text and "% 10,0 1 10" in text and "нет данных" in text
 
 
 def test_a_curator_enters_the_schools_contingent_and_a_part_larger_than_its_whole_is_refused(world, as_persona):

@@ -28,7 +28,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
+from common.pdf import url_fetcher
+from common.pdf.page import static_root
 from monitoring.indicators import INDICATORS
 from monitoring.models import Contingent
 from monitoring.report import (
@@ -294,6 +298,53 @@ def test_long_tables_split_with_their_headers(world):
     assert all("Организация" in text for text in with_rows)
 
 
+def _headings_left_at_a_page_foot(markup: str) -> list[str]:
+    """The headings (h2, h3) of the laid-out report whose content starts on a later page: a heading and its
+    note (a p.note right after it) stand alone at the foot of a page."""
+    static = static_root()
+    document = HTML(string=markup, base_url=static.as_uri() + "/", url_fetcher=url_fetcher()).render()
+    seen = []  # (page, what: a heading's element, "note" or "content") of every line of text and every chart
+
+    def walk(box, page: int, what) -> None:
+        if isinstance(box, boxes.MarginBox):  # the page numbers
+            return
+        element = getattr(box, "element", None)
+        if element is not None and isinstance(box, boxes.BlockBox):
+            if element.tag in ("h2", "h3"):
+                what = element
+            elif element.tag == "p" and "note" in (element.get("class") or "").split() and what == "content":
+                what = "note"
+        if isinstance(box, boxes.ReplacedBox) or (isinstance(box, boxes.TextBox) and box.text.strip()):
+            seen.append((page, what))
+        for child in getattr(box, "children", []):
+            walk(child, page, what)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number, "content")
+    alone = []
+    for index, (page, what) in enumerate(seen):
+        if not isinstance(what, str) and (index == 0 or seen[index - 1][1] is not what):
+            following = next(later for later, kind in seen[index:] if kind == "content")
+            if following != page:
+                alone.append(" ".join("".join(what.itertext()).split()))
+    return alone
+
+
+@pytest.mark.parametrize("schools", [10, 18, 27])
+def test_a_heading_never_stands_alone_at_the_foot_of_a_page(world, schools):
+    """With these numbers of schools (each in the middle of a run of such numbers) a heading fell at a page's
+    foot with its note, its content on the next page: «3. Исполнение дорожной карты» (9–11 and 26–28 schools),
+    «Показатель 8 … по организациям» (13–25)."""
+    registry(world)
+    roadmap_of(world)
+    for number in range(schools - 2):  # and A1, A2
+        factories.OrganisationFactory(
+            department=world.department_a, code=f"x{number}", short_name=f"МБОУ ООШ № {number}"
+        )
+    report = build_report(world.department_a, YEARS, user=world.methodist_a, today=TODAY)
+    assert _headings_left_at_a_page_foot(report_html(report)) == []
+
+
 # --- XLSX --------------------------------------------------------------------------------------------
 
 
@@ -310,18 +361,21 @@ def test_the_xlsx_carries_the_same_figures_as_numbers(report):
     assert book.sheetnames == ["Показатели", "По организациям", "Дорожная карта", "Качество данных"]
     indicators = book["Показатели"]
     # №, title, unit, target, then per year: value, numerator, denominator, organisations counted.
+    # A share is a fraction shown in a % format (0.5 reads «50,0 %»).
     row = row_starting(indicators, 3)
-    assert row[4:12] == ["нет данных", None, None, 0, 50, 2, 4, 1]
-    assert row_starting(indicators, 1)[4:12] == [0, 0, 2, 2, 50, 1, 2, 2]
+    assert row[4:12] == ["нет данных", None, None, 0, 0.5, 2, 4, 1]
+    assert row_starting(indicators, 1)[4:12] == [0, 0, 2, 2, 0.5, 1, 2, 2]
     assert row_starting(indicators, 2)[8] == 1
     target = row_starting(indicators, 8)
-    assert target[3] == 70 and target[8:11] == [50, 1, 2]
+    assert target[3] == 0.7 and target[8:11] == [0.5, 1, 2]
     assert indicators.cell(row=indicators.max_row, column=2).value.startswith("Исполнитель: Соколова")
-    value_cell = next(c for r in indicators.iter_rows() for c in r if c.value == 50)
-    assert value_cell.data_type == "n" and value_cell.number_format == '0.0" %"'
+    value_cell = next(c for r in indicators.iter_rows() for c in r if c.value == 0.5)
+    assert value_cell.data_type == "n" and value_cell.number_format == "0.0%"
+    count_cell = next(c for c in next(r for r in indicators.iter_rows() if r[0].value == 2) if c.value == 1)
+    assert count_cell.number_format == "#,##0"
 
     by_organisation = book["По организациям"]
-    assert row_starting(by_organisation, "МБОУ СОШ № 1")[:6] == ["МБОУ СОШ № 1", "да", 1, 50, 2, 4]
+    assert row_starting(by_organisation, "МБОУ СОШ № 1")[:6] == ["МБОУ СОШ № 1", "да", 1, 0.5, 2, 4]
     assert row_starting(by_organisation, "МБОУ СОШ № 2")[:6] == ["МБОУ СОШ № 2", "нет", 0, "нет данных", None, None]
 
     roadmap = book["Дорожная карта"]

@@ -1,0 +1,80 @@
+"""Every kind of XLSX the product writes, downloaded the way its users download it, from one small registry.
+
+School A1 in 2025: a pupil of 16 mentors two pupils of 12 and 13 (one with a long request, the group's results
+on two lines), 10 pupils of 10–18 in the contingent: student mentees 2 of 10 = 20 %, student mentors 1 of 10 =
+10 %. School A2 has a pair of its own. The municipal roadmap for 2025 has an item long overdue.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from monitoring.models import Contingent
+from roadmap.models import ResponsibleKind
+from tests import factories
+from tests.roadmap.conftest import make_roadmap
+
+YEAR = 2025
+LONG_REQUEST = (
+    "Подготовка к муниципальному этапу олимпиады по математике, развитие навыков самостоятельной работы "
+    "и публичного выступления перед классом"
+)
+RESULTS = "Призёр муниципального этапа олимпиады\nВыступила на школьной конференции"
+LONG_ITEM = (
+    "Разработка и утверждение муниципальной программы наставничества с учётом методических рекомендаций "
+    "и анализа потребностей образовательных организаций"
+)
+
+
+def seed(world):
+    """The registry of the module's docstring; returns the mentee with the long request and the roadmap."""
+    a1 = world.school_a1
+    mentor = factories.student(a1, last_name="Наставникова", first_name="Ирина", patronymic="Львовна", birth_year=2009)
+    vera = factories.student(
+        a1, last_name="Ёлкина", first_name="Вера", patronymic="", birth_year=2013, main_request=LONG_REQUEST
+    )
+    gleb = factories.student(
+        a1, last_name="Борисов", first_name="Глеб", patronymic="", birth_year=2012, main_request="Дроби"
+    )
+    factories.pair(mentor, [vera, gleb], entry_date=date(YEAR, 9, 15), results=RESULTS)
+    other = factories.student(world.school_a2, last_name="Чужой", first_name="Иван", patronymic="", birth_year=2008)
+    stranger = factories.student(world.school_a2, last_name="Чужая", first_name="Анна", patronymic="", birth_year=2012)
+    factories.pair(other, [stranger])
+    Contingent.objects.create(organisation=a1, year=YEAR, students_total=40, students_10_18=10)
+    roadmap = make_roadmap(
+        world.department_a,
+        period_text=str(YEAR),
+        title=f"Дорожная карта {YEAR}",
+        items=[
+            ("1.1.", LONG_ITEM, f"До 15.03.{YEAR}", ResponsibleKind.ORGANISATION),
+            ("1.2.", "Совещание кураторов", f"До 01.02.{YEAR}", ResponsibleKind.ORGANISATION),
+        ],
+    )
+    return vera, roadmap
+
+
+def _content(response) -> bytes:
+    assert response.status_code == 200, response.content[:500] if not response.streaming else response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def xlsx_files(world, as_persona) -> dict[str, bytes]:
+    """Each kind of XLSX, by name: the two bases, the roadmap, the indicator table, the analytic report, the
+    contingent template and a subject's extract (the methodist of department A downloads them all)."""
+    vera, roadmap = seed(world)
+    client = as_persona("methodist_a")
+    years = {"department": world.department_a.pk, "first": YEAR, "last": YEAR, "format": "xlsx"}
+    bases = {"period": "all", "file_format": "xlsx"}
+    return {
+        "mentors base": _content(client.post(reverse("export"), {"base": "mentors", **bases})),
+        "mentees base": _content(client.post(reverse("export"), {"base": "mentees", **bases})),
+        "roadmap": _content(client.get(reverse("roadmap_export", args=[roadmap.pk]), {"format": "xlsx"})),
+        "indicator table": _content(client.get(reverse("indicators_export"), years)),
+        "analytic report": _content(client.get(reverse("indicators_report"), years)),
+        "contingent template": _content(client.get(reverse("contingent_template"), {"year": YEAR})),
+        "subject extract": _content(client.post(reverse("person_extract", args=[vera.pk]))),
+    }
