@@ -147,12 +147,11 @@ def overview(
         raise ValueError(f"At most {PREVIEW_ROWS} rows are kept per organisation")
     organisation_ids = sorted(set(organisation_ids))
     shown_ids = [organisation.pk] if organisation is not None else organisation_ids
-    fetched: dict[str, list] = {}  # the first rows, when the keys were just looked up with them
     found = dict(
         freshness.cached(
             _cache_name(user, organisation, "first-keys", preview, rows),
             freshness.version(organisation_ids, PER_ORGANISATION_TOPICS),
-            lambda: _first_keys(user, organisation_ids, shown_ids, preview, rows, fetched),
+            lambda: _first_keys(user, organisation_ids, shown_ids, preview, rows),
         )
     )
     result = []
@@ -164,25 +163,18 @@ def overview(
         count, keys = found[check.slug]
         first = []
         if keys:
-            read = fetched.get(check.slug)
-            first = check.show(user, read if read is not None else check.by_keys(keys, shown_ids))
+            first = check.show(user, check.by_keys(keys, shown_ids))
         result.append((check, count, first))
     return result
 
 
 def _first_keys(
-    user: User,
-    organisation_ids: list[int],
-    shown_ids: list[int],
-    preview: int,
-    rows: bool,
-    fetched: dict[str, list],
+    user: User, organisation_ids: list[int], shown_ids: list[int], preview: int, rows: bool
 ) -> list[tuple[str, tuple[int, list[int]]]]:
     """Each per-organisation check's count and the keys of its first rows, from the organisations' parts.
 
     The department's first rows are among its organisations' first rows: looked up by those keys in the
     check's own order (the kept keys are problems under the data's current versions: not filtered again).
-    The rows read for it go to `fetched`, so the page that asked shows them without reading them again.
     """
     parts = _organisation_parts(user, organisation_ids)
     result = []
@@ -191,8 +183,7 @@ def _first_keys(
         keys: list[int] = []
         if rows and count:
             candidates = [key for pk in shown_ids for key in parts[pk][check.slug][1]]
-            fetched[check.slug] = list(check.by_keys(candidates, shown_ids)[:preview])
-            keys = [row.pk for row in fetched[check.slug]]
+            keys = list(check.by_keys(candidates, shown_ids).values_list("pk", flat=True)[:preview])
         result.append((check.slug, (count, keys)))
     return result
 
