@@ -25,6 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from mentoring.startup import settle
 from registry import freshness
 from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, Role, User
 
@@ -192,6 +193,7 @@ def bench_users(context: BenchContext) -> dict[str, User]:
 
 
 class Command(BaseCommand):
+    settled = False  # mentoring.startup.settle() called (once, after the first page's warm-up)
     help = (
         "Замеряет время ответа сервера и число SQL-запросов основных страниц на текущей базе "
         "(методист крупнейшего муниципалитета и куратор его крупнейшей организации). "
@@ -340,6 +342,9 @@ class Command(BaseCommand):
 
     def measure(self, client: Client, persona: str, label: str, url: str, repeat: int, before) -> dict:
         client.get(url, secure=True)  # warm up: caches, compiled templates
+        if not self.settled:  # as a gunicorn worker does once it has loaded the application
+            settle()
+            self.settled = True
         before()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, secure=True)

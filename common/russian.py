@@ -39,6 +39,11 @@ def _morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
+def warm_up() -> None:
+    """Load the morphology dictionary now, not in the first request that declines a word."""
+    _morph()
+
+
 _MALE_PATRONYMIC = ("вич", "ич", "оглы", "улы", "уулу")
 _FEMALE_PATRONYMIC = ("вна", "чна", "шна", "кызы", "гызы", "кизи")
 _FEMALE_SURNAME = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая", "ая")

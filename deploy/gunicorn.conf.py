@@ -78,3 +78,11 @@ access_log_format = '%({x-real-ip}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%
 control_socket_disable = True
 
 proc_name = "mentoring-web"
+
+
+def post_worker_init(worker) -> None:
+    """The worker has loaded the application: load what requests would load lazily and keep it out of
+    the garbage collector's walks (mentoring/startup.py)."""
+    from mentoring.startup import settle
+
+    settle()

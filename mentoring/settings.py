@@ -89,6 +89,20 @@ def env_database(name: str, default: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # A long-lived connection gains nothing on SQLite and keeps file locks.
         config["CONN_MAX_AGE"] = 0
+    else:
+        # The planner's price of a random page read, against a sequential one's 1. PostgreSQL's default
+        # of 4 is for spinning disks: with it, checking 800 pairs for a meeting hashes all 75 000 meetings
+        # (18 ms) instead of probing their index (1.5 ms). On an SSD or a server whose data fits in memory,
+        # 1.1 is the usual setting (docs/deploy.md).
+        cost = env_str("PG_RANDOM_PAGE_COST", "1.1").strip()
+        try:
+            if float(cost) <= 0:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PG_RANDOM_PAGE_COST={cost!r}: a positive number, e.g. 1.1 (SSD) or 4 (HDD)."
+            ) from None
+        config.setdefault("OPTIONS", {})["options"] = f"-c random_page_cost={cost}"
     config["CONN_HEALTH_CHECKS"] = True
     return config
 

@@ -44,8 +44,18 @@ def run_django(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
         ({"SESSION_IDLE_MINUTES": "полчаса"}, "SESSION_IDLE_MINUTES='полчаса': expected a whole number"),
         ({"SECRET_KEY": ""}, "SECRET_KEY is not set"),
         ({"ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS"),
+        ({"PG_RANDOM_PAGE_COST": "дёшево"}, "PG_RANDOM_PAGE_COST='дёшево': a positive number"),
     ],
-    ids=["debug", "database-engine", "database-garbage", "time-zone", "idle-minutes", "secret-key", "allowed-hosts"],
+    ids=[
+        "debug",
+        "database-engine",
+        "database-garbage",
+        "time-zone",
+        "idle-minutes",
+        "secret-key",
+        "allowed-hosts",
+        "random-page-cost",
+    ],
 )
 def test_malformed_value_stops_the_start_with_a_clear_message(overrides, message):
     result = run_django({**PRODUCTION, **overrides}, "check")
@@ -71,3 +81,14 @@ def test_defaults(settings):
     assert settings.TIME_ZONE == "Europe/Moscow"
     assert settings.SESSION_SAVE_EVERY_REQUEST, "the session must be renewed by activity (idle timeout)"
     assert settings.SESSION_COOKIE_AGE == 60 * 60
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_price_random_reads_for_an_ssd():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
