@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from registry.models import (
@@ -63,6 +64,17 @@ def get_organisation(user: User, pk: int, *, manage: bool = False, write: str = 
     if write and not scope_for(user).edits_organisation(organisation):
         raise PermissionDenied(write)
     return organisation
+
+
+def chosen_organisation(organisations: list[Organisation], raw: str) -> Organisation | None:
+    """The organisation a page's `?organisation=` names, among those the page offers (the user's reach);
+    None when none is named, 404 for any other."""
+    if not raw:
+        return None
+    chosen = next((o for o in organisations if str(o.pk) == raw), None)
+    if chosen is None:
+        raise Http404("Организация не найдена.")
+    return chosen
 
 
 def get_membership(user: User, pk: int, *, manage: bool = False) -> Membership:

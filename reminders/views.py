@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.russian import gendered
 from common.text import normalise
 from common.views import paginate
+from registry.access import chosen_organisation
 from registry.models import Membership, Organisation, Role, User
 from reminders import letters, services
 from reminders.access import get_reminded_user, own_reminders, reminded_users
@@ -42,7 +43,7 @@ class Row:
 def reminder_list(request: HttpRequest) -> HttpResponse:
     users, departments = reminded_users(request.user)
     organisations = list(Organisation.objects.filter(department_id__in=departments).order_by("short_name"))
-    organisation = _chosen(organisations, request.GET.get("organisation", ""))
+    organisation = chosen_organisation(organisations, request.GET.get("organisation", ""))
     if organisation is not None:
         users = users.filter(memberships__organisation=organisation, memberships__role=Role.CURATOR)
     role = request.GET.get("role", "")
@@ -79,16 +80,6 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             "year": letters.contingent_year(today),
         },
     )
-
-
-def _chosen(organisations: list[Organisation], raw: str) -> Organisation | None:
-    """The organisation of `?organisation=`, among the department's; 404 for any other."""
-    if not raw:
-        return None
-    chosen = next((o for o in organisations if str(o.pk) == raw), None)
-    if chosen is None:
-        raise Http404("Организация не найдена.")
-    return chosen
 
 
 @require_GET

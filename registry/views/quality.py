@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from registry import privacy
 from registry import quality as checks
-from registry.access import scope_for
+from registry.access import chosen_organisation, scope_for
 from registry.models import MentoringPair, Organisation, Person
 
 PREVIEW_ROWS = checks.PREVIEW_ROWS
@@ -34,16 +34,6 @@ class Section:
     @property
     def has_more(self) -> bool:
         return self.count > len(self.rows)
-
-
-def _chosen_organisation(organisations: list[Organisation], raw: str) -> Organisation | None:
-    """The organisation of `?organisation=`, looked up among those in the scope; 404 for any other."""
-    if not raw:
-        return None
-    chosen = next((o for o in organisations if str(o.pk) == raw), None)
-    if chosen is None:
-        raise Http404("Организация не найдена.")
-    return chosen
 
 
 def _people_in(sections: list[Section]):
@@ -65,7 +55,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     organisations = list(
         Organisation.objects.for_user(user).select_related("department").order_by("department__name", "short_name")
     )
-    organisation = _chosen_organisation(organisations, request.GET.get("organisation", ""))
+    organisation = chosen_organisation(organisations, request.GET.get("organisation", ""))
     base = {"organisation": organisation.pk} if organisation else {}
 
     organisation_ids = [o.pk for o in organisations]
