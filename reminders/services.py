@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from auditlog.context import disable_auditlog
 from django.core.mail import send_mail
 from django.utils import timezone
 
@@ -109,7 +110,8 @@ def send(reminder: letters.Reminder, outcome: Outcome, *, dry_run: bool = False)
         except smtplib.SMTPRecipientsRefused:
             outcome.skip(user, REFUSED)
             return None
-        ReminderSettings.objects.update_or_create(user=user, defaults={"last_sent_at": timezone.now()})
+        with disable_auditlog():  # bookkeeping, not the user's choice (the trail keeps `letters_enabled` only)
+            ReminderSettings.objects.update_or_create(user=user, defaults={"last_sent_at": timezone.now()})
     outcome.sent.append(user)
     return letter
 

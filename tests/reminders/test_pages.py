@@ -3,6 +3,7 @@ section for the right user only), the letter previewed is the letter sent, «О�
 and for all, the curator's own switch, and who may see whose reminders."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -131,6 +132,11 @@ def test_a_curator_turns_the_letters_off_and_send_now_respects_it(world, trouble
 
     curator.post(reverse("my_reminders"), {"letters": "on"})
     assert ReminderSettings.objects.get(user=world.curator_a1).letters_enabled
+    changes = LogEntry.objects.get_for_model(ReminderSettings).order_by("pk")
+    assert [(entry.actor, entry.changes_dict["letters_enabled"][1]) for entry in changes] == [
+        (world.curator_a1, "False"),
+        (world.curator_a1, "True"),
+    ]
     assert curator.post(reverse("my_reminders"), {"letters": "maybe"}).status_code == 400
 
 
