@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "jobs",
     "exchange",
     "roadmap",
+    "influence",
     "monitoring",
     "reminders",
     "portal",

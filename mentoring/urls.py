@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("exchange.urls")),
     path("", include("jobs.urls")),
     path("", include("roadmap.urls")),
+    path("", include("influence.urls")),
     path("", include("monitoring.urls")),
     path("", include("reminders.urls")),
     # The account pages with their limits on password guessing (registry/throttle.py); the rest as Django has them.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
@@ -186,6 +186,27 @@ def _shown(value) -> object:
     return value
 
 
+@dataclass(frozen=True)
+class HeldElsewhere:
+    """Personal data about a person that an app above the registry keeps (questionnaire answers, say):
+    the registry cannot import it, so the app registers how the subject's extract lists it and how
+    erasure destroys it (`register_held`, from the app's `ready()`)."""
+
+    key: str  # its count in `Erasure.removed`
+    sheet: str  # the extract's sheet
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    rows: Callable[[Person], list[list]]  # the extract's rows about the person
+    erase: Callable[[Person], int]  # destroys it (and its audit entries); how many records went
+
+
+HELD_ELSEWHERE: dict[str, HeldElsewhere] = {}
+
+
+def register_held(held: HeldElsewhere) -> None:
+    HELD_ELSEWHERE[held.key] = held
+
+
 def record_extract(request: HttpRequest, person: Person) -> None:
     """A subject's extract is in the access log (and in the extract itself: it is logged first)."""
     _entry(
@@ -272,6 +293,13 @@ def subject_extract(person: Person) -> tuple[bytes, str]:
             border=True,
         )
     sheet.table(1, 6)
+
+    for held in HELD_ELSEWHERE.values():
+        sheet = Sheet(workbook, held.sheet, list(held.widths))
+        sheet.line(*held.headers, header=True)
+        for values in held.rows(person):
+            sheet.line(*(_shown(value) for value in values), wrap=True, border=True)
+        sheet.table(1, len(held.headers))
 
     sheet = Sheet(workbook, "История изменений", [18, 30, 14, 24, 60])
     sheet.line("Когда", "Кто", "Действие", "Что", "Изменения", header=True)
@@ -515,6 +543,8 @@ def erase(person: Person, *, user: User) -> Erasure:
                 entries, ("object_repr", "changes_text", "changes", "serialized_data", "additional_data"), pattern
             )
         Consent.objects.filter(pk__in=consent_ids).delete()
+        for held in HELD_ELSEWHERE.values():
+            removed[held.key] = held.erase(person)
         removed["texts_of_pairs"] = PairMentee.objects.filter(pk__in=participation_ids).update(
             results="", feedback_url=""
         ) + MentoringPair.objects.filter(mentor=person).update(mentor_feedback_url="")

@@ -12,7 +12,18 @@ import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("registry", "roadmap", "monitoring", "reminders", "exchange", "jobs", "portal", "common", "mentoring")
+APPS = (
+    "registry",
+    "roadmap",
+    "monitoring",
+    "reminders",
+    "influence",
+    "exchange",
+    "jobs",
+    "portal",
+    "common",
+    "mentoring",
+)
 NAMES = "|".join(APPS)
 DOTTED = re.compile(rf"`((?:{NAMES})\.[A-Za-z_][\w.]*)`")
 # A module of the project named by its path: `registry/access.py`.

@@ -71,6 +71,17 @@ def meeting_of_a1(world):
     return {"pk": pair, "meeting_pk": meeting.pk}
 
 
+def mentor_questionnaire_of_a1(world):
+    return {**pair_of_a1(world), "purpose": "before"}
+
+
+def mentee_questionnaire_of_a1(world):
+    from registry.models import PairMentee
+
+    pair = pair_of_a1(world)["pk"]
+    return {"pk": pair, "purpose": "after", "participation": PairMentee.objects.get(pair_id=pair).pk}
+
+
 def reference_formats(world):
     return {"kind": "formats"}
 
@@ -310,6 +321,12 @@ MATRIX = [
     ("meeting_edit", meeting_of_a1, "post", organisation_write()),
     ("meeting_delete", meeting_of_a1, "get", organisation_write()),
     ("meeting_delete", meeting_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
+    # Questionnaires of the monitoring of influence: the pair's own access
+    ("influence_pair", pair_of_a1, "get", organisation_read()),
+    ("influence_mentor_response", mentor_questionnaire_of_a1, "get", organisation_write()),
+    ("influence_mentor_response", mentor_questionnaire_of_a1, "post", organisation_write()),
+    ("influence_mentee_response", mentee_questionnaire_of_a1, "get", organisation_write()),
+    ("influence_mentee_response", mentee_questionnaire_of_a1, "post", organisation_write()),
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),

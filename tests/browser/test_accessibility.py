@@ -80,6 +80,8 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("person_create"),
             reverse("pair_create"),
             reverse("meeting_create", args=[data["pair"].pk]),
+            reverse("influence_pair", args=[data["pair"].pk]),
+            reverse("influence_mentor_response", args=[data["pair"].pk, "before"]),
             reverse("import_file"),
             reverse("my_reminders"),
         ],

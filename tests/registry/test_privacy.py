@@ -94,7 +94,14 @@ def test_a_subject_extract_holds_the_data_its_history_and_its_access_log(world, 
     assert response.status_code == 200
     assert "Ласточкина" in unquote(response["Content-Disposition"])
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["Сведения", "Согласия", "Наставничество", "История изменений", "Журнал доступа"]
+    assert workbook.sheetnames == [
+        "Сведения",
+        "Согласия",
+        "Наставничество",
+        "Анкеты",
+        "История изменений",
+        "Журнал доступа",
+    ]
     cells = {
         name: [[c for c in row if c is not None] for row in workbook[name].iter_rows(values_only=True)]
         for name in workbook.sheetnames

@@ -277,6 +277,20 @@ PAGES = [
     ),
     Page("roadmap_occurrence_edit", pk("part"), persona=C1, shows=shows(("part", "comment"))),
     Page("roadmap_occurrence_edit", pk("occurrence"), query=lambda h: f"next={IMG}"),
+    # Questionnaires of the monitoring of influence
+    Page("influence_pair", pk("pair"), shows=shows(*PEOPLE_NAMES)),
+    Page("influence_pair", pk("pair"), persona=C1, shows=shows(("mentor", "last_name"))),
+    Page(
+        "influence_mentor_response",
+        lambda h: {"pk": h.pair.pk, "purpose": "before"},
+        shows=shows(("mentor", "last_name")),
+    ),
+    Page(
+        "influence_mentee_response",
+        lambda h: {"pk": h.pair.pk, "purpose": "quality", "participation": h.participation.pk},
+        persona=C1,
+        shows=shows(("participation.mentee", "last_name")),
+    ),
     # Monitoring
     Page("indicators", shows=shows(("world.department_a", "name"))),
     *[

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class InfluenceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "influence"
+    verbose_name = "Мониторинг влияния программ наставничества"
+
+    def ready(self) -> None:
+        from influence import audit, privacy
+
+        audit.register()
+        privacy.register()  # answers in the subject's extract, destroyed by erasure (registry/privacy.py)

@@ -1,0 +1,12 @@
+"""Answers are personal data: every change to a response or an answer is in the audit trail, like the
+registry's records (registry/audit.py)."""
+
+from auditlog.registry import auditlog
+
+from influence.models import Answer, Response
+
+
+def register() -> None:
+    # The copies of the template's facts (purpose, role, kind) are bookkeeping; what a person changes is below.
+    auditlog.register(Response, include_fields=["template", "participation", "entered_by", "entry_method"])
+    auditlog.register(Answer, include_fields=["response", "question", "number_value", "text_value"])

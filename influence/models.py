@@ -1,0 +1,302 @@
+"""Questionnaires of the monitoring of influence (МР-42/02, Приложение 2) and their answers.
+
+A QuestionnaireTemplate is a versioned questionnaire: for the quality of the process, or for the influence
+before entering the program and after completing it, for a mentor or a mentee. Its scale questions belong
+to growth groups (мотивационно-личностный, компетентностный, профессиональный) so that «before» and
+«after» compare. A Response is one participant's answers at one stage: a mentee's participation in a pair
+(PairMentee), or the pair's mentor (no participation). A template version that has responses is never
+changed under them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from registry.models import EducationDepartment, MentoringFormat, MentoringPair, PairMentee
+
+SCALE_MIN, SCALE_MAX = 1, 10
+USED_TEMPLATE = "По этой версии анкеты уже внесены ответы: её вопросы изменить нельзя. Создайте новую версию анкеты."
+
+
+class Purpose(models.TextChoices):
+    QUALITY = "quality", "Качество процесса"
+    BEFORE = "before", "До начала программы"
+    AFTER = "after", "По завершении программы"
+
+
+class Role(models.TextChoices):
+    MENTOR = "mentor", "Наставник"
+    MENTEE = "mentee", "Наставляемый"
+
+
+class QuestionKind(models.TextChoices):
+    SCALE = "scale", "Шкала от 1 до 10"
+    CHOICE = "choice", "Выбор варианта"
+    NUMBER = "number", "Число"
+    TEXT = "text", "Короткий ответ"
+
+
+class GrowthGroup(models.TextChoices):
+    MOTIVATION = "motivation", "Мотивационно-личностный рост"
+    COMPETENCE = "competence", "Компетентностный рост"
+    PROFESSIONAL = "professional", "Профессиональный рост"
+
+
+class EntryMethod(models.TextChoices):
+    PAPER = "paper", "С бумажной анкеты куратором"
+    PARTICIPANT_LINK = "participant_link", "По ссылке участником"
+    REPRESENTATIVE_LINK = "representative_link", "По ссылке законным представителем"
+
+
+class QuestionnaireTemplate(models.Model):
+    """Анкета: one version of a questionnaire, common (of the methodology) or a department's own."""
+
+    purpose = models.CharField("назначение", max_length=20, choices=Purpose.choices)
+    role = models.CharField("кто заполняет", max_length=20, choices=Role.choices)
+    formats = models.ManyToManyField(
+        MentoringFormat,
+        blank=True,
+        related_name="+",
+        verbose_name="формы наставничества",
+        help_text="Пусто — для всех форм.",
+    )
+    title = models.CharField("название", max_length=300)
+    version = models.PositiveSmallIntegerField("версия", default=1)
+    is_seeded = models.BooleanField(
+        "из методологии, можно уточнить",
+        default=False,
+        help_text="Внесена из методических рекомендаций; формулировки можно уточнить в новой версии.",
+    )
+    department = models.ForeignKey(
+        EducationDepartment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="орган управления образованием",
+        help_text="Пусто — общая анкета методологии.",
+    )
+
+    class Meta:
+        verbose_name = "анкета"
+        verbose_name_plural = "анкеты"
+        ordering = ["purpose", "role", "title", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose__in=Purpose.values), name="influence_questionnairetemplate_purpose_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="influence_questionnairetemplate_role_valid"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="influence_questionnairetemplate_title_not_empty"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="influence_questionnairetemplate_version_positive"
+            ),
+            models.UniqueConstraint(
+                "title",
+                "version",
+                condition=Q(department__isnull=True),
+                name="influence_questionnairetemplate_common_version_unique",
+                violation_error_message="Такая версия общей анкеты уже есть.",
+            ),
+            models.UniqueConstraint(
+                "department",
+                "title",
+                "version",
+                condition=Q(department__isnull=False),
+                name="influence_questionnairetemplate_version_unique_in_department",
+                violation_error_message="Такая версия анкеты муниципалитета уже есть.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (версия {self.version})"
+
+    @property
+    def is_used(self) -> bool:
+        return self.pk is not None and self.responses.exists()
+
+
+class Question(models.Model):
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.CASCADE, related_name="questions", verbose_name="анкета"
+    )
+    order = models.PositiveSmallIntegerField("номер")
+    text = models.CharField("вопрос", max_length=500)
+    kind = models.CharField("вид ответа", max_length=20, choices=QuestionKind.choices, default=QuestionKind.SCALE)
+    choices = models.JSONField("варианты ответа", default=list, blank=True, help_text="Для вопроса с выбором.")
+    required = models.BooleanField("обязательный", default=True)
+    growth_group = models.CharField(
+        "группа роста", max_length=20, choices=GrowthGroup.choices, blank=True, help_text="Только для шкалы 1–10."
+    )
+
+    class Meta:
+        verbose_name = "вопрос анкеты"
+        verbose_name_plural = "вопросы анкет"
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                "template",
+                "order",
+                name="influence_question_order_unique",
+                violation_error_message="Вопрос с таким номером в анкете уже есть.",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="influence_question_text_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="influence_question_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(growth_group="") | Q(kind=QuestionKind.SCALE, growth_group__in=GrowthGroup.values),
+                name="influence_question_growth_group_on_scale",
+                violation_error_message="Группа роста бывает только у вопроса со шкалой от 1 до 10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_when_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_when_used()
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == QuestionKind.CHOICE and not (
+            isinstance(self.choices, list) and self.choices and all(isinstance(c, str) and c for c in self.choices)
+        ):
+            raise ValidationError({"choices": "Для вопроса с выбором укажите варианты ответа."})
+        if self.growth_group and self.kind != QuestionKind.SCALE:
+            raise ValidationError({"growth_group": "Группа роста бывает только у вопроса со шкалой от 1 до 10."})
+        self._refuse_when_used()
+
+    def _refuse_when_used(self) -> None:
+        """A version with answers stays as it was answered (its old answers are scored by it)."""
+        template_id = self.template_id
+        if self.pk is not None:
+            template_id = Question.objects.filter(pk=self.pk).values_list("template_id", flat=True).first()
+        if template_id and Response.objects.filter(template_id__in={template_id, self.template_id}).exists():
+            raise ValidationError(USED_TEMPLATE)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def for_pair(self, pair: MentoringPair):
+        return self.filter(pair=pair)
+
+
+class Response(models.Model):
+    """One participant's answers at one stage: a mentee's (participation) or the mentor's (none)."""
+
+    template = models.ForeignKey(
+        QuestionnaireTemplate, on_delete=models.PROTECT, related_name="responses", verbose_name="анкета (версия)"
+    )
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="+", verbose_name="пара")
+    participation = models.ForeignKey(
+        PairMentee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="участие наставляемого",
+        help_text="Пусто — анкета наставника пары.",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто внёс",
+    )
+    entry_method = models.CharField(
+        "как внесена", max_length=30, choices=EntryMethod.choices, default=EntryMethod.PAPER
+    )
+    # Copies of the template's facts, so that the rules below are the database's own.
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices, editable=False)
+    created_at = models.DateTimeField("внесена", auto_now_add=True)
+    updated_at = models.DateTimeField("изменена", auto_now=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "заполненная анкета"
+        verbose_name_plural = "заполненные анкеты"
+        ordering = ["pair", "purpose", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "pair",
+                "participation",
+                "purpose",
+                condition=Q(participation__isnull=False),
+                name="influence_response_once_per_mentee_and_stage",
+                violation_error_message="Эта анкета наставляемого уже внесена.",
+            ),
+            models.UniqueConstraint(
+                "pair",
+                "purpose",
+                condition=Q(participation__isnull=True),
+                name="influence_response_once_per_mentor_and_stage",
+                violation_error_message="Эта анкета наставника уже внесена.",
+            ),
+            models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="influence_response_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(role=Role.MENTOR, participation__isnull=True)
+                | Q(role=Role.MENTEE, participation__isnull=False),
+                name="influence_response_role_matches_participant",
+                violation_error_message="Анкета наставника — без наставляемого, анкета наставляемого — с ним.",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_method__in=EntryMethod.values), name="influence_response_entry_method_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} — пара #{self.pair_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.purpose, self.role = self.template.purpose, self.template.role
+        super().save(*args, **kwargs)
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="анкета")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="вопрос")
+    number_value = models.IntegerField("число или балл", null=True, blank=True)
+    text_value = models.CharField("ответ", max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices, editable=False)  # the question's
+
+    class Meta:
+        verbose_name = "ответ"
+        verbose_name_plural = "ответы"
+        ordering = ["response", "question__order"]
+        constraints = [
+            models.UniqueConstraint(
+                "response",
+                "question",
+                name="influence_answer_once_per_question",
+                violation_error_message="На этот вопрос ответ уже есть.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=QuestionKind.SCALE)
+                | Q(number_value__isnull=False, number_value__gte=SCALE_MIN, number_value__lte=SCALE_MAX),
+                name="influence_answer_scale_within_1_10",
+                violation_error_message="Оценка по шкале — от 1 до 10.",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=QuestionKind.values), name="influence_answer_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_value or str(self.number_value)
+
+    def save(self, *args, **kwargs) -> None:
+        self.kind = self.question.kind
+        super().save(*args, **kwargs)
+
+    def get_additional_data(self) -> dict:
+        """Kept by auditlog with each entry: the pair, so that a deleted answer stays in the pair's history."""
+        return {"pair": self.response.pair_id}

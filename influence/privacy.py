@@ -1,0 +1,61 @@
+"""Questionnaire answers are personal data (152-ФЗ): listed in the subject's extract, destroyed with the
+person when their data is erased. Registered with registry/privacy.py (`register_held`) by the app."""
+
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from influence.models import Answer, Response
+from registry.models import Person
+from registry.privacy import HeldElsewhere, register_held
+
+
+def _responses(person: Person):
+    """The person's own questionnaires: as a mentee of a pair, and as the mentor of a pair."""
+    return Response.objects.filter(Q(participation__mentee=person) | Q(participation__isnull=True, pair__mentor=person))
+
+
+def rows(person: Person) -> list[list]:
+    answers = (
+        Answer.objects.filter(response__in=_responses(person))
+        .select_related("response__template", "response__entered_by", "question")
+        .order_by("response__pair_id", "response__purpose", "question__order", "pk")
+    )
+    return [
+        [
+            f"{answer.response.template.title} (версия {answer.response.template.version})",
+            f"пара № {answer.response.pair_id}",
+            answer.response.created_at,
+            answer.response.get_entry_method_display(),
+            answer.question.text,
+            answer.text_value or answer.number_value,
+        ]
+        for answer in answers
+    ]
+
+
+def erase(person: Person) -> int:
+    """Delete the person's questionnaires with their answers and the audit entries that hold them."""
+    responses = list(_responses(person).values_list("pk", flat=True))
+    answers = list(Answer.objects.filter(response_id__in=responses).values_list("pk", flat=True))
+    LogEntry.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(Response), object_id__in=responses)
+        | Q(content_type=ContentType.objects.get_for_model(Answer), object_id__in=answers)
+    ).delete()
+    Response.objects.filter(pk__in=responses).delete()  # the answers go with them
+    return len(responses)
+
+
+def register() -> None:
+    register_held(
+        HeldElsewhere(
+            key="questionnaires",
+            sheet="Анкеты",
+            headers=("Анкета", "Пара / группа", "Внесена", "Как внесена", "Вопрос", "Ответ"),
+            widths=(40, 18, 16, 26, 60, 24),
+            rows=rows,
+            erase=erase,
+        )
+    )
