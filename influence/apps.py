@@ -7,7 +7,8 @@ class InfluenceConfig(AppConfig):
     verbose_name = "Мониторинг влияния программ наставничества"
 
     def ready(self) -> None:
-        from influence import audit, privacy
+        from influence import audit, privacy, quality
 
         audit.register()
         privacy.register()  # answers in the subject's extract, destroyed by erasure (registry/privacy.py)
+        quality.register_checks()  # «Нет входной анкеты», «Нет итоговой анкеты» on the data-quality page

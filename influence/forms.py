@@ -9,7 +9,7 @@ from crispy_forms.layout import Layout
 from django import forms
 
 from common.forms import helper
-from influence.models import SCALE_MAX, SCALE_MIN, Question, QuestionKind, Response
+from influence.models import SCALE_MAX, SCALE_MIN, LinkRecipient, Question, QuestionKind, Response
 
 SCALE = [(n, str(n)) for n in range(SCALE_MIN, SCALE_MAX + 1)]
 SCALE_ERROR = f"Выберите оценку от {SCALE_MIN} до {SCALE_MAX}."
@@ -48,7 +48,14 @@ def _field(question: Question) -> forms.Field:
 class QuestionnaireForm(forms.Form):
     """A participant's answers to the template's questions; required questions marked, errors in Russian."""
 
-    def __init__(self, *args, questions: list[Question], response: Response | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        questions: list[Question],
+        response: Response | None = None,
+        submit_label: str = "Сохранить анкету",
+        **kwargs,
+    ) -> None:
         if response is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 f"q{a.question_id}": a.text_value if a.number_value is None else a.number_value
@@ -58,7 +65,7 @@ class QuestionnaireForm(forms.Form):
         self.questions = questions
         for question in questions:
             self.fields[field_name(question)] = _field(question)
-        self.helper = helper("Сохранить анкету")
+        self.helper = helper(submit_label)
         self.helper.layout = Layout(
             *[InlineRadios(field_name(q)) if q.kind == QuestionKind.SCALE else field_name(q) for q in questions]
         )
@@ -66,3 +73,37 @@ class QuestionnaireForm(forms.Form):
     def values(self) -> dict[int, Any]:
         """The cleaned answers by question pk."""
         return {question.pk: self.cleaned_data.get(field_name(question)) for question in self.questions}
+
+
+class AnswerLinkForm(forms.Form):
+    """Whom the curator sends a personal link: the adult participant, or a minor's legal representative."""
+
+    recipient = forms.ChoiceField(
+        label="Кому отправить ссылку", choices=LinkRecipient.choices, widget=forms.RadioSelect
+    )
+    email = forms.EmailField(
+        label="Адрес электронной почты",
+        max_length=254,
+        error_messages={"invalid": "Введите правильный адрес электронной почты, например ivanova@example.ru."},
+    )
+
+    def __init__(self, *args, minor: bool, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial", {"recipient": LinkRecipient.REPRESENTATIVE if minor else LinkRecipient.PARTICIPANT}
+        )
+        super().__init__(*args, **kwargs)
+        self.minor = minor
+        if minor:
+            self.fields["email"].label = "Адрес электронной почты законного представителя"
+        self.helper = helper("Отправить ссылку")
+
+    def clean_recipient(self) -> str:
+        recipient = self.cleaned_data["recipient"]
+        if self.minor and recipient != LinkRecipient.REPRESENTATIVE:
+            raise forms.ValidationError(
+                "Участник несовершеннолетний: ссылку получает его законный представитель — или внесите анкету "
+                "с бумажного бланка."
+            )
+        if not self.minor and recipient != LinkRecipient.PARTICIPANT:
+            raise forms.ValidationError("Совершеннолетний участник заполняет анкету сам: отправьте ссылку ему.")
+        return recipient

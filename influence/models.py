@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from registry import freshness
 from registry.models import EducationDepartment, MentoringFormat, MentoringPair, PairMentee
 
 SCALE_MIN, SCALE_MAX = 1, 10
@@ -262,6 +264,11 @@ class Response(models.Model):
         self.purpose, self.role = self.template.purpose, self.template.role
         super().save(*args, **kwargs)
 
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved or deleted questionnaire renews (registry/freshness.py): its pair's
+        organisation, whose data-quality checks «Нет входной/итоговой анкеты» it changes."""
+        return [self.pair.organisation_id]
+
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="анкета")
@@ -300,3 +307,114 @@ class Answer(models.Model):
     def get_additional_data(self) -> dict:
         """Kept by auditlog with each entry: the pair, so that a deleted answer stays in the pair's history."""
         return {"pair": self.response.pair_id}
+
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved or deleted answer renews: its pair's organisation (the figures of
+        influence read the answers). No query when the response came with the answer (as it is saved)."""
+        return self.response.touched_organisations()
+
+
+# --- Data versions (registry/freshness.py) ---------------------------------------------------------
+
+freshness.follow(Response, freshness.PAIRS)  # a pair's questionnaires are part of its pair's data
+freshness.follow(Answer, freshness.PAIRS)
+
+
+LINK_LIFETIME_DAYS = 14
+
+
+class LinkRecipient(models.TextChoices):
+    PARTICIPANT = "participant", "участник"
+    REPRESENTATIVE = "representative", "законный представитель"
+
+
+class AnswerLinkQuerySet(models.QuerySet):
+    def unused(self):
+        return self.filter(used_at__isnull=True)
+
+
+class AnswerLink(models.Model):
+    """Личная ссылка на анкету: an adult participant (or a minor's legal representative) answers one
+    questionnaire without an account, once, before it expires. Only a hash of the token is kept; the URL
+    carries the token itself and nothing else (no ids, no names). Revoked = deleted (audited)."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="+", verbose_name="пара")
+    participation = models.ForeignKey(
+        PairMentee,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="участие наставляемого",
+        help_text="Пусто — анкета наставника пары.",
+    )
+    purpose = models.CharField("анкета", max_length=20, choices=Purpose.choices)
+    recipient = models.CharField("кому", max_length=20, choices=LinkRecipient.choices)
+    email = models.EmailField("адрес электронной почты")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто отправил",
+    )
+    created_at = models.DateTimeField("отправлена")
+    expires_at = models.DateTimeField("действует до")
+    used_at = models.DateTimeField("использована", null=True, blank=True)
+
+    objects = AnswerLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "личная ссылка на анкету"
+        verbose_name_plural = "личные ссылки на анкеты"
+        ordering = ["pair", "purpose", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="influence_answerlink_expires_after_creation",
+                violation_error_message="Срок действия ссылки должен заканчиваться после её отправки.",
+            ),
+            models.CheckConstraint(condition=Q(purpose__in=Purpose.values), name="influence_answerlink_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(recipient__in=LinkRecipient.values), name="influence_answerlink_recipient_valid"
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="influence_answerlink_email_not_empty"),
+            models.UniqueConstraint(
+                "pair",
+                "participation",
+                "purpose",
+                condition=Q(used_at__isnull=True, participation__isnull=False),
+                name="influence_answerlink_one_unused_per_mentee_and_stage",
+                violation_error_message="Для этой анкеты уже есть действующая ссылка.",
+            ),
+            models.UniqueConstraint(
+                "pair",
+                "purpose",
+                condition=Q(used_at__isnull=True, participation__isnull=True),
+                name="influence_answerlink_one_unused_per_mentor_and_stage",
+                violation_error_message="Для этой анкеты уже есть действующая ссылка.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ссылка на анкету «{self.get_purpose_display()}» — пара #{self.pair_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.created_at and self.expires_at and self.expires_at <= self.created_at:
+            raise ValidationError({"expires_at": "Срок действия ссылки должен заканчиваться после её отправки."})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def entry_method(self) -> str:
+        if self.recipient == LinkRecipient.REPRESENTATIVE:
+            return EntryMethod.REPRESENTATIVE_LINK
+        return EntryMethod.PARTICIPANT_LINK
+
+    def get_additional_data(self) -> dict:
+        return {"pair": self.pair_id}

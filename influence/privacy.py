@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from influence.models import Answer, Response
+from influence.models import Answer, AnswerLink, Response
 from registry.models import Person
 from registry.privacy import HeldElsewhere, register_held
 
@@ -37,12 +37,19 @@ def rows(person: Person) -> list[list]:
 
 
 def erase(person: Person) -> int:
-    """Delete the person's questionnaires with their answers and the audit entries that hold them."""
+    """Delete the person's questionnaires with their answers, the personal links sent for them (an e-mail
+    address), and the audit entries that hold them."""
     responses = list(_responses(person).values_list("pk", flat=True))
     answers = list(Answer.objects.filter(response_id__in=responses).values_list("pk", flat=True))
+    sent = AnswerLink.objects.filter(
+        Q(participation__mentee=person) | Q(participation__isnull=True, pair__mentor=person)
+    )
+    sent_ids = list(sent.values_list("pk", flat=True))
+    AnswerLink.objects.filter(pk__in=sent_ids).delete()  # first: the audit entries of their deletion go below
     LogEntry.objects.filter(
         Q(content_type=ContentType.objects.get_for_model(Response), object_id__in=responses)
         | Q(content_type=ContentType.objects.get_for_model(Answer), object_id__in=answers)
+        | Q(content_type=ContentType.objects.get_for_model(AnswerLink), object_id__in=sent_ids)
     ).delete()
     Response.objects.filter(pk__in=responses).delete()  # the answers go with them
     return len(responses)

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg
 
-from influence.models import Answer, GrowthGroup, Purpose, QuestionKind, Response, Role
+from influence.models import Answer, AnswerLink, GrowthGroup, Purpose, QuestionKind, Response, Role
 from registry.models import MentoringPair, PairMentee, Person
 
 STAGES = (Purpose.BEFORE, Purpose.AFTER, Purpose.QUALITY)
@@ -34,15 +34,19 @@ class Participant:
     participation: PairMentee | None  # None: the mentor
     responses: dict[str, Response | None] = field(default_factory=dict)  # by purpose
     growth: list[Growth] = field(default_factory=list)
+    links: dict[str, AnswerLink] = field(default_factory=dict)  # the unused personal link, by purpose
 
     @property
     def role_label(self) -> str:
         return Role(self.role).label
 
     @property
-    def stages(self) -> list[tuple[str, str, Response | None]]:
-        """(purpose, its label, the response or None) in the order of the page."""
-        return [(purpose.value, purpose.label, self.responses.get(purpose.value)) for purpose in STAGES]
+    def stages(self) -> list[tuple[str, str, Response | None, AnswerLink | None]]:
+        """(purpose, its label, the response or None, the unused link or None) in the order of the page."""
+        return [
+            (purpose.value, purpose.label, self.responses.get(purpose.value), self.links.get(purpose.value))
+            for purpose in STAGES
+        ]
 
 
 def _round(value) -> Decimal | None:
@@ -50,7 +54,8 @@ def _round(value) -> Decimal | None:
 
 
 def pair_sheet(pair: MentoringPair, participations: list[PairMentee]) -> list[Participant]:
-    """The mentor first, then each mentee: their responses per stage and their growth (two queries)."""
+    """The mentor first, then each mentee: their responses and unused links per stage and their growth
+    (three queries)."""
     participants = [Participant(person=pair.mentor, role=Role.MENTOR, participation=None)] + [
         Participant(person=p.mentee, role=Role.MENTEE, participation=p) for p in participations
     ]
@@ -59,6 +64,10 @@ def pair_sheet(pair: MentoringPair, participations: list[PairMentee]) -> list[Pa
         participant = by_key.get(response.participation_id)
         if participant is not None:
             participant.responses[response.purpose] = response
+    for link in AnswerLink.objects.unused().filter(pair=pair):
+        participant = by_key.get(link.participation_id)
+        if participant is not None:
+            participant.links[link.purpose] = link
     # Each response's average score per growth group, computed in the database.
     averages: dict[tuple[int | None, str, str], Decimal | None] = {}
     rows = (

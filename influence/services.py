@@ -45,12 +45,13 @@ def save_response(
     participation: PairMentee | None,
     template: QuestionnaireTemplate,
     values: dict[int, Any],
-    user: User,
+    user: User | None,
     entry_method: str = EntryMethod.PAPER,
     response: Response | None = None,
 ) -> Response:
     """A new or corrected response with its answers, in one transaction: `values` maps a question's pk to
-    its cleaned value (an int for a scale or a number, text otherwise; None or "" for no answer)."""
+    its cleaned value (an int for a scale or a number, text otherwise; None or "" for no answer). `user` is
+    None for an answer sent through a personal link (no account)."""
     with transaction.atomic():
         if response is None:
             response = Response(

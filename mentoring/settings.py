@@ -290,11 +290,14 @@ LOGIN_FAILURES_PER_ADDRESS = env_str("LOGIN_FAILURES_PER_ADDRESS", "20/15m")
 PASSWORD_CHANGES_PER_USER = env_str("PASSWORD_CHANGES_PER_USER", "5/15m")
 PASSWORD_RESETS_PER_EMAIL = env_str("PASSWORD_RESETS_PER_EMAIL", "3/h")
 PASSWORD_RESETS_PER_ADDRESS = env_str("PASSWORD_RESETS_PER_ADDRESS", "10/h")
+# Questionnaires sent through personal answer links (no account) from one client address.
+ANSWER_LINK_POSTS_PER_ADDRESS = env_str("ANSWER_LINK_POSTS_PER_ADDRESS", "60/h")
 for _name in (
     "LOGIN_FAILURES_PER_ADDRESS",
     "PASSWORD_CHANGES_PER_USER",
     "PASSWORD_RESETS_PER_EMAIL",
     "PASSWORD_RESETS_PER_ADDRESS",
+    "ANSWER_LINK_POSTS_PER_ADDRESS",
 ):
     if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", globals()[_name]):
         raise ImproperlyConfigured(

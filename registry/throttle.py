@@ -7,7 +7,8 @@ with django-ratelimit's counters in the shared cache:
   that address waits, whatever the login;
 - the password change form's old-password field: a few tries a user;
 - password reset letters: a few an address (e-mail) and a few a client address; past them the page
-  answers as usual (it never tells whether the address exists) and sends nothing.
+  answers as usual (it never tells whether the address exists) and sends nothing;
+- questionnaires sent through personal links (influence, no account): a few dozen an address an hour.
 
 The database cache's counter is not atomic: under a burst a few extra tries may pass, never many.
 """
@@ -26,6 +27,7 @@ LOGIN_FAILURES = "login-failures-by-address"
 PASSWORD_CHANGES = "password-change-by-user"
 RESET_BY_EMAIL = "password-reset-by-email"
 RESET_BY_ADDRESS = "password-reset-by-address"
+ANSWER_LINK_POSTS = "answer-link-posts-by-address"
 
 
 def _address(group: str, request: HttpRequest) -> str:
@@ -66,3 +68,11 @@ def reset_letter_allowed(request: HttpRequest) -> bool:
         request, group=RESET_BY_ADDRESS, key=_address, rate=settings.PASSWORD_RESETS_PER_ADDRESS, increment=True
     )
     return not (by_email or by_address)
+
+
+def answer_link_post_allowed(request: HttpRequest) -> bool:
+    """Counts this sending of a questionnaire through a personal link (no account); False past the
+    address's limit."""
+    return not is_ratelimited(
+        request, group=ANSWER_LINK_POSTS, key=_address, rate=settings.ANSWER_LINK_POSTS_PER_ADDRESS, increment=True
+    )

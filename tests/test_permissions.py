@@ -82,6 +82,46 @@ def mentee_questionnaire_of_a1(world):
     return {"pk": pair, "purpose": "after", "participation": PairMentee.objects.get(pair_id=pair).pk}
 
 
+def mentor_link_of_a1(world):
+    return {**pair_of_a1(world), "purpose": "before"}
+
+
+def mentee_link_of_a1(world):
+    return {**mentee_questionnaire_of_a1(world), "purpose": "before"}
+
+
+def _sent_link(world):
+    """A personal link to the «before» questionnaire sent for the mentee (a pupil) of an A1 pair, with a
+    token known to the test."""
+    from influence import links
+    from influence.models import AnswerLink
+    from registry.models import PairMentee
+
+    participation = PairMentee.objects.select_related("pair").get(pk=mentee_link_of_a1(world)["participation"])
+    link = links.send_link(
+        pair=participation.pair,
+        participation=participation,
+        purpose="before",
+        recipient="representative",
+        email="mama@example.ru",
+        user=world.curator_a1,
+        site_url="http://testserver/",
+    )
+    token = "t" * 43
+    AnswerLink.objects.filter(pk=link.pk).update(token_hash=links.hash_token(token))
+    return link, token
+
+
+def link_of_a1(world):
+    link, _ = _sent_link(world)
+    return {"pk": link.pair_id, "link": link.pk}
+
+
+def answer_link(world):
+    _, token = _sent_link(world)
+    return {"token": token}
+
+
 def reference_formats(world):
     return {"kind": "formats"}
 
@@ -327,6 +367,16 @@ MATRIX = [
     ("influence_mentor_response", mentor_questionnaire_of_a1, "post", organisation_write()),
     ("influence_mentee_response", mentee_questionnaire_of_a1, "get", organisation_write()),
     ("influence_mentee_response", mentee_questionnaire_of_a1, "post", organisation_write()),
+    ("influence_mentor_link", mentor_link_of_a1, "get", organisation_write()),
+    ("influence_mentor_link", mentor_link_of_a1, "post", organisation_write()),  # empty: the form again
+    ("influence_mentee_link", mentee_link_of_a1, "get", organisation_write()),
+    ("influence_mentee_link", mentee_link_of_a1, "post", organisation_write()),
+    ("influence_link_revoke", link_of_a1, "get", everyone(405)),
+    ("influence_link_revoke", link_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
+    # The personal answer link: the one new page without a login (the token is the key; an empty sending
+    # shows the form again with its errors)
+    ("influence_answer", answer_link, "get", everyone(200, anonymous=200)),
+    ("influence_answer", answer_link, "post", everyone(200, anonymous=200)),
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),
@@ -473,6 +523,29 @@ def test_every_url_is_in_the_matrix():
     covered = {name for name, *_ in MATRIX}
     missing = set(_url_names()) - covered
     assert not missing, f"URL patterns without a row in the permission matrix: {sorted(missing)}"
+
+
+# The pages answered without a login, each on purpose: a new one must be added here deliberately.
+ANONYMOUS_PAGES = {
+    "health",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "influence_answer",  # the personal answer link (issue 19): its token is the key
+}
+
+
+def test_only_the_pages_meant_for_it_answer_without_a_login():
+    reachable = {name for name, _, _, expected in MATRIX if expected[ANON] not in (302, 405)}
+    assert reachable == ANONYMOUS_PAGES
+
+
+def test_an_unknown_answer_link_answers_the_neutral_page_without_a_login(world):
+    response = client_for(world, ANON).get(reverse("influence_answer", args=["u" * 43]))
+    assert response.status_code == 404
+    assert "Ссылка недействительна" in response.content.decode()
 
 
 def test_admin_is_for_staff_only(world):

@@ -171,10 +171,15 @@ def browser():
 
 @pytest.fixture
 def reference_lists(transactional_db):
-    """A live-server test flushes tables between tests, seeded ones too: put the common lists back."""
+    """A live-server test flushes tables between tests, seeded ones too: put the common lists back, and
+    the methodology's questionnaires (influence)."""
     from django.apps import apps
 
+    from influence.models import QuestionnaireTemplate
+
     importlib.import_module("registry.migrations.0003_seed_reference_lists").seed(apps, None)
+    if not QuestionnaireTemplate.objects.filter(department__isnull=True).exists():
+        importlib.import_module("influence.migrations.0002_seed_questionnaires").seed(apps, None)
 
 
 @pytest.fixture

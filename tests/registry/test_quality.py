@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from influence.models import Purpose, Role
+from influence.services import save_response, template_for
 from monitoring.models import Contingent
 from registry import quality
 from registry.models import Meeting, MeetingKind, Person
@@ -38,9 +40,10 @@ def pair_of(school, mentor_name, *, mentees=1, **fields):
 def troubles(school, name):
     """One problem of every kind in `school`, all around a mentor called `name`.
 
-    The pair has no order, is past its planned end and has no meeting; the mentor (a minor without a
-    consent, like the mentees) may lead one mentee and leads two; and the mentor was entered twice.
-    Beside it a sound pair (order, consents, a meeting) whose pupil mentor has no birth year.
+    The pair has no order, is past its planned end, has no meeting and no «before» questionnaires; the
+    mentor (a minor without a consent, like the mentees) may lead one mentee and leads two; and the mentor
+    was entered twice. Beside it a sound pair (order, consents, a meeting, its «before» questionnaires)
+    whose pupil mentor has no birth year, and teachers' completed pair without its «after» questionnaires.
     """
     mentor = factories.student(school, last_name=name, first_name="Олег", birth_year=aged(16), max_mentees=1)
     mentees = [factories.student(school, last_name=f"{name}-{i}", birth_year=aged(12)) for i in (1, 2)]
@@ -52,6 +55,13 @@ def troubles(school, name):
         factories.ConsentFactory(person=person)
     sound = factories.pair(ageless, [junior], **ORDER)
     Meeting.objects.create(pair=sound, kind=MeetingKind.objects.first(), date=sound.entry_date)
+    for participation in (None, sound.participations.get()):
+        template = template_for(sound, Purpose.BEFORE, Role.MENTOR if participation is None else Role.MENTEE)
+        save_response(pair=sound, participation=participation, template=template, values={}, user=None)
+    teachers = [factories.teacher(school, last_name=f"{name}-педагог-{i}") for i in (1, 2)]
+    factories.pair(
+        teachers[0], teachers[1:], format_name="учитель – учитель", end_date=COMPLETED, results="Освоил", **ORDER
+    )
     # Three pupils of 10–18 are mentees this year; the school reported two.
     Contingent.objects.get_or_create(organisation=school, year=today().year, defaults={"students_10_18": 2})
 
@@ -65,6 +75,8 @@ ONE_SCHOOLS_TROUBLES = {
     "load": 1,
     "no_meetings": 1,
     "mentor_birth_year": 1,
+    "no_before_questionnaire": 1,
+    "no_after_questionnaire": 1,
     "contingent_exceeded": 1,
 }
 
@@ -340,6 +352,8 @@ def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_pers
         "Наставники с нагрузкой выше заявленной",
         "Пары без встреч",
         "Наставники-обучающиеся без года рождения",
+        "Нет входной анкеты",
+        "Нет итоговой анкеты",
     ]:
         assert title in page
     assert counts(response) == {
@@ -350,9 +364,11 @@ def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_pers
         "load": 0,
         "no_meetings": 1,
         "mentor_birth_year": 0,
+        "no_before_questionnaire": 1,
+        "no_after_questionnaire": 0,
         "contingent_exceeded": 0,
     }
-    assert page.count("Замечаний нет") == 5
+    assert page.count("Замечаний нет") == 6
     assert "номер не указан" in page and "в действующей паре" in page
 
 
@@ -522,11 +538,13 @@ def test_a_change_is_seen_at_once_and_a_rolled_back_one_never(world, as_persona)
 # access log's entry naming the minors shown and its people (2). The contingent check (monitoring/quality.py)
 # adds its ranking, first keys and rows (3), the indicator facts it reads — the schools with a contingent,
 # the department's organisations and years, the facts' versions and parts (5), counted afresh for the
-# changed schools (4) and stored (1) — and the same read again for the rows shown (5).
-QUERIES_COMPUTED = 59
-# Unchanged data: the counts and keys read (2), the rows by their keys (7), the duplicates' answer (2),
+# changed schools (4) and stored (1) — and the same read again for the rows shown (5). The two checks of
+# questionnaires (influence/quality.py) add theirs each: ranking, first keys and rows (2 × 3).
+QUERIES_COMPUTED = 65
+# Unchanged data: the counts and keys read (2), the rows by their keys (7 + the questionnaires' 2), the
+# duplicates' answer (2),
 # the facts for the contingent rows shown (5), the access log's entry (2).
-QUERIES_CACHED = 27
+QUERIES_CACHED = 29
 # A section reads its version, its count and its page (3), computed and stored (2 × 1 + 2 + 1), or not.
 # Each with the access log's entry naming the minors shown (2).
 QUERIES_SECTION_COMPUTED = 19

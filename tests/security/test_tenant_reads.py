@@ -136,8 +136,17 @@ def crowded(world):
     return world
 
 
+# Pages whose scope is not the user's: they read the rows a secret in the URL opens, for anyone who holds it.
+NOT_USER_SCOPED = {
+    "influence_answer": "the personal answer link: its token opens one questionnaire, signed in or not "
+    "(tests/influence/test_answer_links.py: it shows no name and refuses a used, expired or forged token)",
+}
+
+
 def _cases():
     for name, kwargs, method, _expected in MATRIX:
+        if name in NOT_USER_SCOPED:
+            continue
         for persona in WATCHED_PERSONAS:
             yield pytest.param(name, kwargs, method, persona, id=f"{name}-{method}-{persona}")
 

@@ -62,6 +62,24 @@ def pk(attr):
     return lambda h: {"pk": getattr(h, attr).pk}
 
 
+def answer_token(h) -> str:
+    """A personal link sent for the hostile pair's mentee; its token."""
+    from influence import links
+    from influence.models import AnswerLink
+
+    link = links.send_link(
+        pair=h.pair,
+        participation=h.participation,
+        purpose="quality",
+        recipient=links.recipient_for(h.participation.mentee),
+        email="someone@example.ru",
+        user=h.world.curator_a1,
+        site_url="http://testserver/",
+    )
+    AnswerLink.objects.filter(pk=link.pk).update(token_hash=links.hash_token("h" * 43))
+    return "h" * 43
+
+
 def a1(h):
     return {"pk": h.world.school_a1.pk}
 
@@ -291,6 +309,19 @@ PAGES = [
         persona=C1,
         shows=shows(("participation.mentee", "last_name")),
     ),
+    Page(
+        "influence_mentor_link",
+        lambda h: {"pk": h.pair.pk, "purpose": "after"},
+        shows=shows(("mentor", "last_name")),
+    ),
+    Page(
+        "influence_mentee_link",
+        lambda h: {"pk": h.pair.pk, "purpose": "before", "participation": h.participation.pk},
+        persona=C1,
+        shows=shows(("participation.mentee", "last_name")),
+    ),
+    # The answer page of a personal link: the school's short name, no person's
+    Page("influence_answer", lambda h: {"token": answer_token(h)}, shows=shows(("pair.organisation", "short_name"))),
     # Monitoring
     Page("indicators", shows=shows(("world.department_a", "name"))),
     *[
@@ -332,6 +363,7 @@ FILES = {
 }
 # Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
 NOT_PAGES = {
+    "influence_link_revoke": "POST only: deletes the link and redirects",
     "membership_reinvite": "POST only: sends an e-mail and redirects",
     "person_restore": "POST only: redirects",
     "roadmap_section_move": "POST only: redirects",
