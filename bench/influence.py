@@ -16,12 +16,12 @@ change in one school (`one_school_changed`: that school's part computed again).
 
 from __future__ import annotations
 
-import math
 import time
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from bench.indicators import _timings
 from influence.aggregates import growth_table
 from influence.models import Purpose, Role
 from influence.services import template_for
@@ -31,24 +31,6 @@ from registry.models import EducationDepartment, MentoringPair, Organisation
 
 class _RolledBack(Exception):
     pass
-
-
-def _percentile(sorted_values: list[float], share: float) -> float:
-    return sorted_values[max(0, math.ceil(share * len(sorted_values)) - 1)]
-
-
-def _timings(call, repeat: int) -> dict:
-    timings = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "p50_ms": round(_percentile(timings, 0.5), 1),
-        "p95_ms": round(_percentile(timings, 0.95), 1),
-        "max_ms": round(timings[-1], 1),
-    }
 
 
 def _templates(department: EducationDepartment) -> list[tuple[int, str, str, int]]:
@@ -124,15 +106,15 @@ def measure(department_code: str | None = None, repeat: int = 10) -> dict:
                 fill_seconds = round(time.perf_counter() - started, 1)
                 with CaptureQueriesContext(connection) as captured:
                     rows = growth_table(organisation_ids, cached=False)
-                computed = _timings(lambda: growth_table(organisation_ids, cached=False), repeat)
+                computed, _ = _timings(lambda: growth_table(organisation_ids, cached=False), repeat)
                 growth_table(organisation_ids)  # every organisation's part kept
-                kept = _timings(lambda: growth_table(organisation_ids), repeat)
+                kept, _ = _timings(lambda: growth_table(organisation_ids), repeat)
 
                 def after_a_change() -> None:
                     freshness.touch(organisation_ids[0], topics=(freshness.PAIRS,))  # a school's questionnaire
                     growth_table(organisation_ids)
 
-                changed = _timings(after_a_change, repeat)
+                changed, _ = _timings(after_a_change, repeat)
                 result = {
                     "database": connection.vendor,
                     "department": department.code,

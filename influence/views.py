@@ -41,20 +41,27 @@ def pair_questionnaires(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def mentor_response(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
-    pair = get_pair(request.user, pk, write=True)
-    return _response_page(request, pair, purpose, None)
+    return _response_page(request, *_participant(request, pk), purpose)
 
 
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def mentee_response(request: HttpRequest, pk: int, purpose: str, participation: int) -> HttpResponse:
+    return _response_page(request, *_participant(request, pk, participation), purpose)
+
+
+def _participant(
+    request: HttpRequest, pk: int, participation: int | None = None
+) -> tuple[MentoringPair, PairMentee | None]:
+    """The pair the user may change, and one of its participations (None: the mentor); 404 outside it."""
     pair = get_pair(request.user, pk, write=True)
-    found = get_object_or_404(pair.participations.select_related("mentee"), pk=participation)
-    return _response_page(request, pair, purpose, found)
+    if participation is None:
+        return pair, None
+    return pair, get_object_or_404(pair.participations.select_related("mentee"), pk=participation)
 
 
 def _response_page(
-    request: HttpRequest, pair: MentoringPair, purpose: str, participation: PairMentee | None
+    request: HttpRequest, pair: MentoringPair, participation: PairMentee | None, purpose: str
 ) -> HttpResponse:
     """Enter a paper questionnaire, or correct the one entered."""
     if purpose not in Purpose.values:
@@ -104,20 +111,17 @@ def _response_page(
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def mentor_link(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
-    pair = get_pair(request.user, pk, write=True)
-    return _link_page(request, pair, purpose, None)
+    return _link_page(request, *_participant(request, pk), purpose)
 
 
 @require_http_methods(["GET", "POST"])
 @submitted_once
 def mentee_link(request: HttpRequest, pk: int, purpose: str, participation: int) -> HttpResponse:
-    pair = get_pair(request.user, pk, write=True)
-    found = get_object_or_404(pair.participations.select_related("mentee"), pk=participation)
-    return _link_page(request, pair, purpose, found)
+    return _link_page(request, *_participant(request, pk, participation), purpose)
 
 
 def _link_page(
-    request: HttpRequest, pair: MentoringPair, purpose: str, participation: PairMentee | None
+    request: HttpRequest, pair: MentoringPair, participation: PairMentee | None, purpose: str
 ) -> HttpResponse:
     """Send a participant (or a minor's legal representative) a personal link to the questionnaire."""
     if purpose not in Purpose.values:
