@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -149,7 +150,10 @@ def _link_page(
             ),
         )
         if sent is not None:
-            messages.success(request, f"Ссылка отправлена на {sent.email}, действует до {sent.expires_at:%d.%m.%Y}.")
+            messages.success(
+                request,
+                f"Ссылка отправлена на {sent.email}, действует до {timezone.localtime(sent.expires_at):%d.%m.%Y}.",
+            )
             return redirect("influence_pair", pk=pair.pk)
     return render(
         request,
