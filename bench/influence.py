@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.indicators import _timings
+from influence import growth
 from influence.aggregates import growth_table
 from influence.models import Purpose, Role
 from influence.services import template_for
@@ -84,8 +85,10 @@ def _fill(department: EducationDepartment) -> tuple[int, int]:
             """
         )
         answers = cursor.rowcount
-        cursor.execute("ANALYZE influence_response")
-        cursor.execute("ANALYZE influence_answer")
+    growth.rebuild(MentoringPair.objects.filter(organisation__department=department).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for table in ("influence_response", "influence_answer", "influence_participantgrowth"):
+            cursor.execute(f"ANALYZE {table}")
     return responses, answers
 
 

@@ -14,11 +14,12 @@ to an older version of a questionnaire stay scored by the questions they answere
 minus «before»; only a participant with both is counted (one with «before» alone is neither counted nor
 improved); «improved» is a change above zero.
 
-Everything is summed in the database, in one query per table whatever the size of the registry: the
-participants' scores are grouped from the answers (an ORM `values().annotate()`), and that grouping is
-summed again by (organisation, year, form, role, group) around it. The sums are kept per organisation
-(registry/freshness.py) so that a department's table is the sum of its schools' (`merge`), and a change in
-one school computes that school's part again, not the department's.
+Everything is summed in the database, in two queries per table (the lines and their forms' names)
+whatever the size of the registry: each participant's scores are kept as one line per group when their
+questionnaires are saved (ParticipantGrowth, influence/growth.py), and those lines are summed by
+(organisation, year, form, role, group). The sums are kept per organisation (registry/freshness.py) so
+that a department's table is the sum of its schools' (`merge`), and a change in one school computes that
+school's part again, not the department's.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections
-from django.db.models import Avg, Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast, ExtractYear
 
-from influence.models import Answer, GrowthGroup, Purpose, QuestionKind, Role
+from influence.models import Answer, GrowthGroup, ParticipantGrowth, Purpose, QuestionKind, Role
 from registry import freshness
 from registry.models import MentoringFormat
 
@@ -75,76 +76,73 @@ class GrowthRow:
         return _decimal(100 * Decimal(self.improved) / self.participants, TENTH) if self.participants else None
 
 
-def _in_years(answers: QuerySet[Answer], years: Iterable[int] | None) -> QuerySet[Answer]:
-    """The answers of pairs that entered the program in these years (all with None)."""
+def _in_years(rows: QuerySet, years: Iterable[int] | None, pair: str) -> QuerySet:
+    """The rows of pairs that entered the program in these years (all with None); `pair` is the path to it."""
     if years is None:
-        return answers
+        return rows
     years = sorted(set(years))
     # A range on the date itself (its index), then the years (a list with gaps).
-    return answers.filter(
-        response__pair__entry_date__range=(date(years[0], 1, 1), date(years[-1], 12, 31)),
-        response__pair__entry_date__year__in=years,
+    return rows.filter(
+        **{
+            f"{pair}__entry_date__range": (date(years[0], 1, 1), date(years[-1], 12, 31)),
+            f"{pair}__entry_date__year__in": years,
+        }
     )
 
 
-def participant_scores(organisation_ids: Iterable[int], years: Iterable[int] | None = None) -> QuerySet:
-    """Each participant's score of each growth group before and after (dicts; only those with both).
+def _change() -> CombinedExpression:
+    """A participant's change of a group: the average «after» minus the average «before» (as a float)."""
+    return Cast("after_sum", FloatField()) / F("after_count") - Cast("before_sum", FloatField()) / F("before_count")
 
-    A participant is (pair, participation): the mentor's participation is None.
-    """
-    answers = Answer.objects.filter(
-        response__pair__organisation_id__in=list(organisation_ids),
-        response__purpose__in=[Purpose.BEFORE, Purpose.AFTER],
-        kind=QuestionKind.SCALE,
-    ).exclude(question__growth_group="")
-    return (
-        _in_years(answers, years)
-        .values(
-            "response__pair_id",
-            "response__participation_id",
-            organisation_id=F("response__pair__organisation_id"),
-            year=ExtractYear("response__pair__entry_date"),
-            format_id=F("response__pair__format_id"),
-            role=F("response__role"),
-            group=F("question__growth_group"),
-        )
-        .annotate(
-            before=Avg("number_value", filter=Q(response__purpose=Purpose.BEFORE)),
-            after=Avg("number_value", filter=Q(response__purpose=Purpose.AFTER)),
-        )
-        .filter(before__isnull=False, after__isnull=False)
-        .order_by()
-    )
+
+def participants(organisation_ids: Iterable[int], years: Iterable[int] | None = None) -> QuerySet[ParticipantGrowth]:
+    """The stored growth lines of the participants with both questionnaires (influence/growth.py)."""
+    lines = ParticipantGrowth.objects.filter(pair__organisation_id__in=list(organisation_ids))
+    return _in_years(lines, years, "pair")
 
 
 def growth_by_organisation(
     organisation_ids: Iterable[int], years: Iterable[int] | None = None
 ) -> dict[int, list[GrowthRow]]:
-    """Each organisation's lines (one query): the participants' scores summed by year, form, role and group."""
-    scores = participant_scores(organisation_ids, years)
-    sql, params = scores.query.get_compiler(using=scores.db).as_sql()
-    connection = connections[scores.db]
-    name = connection.ops.quote_name
-    keys = ", ".join(f"scores.{name(column)}" for column in ("organisation_id", "year", "role", "group"))
-    before, after = name("before"), name("after")
-    text = (
-        f"SELECT {keys}, forms.{name('name')}, COUNT(*), SUM({after} - {before}), "
-        f"SUM(CASE WHEN {after} > {before} THEN 1 ELSE 0 END) "
-        f"FROM ({sql}) scores JOIN {name(MentoringFormat._meta.db_table)} forms "
-        f"ON forms.{name('id')} = scores.{name('format_id')} "
-        f"GROUP BY {keys}, forms.{name('name')}"
-    )
-    if connection.vendor == "postgresql":
-        # Compiling this statement with JIT costs more than it saves (1.6 s of 5 for 100 000 people, as
-        # for the indicators): off for this query's transaction (the request's under ATOMIC_REQUESTS).
-        text = "SET LOCAL jit = off;\n" + text
-    found: dict[int, list[GrowthRow]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(text, params)
-        for organisation_id, year, role, group, form, participants, change_sum, improved in cursor.fetchall():
-            found.setdefault(organisation_id, []).append(
-                GrowthRow(int(year), form, role, group, participants, float(change_sum), int(improved))
+    """Each organisation's lines: the participants' stored scores summed by year, form, role and group (one
+    query, and one for the forms' names). Grouped by integers — the form's id, the year cast from the
+    date — which PostgreSQL hashes several times faster than a form's name or EXTRACT's numeric."""
+    rows = (
+        participants(organisation_ids, years)
+        .annotate(
+            better=ExpressionWrapper(
+                F("after_sum") * F("before_count") - F("before_sum") * F("after_count"), output_field=IntegerField()
             )
+        )
+        .values(
+            "role",
+            "group",
+            organisation_id=F("pair__organisation_id"),
+            year=Cast(ExtractYear("pair__entry_date"), IntegerField()),
+            format_id=F("pair__format_id"),
+        )
+        .annotate(
+            participants=Count("pk"),
+            change_sum=Sum(_change()),
+            improved=Count("pk", filter=Q(better__gt=0)),
+        )
+        .order_by()
+    )
+    rows = list(rows)
+    forms = dict(MentoringFormat.objects.filter(pk__in={row["format_id"] for row in rows}).values_list("pk", "name"))
+    found: dict[int, list[GrowthRow]] = {}
+    for row in rows:
+        found.setdefault(row["organisation_id"], []).append(
+            GrowthRow(
+                int(row["year"]),
+                forms[row["format_id"]],
+                row["role"],
+                row["group"],
+                row["participants"],
+                float(row["change_sum"]),
+                row["improved"],
+            )
+        )
     return found
 
 
@@ -172,8 +170,8 @@ def growth_table(
 
     Each organisation's lines are kept per its data version of the pairs (registry/freshness.py: a saved
     pair, participation, questionnaire or answer renews it), so only the organisations changed since are
-    computed again, in one query for all of them (two cache reads when nothing changed). `cached=False`
-    computes every organisation (one query).
+    computed again, in two queries for all of them (two cache reads when nothing changed). `cached=False`
+    computes every organisation (two queries).
     """
     organisation_ids = sorted(set(organisation_ids))
     years = None if years is None else sorted(set(years))
@@ -208,7 +206,7 @@ def process_quality(organisation_ids: Iterable[int], years: Iterable[int] | None
         kind=QuestionKind.SCALE,
     )
     rows = (
-        _in_years(answers, years)
+        _in_years(answers, years, "response__pair")
         .values(
             "question__order",
             "question__text",

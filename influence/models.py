@@ -314,6 +314,42 @@ class Answer(models.Model):
         return self.response.touched_organisations()
 
 
+class ParticipantGrowth(models.Model):
+    """One participant's score of one growth group before and after, kept from their two questionnaires
+    (influence/growth.py renews it whenever either is saved) so that the tables of influence sum one stored
+    line per participant and group instead of grouping every answer. A score is kept as the sum and the
+    count of the group's 1–10 answers, so that averages and «improved» are exact. Gone with either
+    questionnaire (a deleted or erased response takes it along)."""
+
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="+")
+    participation = models.ForeignKey(PairMentee, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    before = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    after = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    group = models.CharField(max_length=20, choices=GrowthGroup.choices)
+    before_sum = models.PositiveIntegerField()
+    before_count = models.PositiveIntegerField()
+    after_sum = models.PositiveIntegerField()
+    after_count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = "рост участника"
+        verbose_name_plural = "рост участников"
+        constraints = [
+            models.UniqueConstraint("before", "group", name="influence_participantgrowth_once_per_group"),
+            models.CheckConstraint(
+                condition=Q(before_count__gt=0, after_count__gt=0), name="influence_participantgrowth_counted"
+            ),
+            models.CheckConstraint(
+                condition=Q(group__in=GrowthGroup.values), name="influence_participantgrowth_group_valid"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="influence_participantgrowth_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()}: пара #{self.pair_id}"
+
+
 # --- Data versions (registry/freshness.py) ---------------------------------------------------------
 
 freshness.follow(Response, freshness.PAIRS)  # a pair's questionnaires are part of its pair's data

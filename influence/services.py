@@ -7,9 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 
+from influence import growth
 from influence.models import (
     Answer,
     EntryMethod,
+    Purpose,
     Question,
     QuestionKind,
     QuestionnaireTemplate,
@@ -83,6 +85,8 @@ def save_response(
             else:
                 answer.number_value, answer.text_value = None, str(value)
             answer.save()
+        if response.purpose in (Purpose.BEFORE, Purpose.AFTER):
+            growth.renew(pair.pk, None if participation is None else participation.pk)
     return response
 
 

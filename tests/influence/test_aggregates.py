@@ -8,9 +8,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from influence import growth
+from influence import privacy as questionnaires
 from influence.aggregates import growth_table, process_quality
-from influence.models import GrowthGroup, Purpose, Question, QuestionKind, QuestionnaireTemplate, Role
+from influence.models import (
+    GrowthGroup,
+    ParticipantGrowth,
+    Purpose,
+    Question,
+    QuestionKind,
+    QuestionnaireTemplate,
+    Response,
+    Role,
+)
 from influence.services import save_response, template_for
+from registry.models import Person
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,22 +122,22 @@ def test_a_school_and_a_year(registry):
     assert table([a1, a2], [2024]) == []
 
 
-def test_the_table_costs_one_query_and_is_kept_until_a_school_changes(registry):
+def test_the_table_costs_two_queries_and_is_kept_until_a_school_changes(registry):
     schools = [registry.school_a1.pk, registry.school_a2.pk]
     with CaptureQueriesContext(connection) as queries:
         growth_table(schools, [2025, 2026], cached=False)
-    assert len(queries) == 1
+    assert len(queries) == 2  # the lines, and the names of their forms
     growth_table(schools)
     with CaptureQueriesContext(connection) as queries:
         kept = table([registry.school_a1, registry.school_a2])
-    assert not [q for q in queries.captured_queries if "influence_answer" in q["sql"]], "all from the cache"
+    assert not [q for q in queries.captured_queries if "influence_participantgrowth" in q["sql"]], "all from the cache"
 
     # The second pupil of pair X completes the «after» questionnaire: +1 in every group, in A1 alone.
     pair = registry.school_a1.pairs.get(mentor__last_name="Иксова")
     enter(pair, pair.participations.get(mentee__last_name="Вторая"), Purpose.AFTER, 6)
     with CaptureQueriesContext(connection) as queries:
         changed = table([registry.school_a1, registry.school_a2])
-    [computed] = [q["sql"] for q in queries.captured_queries if "influence_answer" in q["sql"]]
+    [computed] = [q["sql"] for q in queries.captured_queries if "influence_participantgrowth" in q["sql"]]
     assert f"IN ({registry.school_a1.pk})" in computed  # A1 only
     assert [row[4] for row in changed] == [2, 2, 2, 3, 3, 3, 1, 1, 1]
     assert changed[3][5:] == (Decimal("0.67"), Decimal("66.7"))  # motivation: +2, −1, +1
@@ -181,3 +193,40 @@ def test_the_quality_of_the_process_per_question_and_school(registry):
     assert len(in_a2) == len(in_a1)
     assert all((row.answers, row.average) == (1, Decimal("9.00")) for row in in_a2)
     assert process_quality([a1.pk], [2026]) == []
+
+
+def _stored(world) -> set[tuple]:
+    return set(
+        ParticipantGrowth.objects.values_list(
+            "pair_id", "participation_id", "group", "before_sum", "before_count", "after_sum", "after_count"
+        )
+    )
+
+
+def test_a_corrected_questionnaire_renews_the_stored_growth_and_erasure_takes_it(registry):
+    """The lines kept on every save are the lines built from the answers; a correction of «before» moves the
+    figure; erasing a person removes their lines with their questionnaires."""
+    kept = _stored(registry)
+    assert len(kept) == 3 * 6  # X's mentor and first pupil, Y's mentor and pupil, Z's pupil, W's mentor
+    growth.rebuild()
+    assert _stored(registry) == kept
+
+    pair = registry.school_a1.pairs.get(mentor__last_name="Иксова")
+    response = Response.objects.get(pair=pair, participation=None, purpose=Purpose.BEFORE)
+    values = {q.pk: 2 for q in response.template.questions.filter(kind=QuestionKind.SCALE)}
+    save_response(
+        pair=pair, participation=None, template=response.template, values=values, user=None, response=response
+    )
+    # X's mentor now +6 / +3 / +2 (was +3 / 0 / −1); Y's mentor +1 each: averages 3.5, 2, 1.5, all improved.
+    mentors = [row for row in table([registry.school_a1]) if row[2] == Role.MENTOR]
+    assert [row[5:] for row in mentors] == [(Decimal("3.50"), Decimal("100.0"))] + [
+        (Decimal("2.00"), Decimal("100.0")),
+        (Decimal("1.50"), Decimal("100.0")),
+    ]
+
+    first = Person.objects.get(last_name="Первова")
+    questionnaires.erase(first)  # what registry.privacy.erase calls for the answers (tests/influence/test_privacy.py)
+    assert not ParticipantGrowth.objects.filter(participation__mentee=first).exists()
+    assert len(_stored(registry)) == 3 * 4
+    mentees_2025 = [row for row in table([registry.school_a1]) if row[2] == Role.MENTEE]
+    assert mentees_2025 == []  # the first pupil was the only mentee of 2025 with both
