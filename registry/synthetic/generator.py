@@ -41,6 +41,7 @@ from registry.models import (
     Person,
     RoleModel,
 )
+from registry.synthetic import extras
 from registry.synthetic.pairing import Pairing
 from registry.synthetic.people import Population
 from registry.synthetic.words import (
@@ -92,6 +93,8 @@ def delete_generated(seed: int) -> int:
     departments = list(generated_departments(seed).values_list("pk", flat=True))
     if not departments:
         return 0
+    for extra in extras.registered():  # their rows point at the registry's
+        extra.delete(departments)
     in_departments = {"organisation__department__in": departments}
     # Bulk deletes without loading rows (and so without audit-trail entries): the data is synthetic.
     for queryset in (
@@ -153,6 +156,7 @@ class Generator(Population, Pairing):
         self.school_year = self.year if self.today.month >= 9 else self.year - 1
         self.refs = Formats()
         self.counts = Counter()
+        self.made: list[tuple[str, int]] = []  # what the apps above the registry added (synthetic/extras.py)
         self.started = time.monotonic()
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -397,3 +401,6 @@ class Generator(Population, Pairing):
                 next_report = (self.counts["people"] // step + 1) * step
         if self.counts["pairs"] != pairs:  # cannot happen while every organisation with pairs has options
             raise CommandError(f"Создано пар: {self.counts['pairs']} вместо {pairs}.")
+        departments = sorted({department.pk for department, _ in made})
+        for extra in extras.registered():
+            self.made += extra.fill(departments, self.today)

@@ -83,7 +83,9 @@ class Command(BaseCommand):
                 f"Готово за {time.monotonic() - started:.1f} с: муниципалитетов {c['departments']}, "
                 f"организаций {c['organisations']}, участников {c['people']}, согласий {c['consents']}, "
                 f"программ {c['programs']}, пар и групп {c['pairs']} (групп {c['groups']}, завершено "
-                f"{c['completed']}), участий наставляемых {c['participations']}, встреч {c['meetings']}."
+                f"{c['completed']}), участий наставляемых {c['participations']}, встреч {c['meetings']}"
+                + "".join(f", {label} {count}" for label, count in generator.made)
+                + "."
             )
         )
 
