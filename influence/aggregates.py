@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, IntegerField, Q, QuerySet, Sum
-from django.db.models.expressions import CombinedExpression
+from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear
 
 from influence.models import Answer, GrowthGroup, ParticipantGrowth, Purpose, QuestionKind, Role
@@ -90,59 +89,58 @@ def _in_years(rows: QuerySet, years: Iterable[int] | None, pair: str) -> QuerySe
     )
 
 
-def _change() -> CombinedExpression:
-    """A participant's change of a group: the average «after» minus the average «before» (as a float)."""
-    return Cast("after_sum", FloatField()) / F("after_count") - Cast("before_sum", FloatField()) / F("before_count")
-
-
 def participants(organisation_ids: Iterable[int], years: Iterable[int] | None = None) -> QuerySet[ParticipantGrowth]:
     """The stored growth lines of the participants with both questionnaires (influence/growth.py)."""
     lines = ParticipantGrowth.objects.filter(pair__organisation_id__in=list(organisation_ids))
     return _in_years(lines, years, "pair")
 
 
+def _group_sums(group: str) -> dict:
+    before, after, improved = ParticipantGrowth.score_fields(group)
+    return {
+        f"{group}_n": Count(before),
+        f"{group}_change": Sum(F(after) - F(before)),
+        f"{group}_improved": Count("pk", filter=Q(**{improved: True})),
+    }
+
+
 def growth_by_organisation(
     organisation_ids: Iterable[int], years: Iterable[int] | None = None
 ) -> dict[int, list[GrowthRow]]:
-    """Each organisation's lines: the participants' stored scores summed by year, form, role and group (one
-    query, and one for the forms' names). Grouped by integers — the form's id, the year cast from the
-    date — which PostgreSQL hashes several times faster than a form's name or EXTRACT's numeric."""
-    rows = (
+    """Each organisation's lines: the participants' stored scores summed by year, form and role, each growth
+    group in its own columns (one query, and one for the forms' names). Grouped by integers — the form's id,
+    the year cast from the date — which PostgreSQL hashes several times faster than a form's name or
+    EXTRACT's numeric."""
+    sums: dict = {}
+    for group in GrowthGroup.values:
+        sums |= _group_sums(group)
+    rows = list(
         participants(organisation_ids, years)
-        .annotate(
-            better=ExpressionWrapper(
-                F("after_sum") * F("before_count") - F("before_sum") * F("after_count"), output_field=IntegerField()
-            )
-        )
         .values(
             "role",
-            "group",
             organisation_id=F("pair__organisation_id"),
             year=Cast(ExtractYear("pair__entry_date"), IntegerField()),
             format_id=F("pair__format_id"),
         )
-        .annotate(
-            participants=Count("pk"),
-            change_sum=Sum(_change()),
-            improved=Count("pk", filter=Q(better__gt=0)),
-        )
+        .annotate(**sums)
         .order_by()
     )
-    rows = list(rows)
     forms = dict(MentoringFormat.objects.filter(pk__in={row["format_id"] for row in rows}).values_list("pk", "name"))
     found: dict[int, list[GrowthRow]] = {}
     for row in rows:
-        found.setdefault(row["organisation_id"], []).append(
-            GrowthRow(
-                int(row["year"]),
-                forms[row["format_id"]],
-                row["role"],
-                row["group"],
-                row["participants"],
-                float(row["change_sum"]),
-                row["improved"],
-            )
-        )
+        for group in GrowthGroup.values:
+            if row[f"{group}_n"]:
+                found.setdefault(row["organisation_id"], []).append(
+                    GrowthRow(
+                        int(row["year"]),
+                        forms[row["format_id"]],
+                        row["role"],
+                        group,
+                        row[f"{group}_n"],
+                        float(row[f"{group}_change"]),
+                        row[f"{group}_improved"],
+                    )
+                )
     return found
 
 
@@ -226,6 +224,106 @@ def process_quality(organisation_ids: Iterable[int], years: Iterable[int] | None
             question=row["question__text"],
             answers=row["answers"],
             average=_decimal(row["average"]),
+        )
+        for row in rows
+    ]
+
+
+# --- Outcomes of mentees per school year (MenteeOutcome) -------------------------------------------
+
+
+@dataclass
+class OutcomeRow:
+    """The outcomes of a school year and form of mentoring: the mentees with figures, the share who passed
+    each exam among those who took it, the average marks of those with both marks, and the olympiads."""
+
+    school_year: int  # the year it starts in: 2025 is 2025/26
+    format: str  # MentoringFormat.name
+    mentees: int  # participations with outcomes of the year
+    vpr_taken: int
+    vpr_passed: int
+    oge_taken: int
+    oge_passed: int
+    ege_taken: int
+    ege_passed: int
+    with_marks: int  # with both marks, before and after
+    mark_before: Decimal | None  # their average, to 0.01
+    mark_after: Decimal | None
+    mark_change: Decimal | None  # the average of (after − before)
+    olympiads: int  # olympiads entered, in all
+    prizewinners: int  # prizewinners and winners
+
+    @staticmethod
+    def _share(passed: int, taken: int) -> Decimal | None:
+        return _decimal(100 * passed / taken, TENTH) if taken else None
+
+    @property
+    def vpr_share(self) -> Decimal | None:
+        """Per cent who passed among those who took it (None: nobody took it)."""
+        return self._share(self.vpr_passed, self.vpr_taken)
+
+    @property
+    def oge_share(self) -> Decimal | None:
+        return self._share(self.oge_passed, self.oge_taken)
+
+    @property
+    def ege_share(self) -> Decimal | None:
+        return self._share(self.ege_passed, self.ege_taken)
+
+
+def outcome_summary(organisation_ids: Iterable[int], school_years: Iterable[int] | None = None) -> list[OutcomeRow]:
+    """The outcomes of the organisations' mentees (their pairs' organisations) by school year and form of
+    mentoring, summed in the database in one query."""
+    # Imported here: the outcomes came after the module's imports, which other tables keep to their own needs.
+    from django.db.models import ExpressionWrapper, FloatField
+
+    from influence.models import MenteeOutcome, OlympiadResult
+
+    outcomes = MenteeOutcome.objects.filter(participation__organisation_id__in=list(organisation_ids))
+    if school_years is not None:
+        outcomes = outcomes.filter(school_year__in=list(school_years))
+    both = Q(mark_before__isnull=False, mark_after__isnull=False)
+    rows = (
+        outcomes.values("school_year", format=F("participation__format__name"))
+        .annotate(
+            mentees=Count("participation", distinct=True),
+            vpr_taken=Count("pk", filter=Q(vpr_passed__isnull=False)),
+            vpr_yes=Count("pk", filter=Q(vpr_passed=True)),
+            oge_taken=Count("pk", filter=Q(oge_passed__isnull=False)),
+            oge_yes=Count("pk", filter=Q(oge_passed=True)),
+            ege_taken=Count("pk", filter=Q(ege_passed__isnull=False)),
+            ege_yes=Count("pk", filter=Q(ege_passed=True)),
+            with_marks=Count("pk", filter=both),
+            before=Avg(Cast("mark_before", FloatField()), filter=both),
+            after=Avg(Cast("mark_after", FloatField()), filter=both),
+            change=Avg(
+                ExpressionWrapper(
+                    Cast("mark_after", FloatField()) - Cast("mark_before", FloatField()), output_field=FloatField()
+                ),
+                filter=both,
+            ),
+            olympiads_sum=Sum("olympiads"),
+            winners=Count("pk", filter=Q(olympiad_result__in=[OlympiadResult.PRIZEWINNER, OlympiadResult.WINNER])),
+        )
+        .order_by("school_year", "format")
+    )
+    return [
+        OutcomeRow(
+            school_year=row["school_year"],
+            format=row["format"],
+            mentees=row["mentees"],
+            vpr_taken=row["vpr_taken"],
+            vpr_passed=row["vpr_yes"],
+            oge_taken=row["oge_taken"],
+            oge_passed=row["oge_yes"],
+            ege_taken=row["ege_taken"],
+            ege_passed=row["ege_yes"],
+            with_marks=row["with_marks"],
+            mark_before=_decimal(row["before"]),
+            mark_after=_decimal(row["after"]),
+            mark_change=_decimal(row["change"]),
+            olympiads=row["olympiads_sum"] or 0,
+            prizewinners=row["winners"],
         )
         for row in rows
     ]

@@ -1,10 +1,10 @@
 """The stored growth of each participant (ParticipantGrowth): renewed from the answers whenever one of their
 «before» or «after» questionnaires is saved, and built for many pairs at once (generated data, the benchmark).
 
-A participant's score of a group at a stage is the sum and the count of their 1–10 answers to that group's
-questions in that stage's questionnaire; each answer takes its group from its own question, so answers to an
+A participant's score of a group at a stage is the average of their 1–10 answers to that group's questions
+in that stage's questionnaire; each answer takes its group from its own question, so answers to an
 older version of a questionnaire stay scored by the questions they answered. A line is kept only for a
-participant with both questionnaires, and only for a group answered in both.
+participant with both questionnaires, its groups filled only where answered in both.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, F, QuerySet, Sum
 
-from influence.models import Answer, ParticipantGrowth, Purpose, QuestionKind
+from influence.models import Answer, GrowthGroup, ParticipantGrowth, Purpose, QuestionKind
 
 BATCH = 5000
 
@@ -39,26 +39,31 @@ def _lines(answers: QuerySet[Answer]) -> Iterable[ParticipantGrowth]:
         .annotate(total=Sum("number_value"), count=Count("pk"))
         .order_by()
     )
-    stages: dict[tuple, dict[str, dict]] = {}
+    participants: dict[tuple, dict[str, dict]] = {}  # (pair, participation) → purpose → response and groups
     for row in rows.iterator(chunk_size=BATCH):
-        key = (row["pair_id"], row["participation_id"], row["group"])
-        stages.setdefault(key, {})[row["response__purpose"]] = row
-    for (pair_id, participation_id, group), found in stages.items():
+        stage = participants.setdefault((row["pair_id"], row["participation_id"]), {}).setdefault(
+            row["response__purpose"], {"response": row["response_id"], "role": row["role"], "groups": {}}
+        )
+        stage["groups"][row["group"]] = (row["total"], row["count"])
+    for (pair_id, participation_id), found in participants.items():
         before, after = found.get(Purpose.BEFORE), found.get(Purpose.AFTER)
         if before is None or after is None:
             continue
-        yield ParticipantGrowth(
+        line = ParticipantGrowth(
             pair_id=pair_id,
             participation_id=participation_id,
-            before_id=before["response_id"],
-            after_id=after["response_id"],
+            before_id=before["response"],
+            after_id=after["response"],
             role=before["role"],
-            group=group,
-            before_sum=before["total"],
-            before_count=before["count"],
-            after_sum=after["total"],
-            after_count=after["count"],
         )
+        for group in GrowthGroup.values:
+            if group in before["groups"] and group in after["groups"]:
+                (before_sum, before_count), (after_sum, after_count) = before["groups"][group], after["groups"][group]
+                first, then, improved = ParticipantGrowth.score_fields(group)
+                setattr(line, first, before_sum / before_count)
+                setattr(line, then, after_sum / after_count)
+                setattr(line, improved, after_sum * before_count > before_sum * after_count)  # exact
+        yield line
 
 
 def renew(pair_id: int, participation_id: int | None) -> None:
@@ -83,4 +88,3 @@ def rebuild(pair_ids: Iterable[int] | None = None) -> int:
         kept.delete()
         lines = ParticipantGrowth.objects.bulk_create(_lines(answers), batch_size=BATCH)
     return len(lines)
-

@@ -10,6 +10,10 @@ changed under them.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
+from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +25,7 @@ from registry.models import EducationDepartment, MentoringFormat, MentoringPair,
 
 SCALE_MIN, SCALE_MAX = 1, 10
 USED_TEMPLATE = "По этой версии анкеты уже внесены ответы: её вопросы изменить нельзя. Создайте новую версию анкеты."
+USED_VERSION = "По этой версии анкеты уже внесены ответы: изменить её нельзя. Создайте новую версию анкеты."
 
 
 class Purpose(models.TextChoices):
@@ -67,6 +72,8 @@ class QuestionnaireTemplate(models.Model):
     )
     title = models.CharField("название", max_length=300)
     version = models.PositiveSmallIntegerField("версия", default=1)
+    # The edit's concurrency check (django-concurrency): «version» is the questionnaire's own number.
+    revision = IntegerVersionField()
     is_seeded = models.BooleanField(
         "из методологии, можно уточнить",
         default=False,
@@ -117,9 +124,48 @@ class QuestionnaireTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (версия {self.version})"
 
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_when_used()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_used:
+            raise ValidationError(USED_VERSION)
+        return super().delete(*args, **kwargs)
+
     @property
     def is_used(self) -> bool:
         return self.pk is not None and self.responses.exists()
+
+    def _refuse_when_used(self) -> None:
+        """A version with answers keeps its title, purpose, role, version and department as answered."""
+        if self.pk is None:
+            return
+        stored = QuestionnaireTemplate.objects.filter(pk=self.pk).values(*_TEMPLATE_FACTS).first()
+        if stored is None or stored == {name: getattr(self, name) for name in _TEMPLATE_FACTS}:
+            return
+        if self.is_used:
+            raise ValidationError(USED_VERSION)
+
+
+_TEMPLATE_FACTS = ("purpose", "role", "title", "version", "is_seeded", "department_id")
+
+
+def _refuse_formats_when_used(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """The forms of mentoring a version with answers serves stay as answered (their pairs read it)."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if reverse:  # from a form's side: the templates it is added to or removed from
+        used = Response.objects.filter(template_id__in=pk_set or ()).exists()
+    else:
+        used = instance.is_used
+    if used:
+        raise ValidationError(USED_VERSION)
+
+
+models.signals.m2m_changed.connect(
+    _refuse_formats_when_used, sender=QuestionnaireTemplate.formats.through, dispatch_uid="influence_template_formats"
+)
 
 
 class Question(models.Model):
@@ -131,6 +177,7 @@ class Question(models.Model):
     kind = models.CharField("вид ответа", max_length=20, choices=QuestionKind.choices, default=QuestionKind.SCALE)
     choices = models.JSONField("варианты ответа", default=list, blank=True, help_text="Для вопроса с выбором.")
     required = models.BooleanField("обязательный", default=True)
+    revision = IntegerVersionField()  # the edit's concurrency check
     growth_group = models.CharField(
         "группа роста", max_length=20, choices=GrowthGroup.choices, blank=True, help_text="Только для шкалы 1–10."
     )
@@ -315,39 +362,66 @@ class Answer(models.Model):
 
 
 class ParticipantGrowth(models.Model):
-    """One participant's score of one growth group before and after, kept from their two questionnaires
+    """One participant's scores before and after in each growth group, kept from their two questionnaires
     (influence/growth.py renews it whenever either is saved) so that the tables of influence sum one stored
-    line per participant and group instead of grouping every answer. A score is kept as the sum and the
-    count of the group's 1–10 answers, so that averages and «improved» are exact. Gone with either
-    questionnaire (a deleted or erased response takes it along)."""
+    line per participant instead of grouping every answer — one line, not one per group, so that a
+    municipality's table reads a third as many rows. A group's score at a stage is the average of its 1–10
+    answers; «improved» is worked out exactly (in integers) when the line is kept. A group not answered at
+    both stages is empty. Gone with either questionnaire (a deleted or erased response takes it along).
+
+    The columns are the growth groups of GrowthGroup, three by the methodology (`score_fields`)."""
 
     pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="+")
     participation = models.ForeignKey(PairMentee, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    before = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
-    after = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="+")
+    before = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
+    after = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
-    group = models.CharField(max_length=20, choices=GrowthGroup.choices)
-    before_sum = models.PositiveIntegerField()
-    before_count = models.PositiveIntegerField()
-    after_sum = models.PositiveIntegerField()
-    after_count = models.PositiveIntegerField()
+    motivation_before = models.FloatField(null=True)
+    motivation_after = models.FloatField(null=True)
+    motivation_improved = models.BooleanField(null=True)
+    competence_before = models.FloatField(null=True)
+    competence_after = models.FloatField(null=True)
+    competence_improved = models.BooleanField(null=True)
+    professional_before = models.FloatField(null=True)
+    professional_after = models.FloatField(null=True)
+    professional_improved = models.BooleanField(null=True)
 
     class Meta:
         verbose_name = "рост участника"
         verbose_name_plural = "рост участников"
         constraints = [
-            models.UniqueConstraint("before", "group", name="influence_participantgrowth_once_per_group"),
-            models.CheckConstraint(
-                condition=Q(before_count__gt=0, after_count__gt=0), name="influence_participantgrowth_counted"
-            ),
-            models.CheckConstraint(
-                condition=Q(group__in=GrowthGroup.values), name="influence_participantgrowth_group_valid"
+            *(
+                models.CheckConstraint(
+                    condition=Q(
+                        **{
+                            f"{group}_before__isnull": True,
+                            f"{group}_after__isnull": True,
+                            f"{group}_improved__isnull": True,
+                        }
+                    )
+                    | Q(
+                        **{
+                            f"{group}_before__gte": SCALE_MIN,
+                            f"{group}_before__lte": SCALE_MAX,
+                            f"{group}_after__gte": SCALE_MIN,
+                            f"{group}_after__lte": SCALE_MAX,
+                            f"{group}_improved__isnull": False,
+                        }
+                    ),
+                    name=f"influence_participantgrowth_{group}_whole",
+                )
+                for group in ("motivation", "competence", "professional")
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="influence_participantgrowth_role_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_group_display()}: пара #{self.pair_id}"
+        return f"Рост участника пары #{self.pair_id}"
+
+    @staticmethod
+    def score_fields(group: str) -> tuple[str, str, str]:
+        """The columns of a growth group: before, after, improved."""
+        return f"{group}_before", f"{group}_after", f"{group}_improved"
 
 
 # --- Data versions (registry/freshness.py) ---------------------------------------------------------
@@ -454,3 +528,143 @@ class AnswerLink(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"pair": self.pair_id}
+
+
+# --- Outcomes of mentees per school year (the «results» of the process) ----------------------------
+
+FIRST_SCHOOL_YEAR, LAST_SCHOOL_YEAR = 2000, 2100
+MARK_MIN, MARK_MAX = Decimal("2.0"), Decimal("5.0")
+MARK_MESSAGE = "Средний балл — от 2,0 до 5,0."
+SCHOOL_YEAR_MESSAGE = "Учебный год — с 2000/01 по 2100/01."
+OLYMPIAD_MESSAGE = "Результат олимпиады указывается, только если наставляемый участвовал хотя бы в одной олимпиаде."
+
+
+def school_year_of(day: date) -> int:
+    """The school year a day belongs to, named by the year it starts in (1 September): 2025 for 2025/26."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_label(year: int) -> str:
+    """«2025/26» for the school year that starts in 2025."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class OlympiadResult(models.TextChoices):
+    NONE = "none", "без призовых мест"
+    PARTICIPANT = "participant", "участник"
+    PRIZEWINNER = "prizewinner", "призёр"
+    WINNER = "winner", "победитель"
+
+
+def _mark_in_range(name: str) -> Q:
+    return Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": MARK_MIN, f"{name}__lte": MARK_MAX})
+
+
+class MenteeOutcome(models.Model):
+    """Результаты наставляемого за учебный год: the exams passed (ВПР, ОГЭ, ЕГЭ; empty — not taken), the
+    average mark before and after, the olympiads entered. Optional; entered by the curator on the pair's
+    questionnaires page or uploaded for a school from XLSX (influence/outcomes.py)."""
+
+    participation = models.ForeignKey(
+        PairMentee, on_delete=models.CASCADE, related_name="+", verbose_name="участие наставляемого"
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "учебный год", help_text="Год начала учебного года: 2025 — это 2025/26."
+    )
+    vpr_passed = models.BooleanField("ВПР сданы", null=True, blank=True, help_text="Пусто — не писал(а).")
+    oge_passed = models.BooleanField("ОГЭ сдан", null=True, blank=True, help_text="Пусто — не сдавал(а).")
+    ege_passed = models.BooleanField("ЕГЭ сдан", null=True, blank=True, help_text="Пусто — не сдавал(а).")
+    mark_before = models.DecimalField(
+        "средний балл до", max_digits=2, decimal_places=1, null=True, blank=True, help_text="От 2,0 до 5,0."
+    )
+    mark_after = models.DecimalField(
+        "средний балл после", max_digits=2, decimal_places=1, null=True, blank=True, help_text="От 2,0 до 5,0."
+    )
+    olympiads = models.PositiveSmallIntegerField(
+        "олимпиад", default=0, help_text="Во скольких олимпиадах участвовал(а)."
+    )
+    olympiad_result = models.CharField(
+        "лучший результат олимпиад", max_length=20, choices=OlympiadResult.choices, blank=True
+    )
+    comment = models.CharField("комментарий", max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто внёс",
+    )
+    updated_at = models.DateTimeField("изменены", auto_now=True)
+    version = IntegerVersionField()
+
+    class Meta:
+        verbose_name = "результаты наставляемого"
+        verbose_name_plural = "результаты наставляемых"
+        ordering = ["participation", "school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                "participation",
+                "school_year",
+                name="influence_menteeoutcome_once_per_school_year",
+                violation_error_message="Результаты этого наставляемого за этот учебный год уже внесены.",
+            ),
+            models.CheckConstraint(
+                condition=Q(school_year__gte=FIRST_SCHOOL_YEAR, school_year__lte=LAST_SCHOOL_YEAR),
+                name="influence_menteeoutcome_school_year_range",
+                violation_error_message=SCHOOL_YEAR_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=_mark_in_range("mark_before"),
+                name="influence_menteeoutcome_mark_before_2_5",
+                violation_error_message=MARK_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=_mark_in_range("mark_after"),
+                name="influence_menteeoutcome_mark_after_2_5",
+                violation_error_message=MARK_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(olympiad_result="") | Q(olympiad_result__in=OlympiadResult.values),
+                name="influence_menteeoutcome_olympiad_result_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(olympiad_result__in=["", OlympiadResult.NONE]) | Q(olympiads__gte=1),
+                name="influence_menteeoutcome_olympiad_result_needs_olympiads",
+                violation_error_message=OLYMPIAD_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Результаты за {school_year_label(self.school_year)} — участие #{self.participation_id}"
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
+    def mark_change(self) -> Decimal | None:
+        if self.mark_before is None or self.mark_after is None:
+            return None
+        return self.mark_after - self.mark_before
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        for name in ("mark_before", "mark_after"):
+            value = getattr(self, name)
+            if value is not None and not MARK_MIN <= value <= MARK_MAX:
+                errors[name] = MARK_MESSAGE
+        if self.school_year is not None and not FIRST_SCHOOL_YEAR <= self.school_year <= LAST_SCHOOL_YEAR:
+            errors["school_year"] = SCHOOL_YEAR_MESSAGE
+        if self.olympiad_result not in ("", OlympiadResult.NONE) and not self.olympiads:
+            errors["olympiad_result"] = OLYMPIAD_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+    def touched_organisations(self) -> list[int | None]:
+        """Whose data versions a saved outcome renews (registry/freshness.py): the pair's organisation."""
+        return [self.participation.organisation_id]
+
+
+freshness.follow(MenteeOutcome, freshness.PAIRS)  # a mentee's outcomes are part of the pair's data

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from influence.models import Answer, AnswerLink, Response
+from influence.models import Answer, AnswerLink, MenteeOutcome, Response, school_year_label
 from registry.models import Person
 from registry.privacy import HeldElsewhere, register_held
 
@@ -55,6 +55,42 @@ def erase(person: Person) -> int:
     return len(responses)
 
 
+def _yes_no(value: bool | None) -> str:
+    return "не сдавал(а)" if value is None else ("сдан" if value else "не сдан")
+
+
+def outcome_rows(person: Person) -> list[list]:
+    """The person's outcomes as a mentee, per pair and school year."""
+    outcomes = MenteeOutcome.objects.filter(participation__mentee=person).order_by(
+        "participation__pair_id", "school_year", "pk"
+    )
+    return [
+        [
+            f"пара № {outcome.participation.pair_id}",
+            school_year_label(outcome.school_year),
+            _yes_no(outcome.vpr_passed),
+            _yes_no(outcome.oge_passed),
+            _yes_no(outcome.ege_passed),
+            outcome.mark_before,
+            outcome.mark_after,
+            outcome.olympiads,
+            outcome.get_olympiad_result_display(),
+            outcome.comment,
+        ]
+        for outcome in outcomes.select_related("participation")
+    ]
+
+
+def erase_outcomes(person: Person) -> int:
+    """Delete the person's outcomes as a mentee and the audit entries that hold them."""
+    outcomes = list(MenteeOutcome.objects.filter(participation__mentee=person).values_list("pk", flat=True))
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(MenteeOutcome), object_id__in=outcomes
+    ).delete()
+    MenteeOutcome.objects.filter(pk__in=outcomes).delete()
+    return len(outcomes)
+
+
 def register() -> None:
     register_held(
         HeldElsewhere(
@@ -64,5 +100,26 @@ def register() -> None:
             widths=(40, 18, 16, 26, 60, 24),
             rows=rows,
             erase=erase,
+        )
+    )
+    register_held(
+        HeldElsewhere(
+            key="mentee_outcomes",
+            sheet="Результаты наставляемых",
+            headers=(
+                "Пара / группа",
+                "Учебный год",
+                "ВПР",
+                "ОГЭ",
+                "ЕГЭ",
+                "Средний балл до",
+                "Средний балл после",
+                "Олимпиад",
+                "Результат олимпиад",
+                "Комментарий",
+            ),
+            widths=(18, 12, 14, 14, 14, 14, 14, 10, 20, 40),
+            rows=outcome_rows,
+            erase=erase_outcomes,
         )
     )

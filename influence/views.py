@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import save_or_explain
-from influence import links, results, services
+from influence import links, outcomes, results, services
 from influence.forms import AnswerLinkForm, QuestionnaireForm
 from influence.models import LINK_LIFETIME_DAYS, AnswerLink, LinkRecipient, Purpose, Role
 from jobs.submissions import submitted_once
@@ -35,7 +35,12 @@ def pair_questionnaires(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "influence/pair_questionnaires.html",
-        {"pair": pair, "sheet": sheet, "can_edit": scope_for(request.user).edits_organisation(pair.organisation)},
+        {
+            "pair": pair,
+            "sheet": sheet,
+            "outcomes": outcomes.pair_outcomes(pair, participations),
+            "can_edit": scope_for(request.user).edits_organisation(pair.organisation),
+        },
     )
 
 

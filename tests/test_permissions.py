@@ -112,6 +112,30 @@ def _sent_link(world):
     return link, token
 
 
+def school_a1_chosen(world):
+    return {"_query": f"organisation={world.school_a1.pk}"}
+
+
+def growth_cell_of_a1(world):
+    """A figure of «Мониторинг влияния» narrowed to school A1 (the query string names the school)."""
+    from urllib.parse import urlencode
+
+    cell = {"year": 2025, "mentoring_format": "студент – ученик", "role": "mentee", "group": "motivation"}
+    return {"_query": urlencode({"organisation": world.school_a1.pk, **cell})}
+
+
+def mentee_outcome_of_a1(world):
+    """The outcomes of the 2025/26 school year of the mentee of an A1 pair (entered in September 2025)."""
+    return {**mentee_questionnaire_of_a1(world), "year": 2025, "purpose": None}
+
+
+def _without_purpose(make):
+    def build(world):
+        return {k: v for k, v in make(world).items() if k != "purpose"}
+
+    return build
+
+
 def link_of_a1(world):
     link, _ = _sent_link(world)
     return {"pk": link.pair_id, "link": link.pk}
@@ -142,6 +166,27 @@ def own_role_model_of_department_a(world):
 
 def common_kind(world):
     return {"kind": "kinds", "pk": MentoringKind.objects.get(name="реверсивное").pk}
+
+
+def common_questionnaire(world):
+    from influence.models import QuestionnaireTemplate
+
+    return {"pk": QuestionnaireTemplate.objects.filter(department__isnull=True).order_by("pk").first().pk}
+
+
+def own_questionnaire_of_department_a(world):
+    from influence.editor import copy_version
+    from influence.models import QuestionnaireTemplate
+
+    common = QuestionnaireTemplate.objects.filter(department__isnull=True).order_by("pk").first()
+    return {"pk": copy_version(common, world.department_a, "Анкета Кедровского округа").pk}
+
+
+def question_of_department_a(world):
+    from influence.models import QuestionnaireTemplate
+
+    template = QuestionnaireTemplate.objects.get(pk=own_questionnaire_of_department_a(world)["pk"])
+    return {"pk": template.questions.order_by("order")[1].pk}
 
 
 def department_lists_write():
@@ -371,12 +416,51 @@ MATRIX = [
     ("influence_mentor_link", mentor_link_of_a1, "post", organisation_write()),  # empty: the form again
     ("influence_mentee_link", mentee_link_of_a1, "get", organisation_write()),
     ("influence_mentee_link", mentee_link_of_a1, "post", organisation_write()),
+    ("influence_mentor_print", mentor_questionnaire_of_a1, "get", organisation_write()),
+    ("influence_mentor_print", mentor_questionnaire_of_a1, "post", everyone(405)),
+    ("influence_mentee_print", mentee_questionnaire_of_a1, "get", organisation_write()),
+    # «Мониторинг влияния»: every user reads their own reach; a school outside it is 404.
+    ("influence_results", no_args, "get", everyone(200)),
+    ("influence_results", no_args, "post", everyone(405)),
+    ("influence_results", school_a1_chosen, "get", organisation_read()),
+    ("influence_results_pairs", growth_cell_of_a1, "get", organisation_read()),
+    ("influence_results_pairs", no_args, "get", everyone(404, anonymous=302)),  # no figure named
+    ("influence_results_export", no_args, "get", everyone(200)),
+    ("influence_results_export", school_a1_chosen, "get", organisation_read()),
+    ("influence_outcome_edit", _without_purpose(mentee_outcome_of_a1), "get", organisation_write()),
+    ("influence_outcome_edit", _without_purpose(mentee_outcome_of_a1), "post", organisation_write()),
+    ("influence_outcome_upload", no_args, "get", data_entry()),
+    ("influence_outcome_upload", no_args, "post", data_entry()),  # empty: the form again
+    ("influence_outcome_template", school_a1_chosen, "get", organisation_write()),
     ("influence_link_revoke", link_of_a1, "get", everyone(405)),
     ("influence_link_revoke", link_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
     # The personal answer link: the one new page without a login (the token is the key; an empty sending
     # shows the form again with its errors)
     ("influence_answer", answer_link, "get", everyone(200, anonymous=200)),
     ("influence_answer", answer_link, "post", everyone(200, anonymous=200)),
+    # «Анкеты мониторинга»: everyone of a department reads them; its methodist makes and edits its own versions
+    ("influence_template_list", no_args, "get", everyone(200)),
+    ("influence_template_detail", common_questionnaire, "get", everyone(200)),
+    ("influence_template_detail", own_questionnaire_of_department_a, "get", {**everyone(200), MB: 404}),
+    ("influence_template_copy", common_questionnaire, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("influence_template_copy", common_questionnaire, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("influence_template_copy", own_questionnaire_of_department_a, "get", department_lists_write()),
+    ("influence_template_edit", own_questionnaire_of_department_a, "get", department_lists_write()),
+    ("influence_template_edit", own_questionnaire_of_department_a, "post", department_lists_write()),
+    ("influence_template_edit", common_questionnaire, "get", everyone(403)),
+    ("influence_template_edit", common_questionnaire, "post", everyone(403)),
+    ("influence_template_delete", own_questionnaire_of_department_a, "get", department_lists_write()),
+    ("influence_template_delete", own_questionnaire_of_department_a, "post", {**department_lists_write(), M: 302}),
+    ("influence_template_delete", common_questionnaire, "post", everyone(403)),
+    ("influence_template_question_create", own_questionnaire_of_department_a, "get", department_lists_write()),
+    ("influence_template_question_create", own_questionnaire_of_department_a, "post", department_lists_write()),
+    ("influence_template_question_create", common_questionnaire, "get", everyone(403)),
+    ("influence_template_question_edit", question_of_department_a, "get", department_lists_write()),
+    ("influence_template_question_edit", question_of_department_a, "post", department_lists_write()),
+    ("influence_template_question_delete", question_of_department_a, "get", department_lists_write()),
+    ("influence_template_question_delete", question_of_department_a, "post", {**department_lists_write(), M: 302}),
+    ("influence_template_question_move", question_of_department_a, "get", everyone(405)),
+    ("influence_template_question_move", question_of_department_a, "post", {**department_lists_write(), M: 302}),
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),

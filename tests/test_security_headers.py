@@ -47,7 +47,11 @@ def test_login_page_and_health_carry_the_policy_too(client, db):
 
 # Templates served to browsers must satisfy the policy: no inline script, handler or style.
 # (PDF templates are rendered by WeasyPrint on the server and never reach a browser.)
-SERVER_ONLY = {"monitoring/report_pdf.html", "registration/password_reset_email.html"}
+SERVER_ONLY = {
+    "monitoring/report_pdf.html",
+    "influence/results/results_pdf.html",
+    "registration/password_reset_email.html",
+}
 INLINE = [
     (re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I), "an inline <script>"),
     (re.compile(r"<style\b", re.I), "a <style> element"),

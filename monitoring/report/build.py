@@ -13,6 +13,7 @@ from common.text import name_part
 from monitoring.charts import format_number
 from monitoring.indicators import INDICATORS, Cell, Indicator, IndicatorTable, breakdown, indicator_table
 from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
+from monitoring.report.influence import InfluenceSection, build_influence
 from registry.models import EducationDepartment, Organisation, User
 from registry.quality import CHECKS_BY_SLUG, minors_without_consent, pairs_without_order
 from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
@@ -101,6 +102,7 @@ class Report:
     breakdown_year: int
     breakdown: list[tuple[Organisation, dict[str, Cell]]]
     roadmap: RoadmapState | None
+    influence: InfluenceSection
     quality: list[tuple[str, int]]
     generated_on: date
     author: User | None
@@ -141,6 +143,7 @@ def build_report(department: EducationDepartment, years: list[int], *, user, tod
         breakdown_year=last,
         breakdown=list(by_organisation.values()),
         roadmap=_roadmap_state(department, years, user, today),
+        influence=build_influence(by_organisation, years),
         quality=_quality(department, user, today),
         generated_on=today,
         author=user if getattr(user, "is_authenticated", False) else None,

@@ -25,6 +25,7 @@ from monitoring.report.build import (
     _value,
     short_label,
 )
+from monitoring.report.influence import GROWTH_NOTE, NO_QUALITY, QUALITY_TITLE, SECTION_TITLE, signed
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
@@ -64,6 +65,57 @@ def _bar_charts(report: Report) -> tuple[Indicator, list[str]]:
             )
         )
     return indicator, charts
+
+
+def _influence_context(report: Report) -> dict:
+    """The section «Мониторинг влияния»: the lead, the growth table, its chart, the quality per school."""
+    section = report.influence
+    growth = [
+        {
+            "year": row.year,
+            "format": row.format,
+            "role": row.role_label,
+            "group": row.group_label,
+            "participants": row.participants,
+            "change": signed(row.average_change),
+            "improved": format_number(row.improved_share, "%"),
+        }
+        for row in section.growth
+    ]
+    charts = [
+        bar_chart(
+            [label for label, _value in bars],
+            [value for _label, value in bars],
+            unit="",
+            title=f"{role}: среднее изменение по группам роста, {report.period}",
+            highlight={index for index, (_label, value) in enumerate(bars) if value is not None and value < 0},
+            width=CHART_WIDTH,
+        )
+        for role, bars in section.by_role_and_group()
+    ]
+    quality: list[dict] = []  # a heading (school, questionnaire) over its questions
+    for row in section.quality:
+        heading = f"{row.organisation} — {row.questionnaire}"
+        if not quality or quality[-1]["heading"] != heading:
+            quality.append({"heading": heading, "questions": []})
+        quality[-1]["questions"].append(
+            {
+                "order": row.order,
+                "question": row.question,
+                "answers": row.answers,
+                "average": format_number(row.average, decimals=2),
+            }
+        )
+    return {
+        "title": SECTION_TITLE,
+        "lead": section.lead,
+        "note": GROWTH_NOTE,
+        "growth": growth,
+        "charts": [mark_safe(chart) for chart in charts],
+        "quality_title": QUALITY_TITLE,
+        "quality": quality,
+        "no_quality": NO_QUALITY,
+    }
 
 
 def _column_label(indicator: Indicator) -> str:
@@ -149,6 +201,7 @@ def _pdf_context(report: Report) -> dict:
         "key_target": format_number(key_indicator.target, key_indicator.unit) if key_indicator.target else "",
         "bar_charts": [mark_safe(chart) for chart in bar_charts],
         "roadmap": report.roadmap,
+        "influence": _influence_context(report),
         "no_roadmap": NO_ROADMAP,
         "quality": report.quality,
         "quality_explanation": QUALITY_EXPLANATION,

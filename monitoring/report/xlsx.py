@@ -1,4 +1,5 @@
-"""The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Качество данных».
+"""The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Мониторинг влияния»,
+«Качество процесса», «Качество данных».
 
 Figures are numbers (shares in a % format, counts as whole numbers); each sheet's table has a filter and
 a header repeated on printed pages (`Sheet.table`), and rows grow to their wrapped texts.
@@ -23,6 +24,14 @@ from monitoring.report.build import (
     _author_line,
     _date,
     short_label,
+)
+from monitoring.report.influence import (
+    AVERAGE_FORMAT,
+    CHANGE_FORMAT,
+    GROWTH_NOTE,
+    NO_QUALITY,
+    QUALITY_TITLE,
+    SECTION_TITLE,
 )
 
 # --- XLSX --------------------------------------------------------------------------------------------
@@ -232,12 +241,77 @@ def _quality_sheet(workbook: Workbook, report: Report) -> None:
     sheet.table(header, 2)
 
 
+def _influence_sheet(workbook: Workbook, report: Report) -> None:
+    section = report.influence
+    sheet = Sheet(workbook, "Мониторинг влияния", [8, 30, 16, 32, 14, 14, 12])
+    _title_block(sheet, report, SECTION_TITLE)
+    sheet.put(1, section.lead, wrap=True, span=7)
+    sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=7)
+    sheet.row += 1
+    if not section.growth:
+        return
+    sheet.put(1, GROWTH_NOTE, wrap=True, span=7)
+    sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=7)
+    sheet.row += 2
+    header = sheet.row
+    headers = ("Год", "Форма наставничества", "Роль", "Группа роста", "Участников", "Среднее изменение", "Улучшили")
+    for column, text in enumerate(headers, start=1):
+        sheet.put(column, text, header=True)
+    sheet.row += 1
+    sheet.sheet.freeze_panes = f"A{sheet.row}"
+    for row in section.growth:
+        sheet.put(1, row.year, border=True)
+        sheet.put(2, row.format, wrap=True, border=True)
+        sheet.put(3, row.role_label, border=True)
+        sheet.put(4, row.group_label, wrap=True, border=True)
+        sheet.put(5, row.participants, number_format=COUNT_FORMAT, border=True)
+        change = row.average_change
+        if change is None:
+            sheet.put(6, NO_DATA, border=True)
+        else:
+            sheet.put(6, change, number_format=CHANGE_FORMAT, border=True)
+        share = row.improved_share
+        sheet.put(7, Percent(share) if share is not None else NO_DATA, border=True)
+        sheet.row += 1
+    sheet.table(header, len(headers))
+
+
+def _process_quality_sheet(workbook: Workbook, report: Report) -> None:
+    sheet = Sheet(workbook, QUALITY_TITLE, [30, 40, 6, 60, 10, 12])
+    _title_block(sheet, report, f"{SECTION_TITLE}: качество процесса")
+    if not report.influence.quality:
+        sheet.line(NO_QUALITY)
+        return
+    sheet.line("Средний балл (шкала 1–10) по каждому вопросу анкет о качестве процесса, по организациям.")
+    sheet.row += 1
+    header = sheet.row
+    headers = ("Организация", "Анкета", "№", "Вопрос", "Ответов", "Средний балл")
+    for column, text in enumerate(headers, start=1):
+        sheet.put(column, text, header=True)
+    sheet.row += 1
+    sheet.sheet.freeze_panes = f"A{sheet.row}"
+    for row in report.influence.quality:
+        sheet.put(1, row.organisation, wrap=True, border=True)
+        sheet.put(2, row.questionnaire, wrap=True, border=True)
+        sheet.put(3, row.order, border=True)
+        sheet.put(4, row.question, wrap=True, border=True)
+        sheet.put(5, row.answers, number_format=COUNT_FORMAT, border=True)
+        if row.average is None:
+            sheet.put(6, NO_DATA, border=True)
+        else:
+            sheet.put(6, row.average, number_format=AVERAGE_FORMAT, border=True)
+        sheet.row += 1
+    sheet.table(header, len(headers))
+
+
 def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     _indicators_sheet(workbook, report)
     _breakdown_sheet(workbook, report)
     _roadmap_sheet(workbook, report)
+    _influence_sheet(workbook, report)
+    _process_quality_sheet(workbook, report)
     _quality_sheet(workbook, report)
     workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{TITLE} — {report.department.name}")[:250]
     out = io.BytesIO()

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from influence.models import Purpose, QuestionKind, Role
+from influence.services import save_response, template_for
 from monitoring.models import Contingent
 from registry.models import Meeting, MeetingKind
 from roadmap.models import ResponsibleKind
@@ -52,6 +54,10 @@ def data(world):
     Contingent.objects.create(
         organisation=world.school_a1, year=2025, students_total=500, students_10_18=300, teachers=40
     )
+    for purpose, score in ((Purpose.BEFORE, 4), (Purpose.AFTER, 7)):  # the influence page's table and chart
+        template = template_for(pair, purpose, Role.MENTOR)
+        values = {q.pk: score for q in template.questions.filter(kind=QuestionKind.SCALE)}
+        save_response(pair=pair, participation=None, template=template, values=values, user=None)
     return {"person": mentee, "pair": pair, "roadmap": roadmap}
 
 
@@ -82,6 +88,7 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("meeting_create", args=[data["pair"].pk]),
             reverse("influence_pair", args=[data["pair"].pk]),
             reverse("influence_mentor_response", args=[data["pair"].pk, "before"]),
+            reverse("influence_results"),
             reverse("import_file"),
             reverse("my_reminders"),
         ],
@@ -94,8 +101,16 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("access_log"),
             reverse("reminder_list"),
             reverse("reminder_preview", args=[world.curator_a1.pk]),
+            reverse("influence_results"),
+            reverse("influence_template_list"),
         ],
-        "head_a": [reverse("home"), reverse("indicators"), reverse("quality"), reverse("roadmap_agenda")],
+        "head_a": [
+            reverse("home"),
+            reverse("indicators"),
+            reverse("influence_results"),
+            reverse("quality"),
+            reverse("roadmap_agenda"),
+        ],
     }
 
 

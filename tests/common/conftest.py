@@ -56,6 +56,24 @@ def seed(world):
     return vera, roadmap
 
 
+def questionnaires(world) -> None:
+    """The monitoring of influence for the analytic report's sheets «Мониторинг влияния» and «Качество процесса»:
+    A1's mentor answers 5 before and 7 after, Борисов rates the process 8 (Ёлкина's extract stays as it was)."""
+    from influence.models import Purpose, QuestionKind, Role
+    from influence.services import save_response, template_for
+
+    pair = world.school_a1.pairs.get(mentor__last_name="Наставникова")
+    gleb = pair.participations.get(mentee__last_name="Борисов")
+    for participation, purpose, score in (
+        (None, Purpose.BEFORE, 5),
+        (None, Purpose.AFTER, 7),
+        (gleb, Purpose.QUALITY, 8),
+    ):
+        template = template_for(pair, purpose, Role.MENTOR if participation is None else Role.MENTEE)
+        values = {q.pk: score for q in template.questions.filter(kind=QuestionKind.SCALE)}
+        save_response(pair=pair, participation=participation, template=template, values=values, user=None)
+
+
 def _content(response) -> bytes:
     assert response.status_code == 200, response.content[:500] if not response.streaming else response.status_code
     return b"".join(response.streaming_content) if response.streaming else response.content
@@ -66,6 +84,7 @@ def xlsx_files(world, as_persona) -> dict[str, bytes]:
     """Each kind of XLSX, by name: the two bases, the roadmap, the indicator table, the analytic report, the
     contingent template and a subject's extract (the methodist of department A downloads them all)."""
     vera, roadmap = seed(world)
+    questionnaires(world)
     client = as_persona("methodist_a")
     years = {"department": world.department_a.pk, "first": YEAR, "last": YEAR, "format": "xlsx"}
     bases = {"period": "all", "file_format": "xlsx"}

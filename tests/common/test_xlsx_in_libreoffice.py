@@ -181,6 +181,9 @@ def test_libreoffice_reads_every_xlsx_back(xlsx_files, tmp_path):
     assert (school[1].value, school[3].kind, school[3].value) == ("да", "percentage", 0.2)
     assert report["Дорожная карта"].row("1.1.")[1].value == LONG_ITEM
     assert report["Дорожная карта"].row("1.1.")[2].kind == "date"
+    growth = report["Мониторинг влияния"].row(2025.0)  # the mentor: 5 before, 7 after, in every growth group
+    assert [(cell.kind, cell.value) for cell in growth[4:7]] == [("float", 1.0), ("float", 2.0), ("percentage", 1.0)]
+    assert report["Качество процесса"].row("МБОУ СОШ № 1")[5].value == 8.0
 
     # The bases: the official columns, numbers, dates, texts whole; wrapped rows as tall as their lines.
     [mentees] = books["mentees base"].values()

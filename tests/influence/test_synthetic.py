@@ -47,12 +47,12 @@ def test_generated_questionnaires_are_the_ones_a_school_would_have():
     assert not scale.filter(response__purpose=Purpose.AFTER, number_value__lt=4).exists()
 
     # The stored growth is the growth the answers give, and the department's table shows it.
-    kept = sorted(ParticipantGrowth.objects.values_list("before_id", "group", "before_sum", "after_sum"))
+    kept = sorted(ParticipantGrowth.objects.values_list("before_id", "motivation_before", "professional_after"))
     assert kept and growth.rebuild() == len(kept)
-    assert sorted(ParticipantGrowth.objects.values_list("before_id", "group", "before_sum", "after_sum")) == kept
+    assert sorted(ParticipantGrowth.objects.values_list("before_id", "motivation_before", "professional_after")) == kept
     department = EducationDepartment.objects.get(code="gen-5-1")
     table = growth_table(Organisation.objects.filter(department=department).values_list("pk", flat=True))
-    assert sum(row.participants for row in table) == len(kept)
+    assert sum(row.participants for row in table) == 3 * len(kept)  # every scale question is answered
 
 
 def test_the_region_deleted_takes_its_questionnaires():

@@ -44,6 +44,7 @@ def test_every_exporter_has_a_download_url_and_every_download_an_exporter():
         "indicators_report": "report",
         "contingent_template": "contingent-template",
         "person_extract": "person-extract",
+        "influence_results_export": "influence-results",
     }
     for identifier, exporter in exports.EXPORTERS.items():
         assert exporter.identifier == identifier and exporter.verbose_name
@@ -66,6 +67,7 @@ def files(world):
         "report": {},
         "contingent-template": {"year": 2026},
         "person-extract": {"pk": mentee.pk},
+        "influence-results": {},
     }
 
 

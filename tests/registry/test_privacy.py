@@ -99,6 +99,7 @@ def test_a_subject_extract_holds_the_data_its_history_and_its_access_log(world, 
         "Согласия",
         "Наставничество",
         "Анкеты",
+        "Результаты наставляемых",
         "История изменений",
         "Журнал доступа",
     ]

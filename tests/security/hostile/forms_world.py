@@ -207,6 +207,15 @@ FORM_CASES = [
         url("meeting_create", "pair"),
         base=lambda w, n: {"date": "20.09.2025", "kind": MeetingKind.objects.get(name="встреча-знакомство").pk},
     ),
+    FormCase(
+        "outcome_edit",
+        url("influence_outcome_edit", "pair", participation=lambda w: w.pair.participations.get().pk, year=2025),
+        base=lambda w, n: {"mark_before": "3,5", "mark_after": "4,0", "olympiads": "1"},
+        targets={"comment": "influence.MenteeOutcome.comment"},
+        shown_at=url(
+            "influence_outcome_edit", "pair", participation=lambda w: w.pair.participations.get().pk, year=2025
+        ),
+    ),
     *[
         FormCase(
             f"reference_create_{kind}",

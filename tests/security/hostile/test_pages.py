@@ -84,8 +84,42 @@ def a1(h):
     return {"pk": h.world.school_a1.pk}
 
 
+def growth_cell(h) -> str:
+    """The hostile pair's mentor with both questionnaires: the figure of «Мониторинг влияния» they are behind."""
+    from urllib.parse import urlencode
+
+    from influence.models import Purpose, QuestionKind, Role
+    from influence.services import save_response, template_for
+
+    if "growth" not in h.extra:
+        for purpose, score in ((Purpose.BEFORE, 4), (Purpose.AFTER, 7)):
+            template = template_for(h.pair, purpose, Role.MENTOR)
+            values = {q.pk: score for q in template.questions.filter(kind=QuestionKind.SCALE)}
+            save_response(pair=h.pair, participation=None, template=template, values=values, user=None)
+        h.extra["growth"] = True
+    cell = {"year": h.pair.entry_date.year, "mentoring_format": h.pair.format.name, "role": "mentor"}
+    return urlencode({**cell, "group": "motivation"})
+
+
 def cell(code):
     return lambda h: f"indicator={code}&year={h.today.year}&department={h.world.department_a.pk}"
+
+
+def own_questionnaire(h):
+    """Department A's own version of a common questionnaire, its title and first question hostile."""
+    if "questionnaire" not in h.extra:
+        from influence.editor import copy_version
+        from influence.models import QuestionnaireTemplate
+
+        common = QuestionnaireTemplate.objects.filter(department__isnull=True).order_by("pk").first()
+        template = h.fill(copy_version(common, h.world.department_a, "Анкета"))
+        h.extra["questionnaire"] = template
+        h.extra["question"] = h.fill(template.questions.order_by("order").first())
+    return h.extra["questionnaire"]
+
+
+def questionnaire_shows(*names):
+    return lambda h: [(own_questionnaire(h), "title", None), *[(h.extra["question"], n, None) for n in names]]
 
 
 def shows(*pairs):
@@ -320,8 +354,49 @@ PAGES = [
         persona=C1,
         shows=shows(("participation.mentee", "last_name")),
     ),
+    # A mentee's outcomes of the current school year, and a school's XLSX upload
+    Page(
+        "influence_outcome_edit",
+        lambda h: {
+            "pk": h.pair.pk,
+            "participation": h.participation.pk,
+            "year": h.today.year if h.today.month >= 9 else h.today.year - 1,
+        },
+        persona=C1,
+        shows=shows(("participation.mentee", "last_name")),
+    ),
+    Page("influence_outcome_upload", shows=shows(("world.school_a1", "short_name"))),
     # The answer page of a personal link: the school's short name, no person's
     Page("influence_answer", lambda h: {"token": answer_token(h)}, shows=shows(("pair.organisation", "short_name"))),
+    # «Анкеты мониторинга»: the department's own version with a hostile title and question
+    Page("influence_template_list", query=lambda h: own_questionnaire(h) and "q=", shows=questionnaire_shows()),
+    Page("influence_template_list", query=lambda h: f"q={SCRIPT}&purpose={IMG}"),
+    Page(
+        "influence_template_list",
+        query=lambda h: own_questionnaire(h) and "q=",
+        persona=C1,
+        shows=questionnaire_shows(),
+    ),
+    Page("influence_template_detail", lambda h: {"pk": own_questionnaire(h).pk}, shows=questionnaire_shows("text")),
+    Page("influence_template_copy", lambda h: {"pk": own_questionnaire(h).pk}, shows=questionnaire_shows()),
+    Page("influence_template_edit", lambda h: {"pk": own_questionnaire(h).pk}, shows=questionnaire_shows()),
+    Page("influence_template_delete", lambda h: {"pk": own_questionnaire(h).pk}, shows=lambda h: []),
+    Page("influence_template_question_create", lambda h: {"pk": own_questionnaire(h).pk}, shows=questionnaire_shows()),
+    Page(
+        "influence_template_question_edit",
+        lambda h: {"pk": own_questionnaire(h) and h.extra["question"].pk},
+        shows=questionnaire_shows("text"),
+    ),
+    Page(
+        "influence_template_question_delete",
+        lambda h: {"pk": own_questionnaire(h) and h.extra["question"].pk},
+        shows=lambda h: [],
+    ),
+    Page("influence_results", query=growth_cell, shows=shows(("world.school_a1", "short_name"))),
+    Page("influence_results", persona=C1, shows=shows(("world.school_a1", "short_name"))),
+    Page("influence_results", query=lambda h: f"mentoring_format={SCRIPT}&first={IMG}&last=1"),
+    Page("influence_results_pairs", query=growth_cell, shows=shows(*PEOPLE_NAMES, ("world.school_a1", "short_name"))),
+    Page("influence_results_pairs", query=lambda h: f"{growth_cell(h)}&q={SCRIPT}"),
     # Monitoring
     Page("indicators", shows=shows(("world.department_a", "name"))),
     *[
@@ -356,14 +431,19 @@ FILES = {
     "roadmap_evidence",
     "roadmap_export",
     "indicators_export",
+    "influence_results_export",
+    "influence_mentor_print",
+    "influence_mentee_print",
     "indicators_report",
     "contingent_template",
+    "influence_outcome_template",
     "person_autocomplete",
     "person_extract",
 }
 # Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
 NOT_PAGES = {
     "influence_link_revoke": "POST only: deletes the link and redirects",
+    "influence_template_question_move": "POST only: swaps two questions and redirects",
     "membership_reinvite": "POST only: sends an e-mail and redirects",
     "person_restore": "POST only: redirects",
     "roadmap_section_move": "POST only: redirects",

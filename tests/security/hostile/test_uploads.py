@@ -219,6 +219,49 @@ def test_an_uploaded_contingent_with_hostile_cells_and_name_is_reported_inert(fo
     assert escape(SCRIPT) in html or escape(IMG) in html, "the report quotes the file's cells"
 
 
+def test_uploaded_outcomes_with_hostile_cells_are_reported_previewed_and_saved_inert(form_world):
+    """The outcomes upload quotes a cell it cannot read, previews the mentees' names, and stores a comment
+    that looks like a formula as the text it is."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from influence.models import MenteeOutcome
+    from influence.outcome_upload import COLUMNS
+
+    client = lenient_client(form_world.world, C1)
+    school = form_world.world.school_a1
+    mentee = form_world.pair.participations.get().mentee
+
+    def send(*rows):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append([column.header for column in COLUMNS])
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # typed as text: a formula's look, not a formula
+        out = io.BytesIO()
+        workbook.save(out)
+        upload = SimpleUploadedFile(f"{IMG}.xlsx", out.getvalue())
+        return client.post(reverse("influence_outcome_upload"), {"organisation": school.pk, "file": upload})
+
+    refused = send([SCRIPT, None, None, "2025/26", IMG], [mentee.full_name, mentee.birth_year, None, "2025/26", SCRIPT])
+    assert refused.status_code == 200, failure(refused)
+    html = refused.content.decode()
+    assert not raw_markup(html), raw_markup(html)[:1]
+    assert escape(SCRIPT) in html, "the report quotes the file's cells"
+    assert not MenteeOutcome.objects.exists()
+
+    preview = send([mentee.full_name, mentee.birth_year, None, "2025/26", "да", None, None, 4, 4.5, 1, None, HYPERLINK])
+    html = preview.content.decode()
+    assert not raw_markup(html), raw_markup(html)[:1]
+    saved = client.post(
+        reverse("influence_outcome_upload"), {"organisation": school.pk, "plan": preview.context["plan"]}
+    )
+    assert saved.status_code == 302, failure(saved)
+    assert MenteeOutcome.objects.get().comment == HYPERLINK
+
+
 def test_a_curator_is_invited_to_a_school_whose_name_holds_control_characters(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
