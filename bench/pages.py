@@ -106,6 +106,17 @@ PAGES: list[tuple] = [
         {"methodist"},
         lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,)),
     ),
+    # The monitoring of influence: the growth table (a curator's school, a methodist's department) and a
+    # pair's questionnaires.
+    ("Мониторинг влияния", "influence_results", lambda c: ({}, "")),
+    (
+        "Мониторинг влияния: после анкеты",
+        "influence_results",
+        lambda c: ({}, ""),
+        None,
+        lambda c: freshness.touch(c.organisation.pk, topics=(freshness.PAIRS,)),
+    ),
+    ("Анкеты пары", "influence_pair", lambda c: ({"pk": c.pair_pk}, "")),
     (
         "Показатели: по организациям",
         "indicator_breakdown",
@@ -218,6 +229,12 @@ class Command(BaseCommand):
             "крупнейших муниципалитетов базы (цели: 300 мс и 3 с). Недостающий контингент "
             "придумывается — только для базы замеров.",
         )
+        parser.add_argument(
+            "--influence",
+            action="store_true",
+            help="Замерить ещё таблицу мониторинга влияния муниципалитета без кэша, с кэшем и после анкеты "
+            "одной школы — на двух анкетах каждого участия, добавленных на время замера (цель: 300 мс).",
+        )
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument(
             "--keep-users",
@@ -266,6 +283,7 @@ class Command(BaseCommand):
         self.print_table(rows)
         exports = self.measure_exports(context, options["pdf_rows"]) if options["exports"] else None
         indicators = self.measure_indicators(context, repeat) if options["indicators"] else None
+        influence = self.measure_influence(context, repeat) if options["influence"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -277,6 +295,7 @@ class Command(BaseCommand):
                 "pages": rows,
                 "exports": exports,
                 "indicators": indicators,
+                "influence": influence,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -306,6 +325,21 @@ class Command(BaseCommand):
                 f"с кэшем {figures['cached_p50_ms']:.1f} мс — цель {target_ms} мс: {verdict}"
             )
         return results
+
+    def measure_influence(self, context: BenchContext, repeat: int) -> dict:
+        from bench.influence import measure
+
+        self.stdout.write("\nТаблица мониторинга влияния (p50 / p95):")
+        figures = measure(context.department.code, repeat)
+        computed = figures["computed"]
+        verdict = "в норме" if computed["p95_ms"] <= 300 else "ВЫШЕ ЦЕЛИ"
+        self.stdout.write(
+            f"  анкет {figures['responses']}, ответов {figures['answers']}; без кэша {computed['p50_ms']:.0f} / "
+            f"{computed['p95_ms']:.0f} мс, {figures['queries']} запроса — цель 300 мс: {verdict}; с кэшем "
+            f"{figures['cached']['p50_ms']:.1f} мс; после анкеты одной школы "
+            f"{figures['one_school_changed']['p50_ms']:.0f} мс"
+        )
+        return figures
 
     def measure_exports(self, context: BenchContext, pdf_rows: int) -> dict:
         from bench.pdf import compare as compare_pdf

@@ -174,7 +174,7 @@ def reversible_pages() -> set[str]:
     labels = set()
     for label, url_name, *_ in PAGES:
         try:
-            reverse(url_name, kwargs={"pk": 1} if "detail" in url_name else None)
+            reverse(url_name, kwargs={"pk": 1} if "detail" in url_name or url_name == "influence_pair" else None)
         except NoReverseMatch:
             continue
         labels.add(label)
@@ -205,6 +205,27 @@ def test_bench_reports_every_page_with_200_and_writes_json(tmp_path):
         assert page["status"] == 200 and page["queries"] > 0
         assert 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
     assert not User.objects.filter(username__startswith="bench.").exists()  # throwaway accounts are gone
+
+
+def test_bench_times_the_influence_table_on_questionnaires_it_rolls_back(tmp_path):
+    from influence.models import ParticipantGrowth, Response
+
+    generate("--organisations", "3", "--people", "120", "--pairs", "60", "--seed", "12")
+    kept = sorted(Response.objects.values_list("pk", flat=True))
+    target = tmp_path / "bench.json"
+    out = StringIO()
+
+    call_command("bench", "--repeat", "1", "--persona", "curator", "--influence", "--json", str(target), stdout=out)
+
+    figures = json.loads(target.read_text(encoding="utf-8"))["influence"]
+    participations = PairMentee.objects.filter(pair__organisation__department__code="gen-12-1").count()
+    # «before» and «after» of every participation (and generate_data's quality questionnaires, kept)
+    quality = Response.objects.filter(purpose="quality").count()
+    assert figures["responses"] == 2 * (60 + participations) + quality
+    assert figures["queries"] == 2 and figures["rows"] > 0
+    assert "Таблица мониторинга влияния" in out.getvalue()
+    assert sorted(Response.objects.values_list("pk", flat=True)) == kept  # generate_data's, as they were
+    assert ParticipantGrowth.objects.count() == Response.objects.filter(purpose="after").count()
 
 
 def test_bench_fails_on_a_page_that_is_not_200(monkeypatch):
