@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.urls import reverse
 
+from influence.models import MenteeOutcome, ParticipantGrowth, Response
 from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, User
 from tests import factories
 
@@ -45,13 +46,24 @@ def test_load_demo_is_idempotent(db, capsys):
     def counts():
         return tuple(
             model.objects.count()
-            for model in (EducationDepartment, Organisation, User, Membership, Person, MentoringPair)
+            for model in (
+                EducationDepartment,
+                Organisation,
+                User,
+                Membership,
+                Person,
+                MentoringPair,
+                Response,
+                MenteeOutcome,
+                ParticipantGrowth,
+            )
         )
 
     first = counts()
     call_command("load_demo")
     assert counts() == first
     assert first[4] > 0 and first[5] > 0, "the demo shows people and pairs"
+    assert first[6] > 0 and first[7] > 0 and first[8] > 0, "and the monitoring of influence"
     assert first[0] == 1 and 8 <= first[1] <= 12
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"school", "kindergarten", "additional", "college"} <= kinds

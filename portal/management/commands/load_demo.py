@@ -7,6 +7,7 @@ nothing; running it after the demo users changed their passwords puts the demo o
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from influence import demo as influence_demo
 from monitoring import demo as monitoring_demo
 from registry import demo, freshness
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
@@ -139,6 +140,7 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, role=role, department=department, organisation=organisation)
         formed = demo.fill(organisations)
         monitoring_demo.fill(organisations)
+        influence_demo.fill(organisations)
         roadmap_demo.fill(department, organisations, User.objects.filter(username="metodist").first())
         self.stdout.write(
             self.style.SUCCESS(
