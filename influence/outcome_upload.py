@@ -31,8 +31,8 @@ from django.utils import timezone
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from common.files.cells import Problem, as_integer, is_blank, normalise_header
-from common.files.uploads import MAX_UPLOAD_BYTES, WORKBOOK_CORRUPT, UploadRefused, check_workbook
+from common.files.cells import Problem, as_integer, find_header, is_blank, normalise_header
+from common.files.uploads import MAX_UPLOAD_BYTES, WORKBOOK_CORRUPT, UploadRefused, check_workbook, read_bytes
 from common.files.writers import set_text
 from common.russian import counted
 from common.text import normalise
@@ -281,40 +281,17 @@ class OutcomeReport:
 # --- Reading ---------------------------------------------------------------------------------------
 
 
-def _content(data: bytes | IO[bytes]) -> bytes:
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    if hasattr(data, "seek"):
-        data.seek(0)
-    return bytes(data.read(MAX_UPLOAD_BYTES + 1) or b"")
-
-
-def _find_header(workbook):
-    best = None
-    for sheet in workbook.worksheets:
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True)
-        for number, row in enumerate(rows, start=1):
-            found: dict[str, int] = {}
-            for index, value in enumerate(row, start=1):
-                if not isinstance(value, str):
-                    continue
-                text = normalise_header(value)
-                for column in COLUMNS:
-                    if column.key not in found and column.matches(text):
-                        found[column.key] = index
-                        break
-            if "name" in found and "school_year" in found and (best is None or len(found) > len(best[2])):
-                best = (sheet, number, found)
-    return best
-
-
 def _read(content: bytes, report: OutcomeReport) -> list[tuple[int, dict[str, object]]]:
     workbook = None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        header = _find_header(workbook)
+        header = find_header(
+            workbook,
+            COLUMNS,
+            rows=HEADER_SCAN_ROWS,
+            width=HEADER_SCAN_COLUMNS,
+            accepts=lambda found: "name" in found and "school_year" in found,
+        )
         if header is None:
             report.problem(
                 None,
@@ -544,7 +521,7 @@ def check_outcomes(
     except UploadRefused as error:
         report.problem(None, None, error.message)
         return report
-    rows = _read(_content(data), report)
+    rows = _read(read_bytes(data, MAX_UPLOAD_BYTES + 1), report)
     if not report.ok:
         return report
     _check_rows(rows, report, today)

@@ -124,3 +124,28 @@ class Problem:
             if self.header:
                 where += f" («{self.header}»)"
         return f"{where}: {self.message}"
+
+
+def find_header(workbook, columns, *, rows: int, width: int, accepts) -> tuple[object, int, dict[str, int]] | None:
+    """(sheet, header row, column key -> 1-based index) of the row, among the first `rows` of every sheet,
+    that carries most of `columns` (each with a `key` and `matches(normalised text)`), if `accepts(found)`.
+    Shared by the uploads that find their own header row (the contingent, the mentees' outcomes)."""
+    best = None
+    for sheet in workbook.worksheets:
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        for row_number, row in enumerate(
+            sheet.iter_rows(min_row=1, max_row=rows, max_col=width, values_only=True), start=1
+        ):
+            found: dict[str, int] = {}
+            for index, value in enumerate(row, start=1):
+                if not isinstance(value, str):
+                    continue
+                text = normalise_header(value)
+                for column in columns:
+                    if column.key not in found and column.matches(text):
+                        found[column.key] = index
+                        break
+            if accepts(found) and (best is None or len(found) > len(best[2])):
+                best = (sheet, row_number, found)
+    return best

@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
-from common.files.cells import normalise_header
+from common.files.cells import find_header
 from common.files.uploads import (
     MAX_UPLOAD_BYTES,
     WORKBOOK_CORRUPT,
     UploadRefused,
     check_workbook,
+    read_bytes,
 )
 from common.text import normalise
 from monitoring.contingent.layout import (
@@ -34,37 +35,6 @@ from monitoring.models import FIRST_YEAR, LAST_YEAR, PARTS, YEAR_MESSAGE, Contin
 from registry.models import EducationDepartment, Organisation
 
 # --- Reading ---------------------------------------------------------------------------------------
-
-
-def _content(data: bytes | IO[bytes]) -> bytes:
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    if hasattr(data, "seek"):
-        data.seek(0)
-    return bytes(data.read(MAX_UPLOAD_BYTES + 1) or b"")
-
-
-def _find_header(workbook) -> tuple[object, int, dict[str, int]] | None:
-    """(sheet, header row, column key -> 1-based index) of the row that carries most of COLUMNS."""
-    best = None
-    for sheet in workbook.worksheets:
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=HEADER_SCAN_COLUMNS, values_only=True)
-        for row_number, row in enumerate(rows, start=1):
-            found: dict[str, int] = {}
-            for index, value in enumerate(row, start=1):
-                if not isinstance(value, str):
-                    continue
-                text = normalise_header(value)
-                for column in COLUMNS:
-                    if column.key not in found and column.matches(text):
-                        found[column.key] = index
-                        break
-            identifies = "code" in found or "name" in found
-            if identifies and len(found) >= 2 and (best is None or len(found) > len(best[2])):
-                best = (sheet, row_number, found)
-    return best
 
 
 def _blank(value) -> bool:
@@ -157,7 +127,13 @@ def _read(content: bytes, report: ContingentReport) -> list[tuple[int, dict[str,
     workbook = None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        header = _find_header(workbook)
+        header = find_header(
+            workbook,
+            COLUMNS,
+            rows=HEADER_SCAN_ROWS,
+            width=HEADER_SCAN_COLUMNS,
+            accepts=lambda found: ("code" in found or "name" in found) and len(found) >= 2,
+        )
         if header is None:
             report.problem(
                 None,
@@ -296,7 +272,7 @@ def import_contingent(
     except UploadRefused as error:
         report.problem(None, None, None, error.message)
         return report
-    rows = _read(_content(data), report)
+    rows = _read(read_bytes(data, MAX_UPLOAD_BYTES + 1), report)
     if not report.ok:
         return report
     _check_rows(rows, report)
