@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear
 
-from influence.models import Answer, GrowthGroup, ParticipantGrowth, Purpose, QuestionKind, Role
+from influence.models import Answer, GrowthGroup, ParticipantGrowth, Purpose, QuestionKind, Role, school_year_label
 from registry import freshness
 from registry.models import MentoringFormat
 
@@ -93,6 +93,18 @@ def participants(organisation_ids: Iterable[int], years: Iterable[int] | None = 
     """The stored growth lines of the participants with both questionnaires (influence/growth.py)."""
     lines = ParticipantGrowth.objects.filter(pair__organisation_id__in=list(organisation_ids))
     return _in_years(lines, years, "pair")
+
+
+def both_questionnaires(
+    organisation_ids: Iterable[int], years: Iterable[int] | None = None, format_name: str = ""
+) -> dict[str, int]:
+    """The participants with both questionnaires, by role (every Role, 0 when none): the stored growth lines,
+    one a participant (influence/growth.py), counted in one query; `format_name`: of this form alone."""
+    lines = participants(organisation_ids, years)
+    if format_name:
+        lines = lines.filter(pair__format__name=format_name)
+    counted = dict(lines.values_list("role").annotate(n=Count("pk")).order_by())
+    return {role: counted.get(role, 0) for role in Role.values}
 
 
 def _group_sums(group: str) -> dict:
@@ -253,6 +265,11 @@ class OutcomeRow:
     olympiads: int  # olympiads entered, in all
     prizewinners: int  # prizewinners and winners
 
+    @property
+    def school_year_label(self) -> str:
+        """«2025/26»."""
+        return school_year_label(self.school_year)
+
     @staticmethod
     def _share(passed: int, taken: int) -> Decimal | None:
         return _decimal(100 * passed / taken, TENTH) if taken else None
@@ -271,9 +288,16 @@ class OutcomeRow:
         return self._share(self.ege_passed, self.ege_taken)
 
 
-def outcome_summary(organisation_ids: Iterable[int], school_years: Iterable[int] | None = None) -> list[OutcomeRow]:
+def outcome_summary(
+    organisation_ids: Iterable[int],
+    school_years: Iterable[int] | None = None,
+    *,
+    entry_years: Iterable[int] | None = None,
+    format_name: str = "",
+) -> list[OutcomeRow]:
     """The outcomes of the organisations' mentees (their pairs' organisations) by school year and form of
-    mentoring, summed in the database in one query."""
+    mentoring, summed in the database in one query. `entry_years`: of the pairs that entered the program in
+    these years (as the growth table's); `format_name`: of this form alone."""
     # Imported here: the outcomes came after the module's imports, which other tables keep to their own needs.
     from django.db.models import ExpressionWrapper, FloatField
 
@@ -282,6 +306,9 @@ def outcome_summary(organisation_ids: Iterable[int], school_years: Iterable[int]
     outcomes = MenteeOutcome.objects.filter(participation__organisation_id__in=list(organisation_ids))
     if school_years is not None:
         outcomes = outcomes.filter(school_year__in=list(school_years))
+    outcomes = _in_years(outcomes, entry_years, "participation__pair")
+    if format_name:
+        outcomes = outcomes.filter(participation__format__name=format_name)
     both = Q(mark_before__isnull=False, mark_after__isnull=False)
     rows = (
         outcomes.values("school_year", format=F("participation__format__name"))

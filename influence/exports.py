@@ -1,6 +1,7 @@
 """«Мониторинг влияния» as a file (the export contract, jobs/exports.py): the page's tables — who has which
-questionnaires, the growth by year, form, role and group, the quality of the process — in PDF with the chart,
-and in XLSX with native numbers (a change a number with two decimals, a share in a % format)."""
+questionnaires, the growth by year, form, role and group, the quality of the process, the mentees' outcomes by
+school year — in PDF with the chart, and in XLSX with native numbers (a change a number with two decimals, a
+share in a % format). `write_outcomes` lays out the outcomes' table for the analytic report's sheet too."""
 
 from __future__ import annotations
 
@@ -17,11 +18,65 @@ from common.files.tables import Percent
 from common.files.writers import Progress, Sheet, xlsx_text
 from common.pdf import FONT_FAMILY, font_css, render_html
 from common.text import name_part
-from influence.overview import CHART_TITLE, NOTHING_YET, ROLE_PLURAL, Overview, choose, overview
+from influence.aggregates import OutcomeRow
+from influence.overview import (
+    CHART_TITLE,
+    NO_OUTCOMES,
+    NOTHING_YET,
+    OUTCOMES_NOTE,
+    ROLE_PLURAL,
+    Overview,
+    choose,
+    overview,
+)
 from jobs.exports import Exporter, ExportParams, register
 
 TITLE = "Мониторинг влияния программ наставничества"
 CHANGE_FORMAT = '+0.00;"−"0.00;0.00'  # a signed change with two decimals
+OUTCOMES_TITLE = "Результаты наставляемых"
+OUTCOME_HEADERS = (
+    "Учебный год",
+    "Форма наставничества",
+    "Наставляемых",
+    "ВПР: писали",
+    "ВПР: сдали",
+    "ОГЭ: сдавали",
+    "ОГЭ: сдали",
+    "ЕГЭ: сдавали",
+    "ЕГЭ: сдали",
+    "С баллом до и после",
+    "Средний балл до",
+    "Средний балл после",
+    "Изменение среднего балла",
+    "Олимпиад",
+    "Призёров и победителей",
+)
+OUTCOME_WIDTHS = [11, 28, 13, 10, 10, 10, 10, 10, 10, 12, 11, 11, 13, 10, 13]
+
+
+def write_outcomes(sheet: Sheet, rows: list[OutcomeRow]) -> None:
+    """The outcomes' table from the sheet's current row: counts as numbers, the share who passed an exam in
+    a % format (empty when nobody took it), the marks with two decimals (empty without both marks)."""
+    header = sheet.row
+    sheet.line(*OUTCOME_HEADERS, header=True)
+    for row in rows:
+        values = [row.school_year_label, row.format, row.mentees]
+        for passed, taken in (
+            (row.vpr_share, row.vpr_taken),
+            (row.oge_share, row.oge_taken),
+            (row.ege_share, row.ege_taken),
+        ):
+            values += [taken, Percent(passed) if passed is not None else None]
+        for column, value in enumerate(values, start=1):
+            sheet.put(column, value, border=True)
+        sheet.put(10, row.with_marks, border=True)
+        sheet.put(11, row.mark_before, number_format="0.00", border=True)
+        sheet.put(12, row.mark_after, number_format="0.00", border=True)
+        sheet.put(13, row.mark_change, number_format=CHANGE_FORMAT, border=True)
+        sheet.put(14, row.olympiads, border=True)
+        sheet.put(15, row.prizewinners, border=True)
+        sheet.row += 1
+    sheet.table(header, len(OUTCOME_HEADERS))
 
 
 class ResultsParams(ExportParams):
@@ -50,7 +105,7 @@ class InfluenceResultsExporter(Exporter):
         return overview(self.choice)
 
     def count(self) -> int:
-        return len(self.figures.lines) + len(self.figures.quality)
+        return len(self.figures.lines) + len(self.figures.quality) + len(self.figures.outcomes)
 
     def filename(self, file_format: str) -> str:
         choice = self.choice
@@ -87,6 +142,8 @@ class InfluenceResultsExporter(Exporter):
                 "font_css": mark_safe(faces + "\n" + faces.replace(f'"{FONT_FAMILY}"', '"DejaVu Sans"')),
                 "font_family": FONT_FAMILY,
                 "nothing_yet": NOTHING_YET,
+                "no_outcomes": NO_OUTCOMES,
+                "outcomes_note": OUTCOMES_NOTE,
             },
         )
 
@@ -138,6 +195,7 @@ class InfluenceResultsExporter(Exporter):
                 sheet.put(6, bar.average_change, number_format=CHANGE_FORMAT, border=True)
                 sheet.row += 1
         self._quality_sheet(workbook)
+        self._outcomes_sheet(workbook)
         workbook.properties.title = xlsx_text(f"{TITLE} — {self.choice.scope_name}")[:250]
         out = io.BytesIO()
         workbook.save(out)
@@ -162,3 +220,17 @@ class InfluenceResultsExporter(Exporter):
             sheet.put(5, row.average, number_format="0.00", border=True)
             sheet.row += 1
         sheet.table(header, 5)
+
+    def _outcomes_sheet(self, workbook: Workbook) -> None:
+        sheet = Sheet(workbook, OUTCOMES_TITLE, OUTCOME_WIDTHS)
+        sheet.line(OUTCOMES_TITLE, bold=True, size=14)
+        for line in self.lines():
+            sheet.line(line)
+        sheet.row += 1
+        if not self.figures.outcomes:
+            sheet.line(NO_OUTCOMES)
+            return
+        sheet.put(1, OUTCOMES_NOTE, wrap=True, span=len(OUTCOME_WIDTHS))
+        sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=len(OUTCOME_WIDTHS))
+        sheet.row += 2
+        write_outcomes(sheet, self.figures.outcomes)

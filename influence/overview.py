@@ -4,7 +4,8 @@ The user chooses the scope (a methodist or a head: the whole department or one s
 school), the years (the calendar year the pair entered the program, as in influence/aggregates.py) and a form
 of mentoring. `choose` reads that choice, bounded by the user's reach (a school outside it: 404), for the
 page and the exporter alike; `overview` gathers the figures: the growth table (influence/aggregates.py), how
-many participations have which questionnaires (two queries), the chart's bars and the quality of the process.
+many participations have which questionnaires (three queries), the chart's bars, the quality of the process
+and the mentees' outcomes by school year.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from django.utils.http import urlencode
 
 from common.charts import bar_chart
 from common.text import normalise
-from influence.aggregates import GrowthRow, QualityRow, growth_table, participants, process_quality
+from influence.aggregates import (
+    GrowthRow,
+    OutcomeRow,
+    QualityRow,
+    both_questionnaires,
+    growth_table,
+    outcome_summary,
+    participants,
+    process_quality,
+)
 from influence.models import GrowthGroup, ParticipantGrowth, Purpose, Response, Role
 from registry.access import chosen_organisation, scope_for
 from registry.models import MentoringFormat, MentoringPair, Organisation, PairMentee, Person, User
@@ -31,6 +41,15 @@ CHART_TITLE = "Среднее изменение по группам роста,
 NOTHING_YET = (
     "Анкет «до» и «после» пока нет: рост участника виден, когда внесены обе его анкеты — "
     "«до начала программы» и «по завершении программы»."
+)
+NO_OUTCOMES = (
+    "Результатов наставляемых (ВПР, ОГЭ, ЕГЭ, средний балл, олимпиады) пока нет. Их вносят на странице «Анкеты» "
+    "пары (из карточки пары) или загружают для всей организации из файла Excel."
+)
+OUTCOMES_NOTE = (
+    "Наставляемые пар, вступивших в программу в выбранные годы, по учебным годам. Доля сдавших — среди тех, кто "
+    "писал ВПР или сдавал ОГЭ, ЕГЭ («—»: никто не сдавал); средний балл — у наставляемых, у которых внесены оба "
+    "балла, до и после; изменение — среднее их разниц."
 )
 WHAT_TO_DO = (
     "Внесите анкеты на странице «Анкеты» пары (из карточки пары) с бумажных бланков или отправьте участникам "
@@ -161,19 +180,19 @@ def _pairs(organisation_ids: Iterable[int], years: list[int] | None, format_name
     return q
 
 
-def _counted(rows: QuerySet, role: str) -> Coverage:
+def _counted(rows: QuerySet, role: str, both: int) -> Coverage:
     counts = rows.aggregate(
         total=Count("pk"),
         before=Count("pk", filter=Q(has_before=True)),
         after=Count("pk", filter=Q(has_after=True)),
-        both=Count("pk", filter=Q(has_before=True, has_after=True)),
     )
-    return Coverage(role, **counts)
+    return Coverage(role, both=both, **counts)
 
 
 def coverage(organisation_ids: Iterable[int], years: list[int] | None, format_name: str = "") -> list[Coverage]:
     """How many participations the pairs have (their mentors, their mentees), and how many of them have the
-    «before» questionnaire, the «after» one, both: two queries whatever the number of pairs."""
+    «before» questionnaire, the «after» one, both: three queries whatever the number of pairs. «Both» are the
+    stored growth lines (`both_questionnaires`, as the analytic report counts them)."""
     organisation_ids = list(organisation_ids)
 
     def answered(purpose: str, **participant: object) -> Exists:
@@ -187,7 +206,11 @@ def coverage(organisation_ids: Iterable[int], years: list[int] | None, format_na
         has_before=answered(Purpose.BEFORE, pair=OuterRef("pair_id"), participation=OuterRef("pk")),
         has_after=answered(Purpose.AFTER, pair=OuterRef("pair_id"), participation=OuterRef("pk")),
     )
-    return [_counted(mentors.order_by(), Role.MENTOR), _counted(mentees.order_by(), Role.MENTEE)]
+    both = both_questionnaires(organisation_ids, years, format_name)
+    return [
+        _counted(mentors.order_by(), Role.MENTOR, both[Role.MENTOR]),
+        _counted(mentees.order_by(), Role.MENTEE, both[Role.MENTEE]),
+    ]
 
 
 # --- The page's figures ---------------------------------------------------------------------------
@@ -200,6 +223,7 @@ class Overview:
     coverage: list[Coverage]
     bars: list[GrowthRow]  # the chart's: each role and group over every line shown
     quality: list[QualityRow]
+    outcomes: list[OutcomeRow] = field(default_factory=list)  # the mentees' by school year and form
     charts: list[str] = field(default_factory=list)  # one per role, SVG (common/charts.py)
 
     @property
@@ -245,6 +269,7 @@ def overview(choice: Choice) -> Overview:
         coverage=coverage(ids, choice.years, choice.format),
         bars=bars,
         quality=process_quality(ids, choice.years),
+        outcomes=outcome_summary(ids, entry_years=choice.years, format_name=choice.format),
         charts=charts,
     )
 

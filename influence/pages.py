@@ -1,6 +1,7 @@
 """«Мониторинг влияния» pages: the growth of the participants of a school or a department by year, form,
-role and growth group, with its chart and the quality of the process, and the participants behind each
-figure. Every user reads their own reach (influence/overview.py `choose`: a school outside it is 404)."""
+role and growth group, with its chart, the quality of the process and the mentees' outcomes, and the
+participants behind each figure. Every user reads their own reach (influence/overview.py `choose`: a school
+outside it is 404)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from django.views.decorators.http import require_GET
 from common.views import paginate
 from influence.models import GrowthGroup, Role
 from influence.overview import (
+    NO_OUTCOMES,
     NOTHING_YET,
+    OUTCOMES_NOTE,
     ROLE_PLURAL,
     WHAT_TO_DO,
     CellForm,
@@ -39,6 +42,8 @@ def results(request: HttpRequest) -> HttpResponse:
             "charts": [mark_safe(chart) for chart in figures.charts],  # SVG: common/charts.py escapes its texts
             "nothing_yet": NOTHING_YET,
             "what_to_do": WHAT_TO_DO,
+            "no_outcomes": NO_OUTCOMES,
+            "outcomes_note": OUTCOMES_NOTE,
             "checks": (NO_BEFORE, NO_AFTER),
             "query": choice.query(),
         },

@@ -4,7 +4,8 @@
     report_pdf(report)                -> bytes (WeasyPrint, templates/monitoring/report_pdf.html)
     report_xlsx(report)               -> bytes (openpyxl: «Показатели», «По организациям»,
                                                 «Дорожная карта», «Мониторинг влияния»,
-                                                «Качество процесса», «Качество данных»)
+                                                «Качество процесса», «Результаты наставляемых»,
+                                                «Качество данных»)
     report_filename(report, "pdf")    -> «Аналитическая справка — <ОУО> — 2021–2024 — 23.11.2026.pdf»
 
 `build_report` reads everything once; the two formats only lay out the same `Report`, so they
@@ -23,8 +24,8 @@ carry the same figures. What it holds:
    overdue items (for «каждая ОО»: how many organisations are late); None when there is none;
 5. the monitoring of influence (monitoring/report/influence.py): the growth of the participants of the
    pairs that entered the program in the years, by year, form, role and growth group, with a chart of
-   the average change by role and group, and the quality of the process per school
-   (influence/aggregates.py, over every organisation of the department);
+   the average change by role and group, the quality of the process per school, and the outcomes of
+   these pairs' mentees by school year (influence/aggregates.py, over every organisation of the department);
 6. the data-quality counts (`registry.quality`) for the user who downloads the report, within the
    department: minors without a consent and active pairs without an order.
 
@@ -32,8 +33,8 @@ Scope: the caller checks that the user may read the department (as for `indicato
 roadmap occurrences and the quality counts go through the user's own querysets (`for_user`), so a
 curator's report never counts another school's people or roadmap parts.
 
-Queries: a fixed number, whatever the number of organisations, years, roadmaps and items: 50 when
-the indicators and the growth are computed, 37 when they come from the cache (tests/monitoring/test_report.py
+Queries: a fixed number, whatever the number of organisations, years, roadmaps and items: 52 when
+the indicators and the growth are computed, 39 when they come from the cache (tests/monitoring/test_report.py
 pins both). Most are the eight `breakdown` calls, each reading the organisations and the cache again; a
 breakdown of every indicator at once in monitoring/indicators/table.py would save some 20.
 """

@@ -1,10 +1,10 @@
 """The report's section «Мониторинг влияния программ наставничества»: the growth of the participants of the
-department's pairs that entered the program in the report's years (influence/aggregates.py), and the quality
-of the process per school, with the texts both formats share.
+department's pairs that entered the program in the report's years (influence/aggregates.py), the quality
+of the process per school and the outcomes of these pairs' mentees by school year, with the texts both
+formats share.
 
-The lead counts the participants with both questionnaires («до» and «после»): per year, form and role, the
-most counted in any growth group (a participant is counted in every group both their questionnaires measure,
-so in all three unless an older version measured fewer).
+The lead counts the participants with both questionnaires («до» и «после»): one stored growth line each
+(`both_questionnaires`), exactly, whichever groups their questionnaires measured.
 """
 
 from __future__ import annotations
@@ -14,12 +14,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from common.russian import counted, plural
-from influence.aggregates import GrowthRow, QualityRow, growth_table, merge, process_quality
+from influence.aggregates import (
+    GrowthRow,
+    OutcomeRow,
+    QualityRow,
+    both_questionnaires,
+    growth_table,
+    merge,
+    outcome_summary,
+    process_quality,
+)
 from influence.models import Role
 from monitoring.charts import format_number
 
 SECTION_TITLE = "Мониторинг влияния программ наставничества"
 QUALITY_TITLE = "Качество процесса"
+OUTCOMES_TITLE = "Результаты наставляемых"
+NO_OUTCOMES = (
+    "Результаты наставляемых пар этих лет (ВПР, ОГЭ, ЕГЭ, средний балл, олимпиады) не внесены: их вносят на "
+    "странице «Анкеты» карточки пары или загружают для всей организации из файла Excel по ссылке «из Excel» "
+    "на той же странице."
+)
+OUTCOMES_NOTE = (
+    "Наставляемые пар, вступивших в программу в годы справки, по учебным годам. Доля сдавших — среди тех, кто "
+    "писал ВПР или сдавал ОГЭ, ЕГЭ («—»: никто не сдавал); средний балл — у наставляемых, у которых внесены оба "
+    "балла, до и после; изменение — среднее их разниц."
+)
 NO_QUALITY = (
     "Анкеты о качестве процесса наставничества по парам этих лет не внесены: их заполняют наставляемые, "
     "ответы вносятся на странице «Анкеты» карточки пары."
@@ -39,18 +59,8 @@ class InfluenceSection:
     years_text: str  # «в 2023–2024 годах», «в 2024 году»
     growth: list[GrowthRow]
     quality: list[QualityRow]
-
-    @property
-    def participants(self) -> dict[str, int]:
-        """Participants with both questionnaires, by role (Role's values)."""
-        most: dict[tuple, int] = {}
-        for row in self.growth:
-            key = (row.year, row.format, row.role)
-            most[key] = max(most.get(key, 0), row.participants)
-        by_role = dict.fromkeys(Role.values, 0)
-        for (_year, _format, role), count in most.items():
-            by_role[role] += count
-        return by_role
+    participants: dict[str, int]  # with both questionnaires, by role (every Role's value)
+    outcomes: list[OutcomeRow]
 
     @property
     def lead(self) -> str:
@@ -107,6 +117,8 @@ def build_influence(organisation_ids: Iterable[int], years: list[int]) -> Influe
         years_text=years_text(years),
         growth=growth_table(organisation_ids, years),
         quality=process_quality(organisation_ids, years),
+        participants=both_questionnaires(organisation_ids, years),
+        outcomes=outcome_summary(organisation_ids, entry_years=years),
     )
 
 

@@ -25,7 +25,16 @@ from monitoring.report.build import (
     _value,
     short_label,
 )
-from monitoring.report.influence import GROWTH_NOTE, NO_QUALITY, QUALITY_TITLE, SECTION_TITLE, signed
+from monitoring.report.influence import (
+    GROWTH_NOTE,
+    NO_OUTCOMES,
+    NO_QUALITY,
+    OUTCOMES_NOTE,
+    OUTCOMES_TITLE,
+    QUALITY_TITLE,
+    SECTION_TITLE,
+    signed,
+)
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
@@ -68,7 +77,8 @@ def _bar_charts(report: Report) -> tuple[Indicator, list[str]]:
 
 
 def _influence_context(report: Report) -> dict:
-    """The section «Мониторинг влияния»: the lead, the growth table, its chart, the quality per school."""
+    """The section «Мониторинг влияния»: the lead, the growth table, its chart, the quality per school, the
+    mentees' outcomes."""
     section = report.influence
     growth = [
         {
@@ -115,6 +125,10 @@ def _influence_context(report: Report) -> dict:
         "quality_title": QUALITY_TITLE,
         "quality": quality,
         "no_quality": NO_QUALITY,
+        "outcomes_title": OUTCOMES_TITLE,
+        "outcomes": section.outcomes,  # laid out by templates/influence/results/outcomes_pdf_table.html
+        "outcomes_note": OUTCOMES_NOTE,
+        "no_outcomes": NO_OUTCOMES,
     }
 
 

@@ -1,5 +1,5 @@
 """The analytic report as XLSX: «Показатели», «По организациям», «Дорожная карта», «Мониторинг влияния»,
-«Качество процесса», «Качество данных».
+«Качество процесса», «Результаты наставляемых», «Качество данных».
 
 Figures are numbers (shares in a % format, counts as whole numbers); each sheet's table has a filter and
 a header repeated on printed pages (`Sheet.table`), and rows grow to their wrapped texts.
@@ -14,6 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from common.files.tables import Percent
 from common.files.writers import COUNT_FORMAT, Sheet
+from influence.exports import OUTCOME_WIDTHS, write_outcomes
 from monitoring.indicators import INDICATORS
 from monitoring.report.build import (
     NO_DATA,
@@ -29,7 +30,10 @@ from monitoring.report.influence import (
     AVERAGE_FORMAT,
     CHANGE_FORMAT,
     GROWTH_NOTE,
+    NO_OUTCOMES,
     NO_QUALITY,
+    OUTCOMES_NOTE,
+    OUTCOMES_TITLE,
     QUALITY_TITLE,
     SECTION_TITLE,
 )
@@ -304,6 +308,18 @@ def _process_quality_sheet(workbook: Workbook, report: Report) -> None:
     sheet.table(header, len(headers))
 
 
+def _outcomes_sheet(workbook: Workbook, report: Report) -> None:
+    sheet = Sheet(workbook, OUTCOMES_TITLE, OUTCOME_WIDTHS)
+    _title_block(sheet, report, f"{SECTION_TITLE}: {OUTCOMES_TITLE.lower()}")
+    outcomes = report.influence.outcomes
+    columns = len(OUTCOME_WIDTHS)
+    sheet.put(1, OUTCOMES_NOTE if outcomes else NO_OUTCOMES, wrap=True, span=columns)
+    sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=columns)
+    sheet.row += 2
+    if outcomes:
+        write_outcomes(sheet, outcomes)
+
+
 def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -312,6 +328,7 @@ def report_xlsx(report: Report) -> bytes:
     _roadmap_sheet(workbook, report)
     _influence_sheet(workbook, report)
     _process_quality_sheet(workbook, report)
+    _outcomes_sheet(workbook, report)
     _quality_sheet(workbook, report)
     workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{TITLE} — {report.department.name}")[:250]
     out = io.BytesIO()

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from influence.models import GrowthGroup, Purpose, QuestionKind, Role
+from influence.models import GrowthGroup, MenteeOutcome, OlympiadResult, Purpose, QuestionKind, Role
 from influence.overview import coverage
 from influence.services import save_response, template_for
-from registry.models import PersonalDataAccess
+from registry.models import PairMentee, PersonalDataAccess
 from tests import factories
 from tests.conftest import client_for
 
@@ -78,6 +78,84 @@ def registry(world):
     enter(x, mentee(x, "Первова"), Purpose.QUALITY, 8)
     enter(x, mentee(x, "Вторая"), Purpose.QUALITY, 6)
     return world
+
+
+@pytest.fixture
+def outcomes(registry):
+    """The mentees' outcomes (ВПР/ОГЭ/ЕГЭ passed: True, failed: False, not taken: None).
+
+    2025/26: Первова in X — ВПР passed, marks 3,5 → 4,0, 2 olympiads, a prizewinner; Вторая in X — ВПР failed,
+    ОГЭ passed, 4,0 → 4,5, 1 olympiad; Первова in Y — ВПР passed, a mark before alone (3,0).
+    2026/27: Третья in Z — ЕГЭ passed, 3,0 → 3,5, 3 olympiads, a winner. B1's pupil in W: ВПР failed, 5
+    olympiads, a winner, which must not leak into A.
+
+    So department A, 2025/26: 3 mentees; ВПР 2 of 3 (66,7 %), ОГЭ 1 of 1 (100 %), nobody took ЕГЭ; marks of
+    the 2 with both: 3,75 → 4,25, +0,50; 3 olympiads, 1 prizewinner. 2026/27: 1 mentee; ЕГЭ 1 of 1;
+    3,00 → 3,50, +0,50; 3 olympiads, 1 winner."""
+
+    def outcome(mentor, pupil, year, **figures):
+        participation = PairMentee.objects.get(pair__mentor__last_name=mentor, mentee__last_name=pupil)
+        MenteeOutcome.objects.create(participation=participation, school_year=year, **figures)
+
+    outcome(
+        "Иксова",
+        "Первова",
+        2025,
+        vpr_passed=True,
+        mark_before=D("3.5"),
+        mark_after=D("4.0"),
+        olympiads=2,
+        olympiad_result=OlympiadResult.PRIZEWINNER,
+    )
+    outcome(
+        "Иксова",
+        "Вторая",
+        2025,
+        vpr_passed=False,
+        oge_passed=True,
+        mark_before=D("4.0"),
+        mark_after=D("4.5"),
+        olympiads=1,
+    )
+    outcome("Игрекова", "Первова", 2025, vpr_passed=True, mark_before=D("3.0"))
+    third = PairMentee.objects.get(mentee__last_name="Третья")
+    outcome(
+        third.pair.mentor.last_name,
+        "Третья",
+        2026,
+        ege_passed=True,
+        mark_before=D("3.0"),
+        mark_after=D("3.5"),
+        olympiads=3,
+        olympiad_result=OlympiadResult.WINNER,
+    )
+    theirs = PairMentee.objects.get(pair__mentor__last_name="Чужая")
+    MenteeOutcome.objects.create(
+        participation=theirs, school_year=2025, vpr_passed=False, olympiads=5, olympiad_result=OlympiadResult.WINNER
+    )
+    return registry
+
+
+def outcome_rows(response):
+    """The outcomes' table as (school year, form, mentees, ВПР passed/taken, ОГЭ, ЕГЭ, with both marks, before,
+    after, change, olympiads, prizewinners and winners)."""
+    return [
+        (
+            row.school_year_label,
+            row.format,
+            row.mentees,
+            (row.vpr_passed, row.vpr_taken),
+            (row.oge_passed, row.oge_taken),
+            (row.ege_passed, row.ege_taken),
+            row.with_marks,
+            row.mark_before,
+            row.mark_after,
+            row.mark_change,
+            row.olympiads,
+            row.prizewinners,
+        )
+        for row in response.context["figures"].outcomes
+    ]
 
 
 def page(world, persona, **query):
@@ -193,11 +271,11 @@ def test_nothing_yet_says_what_to_do(world):
     assert "В парах 0 участий наставников и наставляемых" in " ".join(html.split())
 
 
-def test_the_summary_costs_two_queries_and_the_page_a_fixed_number(registry):
+def test_the_summary_costs_three_queries_and_the_page_a_fixed_number(registry):
     schools = [registry.school_a1.pk, registry.school_a2.pk]
     with CaptureQueriesContext(connection) as queries:
         coverage(schools, [2025, 2026], FORM)
-    assert len(queries) == 2  # the mentors, the mentees
+    assert len(queries) == 3  # the mentors, the mentees, those with both (the stored growth lines by role)
 
     def cost():
         page(registry, "methodist_a")  # the growth kept (registry/freshness.py)
@@ -213,6 +291,106 @@ def test_the_summary_costs_two_queries_and_the_page_a_fixed_number(registry):
             enter(more, None, Purpose.AFTER, 6)
             enter(more, more.participations.get(), Purpose.BEFORE, 4)
     assert cost() == before
+
+
+# --- The mentees' outcomes ------------------------------------------------------------------------------
+
+A_2025 = ("2025/26", FORM, 3, (2, 3), (1, 1), (0, 0), 2, D("3.75"), D("4.25"), D("0.50"), 3, 1)
+A_2026 = ("2026/27", FORM, 1, (0, 0), (0, 0), (1, 1), 1, D("3.00"), D("3.50"), D("0.50"), 3, 1)
+
+
+def shown_outcomes(response) -> dict[str, list[str]]:
+    """The outcomes' table as printed on the page: each school year's cells after the year, as read."""
+    html = response.content.decode()
+    section = html[html.index('<h2 class="h5 mt-3">Результаты наставляемых</h2>') :]
+    found = {}
+    for year, cells in re.findall(r"<td class=\"text-nowrap\">(\d{4}/\d{2})</td>(.*?)</tr>", section, re.S):
+        texts = [re.sub(r"<[^>]+>", " ", cell) for cell in cells.split("</td>")[:-1]]
+        found[year] = [" ".join(text.replace("\u00a0", " ").split()) for text in texts]
+    return found
+
+
+def test_the_methodist_reads_the_mentees_outcomes(outcomes):
+    response = page(outcomes, "methodist_a")
+    assert outcome_rows(response) == [A_2025, A_2026]
+    shares = [(row.vpr_share, row.oge_share, row.ege_share) for row in response.context["figures"].outcomes]
+    assert shares == [(D("66.7"), D("100.0"), None), (None, None, D("100.0"))]
+    assert shown_outcomes(response) == {
+        "2025/26": [FORM, "3", "66,7 % (2 из 3)", "100 % (1 из 1)", "—", "3,75", "4,25", "+0,50", "3", "1"],
+        "2026/27": [FORM, "1", "—", "—", "100 % (1 из 1)", "3,00", "3,50", "+0,50", "3", "1"],
+    }
+    assert "Результатов наставляемых (ВПР, ОГЭ, ЕГЭ" not in response.content.decode()
+
+
+def test_the_outcomes_keep_to_the_scope_the_years_and_the_form(outcomes):
+    # A school: A2 has Z's pupil alone; the curator of A1, X's and Y's.
+    assert outcome_rows(page(outcomes, "methodist_a", organisation=outcomes.school_a2.pk)) == [A_2026]
+    assert outcome_rows(page(outcomes, "curator_a1")) == [A_2025]
+    # The years are those the pairs entered the program, as for the growth: Z entered in 2026.
+    assert outcome_rows(page(outcomes, "head_a", first=2025, last=2025)) == [A_2025]
+    assert outcome_rows(page(outcomes, "methodist_a", first=2026, last=2026)) == [A_2026]
+    # Department B's pupil: 1 mentee, ВПР 0 of 1, 5 olympiads, a winner.
+    assert outcome_rows(page(outcomes, "methodist_b")) == [
+        ("2025/26", FORM, 1, (0, 1), (0, 0), (0, 0), 0, None, None, None, 5, 1)
+    ]
+    # Another form: nothing, and where to enter them.
+    other = page(outcomes, "methodist_a", mentoring_format="учитель – учитель")
+    assert outcome_rows(other) == []
+    html = " ".join(other.content.decode().split())
+    assert (
+        "Результатов наставляемых (ВПР, ОГЭ, ЕГЭ, средний балл, олимпиады) пока нет. Их вносят на странице «Анкеты» "
+        "пары (из карточки пары) или загружают для всей организации из файла Excel." in html
+    )
+    assert f'<a href="{reverse("influence_outcome_upload")}">Загрузить результаты из файла</a>' in html
+
+
+def test_a_form_of_the_outcomes_is_that_of_the_pair(outcomes):
+    teachers = "учитель – учитель"
+    a1 = outcomes.school_a1
+    pair = factories.pair(factories.teacher(a1), [factories.teacher(a1, last_name="Молодая")], format_name=teachers)
+    MenteeOutcome.objects.create(participation=pair.participations.get(), school_year=2025, olympiads=4)
+    assert outcome_rows(page(outcomes, "methodist_a", mentoring_format=teachers)) == [
+        ("2025/26", teachers, 1, (0, 0), (0, 0), (0, 0), 0, None, None, None, 4, 0)
+    ]
+    assert outcome_rows(page(outcomes, "methodist_a", mentoring_format=FORM)) == [A_2025, A_2026]
+    both = outcome_rows(page(outcomes, "methodist_a"))
+    assert [row[:2] for row in both] == [("2025/26", FORM), ("2025/26", teachers), ("2026/27", FORM)]
+
+
+def test_the_files_carry_the_outcomes(outcomes):
+    _, content = download(outcomes, "methodist_a", format="pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+    section = text[text.index("Результаты наставляемых") :]
+    assert "2025/26" in section and "2026/27" in section
+    for figure in ("66,7", "(2 из 3)", "(1 из 1)", "3,75", "4,25", "+0,50", "3,00", "3,50"):
+        assert figure in section, figure
+
+    _, content = download(outcomes, "methodist_a", format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Результаты наставляемых"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "Результаты наставляемых"
+    header = next(row for row in rows if row[0] == "Учебный год")
+    assert header[:5] == ["Учебный год", "Форма наставничества", "Наставляемых", "ВПР: писали", "ВПР: сдали"]
+    assert header[-1] == "Призёров и победителей" and len(header) == 15
+    data = [row[:15] for row in rows if row[0] in ("2025/26", "2026/27")]
+    assert data == [
+        ["2025/26", FORM, 3, 3, 0.667, 1, 1.0, 0, None, 2, 3.75, 4.25, 0.5, 3, 1],
+        ["2026/27", FORM, 1, 0, None, 0, None, 1, 1.0, 1, 3.0, 3.5, 0.5, 3, 1],
+    ]
+    cells = next(row for row in sheet.iter_rows() if row[0].value == "2025/26")
+    assert cells[4].data_type == "n" and cells[4].number_format == "0.0%"
+    assert cells[10].number_format == "0.00" and cells[12].number_format.startswith("+0.00")
+
+
+def test_the_files_say_where_to_enter_the_outcomes(registry):
+    _, content = download(registry, "curator_a1", format="xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Результаты наставляемых"]
+    texts = [value for row in sheet.iter_rows(values_only=True) for value in row if isinstance(value, str)]
+    assert any(text.startswith("Результатов наставляемых (ВПР, ОГЭ, ЕГЭ") for text in texts)
+    assert "Учебный год" not in texts
+    _, content = download(registry, "curator_a1", format="pdf")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+    assert "Результатов наставляемых (ВПР, ОГЭ, ЕГЭ, средний балл, олимпиады) пока нет." in text
 
 
 # --- The participants behind a figure ----------------------------------------------------------------

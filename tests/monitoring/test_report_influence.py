@@ -28,10 +28,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from influence.models import GrowthGroup, Purpose, QuestionKind, Role
+from influence.models import GrowthGroup, MenteeOutcome, OlympiadResult, Purpose, QuestionKind, Role
 from influence.services import save_response, template_for
 from monitoring.report import build_report, report_html
 from monitoring.report.influence import NO_QUALITY
+from registry.models import PairMentee
 from tests import factories
 from tests.monitoring.test_report import row_starting, rows_of, text_of
 
@@ -218,3 +219,122 @@ def test_without_questionnaires_the_section_says_what_to_do(world, download):
     assert any(isinstance(value, str) and value.startswith(sentence) for value in values)
     assert "Группа роста" not in values and not book["Мониторинг влияния"].auto_filter.ref
     assert NO_QUALITY in [value for row in rows_of(book["Качество процесса"]) for value in row]
+
+
+# --- The lead's count: one stored growth line a participant ----------------------------------------------
+
+
+def test_the_lead_counts_every_participant_whatever_groups_were_measured(questionnaires, download):
+    """Two more pupils of a 2026 pair in A2: one answered the motivation questions alone (before and after),
+    the other the competence ones alone. Each group of the 2026 mentees then counts 2 (Третья and one of
+    them), yet 3 mentees have both questionnaires: the largest group's count would say 2 + 2 = 4 mentees."""
+    a2 = questionnaires.school_a2
+    only_m, only_c = factories.student(a2, last_name="Мотивова"), factories.student(a2, last_name="Компетова")
+    pair = factories.pair(factories.teacher(a2), [only_m, only_c], format_name=FORM, entry_date=date(2026, 3, 1))
+    for person, group in ((only_m, M), (only_c, C)):
+        for purpose, score in ((Purpose.BEFORE, 4), (Purpose.AFTER, 6)):
+            template = template_for(pair, purpose, Role.MENTEE)
+            scale = template.questions.filter(kind=QuestionKind.SCALE)
+            values = {q.pk: score if q.growth_group == group else None for q in scale}
+            save_response(pair=pair, participation=mentee(pair, person), template=template, values=values, user=None)
+    report = build_report(questionnaires.department_a, [2025, 2026], user=questionnaires.methodist_a)
+    counts = {(row.year, row.role, row.group): row.participants for row in report.influence.growth}
+    assert [counts[(2026, Role.MENTEE, group)] for group in (M, C, P)] == [2, 2, 1]
+    assert report.influence.participants == {Role.MENTOR: 2, Role.MENTEE: 5}
+    assert (
+        "есть у 7 участников наставнических пар, вступивших в программу в 2025–2026 годах: 2 наставника и "
+        "5 наставляемых." in text_of(download("pdf"))
+    )
+
+
+# --- The mentees' outcomes ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outcomes(questionnaires):
+    """2025/26: X's Первова — ВПР passed, 3,5 → 4,0, 2 olympiads, a prizewinner; X's Вторая — ВПР failed, ОГЭ
+    passed, 4,0 → 4,5, 1 olympiad. 2026/27: Z's Третья — ЕГЭ passed, 3,0 → 3,5, 3 olympiads, a winner. W's pupil
+    (department B) — 9 olympiads, which must not show. So 2025/26: 2 mentees, ВПР 1 of 2 (50 %), ОГЭ 1 of 1,
+    3,75 → 4,25 (+0,5), 3 olympiads, 1 prizewinner; 2026/27: 1 mentee, ЕГЭ 1 of 1, 3 → 3,5, 3 olympiads, 1."""
+
+    def outcome(pupil, year, **figures):
+        participation = PairMentee.objects.get(mentee__last_name=pupil, pair__mentor__last_name="Иксова")
+        MenteeOutcome.objects.create(participation=participation, school_year=year, **figures)
+
+    outcome(
+        "Первова",
+        2025,
+        vpr_passed=True,
+        mark_before=Decimal("3.5"),
+        mark_after=Decimal("4.0"),
+        olympiads=2,
+        olympiad_result=OlympiadResult.PRIZEWINNER,
+    )
+    outcome(
+        "Вторая",
+        2025,
+        vpr_passed=False,
+        oge_passed=True,
+        mark_before=Decimal("4.0"),
+        mark_after=Decimal("4.5"),
+        olympiads=1,
+    )
+    MenteeOutcome.objects.create(
+        participation=PairMentee.objects.get(mentee__last_name="Третья"),
+        school_year=2026,
+        ege_passed=True,
+        mark_before=Decimal("3.0"),
+        mark_after=Decimal("3.5"),
+        olympiads=3,
+        olympiad_result=OlympiadResult.WINNER,
+    )
+    MenteeOutcome.objects.create(
+        participation=PairMentee.objects.get(pair__organisation=questionnaires.school_b1),
+        school_year=2025,
+        olympiads=9,
+    )
+    return questionnaires
+
+
+def test_the_outcomes_in_the_pdf(outcomes, download):
+    text = text_of(download("pdf"))
+    section = text[text.index("Результаты наставляемых") : text.index("5. Качество данных")]
+    assert "Наставляемые пар, вступивших в программу в годы справки, по учебным годам." in section
+    assert f"2025/26 {FORM} 2 50 % (1 из 2) 100 % (1 из 1) — 3,75 4,25 +0,50 3 1" in section
+    assert f"2026/27 {FORM} 1 — — 100 % (1 из 1) 3,00 3,50 +0,50 3 1" in section
+    assert " 9 " not in section, "department B's olympiads"
+    # The years of the report are those the pairs entered: 2026 alone leaves X's pupils out.
+    alone = text_of(download("pdf", 2026, 2026))
+    assert "2025/26" not in alone and f"2026/27 {FORM} 1" in alone
+
+
+def test_the_outcomes_sheet(outcomes, download):
+    sheet = load_workbook(io.BytesIO(download("xlsx")))["Результаты наставляемых"]
+    assert rows_of(sheet)[1][0] == f"{TITLE}: результаты наставляемых"
+    assert row_starting(sheet, "Учебный год")[:5] == [
+        "Учебный год",
+        "Форма наставничества",
+        "Наставляемых",
+        "ВПР: писали",
+        "ВПР: сдали",
+    ]
+    data = [row[:15] for row in rows_of(sheet) if row[0] in ("2025/26", "2026/27")]
+    assert data == [
+        ["2025/26", FORM, 2, 2, 0.5, 1, 1.0, 0, None, 2, 3.75, 4.25, 0.5, 3, 1],
+        ["2026/27", FORM, 1, 0, None, 0, None, 1, 1.0, 1, 3.0, 3.5, 0.5, 3, 1],
+    ]
+    cells = next(row for row in sheet.iter_rows() if row[0].value == "2025/26")
+    assert [cells[i].data_type for i in (2, 4, 10, 12, 14)] == ["n"] * 5
+    assert cells[4].number_format == "0.0%" and cells[11].number_format == "0.00"
+
+
+def test_without_outcomes_the_report_says_where_to_enter_them(questionnaires, download):
+    text = text_of(download("pdf"))
+    assert (
+        "Результаты наставляемых Результаты наставляемых пар этих лет (ВПР, ОГЭ, ЕГЭ, средний балл, олимпиады) не "
+        "внесены: их вносят на странице «Анкеты» карточки пары" in text
+    )
+    sheet = load_workbook(io.BytesIO(download("xlsx")))["Результаты наставляемых"]
+    values = [value for row in rows_of(sheet) for value in row if isinstance(value, str)]
+    assert any(value.startswith("Результаты наставляемых пар этих лет") for value in values)
+    assert "Учебный год" not in values
