@@ -57,9 +57,12 @@ def seed(world):
 
 
 def questionnaires(world) -> None:
-    """The monitoring of influence for the analytic report's sheets «Мониторинг влияния» and «Качество процесса»:
-    A1's mentor answers 5 before and 7 after, Борисов rates the process 8 (Ёлкина's extract stays as it was)."""
-    from influence.models import Purpose, QuestionKind, Role
+    """The monitoring of influence for the analytic report's sheets «Мониторинг влияния», «Качество процесса» and
+    «Результаты наставляемых»: A1's mentor answers 5 before and 7 after, Борисов rates the process 8 and his
+    marks went from 3,5 to 4,1 (Ёлкина's extract stays as it was)."""
+    from decimal import Decimal
+
+    from influence.models import MenteeOutcome, Purpose, QuestionKind, Role, school_year_of
     from influence.services import save_response, template_for
 
     pair = world.school_a1.pairs.get(mentor__last_name="Наставникова")
@@ -72,6 +75,14 @@ def questionnaires(world) -> None:
         template = template_for(pair, purpose, Role.MENTOR if participation is None else Role.MENTEE)
         values = {q.pk: score for q in template.questions.filter(kind=QuestionKind.SCALE)}
         save_response(pair=pair, participation=participation, template=template, values=values, user=None)
+    MenteeOutcome.objects.create(
+        participation=gleb,
+        school_year=school_year_of(pair.entry_date),
+        vpr_passed=True,
+        mark_before=Decimal("3.5"),
+        mark_after=Decimal("4.1"),
+        olympiads=1,
+    )
 
 
 def _content(response) -> bytes:
