@@ -25,7 +25,7 @@ from django.utils import timezone
 from common.files.tables import Group, Layout
 from common.files.writers import CONTENT_TYPES, ExportTooLarge, Progress, check_size, write
 
-FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "pdf": "PDF для печати"}
+FORMAT_LABELS = {"xlsx": "Excel (.xlsx)", "pdf": "PDF для печати", "docx": "Word (.docx)"}
 
 
 class ExportRefused(Exception):

@@ -25,6 +25,7 @@ class JobKind(models.TextChoices):
     EXPORT = "export", "Выгрузка"
     IMPORT_CHECK = "import_check", "Проверка файла"
     IMPORT_SAVE = "import_save", "Загрузка в реестр"
+    SNAPSHOT = "snapshot", "Снимок сбора отчётности"
 
 
 class JobStatus(models.TextChoices):

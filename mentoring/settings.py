@@ -162,8 +162,10 @@ INSTALLED_APPS = [
     "exchange",
     "roadmap",
     "influence",
+    "paperwork",
     "monitoring",
     "reminders",
+    "reporting",
     "portal",
 ]
 

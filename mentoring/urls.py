@@ -16,8 +16,10 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("roadmap.urls")),
     path("", include("influence.urls")),
+    path("", include("paperwork.urls")),
     path("", include("monitoring.urls")),
     path("", include("reminders.urls")),
+    path("", include("reporting.urls")),
     # The account pages with their limits on password guessing (registry/throttle.py); the rest as Django has them.
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),

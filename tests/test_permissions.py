@@ -348,6 +348,106 @@ def reminded_themselves(status=200):
     return {M: status, H: 403, C1: status, C2: status, MB: status, ANON: 302}
 
 
+# --- reporting collections -------------------------------------------------------------------------
+
+
+def collection_of_department_a(world, **fields):
+    from datetime import date
+
+    from reporting.models import Collection
+
+    collection = Collection.objects.create(
+        department=world.department_a,
+        title="Мониторинг ЦМН, май 2027",
+        deadline=date(2027, 5, 20),
+        first_year=2025,
+        last_year=2025,
+        requirements=["contingent"],
+        created_by=world.methodist_a,
+        **fields,
+    )
+    return {"pk": collection.pk}
+
+
+def a1_in_collection(world):
+    return {**collection_of_department_a(world), "organisation_pk": world.school_a1.pk}
+
+
+def snapshot_of_department_a(world):
+    from django.utils import timezone
+
+    from reporting.models import Collection, Snapshot
+
+    collection = Collection.objects.get(
+        pk=collection_of_department_a(world, state="closed", closed_at=timezone.now())["pk"]
+    )
+    snapshot = Snapshot.objects.create(
+        collection=collection,
+        department=world.department_a,
+        taken_at=timezone.now(),
+        data={"years": [2025], "indicators": [], "bases": [], "confirmations": []},
+    )
+    snapshot.indicators_file.save("s.xlsx", ContentFile(b"PK"))
+    return {"pk": snapshot.pk}
+
+
+def snapshot_file_of_department_a(world):
+    return {**snapshot_of_department_a(world), "file_format": "xlsx"}
+
+
+def two_snapshots_of_department_a(world):
+    first = snapshot_of_department_a(world)["pk"]
+    return {"_query": f"before={first}&after={first}"}
+
+
+def department_methodist_write(status=200):
+    """A collection of department A changed: its methodist; its head and curators see it (403)."""
+    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+
+
+def curator_a1_confirms(status=200):
+    """School A1's confirmation: its curator only; the department's others 403; A2's curator does not see A1."""
+    return {M: 403, H: 403, C1: status, C2: 404, MB: 404, ANON: 302}
+
+
+def snapshot_read():
+    """A snapshot: the department's methodists and heads; its curators 403; another department 404."""
+    return {M: 200, H: 200, C1: 403, C2: 403, MB: 404, ANON: 302}
+
+
+def signed_order_of_a1(world):
+    """A signed order of school A1 with its scan (paperwork)."""
+    from datetime import date
+
+    from paperwork.models import SignedOrder
+
+    order = SignedOrder(organisation=world.school_a1, number="12-о", date=date(2025, 9, 10))
+    order.scan.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"pk": order.pk}
+
+
+def own_document_template_of_department_a(world):
+    from paperwork.models import DocumentTemplate
+
+    template = DocumentTemplate(department=world.department_a, kind="order", original_name="приказ.docx")
+    template.file.save("t.docx", ContentFile(b"PK"), save=True)
+    return {"pk": template.pk}
+
+
+def consent_form_of_a1(world):
+    return {**person_of_a1(world), "consent": "data"}
+
+
+def pair_order_of_a1(world):
+    """School A1 with a pair without an order: the order's default choice."""
+    pair_of_a1(world)
+    return {"pk": world.school_a1.pk}
+
+
+def built_in_order_template(world):
+    return {"kind": "order"}
+
+
 # (url name, kwargs, method, {persona: status})
 MATRIX = [
     ("home", no_args, "get", everyone(200)),
@@ -461,6 +561,26 @@ MATRIX = [
     ("influence_template_question_delete", question_of_department_a, "post", {**department_lists_write(), M: 302}),
     ("influence_template_question_move", question_of_department_a, "get", everyone(405)),
     ("influence_template_question_move", question_of_department_a, "post", {**department_lists_write(), M: 302}),
+    # Documents from the registry (paperwork): the order fixing a school's pairs, consents, own templates
+    ("paperwork_pair_order", school_a1, "get", organisation_read()),
+    ("paperwork_pair_order", school_a1, "post", everyone(405)),
+    ("paperwork_pair_order_download", pair_order_of_a1, "get", organisation_read()),
+    ("paperwork_pair_order_download", pair_order_of_a1, "post", organisation_read()),
+    ("paperwork_pair_order_number", school_a1, "get", everyone(405)),
+    ("paperwork_pair_order_number", school_a1, "post", organisation_write()),  # empty: the page again
+    ("paperwork_signed_order_scan", signed_order_of_a1, "get", organisation_read()),
+    ("paperwork_consent", consent_form_of_a1, "get", organisation_read()),
+    ("paperwork_consent", consent_form_of_a1, "post", everyone(405)),
+    ("paperwork_templates", no_args, "get", everyone(200)),
+    ("paperwork_templates", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("paperwork_template_off", own_document_template_of_department_a, "get", everyone(405)),
+    (
+        "paperwork_template_off",
+        own_document_template_of_department_a,
+        "post",
+        {M: 302, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302},
+    ),
+    ("paperwork_template_builtin", built_in_order_template, "get", everyone(200)),
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),
@@ -559,6 +679,23 @@ MATRIX = [
     ("reminder_send_all", no_args, "post", methodists_only(302)),
     ("my_reminders", no_args, "get", reminded_themselves()),
     ("my_reminders", no_args, "post", reminded_themselves(400)),  # neither «on» nor «off» asked for
+    # Reporting collections
+    ("collection_list", no_args, "get", everyone(200)),
+    ("collection_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("collection_create", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),  # empty: the form
+    ("collection_detail", collection_of_department_a, "get", department_read()),
+    ("collection_edit", collection_of_department_a, "get", department_methodist_write()),
+    ("collection_edit", collection_of_department_a, "post", department_methodist_write()),
+    ("collection_close", collection_of_department_a, "get", everyone(405)),
+    ("collection_close", collection_of_department_a, "post", department_methodist_write(302)),
+    ("collection_remind", collection_of_department_a, "get", everyone(405)),
+    ("collection_remind", collection_of_department_a, "post", department_methodist_write(302)),
+    ("collection_confirm", a1_in_collection, "get", curator_a1_confirms()),
+    ("collection_confirm", a1_in_collection, "post", curator_a1_confirms()),  # requirement not met: the form again
+    ("snapshot_detail", snapshot_of_department_a, "get", snapshot_read()),
+    ("snapshot_file", snapshot_file_of_department_a, "get", snapshot_read()),
+    ("snapshot_compare", no_args, "get", department_wide()),
+    ("snapshot_compare", two_snapshots_of_department_a, "get", {**department_wide(), MB: 404}),
     # Accounts
     ("health", no_args, "get", everyone(200, anonymous=200)),
     ("login", no_args, "get", everyone(200, anonymous=200)),

@@ -31,6 +31,7 @@ from registry.quality.pages import (
     counts,
     overview,
     per_organisation,
+    problems_by_organisation,
     section_page,
     section_topics,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "present_pairs_by_lateness",
     "present_pairs_by_organisation",
     "per_organisation",
+    "problems_by_organisation",
     "present_people_by_organisation",
     "register",
     "section_page",

@@ -109,6 +109,13 @@ def _organisation_parts(user: User, organisation_ids: Iterable[int]) -> dict[int
     return freshness.cached_by_organisation(name, organisation_ids, PER_ORGANISATION_TOPICS, compute, dict)
 
 
+def problems_by_organisation(user: User, organisation_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """organisation -> check slug -> its number of problems, for the checks kept per organisation (the
+    kept parts: only organisations whose data changed are computed again)."""
+    parts = _organisation_parts(user, sorted(set(organisation_ids)))
+    return {pk: {slug: count for slug, (count, _) in checks.items()} for pk, checks in parts.items()}
+
+
 def _duplicates(user: User, organisation_ids: list[int], organisation: Organisation | None, preview: int):
     """(groups, the first `preview` of them shown) — the one check kept whole."""
     check = CHECKS_BY_SLUG["duplicates"]

@@ -91,6 +91,8 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("influence_results"),
             reverse("import_file"),
             reverse("my_reminders"),
+            reverse("paperwork_pair_order", args=[a1]),
+            reverse("paperwork_templates"),
         ],
         "methodist_a": [
             *common,
@@ -103,6 +105,8 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("reminder_preview", args=[world.curator_a1.pk]),
             reverse("influence_results"),
             reverse("influence_template_list"),
+            reverse("paperwork_pair_order", args=[a1]),
+            reverse("paperwork_templates"),
         ],
         "head_a": [
             reverse("home"),

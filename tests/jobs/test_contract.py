@@ -45,6 +45,8 @@ def test_every_exporter_has_a_download_url_and_every_download_an_exporter():
         "contingent_template": "contingent-template",
         "person_extract": "person-extract",
         "influence_results_export": "influence-results",
+        "paperwork_pair_order_download": "pair-order",
+        "paperwork_consent": "consent",
     }
     for identifier, exporter in exports.EXPORTERS.items():
         assert exporter.identifier == identifier and exporter.verbose_name
@@ -68,6 +70,8 @@ def files(world):
         "contingent-template": {"year": 2026},
         "person-extract": {"pk": mentee.pk},
         "influence-results": {},
+        "pair-order": {"pk": world.school_a1.pk, "pairs": []},
+        "consent": {"pk": mentee.pk, "consent": "data"},
     }
 
 

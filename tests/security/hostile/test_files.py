@@ -180,6 +180,10 @@ def pdf_downloads(h: Hostile):
     yield "indicator table", lambda: download(client, "get", reverse("indicators_export"), {"format": "pdf"})
     yield "analytic report", lambda: download(client, "get", reverse("indicators_report"), {"format": "pdf"})
     yield "roadmap", lambda: download(client, "get", reverse("roadmap_export", args=[h.roadmap.pk]), {"format": "pdf"})
+    order = reverse("paperwork_pair_order_download", args=[h.pair.organisation_id])
+    yield "pair order", lambda: download(client, "post", order, {"pairs": h.pair.pk, "format": "pdf"})
+    consent = reverse("paperwork_consent", args=[h.mentor.pk, "data"])
+    yield "consent", lambda: download(client, "get", consent, {"format": "pdf"})
     for base in ("mentees", "mentors"):
         yield (
             f"base {base}",
@@ -222,6 +226,8 @@ PDF_SHOWS = {
     "roadmap": [SCRIPT, IMG],
     "indicator table": [SCRIPT, IMG],
     "analytic report": [SCRIPT, IMG],
+    "pair order": [SCRIPT, IMG],
+    "consent": [SCRIPT, IMG],
 }
 
 

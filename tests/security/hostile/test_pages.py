@@ -138,6 +138,67 @@ def shows(*pairs):
     return resolve
 
 
+def collection(h):
+    """An open collection of department A with every requirement, its title hostile."""
+    if "collection" not in h.extra:
+        from reporting.models import Collection, Requirement
+
+        made = Collection.objects.create(
+            department=h.world.department_a,
+            title="Сбор",
+            deadline=h.today,
+            first_year=h.today.year,
+            last_year=h.today.year,
+            requirements=Requirement.values,
+        )
+        h.extra["collection"] = h.fill(made)
+    return h.extra["collection"]
+
+
+def snapshot(h):
+    """A closed collection's snapshot whose frozen data holds the hostile names and a hostile comment."""
+    if "snapshot" not in h.extra:
+        from django.utils import timezone
+
+        from reporting.models import Collection, Snapshot
+
+        year = str(h.today.year)
+        closed = h.fill(
+            Collection.objects.create(
+                department=h.world.department_a,
+                title="Закрытый сбор",
+                deadline=h.today,
+                first_year=h.today.year,
+                last_year=h.today.year,
+                state="closed",
+                closed_at=timezone.now(),
+            )
+        )
+        school = h.value(h.world.school_a1, "short_name")
+        data = {
+            "years": [int(year)],
+            "indicators": [
+                {"code": "x", "number": 1, "title": school, "unit": "%", "cells": {year: {"value": school}}}
+            ],
+            "bases": [{"organisation": school, "people_total": 1, "pairs_active": 1, "pairs_completed": 0}],
+            "confirmations": [
+                {"organisation": school, "confirmed_by": school, "confirmed_at": "", "comments": {"x": school}}
+            ],
+        }
+        h.extra["snapshot"] = Snapshot.objects.create(
+            collection=closed, department=h.world.department_a, taken_at=timezone.now(), data=data
+        )
+    return h.extra["snapshot"]
+
+
+def collection_shows(*extra):
+    return lambda h: [(collection(h), "title", None), *[(h.world.school_a1, name, None) for name in extra]]
+
+
+def snapshot_shows(h):
+    return [(snapshot(h).collection, "title", None), (h.world.school_a1, "short_name", None)]
+
+
 PEOPLE_NAMES = (("mentor", "last_name"), ("mentor", "first_name"), ("mentor", "patronymic"))
 QUALITY_SLUGS = ("orders", "consents", "overdue", "duplicates", "load", "no_meetings", "mentor_birth_year")
 REFERENCE_KINDS = {"formats": "format", "role-models": "role_model", "kinds": "kind", "meeting-kinds": "meeting_kind"}
@@ -397,6 +458,11 @@ PAGES = [
     Page("influence_results", query=lambda h: f"mentoring_format={SCRIPT}&first={IMG}&last=1"),
     Page("influence_results_pairs", query=growth_cell, shows=shows(*PEOPLE_NAMES, ("world.school_a1", "short_name"))),
     Page("influence_results_pairs", query=lambda h: f"{growth_cell(h)}&q={SCRIPT}"),
+    # Documents from the registry (paperwork)
+    Page("paperwork_pair_order", a1, query=lambda h: "show=all", shows=shows(*PEOPLE_NAMES)),
+    Page("paperwork_pair_order", a1, query=lambda h: "show=all", persona=C1, shows=shows(("mentor", "last_name"))),
+    Page("paperwork_pair_order", a1, query=lambda h: f"q={SCRIPT}&show={IMG}"),
+    Page("paperwork_templates", shows=lambda h: []),
     # Monitoring
     Page("indicators", shows=shows(("world.department_a", "name"))),
     *[
@@ -420,6 +486,22 @@ PAGES = [
     Page("reminder_list", query=lambda h: f"q={SCRIPT}&role={IMG}"),
     Page("reminder_preview", lambda h: {"pk": h.world.curator_a1.pk}, shows=shows(("world.curator_a1", "email"))),
     Page("my_reminders", persona=C1, shows=shows(("world.curator_a1", "email"))),
+    # Reporting collections
+    Page("collection_list", query=lambda h: collection(h) and "q=", shows=collection_shows()),
+    Page("collection_list", query=lambda h: f"q={SCRIPT}"),
+    Page("collection_create"),
+    Page("collection_detail", lambda h: {"pk": collection(h).pk}, shows=collection_shows("short_name")),
+    Page("collection_detail", lambda h: {"pk": collection(h).pk}, persona=C1, shows=collection_shows("short_name")),
+    Page("collection_edit", lambda h: {"pk": collection(h).pk}, shows=collection_shows()),
+    Page(
+        "collection_confirm",
+        lambda h: {"pk": collection(h).pk, "organisation_pk": h.world.school_a1.pk},
+        persona=C1,
+        shows=collection_shows("short_name"),
+    ),
+    Page("snapshot_detail", lambda h: {"pk": snapshot(h).pk}, shows=snapshot_shows),
+    Page("snapshot_compare", query=lambda h: f"before={snapshot(h).pk}&after={snapshot(h).pk}", shows=snapshot_shows),
+    Page("snapshot_compare", query=lambda h: f"before={SCRIPT}&after={IMG}"),
     # Accounts
     Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
     Page("password_change_done"),
@@ -427,6 +509,10 @@ PAGES = [
 
 # Files, not pages: their content is checked in the export tests below.
 FILES = {
+    "paperwork_pair_order_download",
+    "paperwork_consent",
+    "paperwork_signed_order_scan",
+    "paperwork_template_builtin",
     "job_download",
     "roadmap_evidence",
     "roadmap_export",
@@ -439,9 +525,12 @@ FILES = {
     "influence_outcome_template",
     "person_autocomplete",
     "person_extract",
+    "snapshot_file",
 }
 # Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
 NOT_PAGES = {
+    "paperwork_pair_order_number": "POST only: writes the number and redirects (a refusal is the order page, tested)",
+    "paperwork_template_off": "POST only: switches a template off and redirects",
     "influence_link_revoke": "POST only: deletes the link and redirects",
     "influence_template_question_move": "POST only: swaps two questions and redirects",
     "membership_reinvite": "POST only: sends an e-mail and redirects",
@@ -457,6 +546,8 @@ NOT_PAGES = {
     "reminder_send_all": "POST only: sends the letters and redirects",
     "job_retry": "POST only: starts the job again and redirects",
     "job_cancel": "POST only: marks the job failed and redirects",
+    "collection_close": "POST only: closes the collection, starts its snapshot and redirects",
+    "collection_remind": "POST only: sends the letters and redirects",
     "health": "no login: answers «ok» from the database, shows no data",
     "login": "anonymous: shows no registry data",
     "password_reset": "anonymous: shows no registry data",
