@@ -235,6 +235,17 @@ class Command(BaseCommand):
             help="Замерить ещё таблицу мониторинга влияния муниципалитета без кэша, с кэшем и после анкеты "
             "одной школы — на двух анкетах каждого участия, добавленных на время замера (цель: 300 мс).",
         )
+        parser.add_argument(
+            "--paperwork",
+            action="store_true",
+            help="Замерить ещё приказ о закреплении 200 пар в DOCX и PDF (цель: 2 с).",
+        )
+        parser.add_argument(
+            "--snapshot",
+            action="store_true",
+            help="Замерить ещё снимок сбора крупнейшего муниципалитета по шагам (цель: 30 с); сбор и снимок "
+            "создаются на время замера и удаляются.",
+        )
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument(
             "--keep-users",
@@ -284,6 +295,8 @@ class Command(BaseCommand):
         exports = self.measure_exports(context, options["pdf_rows"]) if options["exports"] else None
         indicators = self.measure_indicators(context, repeat) if options["indicators"] else None
         influence = self.measure_influence(context, repeat) if options["influence"] else None
+        paperwork = self.measure_paperwork(context, repeat) if options["paperwork"] else None
+        snapshot = self.measure_snapshot(context) if options["snapshot"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -296,6 +309,8 @@ class Command(BaseCommand):
                 "exports": exports,
                 "indicators": indicators,
                 "influence": influence,
+                "paperwork": paperwork,
+                "snapshot": snapshot,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -339,6 +354,24 @@ class Command(BaseCommand):
             f"{figures['cached']['p50_ms']:.1f} мс; после анкеты одной школы "
             f"{figures['one_school_changed']['p50_ms']:.0f} мс"
         )
+        return figures
+
+    def measure_paperwork(self, context: BenchContext, repeat: int) -> dict:
+        from bench.paperwork import measure as measure_order
+        from bench.paperwork import print_lines
+
+        figures = measure_order(context.department.code, repeat=repeat)
+        for line in print_lines(figures):
+            self.stdout.write(line)
+        return figures
+
+    def measure_snapshot(self, context: BenchContext) -> dict:
+        from bench.reporting import measure as measure_snapshot
+        from bench.reporting import print_lines
+
+        figures = measure_snapshot(context.department.code)
+        for line in print_lines(figures):
+            self.stdout.write(line)
         return figures
 
     def measure_exports(self, context: BenchContext, pdf_rows: int) -> dict:

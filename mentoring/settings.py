@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "monitoring",
     "reminders",
     "reporting",
+    "region",
     "portal",
 ]
 
@@ -215,6 +216,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.access",
+                "region.context_processors.region",
             ],
             # {% load russian %}: plural and gendered forms (common/russian.py), for every app's templates.
             "libraries": {"russian": "common.russian"},

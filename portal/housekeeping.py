@@ -6,9 +6,11 @@ lasts, not for ever. A daily run (deploy/systemd/mentoring-housekeeping.timer) r
 - background jobs (exports, import checks and saves) finished — or abandoned — more than `days` ago,
   with their files: the user downloads an export the day it is made; an upload waits for its
   confirmation for a day or two;
+- the scans of signed orders none of whose pairs is left (paperwork/privacy.py: the scan names the pairs'
+  people; an erasure takes the scans naming the erased person at once);
 - files in the media folder that no row points to any more (an evidence document replaced, a roadmap
-  deleted, a job row removed by hand), once they are a day old — younger ones may belong to a request
-  still in progress;
+  deleted, a job row removed by hand, a signed order's scan taken off or its order deleted), once they
+  are a day old — younger ones may belong to a request still in progress;
 - finished task results of the job queue, expired sessions, expired rows of the database cache.
 
 Roadmap evidence of existing roadmaps is kept: it is the record of what was done.
@@ -28,18 +30,21 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.files.storage import default_storage
 from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db.models import FileField, Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from jobs.models import HEARTBEAT_TIMEOUT, Job, JobStatus, Submission
+from paperwork import privacy as paperwork_privacy
+from paperwork.models import DocumentTemplate, SignedOrder
 from roadmap.models import ImportPreview, Occurrence
 
 DEFAULT_DAYS = 30
 GRACE = timedelta(days=1)  # an unreferenced file younger than this may be a request's, still writing
 SUBMISSION_KEPT = timedelta(days=1)
-# The media folders that hold only files the database points to (Job.file, Occurrence.evidence_file).
-MANAGED_FOLDERS = ("exchange", "roadmap/evidence")
+# The media folders that hold only files the database points to (Job.file, Occurrence.evidence_file,
+# the paperwork's files: SignedOrder.scan, DocumentTemplate.file).
+MANAGED_FOLDERS = ("exchange", "roadmap/evidence", "paperwork/orders", "paperwork/templates")
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Report:
     cache_rows: int = 0
     submissions: int = 0
     previews: int = 0
+    scans: int = 0  # signed orders' scans taken off: none of their pairs is left
 
     def lines(self) -> list[str]:
         return [
@@ -62,6 +68,7 @@ class Report:
             f"Устаревших записей кэша: {self.cache_rows}",
             f"Ключей отправленных форм старше суток: {self.submissions}",
             f"Несохранённых предпросмотров дорожных карт старше суток: {self.previews}",
+            f"Сканов приказов, у которых не осталось пар: {self.scans}",
         ]
 
 
@@ -94,7 +101,14 @@ def _referenced(except_jobs: list[int]) -> set[str]:
     """The files rows point to (a checked upload is shared by its check, its save and their retries)."""
     jobs = Job.objects.exclude(file="").exclude(pk__in=except_jobs).values_list("file", flat=True)
     evidence = Occurrence.objects.exclude(evidence_file="").values_list("evidence_file", flat=True)
-    return {*jobs, *evidence}
+    paperwork = {
+        name
+        for model in (SignedOrder, DocumentTemplate)
+        for field in model._meta.get_fields()
+        if isinstance(field, FileField)
+        for name in model.objects.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+    }
+    return {*jobs, *evidence, *paperwork}
 
 
 def _expired_cache_rows(now, dry_run: bool) -> int:
@@ -120,8 +134,15 @@ def run(days: int = DEFAULT_DAYS, *, dry_run: bool = False) -> Report:
         jobs = list(old_jobs(days, now).values_list("pk", "file"))
         report.jobs = len(jobs)
         job_files = {name for _, name in jobs if name}
+        # A scan whose pairs are all gone: its file goes in this run, whatever its age.
+        orphaned = paperwork_privacy.orders_without_pairs().exclude(scan="")
+        scans = list(orphaned.values_list("scan", flat=True))
+        report.scans = len(scans)
+        if not dry_run and scans:
+            SignedOrder.objects.filter(pk__in=orphaned.values("pk")).update(scan="")
+        job_files |= set(scans)
         # Files last, from what the database says without these rows.
-        referenced = _referenced([pk for pk, _ in jobs])
+        referenced = _referenced([pk for pk, _ in jobs]) - set(scans)
         if not dry_run:
             Job.objects.filter(pk__in=[pk for pk, _ in jobs]).delete()
         results = DBTaskResult.objects.finished().filter(finished_at__lt=now - timedelta(days=days))

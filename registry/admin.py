@@ -1,9 +1,9 @@
-"""The Django admin is the system administrator's tool: departments and their first users."""
+"""The Django admin is the system administrator's tool: regions, departments and their first users."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from registry.models import EducationDepartment, Membership, Organisation, User
+from registry.models import EducationDepartment, Membership, Organisation, Region, RegionalCoordinator, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,8 +28,25 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(EducationDepartment)
 class EducationDepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "municipality", "code"]
+    list_display = ["name", "region", "municipality", "code", "in_region"]
+    list_filter = ["in_region"]
     search_fields = ["name", "region", "municipality", "code"]
+
+
+class RegionalCoordinatorInline(admin.TabularInline):
+    model = RegionalCoordinator
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """A region, and who coordinates it; its departments are placed from each department's page."""
+
+    list_display = ["name", "code", "centre"]
+    search_fields = ["name", "code"]
+    inlines = [RegionalCoordinatorInline]
 
 
 @admin.register(Organisation)

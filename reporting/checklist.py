@@ -8,19 +8,26 @@ whole department costs only the organisations whose data changed since it was la
     QUALITY          no open problem of the checks kept per organisation (the questionnaires' own checks
                      aside), or, in the confirmation, a comment explaining each check that has problems
     BASES_CONFIRMED  met by the curator's tick «базы актуальны» given with the confirmation itself
-    QUESTIONNAIRES   no «Нет входной анкеты» / «Нет итоговой анкеты» problems (influence/quality.py)
+    QUESTIONNAIRES   no «Нет входной анкеты» / «Нет итоговой анкеты» problems (influence/quality.py) among
+                     the pairs of the collection's years: an active pair that entered the program by the end
+                     of the last year lacks its «before» questionnaires, a pair completed within the years
+                     its «after» ones (a collection of the past does not ask for this year's pairs, nor
+                     one of this year for the pairs completed long ago)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from influence.quality import NO_AFTER, NO_BEFORE
+from influence.models import Purpose
+from influence.quality import NO_AFTER, NO_BEFORE, SETTLING_DAYS, lacking
 from monitoring.models import Contingent
-from registry.models import User
+from registry.models import MentoringPair, User
 from registry.quality import CHECKS_BY_SLUG, per_organisation, problems_by_organisation
 from reporting.models import Collection, Confirmation, Requirement
 
@@ -85,6 +92,26 @@ def _contingent_years(collection: Collection, organisation_ids: list[int]) -> di
     return found
 
 
+def _questionnaires_missing(
+    user: User, collection: Collection, organisation_ids: list[int]
+) -> dict[int, dict[str, int]]:
+    """organisation -> check slug -> its pairs of the collection's years without a questionnaire: the
+    questionnaires' own checks (influence/quality.py), narrowed to the years."""
+    start, end = date(collection.first_year, 1, 1), date(collection.last_year, 12, 31)
+    settled = timezone.localdate() - timedelta(days=SETTLING_DAYS)
+    pairs = MentoringPair.objects.for_user(user).filter(organisation_id__in=organisation_ids)
+    missing = {
+        NO_BEFORE.slug: pairs.active().filter(entry_date__lte=min(end, settled)).filter(lacking(Purpose.BEFORE)),
+        NO_AFTER.slug: pairs.completed().filter(end_date__gte=start, end_date__lte=end).filter(lacking(Purpose.AFTER)),
+    }
+    found: dict[int, dict[str, int]] = {}
+    for slug, queryset in missing.items():
+        rows = queryset.order_by().values_list("organisation_id").annotate(total=Count("pk"))
+        for organisation_id, total in rows:
+            found.setdefault(organisation_id, {})[slug] = total
+    return found
+
+
 def checklists(
     user: User, collection: Collection, organisation_ids: Iterable[int], *, comments: dict[int, dict] | None = None
 ) -> dict[int, OrganisationChecklist]:
@@ -96,8 +123,12 @@ def checklists(
         c.organisation_id: c
         for c in collection.confirmations.filter(organisation_id__in=organisation_ids).select_related("confirmed_by")
     }
-    needs_checks = Requirement.QUALITY in requirements or Requirement.QUESTIONNAIRES in requirements
-    problems = problems_by_organisation(user, organisation_ids) if needs_checks else {}
+    problems = problems_by_organisation(user, organisation_ids) if Requirement.QUALITY in requirements else {}
+    questionnaires = (
+        _questionnaires_missing(user, collection, organisation_ids)
+        if Requirement.QUESTIONNAIRES in requirements
+        else {}
+    )
     contingents = _contingent_years(collection, organisation_ids) if Requirement.CONTINGENT in requirements else {}
     quality_slugs = [c.slug for c in per_organisation() if c.slug not in QUESTIONNAIRE_CHECKS]
     result = {}
@@ -133,10 +164,11 @@ def checklists(
                 else:
                     statuses.append(Status(requirement, False, "отмечается при подтверждении", at_confirmation=True))
             elif requirement == Requirement.QUESTIONNAIRES:
+                lacking = questionnaires.get(pk, {})
                 found = [
-                    Problem(slug, CHECKS_BY_SLUG[slug].title, counts[slug])
+                    Problem(slug, CHECKS_BY_SLUG[slug].title, lacking[slug])
                     for slug in QUESTIONNAIRE_CHECKS
-                    if counts.get(slug)
+                    if lacking.get(slug)
                 ]
                 detail = "; ".join(f"{p.title}: {p.count}" for p in found) or "все анкеты внесены"
                 statuses.append(Status(requirement, not found, detail, problems=found))

@@ -1,5 +1,6 @@
 """Changing collections: confirming an organisation's data, closing a collection (which starts its
-snapshot), and the reminder letters to the curators of organisations not done.
+snapshot), starting a failed snapshot again, and the reminder letters to the curators of organisations
+not done.
 
 Each runs in one transaction; confirming and closing lock the collection's row, so a collection closed
 while a curator confirms is refused cleanly, and a close requested twice at once makes one snapshot.
@@ -18,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from jobs import runner
+from jobs.models import Job, JobStatus
 from registry.models import Membership, Organisation, Role, User
 from reminders.services import letters_enabled
 from reporting import snapshots
@@ -27,6 +30,8 @@ from reporting.models import Collection, CollectionState, Confirmation, Requirem
 CLOSED_REFUSED = "Сбор уже закрыт: подтверждения больше не принимаются."
 ALREADY_CONFIRMED = "Данные этой организации в этом сборе уже подтверждены."
 ALREADY_CLOSED = "Сбор уже закрыт, снимок сделан при закрытии."
+SNAPSHOT_TAKEN = "Снимок уже сделан: повторять нечего."
+SNAPSHOT_RUNNING = "Снимок уже делается: дождитесь конца задания."
 BASES_NOT_TICKED = "Отметьте «Базы наставников и наставляемых актуальны»."
 
 
@@ -91,6 +96,33 @@ def close(user: User, collection: Collection) -> Snapshot:
                 snapshot = Snapshot.objects.create(collection=collection, department=collection.department)
         except IntegrityError as error:
             raise Refused(ALREADY_CLOSED) from error
+        snapshots.start(snapshot, user)
+        return snapshot
+
+
+def snapshot_failed(snapshot: Snapshot) -> bool:
+    """The snapshot is not taken and its job will not take it: failed, interrupted (its worker stopped),
+    or never started. The methodist may start it again."""
+    if snapshot.is_taken:
+        return False
+    return snapshot.job is None or snapshot.job.can_retry
+
+
+def retry_snapshot(user: User, snapshot: Snapshot) -> Snapshot:
+    """Start a failed snapshot's job again (its row stays, the files and figures are written by the new job).
+    The snapshot's row is locked: a second click while the new job is queued or running makes none."""
+    with transaction.atomic():
+        snapshot = (
+            Snapshot.objects.select_for_update(of=("self",)).select_related("collection", "job").get(pk=snapshot.pk)
+        )
+        if snapshot.is_taken:
+            raise Refused(SNAPSHOT_TAKEN)
+        if not snapshot_failed(snapshot):
+            raise Refused(SNAPSHOT_RUNNING)
+        if snapshot.job is not None and snapshot.job.is_interrupted:  # marked failed, as jobs/runner.py retry does
+            Job.objects.filter(pk=snapshot.job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED, finished_at=timezone.now(), message=runner.INTERRUPTED_MESSAGE
+            )
         snapshots.start(snapshot, user)
         return snapshot
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from jobs import runner
 from jobs.models import Job, JobKind, JobStatus
 from monitoring.exports import AnalyticReportExporter, IndicatorTableExporter
-from monitoring.indicators import INDICATORS, IndicatorTable, breakdown, indicator_table
+from monitoring.indicators import INDICATORS, IndicatorTable, OrgCell, table_and_breakdowns
 from registry.models import MentoringPair, Organisation, Person, PersonCategory
 from reporting.models import Collection, Snapshot
 
@@ -65,8 +65,10 @@ def table_data(table: IndicatorTable) -> list[dict[str, Any]]:
     return rows
 
 
-def breakdown_data(collection: Collection) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """indicator code -> year -> each organisation's figure."""
+def breakdown_data(
+    collection: Collection, breakdowns: dict[tuple[str, int], list[OrgCell]]
+) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """indicator code -> year -> each organisation's figure (`breakdowns`: of `figures_of`)."""
     found: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for indicator in INDICATORS:
         for year in collection.years:
@@ -78,9 +80,18 @@ def breakdown_data(collection: Collection) -> dict[str, dict[str, list[dict[str,
                     "numerator": part.cell.numerator,
                     "denominator": part.cell.denominator,
                 }
-                for part in breakdown([collection.department], indicator.code, year, cached=False)
+                for part in breakdowns[indicator.code, year]
             ]
     return found
+
+
+def figures_of(collection: Collection) -> tuple[IndicatorTable, dict[tuple[str, int], list[OrgCell]]]:
+    """The department's indicator table for the collection's years and every indicator's breakdown by
+    organisation for each of them, from one reading of the facts, never from the cache: the same cells as
+    `indicator_table(..., cached=False)` and `breakdown(..., cached=False)`, where a breakdown per indicator and
+    year read the whole department's facts again each time (32 readings for 4 years: 5–10 s of the 11–22 s a
+    department of 100 000 people took on a shared 2-core machine; docs/performance.md)."""
+    return table_and_breakdowns([collection.department], collection.years, cached=False)
 
 
 def bases_data(collection: Collection) -> list[dict[str, Any]]:
@@ -138,7 +149,7 @@ def take(snapshot: Snapshot, owner, progress=None) -> None:
 
     collection = snapshot.collection
     department = collection.department
-    table = indicator_table([department], collection.years, cached=False)
+    table, breakdowns = figures_of(collection)
     data: dict[str, Any] = {
         "department": department.name,
         "title": collection.title,
@@ -146,7 +157,7 @@ def take(snapshot: Snapshot, owner, progress=None) -> None:
         "indicators": table_data(table),
     }
     step(1)
-    data["breakdown"] = breakdown_data(collection)
+    data["breakdown"] = breakdown_data(collection, breakdowns)
     step(2)
     data["bases"] = bases_data(collection)
     data["confirmations"] = confirmations_data(collection)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("collections/<int:pk>/remind/", views.collection_remind, name="collection_remind"),
     path("collections/<int:pk>/confirm/<int:organisation_pk>/", views.collection_confirm, name="collection_confirm"),
     path("snapshots/<int:pk>/", views.snapshot_detail, name="snapshot_detail"),
+    path("snapshots/<int:pk>/retry/", views.snapshot_retry, name="snapshot_retry"),
     path("snapshots/<int:pk>/file/<str:file_format>/", views.snapshot_file, name="snapshot_file"),
     path("snapshots/compare/", views.snapshot_compare, name="snapshot_compare"),
 ]

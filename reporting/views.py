@@ -1,6 +1,7 @@
 """«Сборы отчётности»: the list, opening and editing a collection, its page (the methodist's and the head's
 matrix of organisations × requirements, a curator's checklist of the own school), the confirmation,
-closing, reminding now; a snapshot's page, its files, and two snapshots side by side."""
+closing, reminding now; a snapshot's page (a failed one started again), its files, and two snapshots side
+by side."""
 
 from __future__ import annotations
 
@@ -88,6 +89,7 @@ def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = checklists(request.user, collection, [o.pk for o in organisations])
     rows = [(organisation, found[organisation.pk]) for organisation in organisations]
     confirmed = sum(1 for _, checklist in rows if checklist.confirmation)
+    snapshot = collection.snapshots.select_related("job").first()
     return render(
         request,
         "reporting/detail.html",
@@ -99,7 +101,8 @@ def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manages": access.scope_for(request.user).manages_department(collection.department_id),
             "curated": set(access.scope_for(request.user).curator_organisations),
             "overdue": collection.is_open and today > collection.deadline,
-            "snapshot": collection.snapshots.first(),
+            "snapshot": snapshot,
+            "snapshot_failed": snapshot is not None and services.snapshot_failed(snapshot),
         },
     )
 
@@ -171,8 +174,25 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "data": snapshot.data,
             "years": [str(year) for year in snapshot.data.get("years", [])],
             "others": others.exclude(pk=snapshot.pk),
+            "failed": services.snapshot_failed(snapshot),
+            "manages": access.scope_for(request.user).manages_department(snapshot.department_id),
         },
     )
+
+
+@require_POST
+def snapshot_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Повторить»: a failed snapshot's job started again (a second click while it runs starts none)."""
+    snapshot = access.get_snapshot(request.user, pk)
+    if not access.scope_for(request.user).manages_department(snapshot.department_id):
+        raise PermissionDenied("Повторить снимок может методист муниципалитета.")
+    try:
+        services.retry_snapshot(request.user, snapshot)
+    except services.Refused as refusal:
+        messages.info(request, refusal.message)
+    else:
+        messages.success(request, "Снимок делается заново — прогресс на этой странице.")
+    return redirect("snapshot_detail", pk=snapshot.pk)
 
 
 SNAPSHOT_FILES = {"xlsx": "indicators_file", "pdf": "report_file"}

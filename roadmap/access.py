@@ -17,10 +17,12 @@ from django.shortcuts import get_object_or_404
 
 from registry.access import scope_for
 from registry.models import EducationDepartment, Organisation, User
-from roadmap.models import Occurrence, Roadmap, RoadmapItem, Section
+from roadmap.models import Occurrence, Roadmap, RoadmapItem, RoadmapKind, Section
 
 READ_ONLY = "Изменять эту дорожную карту могут методист муниципалитета и куратор её организации."
 MARK_ONLY_OWN = "Отмечать исполнение может методист муниципалитета или куратор организации, которая выполняет пункт."
+REGISTER_READ_ONLY = "Изменять реестр документов может методист муниципалитета."
+SUBMIT_ONLY_OWN = "Сдать документ может куратор своей организации или методист муниципалитета."
 
 
 def get_roadmap(user: User, pk: int, *, write: bool = False) -> Roadmap:
@@ -72,3 +74,41 @@ def roadmap_owners(user: User) -> tuple[QuerySet[EducationDepartment], QuerySet[
 def markable(user: User, occurrences: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
     """The occurrences among these that the user may mark."""
     return scope_for(user).markable(occurrences)
+
+
+# --- the document register (roadmap/register.py) ------------------------------------------------------------
+
+
+def get_register(user: User, pk: int, *, write: bool = False) -> Roadmap:
+    register = get_object_or_404(Roadmap.objects.for_user(user).registers().select_related("department"), pk=pk)
+    if write and not scope_for(user).edits_roadmap(register):
+        raise PermissionDenied(REGISTER_READ_ONLY)
+    return register
+
+
+def get_requirement(user: User, pk: int, *, write: bool = False) -> RoadmapItem:
+    """A required document of a register the user reads (404 otherwise); to change it, a methodist's (403)."""
+    item = get_object_or_404(RoadmapItem.objects.filter(roadmap__in=Roadmap.objects.for_user(user).registers()), pk=pk)
+    item.roadmap = get_register(user, item.roadmap_id, write=write)
+    return item
+
+
+def get_submission(user: User, pk: int, *, write: bool = False) -> Occurrence:
+    """An organisation's part of a required document: its curator and the methodists give the document."""
+    occurrence = get_object_or_404(
+        Occurrence.objects.for_user(user)
+        .filter(item__roadmap__kind=RoadmapKind.DOCUMENT_REGISTER, organisation__isnull=False)
+        .select_related("item__roadmap__department", "organisation"),
+        pk=pk,
+    )
+    if write and not scope_for(user).marks_occurrence(occurrence, occurrence.item.roadmap):
+        raise PermissionDenied(SUBMIT_ONLY_OWN)
+    return occurrence
+
+
+def register_departments(user: User) -> QuerySet[EducationDepartment]:
+    """Where the user may open a register: the departments of a methodist; 403 for anyone else."""
+    scope = scope_for(user)
+    if not scope.methodist_departments:
+        raise PermissionDenied("Открыть реестр документов может методист муниципалитета.")
+    return EducationDepartment.objects.filter(pk__in=scope.methodist_departments).order_by("name")

@@ -1,4 +1,5 @@
-"""A roadmap with its execution status, as XLSX and PDF, through the export contract (jobs/exports.py).
+"""A roadmap with its execution status, as XLSX and PDF, through the export contract (jobs/exports.py); and the
+document register's matrix (`document-register`).
 
 The layout is the approved document's — №, content, deadlines as written, expected result,
 effectiveness indicator (when the roadmap has any), responsible — plus a column «Исполнение»:
@@ -19,7 +20,10 @@ from django.db.models import Count, Q
 from common.files.tables import Column, Layout
 from common.text import name_part
 from jobs.exports import TableExporter, register
-from roadmap.access import get_roadmap
+from registry.access import scope_for
+from registry.models import Organisation
+from roadmap import register as document_register
+from roadmap.access import get_register, get_roadmap
 from roadmap.models import Occurrence, Status
 
 
@@ -126,3 +130,58 @@ class RoadmapExporter(TableExporter):
         if occurrence.has_evidence:
             text += " (есть документ)"
         return prefix + text
+
+
+@register
+class DocumentRegisterExporter(TableExporter):
+    """The document register's matrix: a row per organisation, a column per required document, each cell the
+    organisation's state of it on the day (roadmap/register.py), and the row's counts."""
+
+    identifier = "document-register"
+    verbose_name = "Реестр документов"
+
+    def __init__(self, user, params: dict, *, today: date | None = None) -> None:
+        super().__init__(user, params, today=today)
+        self.register = get_register(user, params["pk"])
+        organisations = scope_for(user).organisations(
+            Organisation.objects.filter(department_id=self.register.department_id)
+        )
+        self.matrix = document_register.build_matrix(self.register, organisations, self.today)
+
+    @cached_property
+    def form(self) -> Layout:  # type: ignore[override]
+        columns = [Column("organisation", "Организация", 30)]
+        for index, column in enumerate(self.matrix.columns):
+            due = f" (до {column.due:%d.%m.%Y})" if column.due else ""
+            columns.append(Column(f"document{index}", f"{column.item.content}{due}", 18))
+        columns += [
+            Column("done", "Выполнено", 10),
+            Column("overdue", "Просрочено", 10),
+            Column("missing", "Не сдано", 10),
+        ]
+        return Layout("Реестр документов", tuple(columns))
+
+    def count(self) -> int:
+        return len(self.matrix.rows)
+
+    def title_lines(self) -> list[str]:
+        return [self.register.title, self.register.department.name, f"Состояние на {self.today:%d.%m.%Y}"]
+
+    def title(self, file_format: str) -> str:
+        return f"{self.register.title} ({file_format.upper()})"
+
+    def filename(self, file_format: str) -> str:
+        return f"{name_part(self.register.title)} — {self.today:%d.%m.%Y}.{file_format}"
+
+    def rows(self) -> Iterator[list]:
+        for row in self.matrix.rows:
+            cells = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append("—")
+                    continue
+                text = cell.state.label
+                if cell.occurrence.done_on and cell.occurrence.status == Status.DONE:
+                    text += f" {cell.occurrence.done_on:%d.%m.%Y}"
+                cells.append(text)
+            yield [row.organisation.short_name, *cells, row.counts.done, row.counts.overdue, row.counts.missing]

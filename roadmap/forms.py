@@ -18,6 +18,7 @@ from roadmap.deadlines import Period, PeriodError, Schedule, ScheduleKind, Windo
 from roadmap.models import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
+    EvidenceKind,
     Occurrence,
     ResponsibleKind,
     Roadmap,
@@ -459,3 +460,117 @@ class AgendaFilterForm(forms.Form):
             responsible=data.get("responsible", "").strip(),
             month=data["month"].replace(day=1) if data.get("month") else None,
         )
+
+
+# --- the document register (roadmap/register.py) ------------------------------------------------------------
+
+
+class RegisterForm(forms.Form):
+    """A department's register of a school year, opened by its methodist."""
+
+    department = forms.ModelChoiceField(label="Муниципалитет", queryset=EducationDepartment.objects.none())
+    year = forms.TypedChoiceField(label="Учебный год", coerce=int)
+
+    def __init__(self, *args, departments: QuerySet[EducationDepartment], today, **kwargs) -> None:
+        from roadmap.register import current_school_year
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["department"].empty_label = None
+        if len(departments) == 1:
+            self.fields["department"].widget = forms.HiddenInput()
+            self.fields["department"].initial = departments[0].pk
+        first = current_school_year(today)
+        self.fields["year"].choices = [(y, f"{y}–{y + 1} учебный год") for y in range(first - 1, first + 2)]
+        self.fields["year"].initial = first
+        self.helper = helper("Открыть реестр")
+
+    def clean(self) -> dict:
+        from roadmap.register import academic_period
+
+        cleaned = super().clean()
+        department, year = cleaned.get("department"), cleaned.get("year")
+        if department and year:
+            period = academic_period(year)
+            if Roadmap.objects.registers().filter(department=department, period_start=period.start).exists():
+                raise forms.ValidationError(f"Реестр документов на {period.label} уже есть.")
+            cleaned["period"] = period
+        return cleaned
+
+
+class RequirementForm(RegistryModelForm):
+    """A required document of the register: what it is, what a school gives (file or link) and by when."""
+
+    due = forms.DateField(label="Срок", help_text="До какого дня каждая организация сдаёт документ.")
+
+    class Meta:
+        model = RoadmapItem
+        fields = ["content", "result", "evidence_kind", "version"]
+        labels = {"content": "Документ", "result": "Пояснение", "evidence_kind": "Что сдаёт организация"}
+        widgets = {"content": forms.Textarea(attrs={"rows": 2}), "result": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "content": "Например: «Приказ о назначении куратора наставничества в ОО».",
+            "result": "Необязательно: что должно быть в документе, где его опубликовать.",
+            "evidence_kind": "Страница о наставничестве на сайте школы — ссылка; приказ — файл.",
+        }
+
+    field_order = ["content", "evidence_kind", "due", "result"]
+
+    def __init__(self, *args, register: Roadmap, due=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.register = register
+        if due is not None:
+            self.fields["due"].initial = due
+        self.order_fields(self.field_order)
+        use_ru_dates(self)
+        self.helper = helper()
+
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        start, end = self.register.period_start, self.register.period_end
+        if not start <= due <= end:
+            raise forms.ValidationError(
+                f"Срок должен быть внутри учебного года реестра ({self.register.period_text}): "
+                f"с {start:%d.%m.%Y} по {end:%d.%m.%Y}."
+            )
+        return due
+
+
+class SubmissionForm(OccurrenceForm):
+    """A school gives a required document: the file or the link, with the execution mark's own checks.
+
+    Giving it marks the school's part done today; the document is kept on the part (`Occurrence`)."""
+
+    class Meta(OccurrenceForm.Meta):
+        fields = ["evidence_file", "evidence_url", "comment", "version"]
+        labels = {"evidence_file": "Файл документа", "evidence_url": "Ссылка на документ"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.item.evidence_kind
+        if kind == EvidenceKind.FILE:
+            del self.fields["evidence_url"]
+        elif kind == EvidenceKind.LINK:
+            del self.fields["evidence_file"]
+        self.helper = helper("Сдать документ")
+
+    def clean(self) -> dict:
+        cleaned = RegistryModelForm.clean(self)  # not the mark's status and dates: giving the document sets them
+        kind = self.instance.item.evidence_kind
+        has_file = bool(cleaned.get("evidence_file")) or (
+            "evidence_file" not in self.changed_data and bool(self.instance.evidence_file)
+        )
+        has_url = bool(cleaned.get("evidence_url"))
+        if "evidence_file" in self.errors or "evidence_url" in self.errors:
+            return cleaned
+        if kind == EvidenceKind.FILE and not has_file:
+            self.add_error("evidence_file", "Выберите файл документа.")
+        elif kind == EvidenceKind.LINK and not has_url:
+            self.add_error("evidence_url", "Укажите ссылку на документ.")
+        elif kind == EvidenceKind.ANY and not (has_file or has_url):
+            raise forms.ValidationError("Выберите файл документа или укажите ссылку на него.")
+        if not self.errors:
+            self.instance.status = Status.DONE
+            self.instance.done_on = timezone.localdate()
+            self.instance.due = self.instance.planned_due
+        return cleaned

@@ -27,14 +27,31 @@ EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
+class RoadmapKind(models.TextChoices):
+    ROADMAP = "roadmap", "дорожная карта"
+    DOCUMENT_REGISTER = "register", "реестр документов"
+
+
 class RoadmapQuerySet(models.QuerySet):
     def for_user(self, user) -> RoadmapQuerySet:
         """Municipal roadmaps of the departments the user belongs to, and the organisations' own."""
         return scope_for(user).roadmaps(self)
 
+    def plans(self) -> RoadmapQuerySet:
+        """Roadmaps proper, without the departments' document registers."""
+        return self.filter(kind=RoadmapKind.ROADMAP)
+
+    def registers(self) -> RoadmapQuerySet:
+        return self.filter(kind=RoadmapKind.DOCUMENT_REGISTER)
+
 
 class Roadmap(models.Model):
-    """Дорожная карта of a department (municipal) or of one organisation."""
+    """Дорожная карта of a department (municipal) or of one organisation.
+
+    A department's **document register** (реестр документов) of a school year is a municipal roadmap of
+    the kind `DOCUMENT_REGISTER`: each required document is a «каждая ОО» item with one dated deadline, so
+    each school's part is an `Occurrence` like any other — marked with the file or the link it gives.
+    """
 
     department = models.ForeignKey(
         EducationDepartment, on_delete=models.PROTECT, related_name="roadmaps", verbose_name="муниципалитет"
@@ -57,6 +74,7 @@ class Roadmap(models.Model):
     period_start = models.DateField("начало периода")
     period_end = models.DateField("окончание периода")
     period_academic = models.BooleanField("учебный год", default=False)
+    kind = models.CharField("вид", max_length=20, choices=RoadmapKind.choices, default=RoadmapKind.ROADMAP)
     source = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", verbose_name="скопирована из"
     )
@@ -80,6 +98,18 @@ class Roadmap(models.Model):
                 name="roadmap_roadmap_period_end_after_start",
                 violation_error_message="Окончание периода не может быть раньше его начала.",
             ),
+            models.CheckConstraint(condition=Q(kind__in=RoadmapKind.values), name="roadmap_roadmap_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=RoadmapKind.DOCUMENT_REGISTER) | Q(organisation__isnull=True),
+                name="roadmap_roadmap_register_is_municipal",
+                violation_error_message="Реестр документов ведёт муниципалитет, а не организация.",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "period_start"],
+                condition=Q(kind=RoadmapKind.DOCUMENT_REGISTER),
+                name="roadmap_roadmap_one_register_per_year",
+                violation_error_message="Реестр документов на этот учебный год уже есть.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,6 +123,10 @@ class Roadmap(models.Model):
     @property
     def is_municipal(self) -> bool:
         return self.organisation_id is None
+
+    @property
+    def is_register(self) -> bool:
+        return self.kind == RoadmapKind.DOCUMENT_REGISTER
 
     @property
     def owner_name(self) -> str:
@@ -130,6 +164,14 @@ class ResponsibleKind(models.TextChoices):
     PEOPLE = "people", "названные сотрудники"
 
 
+class EvidenceKind(models.TextChoices):
+    """What an organisation gives for its part of an item (in a document register: the required document)."""
+
+    ANY = "any", "файл или ссылка"
+    FILE = "file", "файл"
+    LINK = "link", "ссылка"
+
+
 class RoadmapItem(models.Model):
     """Пункт дорожной карты, every text as written in the approved document."""
 
@@ -151,6 +193,9 @@ class RoadmapItem(models.Model):
     )
     schedule_manual = models.BooleanField("срок задан вручную", default=False)
     schedule_problem = models.CharField("замечание к сроку", max_length=300, blank=True)
+    evidence_kind = models.CharField(
+        "что сдаёт организация", max_length=10, choices=EvidenceKind.choices, default=EvidenceKind.ANY
+    )
     version = IntegerVersionField()
 
     class Meta:
@@ -165,6 +210,9 @@ class RoadmapItem(models.Model):
             models.CheckConstraint(
                 condition=Q(responsible_kind__in=ResponsibleKind.values),
                 name="roadmap_roadmapitem_responsible_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(evidence_kind__in=EvidenceKind.values), name="roadmap_roadmapitem_evidence_kind_valid"
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jobs.views import download
-from roadmap.views import execution, importing, roadmaps
+from roadmap.views import execution, importing, register, roadmaps
 
 urlpatterns = [
     path("roadmaps/", roadmaps.roadmap_list, name="roadmap_list"),
@@ -26,4 +26,12 @@ urlpatterns = [
     path("roadmaps/items/<int:pk>/move/", roadmaps.item_move, name="roadmap_item_move"),
     path("roadmaps/marks/<int:pk>/", execution.occurrence_edit, name="roadmap_occurrence_edit"),
     path("roadmaps/marks/<int:pk>/evidence/", execution.evidence_download, name="roadmap_evidence"),
+    # «Реестр документов»: a department's register of a school year is a roadmap of its own kind
+    path("registers/", register.register_index, name="register_index"),
+    path("registers/<int:pk>/", register.register_detail, name="register_detail"),
+    path("registers/<int:pk>/export/", download, {"exporter": "document-register"}, name="register_export"),
+    path("registers/<int:pk>/documents/new/", register.requirement_create, name="register_requirement_create"),
+    path("registers/documents/<int:pk>/edit/", register.requirement_edit, name="register_requirement_edit"),
+    path("registers/documents/<int:pk>/delete/", register.requirement_delete, name="register_requirement_delete"),
+    path("registers/parts/<int:pk>/", register.submission, name="register_submission"),
 ]

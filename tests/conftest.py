@@ -1,6 +1,7 @@
 """Personas of the users' stories, in two departments so that tenants can be seen not to mix.
 
-Department A (Кедровский): school A1 and school A2. Department B (Заречный): school B1.
+Department A (Кедровский): school A1 and school A2. Department B (Заречный): school B1. Department A
+belongs to a region («Кедровская область») whose coordinator reads its aggregates; department B to none.
 """
 
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from registry.models import EducationDepartment, Region
 from tests import factories
 
 
@@ -35,6 +37,8 @@ class World:
     curator_a1: object
     curator_a2: object
     methodist_b: object
+    region: object = None
+    coordinator: object = None
 
 
 @pytest.fixture
@@ -48,6 +52,9 @@ def world(db) -> World:
     school_a1 = factories.OrganisationFactory(department=department_a, code="a1", short_name="МБОУ СОШ № 1")
     school_a2 = factories.OrganisationFactory(department=department_a, code="a2", short_name="МБОУ СОШ № 2")
     school_b1 = factories.OrganisationFactory(department=department_b, code="b1", short_name="МБОУ Лицей № 7")
+    region = Region.objects.create(code="kedr-obl", name="Министерство образования Кедровской области")
+    EducationDepartment.objects.filter(pk=department_a.pk).update(in_region=region)
+    department_a.in_region = region
     return World(
         department_a=department_a,
         department_b=department_b,
@@ -59,10 +66,12 @@ def world(db) -> World:
         curator_a1=factories.curator(school_a1, user__username="curator_a1"),
         curator_a2=factories.curator(school_a2, user__username="curator_a2"),
         methodist_b=factories.methodist(department_b, user__username="methodist_b"),
+        region=region,
+        coordinator=factories.coordinator(region),
     )
 
 
-PERSONAS = ["methodist_a", "head_a", "curator_a1", "curator_a2", "methodist_b", "anonymous"]
+PERSONAS = ["methodist_a", "head_a", "curator_a1", "curator_a2", "methodist_b", "coordinator", "anonymous"]
 
 
 def client_for(world: World, persona: str) -> Client:

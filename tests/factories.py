@@ -83,6 +83,15 @@ def head(department, **kwargs) -> User:
     return MembershipFactory(role=Role.HEAD, department=department, **kwargs).user
 
 
+def coordinator(region, username: str = "coordinator") -> User:
+    """A regional coordinator of `region`: no Membership in any department."""
+    from registry.models import RegionalCoordinator
+
+    user = UserFactory(username=username, last_name="Областная", first_name="Вера", patronymic="Ильинична")
+    RegionalCoordinator.objects.create(user=user, region=region)
+    return user
+
+
 def curator(organisation, **kwargs) -> User:
     return MembershipFactory(
         role=Role.CURATOR, department=organisation.department, organisation=organisation, **kwargs

@@ -13,6 +13,9 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = (
+    "region",
+    "reporting",
+    "paperwork",
     "registry",
     "roadmap",
     "monitoring",

@@ -14,33 +14,42 @@ from registry.models import MentoringFormat, MentoringKind, RoleModel
 from tests import factories
 from tests.conftest import PERSONAS, client_for
 
-M, H, C1, C2, MB, ANON = PERSONAS
+M, H, C1, C2, MB, R, ANON = PERSONAS
 
 # Namespaces served by Django itself for the system administrator, not by this project's views.
 EXCLUDED_NAMESPACES = {"admin"}
 
 
-def everyone(status, anonymous=302):
-    return {M: status, H: status, C1: status, C2: status, MB: status, ANON: anonymous}
+def everyone(status, anonymous=302, coordinator=None):
+    """The same for every signed-in persona; the regional coordinator's own where a page treats them apart."""
+    return {
+        M: status,
+        H: status,
+        C1: status,
+        C2: status,
+        MB: status,
+        R: status if coordinator is None else coordinator,
+        ANON: anonymous,
+    }
 
 
 def department_write(methodist_b=404):
     """A1's object written: methodist A may; head A and curator A1 see it but may not; others don't see it."""
-    return {M: 200, H: 403, C1: 403, C2: 404, MB: methodist_b, ANON: 302}
+    return {M: 200, H: 403, C1: 403, C2: 404, MB: methodist_b, R: 404, ANON: 302}
 
 
 def organisation_write():
     """A1's registry data written: its curator and the methodist may; the head reads; others don't see it."""
-    return {M: 200, H: 403, C1: 200, C2: 404, MB: 404, ANON: 302}
+    return {M: 200, H: 403, C1: 200, C2: 404, MB: 404, R: 404, ANON: 302}
 
 
 def organisation_read():
-    return {M: 200, H: 200, C1: 200, C2: 404, MB: 404, ANON: 302}
+    return {M: 200, H: 200, C1: 200, C2: 404, MB: 404, R: 404, ANON: 302}
 
 
 def data_entry(status=200):
     """Creating people, programs, pairs: curators and methodists, in their own scope."""
-    return {M: status, H: 403, C1: status, C2: status, MB: status, ANON: 302}
+    return {M: status, H: 403, C1: status, C2: status, MB: status, R: 403, ANON: 302}
 
 
 def person_of_a1(world):
@@ -191,7 +200,7 @@ def question_of_department_a(world):
 
 def department_lists_write():
     """An own list item of department A: curators of A read the lists too, so they get 403, not 404."""
-    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302}
 
 
 def curator_a1_membership(world):
@@ -230,7 +239,7 @@ def checked_upload_of_curator_a1(world):
 
 def own_job_only():
     """A background job is its owner's alone."""
-    return {M: 404, H: 404, C1: 200, C2: 404, MB: 404, ANON: 302}
+    return {M: 404, H: 404, C1: 200, C2: 404, MB: 404, R: 404, ANON: 302}
 
 
 def no_args(world):
@@ -294,14 +303,53 @@ def evidence_of_a1_roadmap(world):
     return {"pk": occurrence.pk}
 
 
+def _register(world):
+    """Department A's document register of the current school year, with one document due in a week."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from roadmap import register
+    from roadmap.models import Roadmap
+
+    kept = Roadmap.objects.registers().filter(department=world.department_a).first()
+    if kept is not None:  # several rows of a page walk ask for it in one world
+        return kept
+    today = timezone.localdate()
+    found = register.open_register(
+        world.department_a, register.academic_period(register.current_school_year(today)), user=None
+    )
+    item = register.new_requirement(found)
+    item.content = "Приказ о назначении куратора"
+    due = min(max(today + timedelta(days=7), found.period_start), found.period_end)
+    register.save_requirement(item, due)
+    return found
+
+
+def register_of_department_a(world):
+    return {"pk": _register(world).pk}
+
+
+def requirement_of_department_a(world):
+    return {"pk": _register(world).items.get().pk}
+
+
+def a1_part_of_register(world):
+    """School A1's part of the register's document, already given as a link (so a stale save is the conflict)."""
+    part = _register(world).items.get().occurrences.get(organisation=world.school_a1)
+    part.evidence_url = "https://school.example.ru/nastavnichestvo"
+    part.save()
+    return {"pk": part.pk}
+
+
 def department_read():
     """Anything of department A read: everyone of the department, nobody else."""
-    return {M: 200, H: 200, C1: 200, C2: 200, MB: 404, ANON: 302}
+    return {M: 200, H: 200, C1: 200, C2: 200, MB: 404, R: 404, ANON: 302}
 
 
 def municipal_write(status=200):
     """A municipal roadmap changed: its methodists only; the department's others read it (403)."""
-    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302}
 
 
 # --- monitoring -----------------------------------------------------------------------------------
@@ -326,12 +374,12 @@ def contingent_of_a1(world):
 
 def department_wide(status=200):
     """The department's whole picture: methodists and heads (each their own department), not curators."""
-    return {M: status, H: status, C1: 403, C2: 403, MB: status, ANON: 302}
+    return {M: status, H: status, C1: 403, C2: 403, MB: status, R: 403, ANON: 302}
 
 
 def methodists_only(status=200):
     """The personal-data journals and the contingent upload: each methodist their own department's; nobody else."""
-    return {M: status, H: 403, C1: 403, C2: 403, MB: status, ANON: 302}
+    return {M: status, H: 403, C1: 403, C2: 403, MB: status, R: 403, ANON: 302}
 
 
 def curator_a1_user(world):
@@ -340,12 +388,12 @@ def curator_a1_user(world):
 
 def reminded_of_department_a():
     """Another user's reminders: the department's methodists; another department's user is not found."""
-    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+    return {M: 200, H: 403, C1: 403, C2: 403, MB: 404, R: 403, ANON: 302}
 
 
 def reminded_themselves(status=200):
     """One's own reminders: curators and methodists (a head is not reminded)."""
-    return {M: status, H: 403, C1: status, C2: status, MB: status, ANON: 302}
+    return {M: status, H: 403, C1: status, C2: status, MB: status, R: 403, ANON: 302}
 
 
 # --- reporting collections -------------------------------------------------------------------------
@@ -402,17 +450,17 @@ def two_snapshots_of_department_a(world):
 
 def department_methodist_write(status=200):
     """A collection of department A changed: its methodist; its head and curators see it (403)."""
-    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302}
+    return {M: status, H: 403, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302}
 
 
 def curator_a1_confirms(status=200):
     """School A1's confirmation: its curator only; the department's others 403; A2's curator does not see A1."""
-    return {M: 403, H: 403, C1: status, C2: 404, MB: 404, ANON: 302}
+    return {M: 403, H: 403, C1: status, C2: 404, MB: 404, R: 404, ANON: 302}
 
 
 def snapshot_read():
     """A snapshot: the department's methodists and heads; its curators 403; another department 404."""
-    return {M: 200, H: 200, C1: 403, C2: 403, MB: 404, ANON: 302}
+    return {M: 200, H: 200, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302}
 
 
 def signed_order_of_a1(world):
@@ -449,21 +497,50 @@ def built_in_order_template(world):
 
 
 # (url name, kwargs, method, {persona: status})
+
+
+def regional_collection(world):
+    """A collection of the world's region (department A is in it; department B is not)."""
+    from datetime import date
+
+    from region.models import RegionalCollection
+
+    collection = RegionalCollection.objects.create(
+        region=world.region, title="Сбор региона", deadline=date(2030, 6, 1), first_year=2025, last_year=2025
+    )
+    return {"pk": collection.pk}
+
+
+def coordinator_only(status=200):
+    """The region's own pages: its coordinator; every department's user is refused."""
+    return {M: 403, H: 403, C1: 403, C2: 403, MB: 403, R: status, ANON: 302}
+
+
+def regional_collection_read():
+    """A collection of the region: its coordinator, and the methodist of a department in it."""
+    return {M: 200, H: 404, C1: 404, C2: 404, MB: 404, R: 200, ANON: 302}
+
+
+def regional_answer(status=200):
+    """Answering for department A: its methodist only; the coordinator answers for no department."""
+    return {M: status, H: 404, C1: 404, C2: 404, MB: 404, R: 403, ANON: 302}
+
+
 MATRIX = [
-    ("home", no_args, "get", everyone(200)),
+    ("home", no_args, "get", everyone(200, coordinator=302)),
     ("organisation_list", no_args, "get", everyone(200)),
-    ("organisation_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
-    ("organisation_create", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
-    ("organisation_detail", school_a1, "get", {M: 200, H: 200, C1: 200, C2: 404, MB: 404, ANON: 302}),
+    ("organisation_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
+    ("organisation_create", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
+    ("organisation_detail", school_a1, "get", {M: 200, H: 200, C1: 200, C2: 404, MB: 404, R: 404, ANON: 302}),
     ("organisation_edit", school_a1, "get", department_write()),
     ("organisation_edit", school_a1, "post", department_write()),
     ("curator_invite", school_a1, "get", department_write()),
     ("curator_invite", school_a1, "post", department_write()),
     ("staff_list", no_args, "get", everyone(200)),
     ("membership_remove", curator_a1_membership, "get", department_write()),
-    ("membership_remove", curator_a1_membership, "post", {**department_write(), M: 302}),
+    ("membership_remove", curator_a1_membership, "post", {**department_write(), M: 302, R: 404}),
     ("membership_reinvite", curator_a1_membership, "get", everyone(405)),
-    ("membership_reinvite", curator_a1_membership, "post", {**department_write(), M: 302}),
+    ("membership_reinvite", curator_a1_membership, "post", {**department_write(), M: 302, R: 404}),
     # People and consents
     ("person_list", no_args, "get", everyone(200)),
     ("person_create", no_args, "get", data_entry()),
@@ -477,9 +554,9 @@ MATRIX = [
     ("person_edit", person_of_a1, "get", organisation_write()),
     ("person_edit", person_of_a1, "post", organisation_write()),
     ("person_delete", person_of_a1, "get", organisation_write()),
-    ("person_delete", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    ("person_delete", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302, R: 404}),
     ("person_restore", person_of_a1, "get", everyone(405)),
-    ("person_restore", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    ("person_restore", person_of_a1, "post", {**organisation_write(), M: 302, C1: 302, R: 404}),
     ("consent_create", person_of_a1, "get", organisation_write()),
     ("consent_create", person_of_a1, "post", organisation_write()),
     ("consent_withdraw", consent_of_a1, "get", organisation_write()),
@@ -505,7 +582,7 @@ MATRIX = [
     ("meeting_edit", meeting_of_a1, "get", organisation_write()),
     ("meeting_edit", meeting_of_a1, "post", organisation_write()),
     ("meeting_delete", meeting_of_a1, "get", organisation_write()),
-    ("meeting_delete", meeting_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
+    ("meeting_delete", meeting_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, R: 404, ANON: 302}),
     # Questionnaires of the monitoring of influence: the pair's own access
     ("influence_pair", pair_of_a1, "get", organisation_read()),
     ("influence_mentor_response", mentor_questionnaire_of_a1, "get", organisation_write()),
@@ -531,9 +608,9 @@ MATRIX = [
     ("influence_outcome_edit", _without_purpose(mentee_outcome_of_a1), "post", organisation_write()),
     ("influence_outcome_upload", no_args, "get", data_entry()),
     ("influence_outcome_upload", no_args, "post", data_entry()),  # empty: the form again
-    ("influence_outcome_template", school_a1_chosen, "get", organisation_write()),
+    ("influence_outcome_template", school_a1_chosen, "get", {**organisation_write(), R: 403}),
     ("influence_link_revoke", link_of_a1, "get", everyone(405)),
-    ("influence_link_revoke", link_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, ANON: 302}),
+    ("influence_link_revoke", link_of_a1, "post", {M: 302, H: 403, C1: 302, C2: 404, MB: 404, R: 404, ANON: 302}),
     # The personal answer link: the one new page without a login (the token is the key; an empty sending
     # shows the form again with its errors)
     ("influence_answer", answer_link, "get", everyone(200, anonymous=200)),
@@ -541,16 +618,31 @@ MATRIX = [
     # «Анкеты мониторинга»: everyone of a department reads them; its methodist makes and edits its own versions
     ("influence_template_list", no_args, "get", everyone(200)),
     ("influence_template_detail", common_questionnaire, "get", everyone(200)),
-    ("influence_template_detail", own_questionnaire_of_department_a, "get", {**everyone(200), MB: 404}),
-    ("influence_template_copy", common_questionnaire, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
-    ("influence_template_copy", common_questionnaire, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("influence_template_detail", own_questionnaire_of_department_a, "get", {**everyone(200), MB: 404, R: 404}),
+    (
+        "influence_template_copy",
+        common_questionnaire,
+        "get",
+        {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302},
+    ),
+    (
+        "influence_template_copy",
+        common_questionnaire,
+        "post",
+        {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302},
+    ),
     ("influence_template_copy", own_questionnaire_of_department_a, "get", department_lists_write()),
     ("influence_template_edit", own_questionnaire_of_department_a, "get", department_lists_write()),
     ("influence_template_edit", own_questionnaire_of_department_a, "post", department_lists_write()),
     ("influence_template_edit", common_questionnaire, "get", everyone(403)),
     ("influence_template_edit", common_questionnaire, "post", everyone(403)),
     ("influence_template_delete", own_questionnaire_of_department_a, "get", department_lists_write()),
-    ("influence_template_delete", own_questionnaire_of_department_a, "post", {**department_lists_write(), M: 302}),
+    (
+        "influence_template_delete",
+        own_questionnaire_of_department_a,
+        "post",
+        {**department_lists_write(), M: 302, R: 404},
+    ),
     ("influence_template_delete", common_questionnaire, "post", everyone(403)),
     ("influence_template_question_create", own_questionnaire_of_department_a, "get", department_lists_write()),
     ("influence_template_question_create", own_questionnaire_of_department_a, "post", department_lists_write()),
@@ -558,9 +650,19 @@ MATRIX = [
     ("influence_template_question_edit", question_of_department_a, "get", department_lists_write()),
     ("influence_template_question_edit", question_of_department_a, "post", department_lists_write()),
     ("influence_template_question_delete", question_of_department_a, "get", department_lists_write()),
-    ("influence_template_question_delete", question_of_department_a, "post", {**department_lists_write(), M: 302}),
+    (
+        "influence_template_question_delete",
+        question_of_department_a,
+        "post",
+        {**department_lists_write(), M: 302, R: 404},
+    ),
     ("influence_template_question_move", question_of_department_a, "get", everyone(405)),
-    ("influence_template_question_move", question_of_department_a, "post", {**department_lists_write(), M: 302}),
+    (
+        "influence_template_question_move",
+        question_of_department_a,
+        "post",
+        {**department_lists_write(), M: 302, R: 404},
+    ),
     # Documents from the registry (paperwork): the order fixing a school's pairs, consents, own templates
     ("paperwork_pair_order", school_a1, "get", organisation_read()),
     ("paperwork_pair_order", school_a1, "post", everyone(405)),
@@ -572,13 +674,13 @@ MATRIX = [
     ("paperwork_consent", consent_form_of_a1, "get", organisation_read()),
     ("paperwork_consent", consent_form_of_a1, "post", everyone(405)),
     ("paperwork_templates", no_args, "get", everyone(200)),
-    ("paperwork_templates", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("paperwork_templates", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
     ("paperwork_template_off", own_document_template_of_department_a, "get", everyone(405)),
     (
         "paperwork_template_off",
         own_document_template_of_department_a,
         "post",
-        {M: 302, H: 403, C1: 403, C2: 403, MB: 404, ANON: 302},
+        {M: 302, H: 403, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302},
     ),
     ("paperwork_template_builtin", built_in_order_template, "get", everyone(200)),
     # Data quality and reference lists
@@ -586,8 +688,8 @@ MATRIX = [
     ("quality", no_args, "post", everyone(405)),
     ("quality_summary", no_args, "get", everyone(200)),
     ("reference_list", no_args, "get", everyone(200)),
-    ("reference_create", reference_formats, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
-    ("reference_create", reference_formats, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
+    ("reference_create", reference_formats, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
+    ("reference_create", reference_formats, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
     ("reference_edit", own_format_of_department_a, "get", department_lists_write()),
     ("reference_edit", own_format_of_department_a, "post", department_lists_write()),
     ("reference_edit", own_role_model_of_department_a, "post", department_lists_write()),
@@ -602,11 +704,11 @@ MATRIX = [
     ("job_detail", export_job_of_curator_a1, "get", own_job_only()),
     ("job_download", export_job_of_curator_a1, "get", own_job_only()),
     ("job_confirm", checked_upload_of_curator_a1, "get", everyone(405)),
-    ("job_retry", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
-    ("job_cancel", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302}),
-    ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
+    ("job_retry", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302, R: 404}),
+    ("job_cancel", export_job_of_curator_a1, "post", {**own_job_only(), C1: 302, R: 404}),
+    ("job_confirm", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302, R: 404}),
     ("import_map", checked_upload_of_curator_a1, "get", everyone(405)),
-    ("import_map", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302}),
+    ("import_map", checked_upload_of_curator_a1, "post", {**own_job_only(), C1: 302, R: 404}),
     # Roadmaps
     ("roadmap_list", no_args, "get", everyone(200)),
     ("roadmap_agenda", no_args, "get", everyone(200)),
@@ -629,10 +731,10 @@ MATRIX = [
     ("roadmap_edit", roadmap_of_a1, "post", organisation_write()),
     ("roadmap_delete", municipal_roadmap, "get", municipal_write()),
     ("roadmap_delete", municipal_roadmap, "post", municipal_write(302)),
-    ("roadmap_delete", roadmap_of_a1, "post", {**organisation_write(), M: 302, C1: 302}),
+    ("roadmap_delete", roadmap_of_a1, "post", {**organisation_write(), M: 302, C1: 302, R: 404}),
     # A curator copies the municipal roadmap into the own school; a head copies nothing.
-    ("roadmap_copy", municipal_roadmap, "get", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, ANON: 302}),
-    ("roadmap_copy", municipal_roadmap, "post", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, ANON: 302}),
+    ("roadmap_copy", municipal_roadmap, "get", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, R: 404, ANON: 302}),
+    ("roadmap_copy", municipal_roadmap, "post", {M: 200, H: 403, C1: 200, C2: 200, MB: 404, R: 404, ANON: 302}),
     ("roadmap_copy", roadmap_of_a1, "get", organisation_write()),
     ("roadmap_section_create", municipal_roadmap, "get", municipal_write()),
     ("roadmap_section_create", municipal_roadmap, "post", municipal_write()),
@@ -655,6 +757,24 @@ MATRIX = [
     ("roadmap_occurrence_edit", a1_part_of_municipal_item, "post", organisation_write()),
     ("roadmap_occurrence_edit", mark_of_a1_roadmap, "post", organisation_write()),
     ("roadmap_evidence", evidence_of_a1_roadmap, "get", organisation_read()),
+    # «Реестр документов»: a municipal roadmap of its own kind, its documents given by the schools
+    ("register_index", no_args, "get", everyone(200)),
+    (
+        "register_index",
+        no_args,
+        "post",
+        {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302},
+    ),  # empty: the form
+    ("register_detail", register_of_department_a, "get", department_read()),
+    ("register_export", register_of_department_a, "get", department_read()),
+    ("register_requirement_create", register_of_department_a, "get", municipal_write()),
+    ("register_requirement_create", register_of_department_a, "post", municipal_write()),
+    ("register_requirement_edit", requirement_of_department_a, "get", municipal_write()),
+    ("register_requirement_edit", requirement_of_department_a, "post", municipal_write()),
+    ("register_requirement_delete", requirement_of_department_a, "get", municipal_write()),
+    ("register_requirement_delete", requirement_of_department_a, "post", municipal_write(302)),
+    ("register_submission", a1_part_of_register, "get", organisation_read()),
+    ("register_submission", a1_part_of_register, "post", organisation_write()),  # empty: the form again
     # Monitoring
     ("indicators", no_args, "get", department_wide()),
     ("indicators_export", no_args, "get", department_wide()),
@@ -663,9 +783,9 @@ MATRIX = [
     ("indicator_breakdown", no_args, "get", department_wide(404)),  # no indicator chosen
     ("indicator_drilldown", indicator_cell_of_department_a, "get", department_wide()),
     # Methodist B asks for school A1 of department A: not found in B's department.
-    ("indicator_drilldown", indicator_cell_of_school_a1, "get", {**department_wide(), MB: 404}),
+    ("indicator_drilldown", indicator_cell_of_school_a1, "get", {**department_wide(), MB: 404, R: 403}),
     ("contingent_list", no_args, "get", everyone(200)),
-    ("contingent_edit", contingent_of_a1, "get", {**organisation_write(), H: 403}),
+    ("contingent_edit", contingent_of_a1, "get", {**organisation_write(), H: 403, R: 404}),
     ("contingent_edit", contingent_of_a1, "post", organisation_write()),
     ("contingent_upload", no_args, "get", methodists_only()),
     ("contingent_upload", no_args, "post", methodists_only()),
@@ -674,15 +794,20 @@ MATRIX = [
     ("reminder_list", no_args, "get", methodists_only()),
     ("reminder_preview", curator_a1_user, "get", reminded_of_department_a()),
     ("reminder_send", curator_a1_user, "get", everyone(405)),
-    ("reminder_send", curator_a1_user, "post", {**reminded_of_department_a(), M: 302}),
+    ("reminder_send", curator_a1_user, "post", {**reminded_of_department_a(), M: 302, R: 403}),
     ("reminder_send_all", no_args, "get", everyone(405)),
     ("reminder_send_all", no_args, "post", methodists_only(302)),
     ("my_reminders", no_args, "get", reminded_themselves()),
     ("my_reminders", no_args, "post", reminded_themselves(400)),  # neither «on» nor «off» asked for
     # Reporting collections
     ("collection_list", no_args, "get", everyone(200)),
-    ("collection_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),
-    ("collection_create", no_args, "post", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, ANON: 302}),  # empty: the form
+    ("collection_create", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302}),
+    (
+        "collection_create",
+        no_args,
+        "post",
+        {M: 200, H: 403, C1: 403, C2: 403, MB: 200, R: 403, ANON: 302},
+    ),  # empty: the form
     ("collection_detail", collection_of_department_a, "get", department_read()),
     ("collection_edit", collection_of_department_a, "get", department_methodist_write()),
     ("collection_edit", collection_of_department_a, "post", department_methodist_write()),
@@ -694,8 +819,25 @@ MATRIX = [
     ("collection_confirm", a1_in_collection, "post", curator_a1_confirms()),  # requirement not met: the form again
     ("snapshot_detail", snapshot_of_department_a, "get", snapshot_read()),
     ("snapshot_file", snapshot_file_of_department_a, "get", snapshot_read()),
+    ("snapshot_retry", snapshot_of_department_a, "get", everyone(405)),
+    ("snapshot_retry", snapshot_of_department_a, "post", department_methodist_write(302)),
+    # The region
+    ("region_overview", no_args, "get", coordinator_only()),
+    ("region_collection_list", no_args, "get", {M: 200, H: 403, C1: 403, C2: 403, MB: 403, R: 200, ANON: 302}),
+    ("region_collection_create", no_args, "get", coordinator_only()),
+    ("region_collection_create", no_args, "post", coordinator_only()),  # empty: the form again
+    ("region_collection_detail", regional_collection, "get", regional_collection_read()),
+    ("region_collection_answer", regional_collection, "get", regional_answer()),
+    ("region_collection_answer", regional_collection, "post", regional_answer()),  # empty: the form again
+    ("region_collection_close", regional_collection, "get", everyone(405)),
+    (
+        "region_collection_close",
+        regional_collection,
+        "post",
+        {M: 403, H: 404, C1: 404, C2: 404, MB: 404, R: 302, ANON: 302},
+    ),
     ("snapshot_compare", no_args, "get", department_wide()),
-    ("snapshot_compare", two_snapshots_of_department_a, "get", {**department_wide(), MB: 404}),
+    ("snapshot_compare", two_snapshots_of_department_a, "get", {**department_wide(), MB: 404, R: 403}),
     # Accounts
     ("health", no_args, "get", everyone(200, anonymous=200)),
     ("login", no_args, "get", everyone(200, anonymous=200)),

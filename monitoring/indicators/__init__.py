@@ -4,6 +4,8 @@
     default_years(departments)                  the years the data covers
     indicator_table(departments, years)         IndicatorTable: a Cell per indicator and year
     breakdown(departments, code, year)          [OrgCell] for every organisation of the departments
+    region_tables(departments, years)           the table of them all and each one's, from one set of facts
+    table_and_breakdowns(departments, years)    the table and every breakdown, from one set of facts (a snapshot)
     drilldown(departments, code, year[, org])   the people (organisations, programs) a cell counts
     impossible_cells(organisation_ids)          each organisation's shares over 100 % (the quality check)
 
@@ -26,6 +28,8 @@ from monitoring.indicators.table import (
     impossible_cells,
     indicator_table,
     percent,
+    region_tables,
+    table_and_breakdowns,
 )
 
 __all__ = [
@@ -44,4 +48,6 @@ __all__ = [
     "get_indicator",
     "indicator_table",
     "percent",
+    "region_tables",
+    "table_and_breakdowns",
 ]

@@ -185,6 +185,54 @@ def indicator_table(departments, years: Iterable[int], *, cached: bool = True) -
     return IndicatorTable(departments=departments, years=years, rows=rows)
 
 
+def table_and_breakdowns(
+    departments, years: Iterable[int], *, cached: bool = True
+) -> tuple[IndicatorTable, dict[tuple[str, int], list[OrgCell]]]:
+    """The table and every indicator's breakdown by organisation for each year, from one reading of the facts
+    (a snapshot: where a `breakdown` per indicator and year would read the department's facts again each time)."""
+    departments = _departments(departments)
+    years = sorted(set(years))
+    department_ids = _ids(departments)
+    organisations = _organisations(department_ids)
+    organisation_ids = [organisation.pk for organisation in organisations]
+    facts = _facts(department_ids, organisations, years, cached)
+    rows = [
+        (indicator, {year: _cell(indicator, facts, organisation_ids, year) for year in years})
+        for indicator in INDICATORS
+    ]
+    breakdowns = {
+        (indicator.code, year): [
+            OrgCell(organisation, _cell(indicator, facts, [organisation.pk], year)) for organisation in organisations
+        ]
+        for indicator in INDICATORS
+        for year in years
+    }
+    return IndicatorTable(departments=departments, years=years, rows=rows), breakdowns
+
+
+def region_tables(
+    departments, years: Iterable[int], *, cached: bool = True
+) -> tuple[IndicatorTable, dict[int, IndicatorTable]]:
+    """The table of the departments together and each department's own, counted from one set of facts (a
+    region and its breakdown by municipality: the queries of one `indicator_table`, the same cache entries)."""
+    departments = _departments(departments)
+    years = sorted(set(years))
+    department_ids = _ids(departments)
+    organisations = _organisations(department_ids)
+    facts = _facts(department_ids, organisations, years, cached)
+
+    def table(of: list[EducationDepartment], ids: list[int]) -> IndicatorTable:
+        rows = [(indicator, {year: _cell(indicator, facts, ids, year) for year in years}) for indicator in INDICATORS]
+        return IndicatorTable(departments=of, years=years, rows=rows)
+
+    together = table(departments, [organisation.pk for organisation in organisations])
+    each = {
+        department.pk: table([department], [o.pk for o in organisations if o.department_id == department.pk])
+        for department in departments
+    }
+    return together, each
+
+
 def impossible_cells(organisation_ids: Iterable[int]) -> dict[tuple[int, int], list[tuple[Indicator, Cell]]]:
     """(organisation, year) -> the shares over 100 % of that organisation alone: more people counted than
     its own contingent holds, in the years of its department's indicator table.

@@ -151,9 +151,11 @@ def build_report(department: EducationDepartment, years: list[int], *, user, tod
 
 
 def _roadmap_state(department: EducationDepartment, years: list[int], user, today: date) -> RoadmapState | None:
-    """The municipal roadmaps whose period overlaps the years: four queries, or one when there are none."""
+    """The municipal roadmaps whose period overlaps the years (not the document registers): four queries, or one
+    when there are none."""
     roadmaps = list(
         Roadmap.objects.for_user(user)
+        .plans()
         .filter(
             department=department,
             organisation__isnull=True,

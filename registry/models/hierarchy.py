@@ -1,9 +1,10 @@
 """The hierarchy of the registry and the people in charge of it.
 
-EducationDepartment (орган управления образованием) → Organisation (образовательная
-организация) ; a User acts through Memberships, each giving one role over a department
-or, for a curator, over one organisation. What a membership lets a user see and change
-is decided in registry/access.py, nowhere else.
+Region (регион: the regional centre's reach) → EducationDepartment (орган управления образованием)
+→ Organisation (образовательная организация); a User acts through Memberships, each giving one role
+over a department or, for a curator, over one organisation. What a membership lets a user see and
+change is decided in registry/access.py, nowhere else. A RegionalCoordinator reads the aggregates of
+a region's departments (the `region` app) and, by holding no Membership, no row of any department.
 """
 
 from __future__ import annotations
@@ -77,6 +78,39 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+class Region(models.Model):
+    """A region (субъект РФ) as the registry serves it: the regional centre over its municipalities.
+
+    Created by the system administrator, who also places departments in it (`EducationDepartment.in_region`).
+    """
+
+    name = models.CharField(
+        "наименование", max_length=300, help_text="Например: «Министерство образования Амурской области»."
+    )
+    code = models.CharField(
+        "код",
+        max_length=32,
+        unique=True,
+        validators=[code_validator],
+        help_text="Короткий латинский код для команд, например «amur».",
+    )
+    centre = models.CharField(
+        "региональный центр наставничества", max_length=300, blank=True, help_text="Кто ведёт сбор в регионе."
+    )
+
+    class Meta:
+        verbose_name = "регион"
+        verbose_name_plural = "регионы"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="registry_region_code_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="registry_region_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class EducationDepartment(models.Model):
     """Орган управления образованием of a municipality: the tenant of the registry."""
 
@@ -96,6 +130,15 @@ class EducationDepartment(models.Model):
     )
     methodical_centre = models.CharField(
         "методический центр", max_length=300, blank=True, help_text="Например: МБУ «ИМЦ»"
+    )
+    in_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
+        verbose_name="регион в системе",
+        help_text="Региональный координатор этого региона видит сводные показатели муниципалитета.",
     )
 
     class Meta:
@@ -261,3 +304,31 @@ class Membership(models.Model):
                 raise ValidationError(
                     {"organisation": "Организация относится к другому органу управления образованием."}
                 )
+
+
+class RegionalCoordinator(models.Model):
+    """The role of a regional coordinator: the aggregates of every department of one region, no person's data.
+
+    Not a Membership: it gives no department's rows (registry/scope.py knows nothing of it), so a
+    coordinator's scope over people and pairs is empty by construction; the `region` app reads only
+    counts for them.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="regional_roles", verbose_name="пользователь")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="coordinators", verbose_name="регион")
+    created_at = models.DateTimeField("назначен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "региональный координатор"
+        verbose_name_plural = "региональные координаторы"
+        ordering = ["region", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                name="registry_regionalcoordinator_unique",
+                violation_error_message="Пользователь уже координатор этого региона.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: региональный координатор — {self.region}"

@@ -19,6 +19,14 @@ from roadmap.forms import AgendaFilterForm, OccurrenceForm
 from roadmap.models import Occurrence, Roadmap, Status
 
 
+def save_mark(form: OccurrenceForm, user) -> Occurrence:
+    """Save an execution mark from its form (the roadmap's mark, or a register's document given), as `user`."""
+    marked = form.save(commit=False)
+    marked.updated_by = user
+    marked.save()
+    return marked
+
+
 @require_http_methods(["GET", "POST"])
 def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     occurrence = get_occurrence(request.user, pk, write=request.method == "POST")
@@ -26,14 +34,7 @@ def occurrence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     can_mark = scope_for(request.user).marks_occurrence(occurrence, roadmap)
     form = OccurrenceForm(request.POST or None, request.FILES or None, instance=occurrence)
     if request.method == "POST" and form.is_valid():
-
-        def save() -> Occurrence:
-            marked = form.save(commit=False)
-            marked.updated_by = request.user
-            marked.save()
-            return marked
-
-        if save_or_explain(form, save) is not None:
+        if save_or_explain(form, lambda: save_mark(form, request.user)) is not None:
             messages.success(request, "Отметка сохранена.")
             back = request.POST.get("next", "")
             if back.startswith("/") and not back.startswith("//"):

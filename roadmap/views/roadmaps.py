@@ -60,7 +60,9 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     organisations = scope.organisations(Organisation.objects.all())
     filters = RoadmapFilterForm(request.GET or None, organisations=organisations)
     today = timezone.localdate()
-    roadmaps = filters.apply(Roadmap.objects.for_user(request.user)).select_related("department", "organisation")
+    roadmaps = filters.apply(Roadmap.objects.for_user(request.user).plans()).select_related(
+        "department", "organisation"
+    )
     roadmaps = roadmaps.annotate(
         item_count=Count("items", distinct=True),
         overdue_count=Count(
@@ -92,6 +94,8 @@ class ItemRow:
 
 def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
     roadmap = get_roadmap(request.user, pk)
+    if roadmap.is_register:  # the agenda and the reminders link a register's parts to their roadmap
+        return redirect("register_detail", pk=roadmap.pk)
     scope = scope_for(request.user)
     sections = list(roadmap.sections.order_by("position", "pk"))
     rows = {item.pk: ItemRow(item) for item in roadmap.items.order_by("position", "pk")}

@@ -58,7 +58,12 @@ def data(world):
         template = template_for(pair, purpose, Role.MENTOR)
         values = {q.pk: score for q in template.questions.filter(kind=QuestionKind.SCALE)}
         save_response(pair=pair, participation=None, template=template, values=values, user=None)
-    return {"person": mentee, "pair": pair, "roadmap": roadmap}
+    from region.models import RegionalCollection
+
+    regional = RegionalCollection.objects.create(
+        region=world.region, title="Мониторинг ЦМН региона", deadline=date(2027, 6, 1), first_year=2025, last_year=2025
+    )
+    return {"person": mentee, "pair": pair, "roadmap": roadmap, "regional": regional}
 
 
 def pages(world, data) -> dict[str, list[str]]:
@@ -107,6 +112,14 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("influence_template_list"),
             reverse("paperwork_pair_order", args=[a1]),
             reverse("paperwork_templates"),
+            reverse("region_collection_list"),
+            reverse("region_collection_detail", args=[data["regional"].pk]),
+        ],
+        "coordinator": [
+            reverse("region_overview"),
+            reverse("region_collection_list"),
+            reverse("region_collection_create"),
+            reverse("region_collection_detail", args=[data["regional"].pk]),
         ],
         "head_a": [
             reverse("home"),
@@ -133,9 +146,9 @@ def axe_violations(page) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("persona", ["curator_a1", "methodist_a", "head_a"])
+@pytest.mark.parametrize("persona", ["curator_a1", "methodist_a", "head_a", "coordinator"])
 def test_every_main_page_meets_wcag_aa(page, live_server, world, data, persona):
-    log_in(page, live_server, persona)
+    log_in(page, live_server, persona, landing="/region/" if persona == "coordinator" else "/")
     problems = []
     for url in pages(world, data)[persona]:
         page.goto(f"{live_server.url}{url}")
@@ -144,9 +157,9 @@ def test_every_main_page_meets_wcag_aa(page, live_server, world, data, persona):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("persona", ["curator_a1", "methodist_a"])
+@pytest.mark.parametrize("persona", ["curator_a1", "methodist_a", "coordinator"])
 def test_no_page_scrolls_sideways_on_a_phone(page, live_server, world, data, persona):
-    log_in(page, live_server, persona)
+    log_in(page, live_server, persona, landing="/region/" if persona == "coordinator" else "/")
     page.set_viewport_size(PHONE)
     wide = []
     for url in pages(world, data)[persona]:

@@ -3,13 +3,14 @@
 from tests.factories import PASSWORD
 
 
-def log_in(page, live_server, username):
+def log_in(page, live_server, username, landing="/"):
+    """Through the login form; `landing` is where the home page leads the user (a coordinator: the region)."""
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
     page.get_by_label("Логин").fill(username)
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}{landing}")
     # The home page loads its figures in fragments (htmx): leaving before they arrive races them for the
     # test database (SQLite's shared cache answers «table is locked»).
     page.wait_for_load_state("networkidle")

@@ -40,6 +40,7 @@ def test_every_exporter_has_a_download_url_and_every_download_an_exporter():
     assert urls == {
         "export": "bases",
         "roadmap_export": "roadmap",
+        "register_export": "document-register",
         "indicators_export": "indicators",
         "indicators_report": "report",
         "contingent_template": "contingent-template",
@@ -51,6 +52,17 @@ def test_every_exporter_has_a_download_url_and_every_download_an_exporter():
     for identifier, exporter in exports.EXPORTERS.items():
         assert exporter.identifier == identifier and exporter.verbose_name
         assert exporter.formats and set(exporter.formats) <= set(exports.FORMAT_LABELS)
+
+
+def _document_register(world):
+    """Department A's document register with one document (roadmap/register.py)."""
+    from roadmap import register
+
+    found = register.open_register(world.department_a, register.academic_period(2026), user=None)
+    item = register.new_requirement(found)
+    item.content = "Положение о наставничестве"
+    register.save_requirement(item, date(2026, 9, 20))
+    return found
 
 
 @pytest.fixture
@@ -65,6 +77,7 @@ def files(world):
     return {
         "bases": {"base": "mentees", "period": "current", "organisations": [], "filters": {}},
         "roadmap": {"pk": roadmap.pk},
+        "document-register": {"pk": _document_register(world).pk},
         "indicators": {},
         "report": {},
         "contingent-template": {"year": 2026},

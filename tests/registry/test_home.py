@@ -4,7 +4,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from influence.models import MenteeOutcome, ParticipantGrowth, Response
+from paperwork.models import SignedOrder
 from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, User
+from reporting.models import Collection, Confirmation, Snapshot
 from tests import factories
 
 
@@ -56,6 +58,10 @@ def test_load_demo_is_idempotent(db, capsys):
                 Response,
                 MenteeOutcome,
                 ParticipantGrowth,
+                Collection,
+                Confirmation,
+                Snapshot,
+                SignedOrder,
             )
         )
 
@@ -64,7 +70,22 @@ def test_load_demo_is_idempotent(db, capsys):
     assert counts() == first
     assert first[4] > 0 and first[5] > 0, "the demo shows people and pairs"
     assert first[6] > 0 and first[7] > 0 and first[8] > 0, "and the monitoring of influence"
-    assert first[0] == 1 and 8 <= first[1] <= 12
+    assert first[9:] == (2, 5, 1, 1), "a closed collection and an open one, its snapshot, a signed order"
+    snapshot = Snapshot.objects.get()
+    assert snapshot.is_taken and snapshot.collection.state == "closed" and snapshot.indicators_file
+    # The region: the demo municipality and a small one, the coordinator, a regional collection answered.
+    from region.models import RegionalAnswer
+    from registry.models import Region
+
+    region = Region.objects.get(code="amur")
+    assert region.departments.count() == 2 and region.coordinators.get().user.username == "region"
+    assert RegionalAnswer.objects.get().snapshot == snapshot
+    assert snapshot.data["confirmations"] and snapshot.data["indicators"]
+    assert Collection.objects.filter(state="open").get().confirmations.count() == 2
+    order = SignedOrder.objects.get()
+    assert order.number and order.date and order.pairs.exists()
+    assert all(pair.order_number == order.number and pair.has_order for pair in order.pairs.all())
+    assert first[0] == 2 and 10 <= first[1] <= 15, "the demo municipality and the small one of its region"
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"school", "kindergarten", "additional", "college"} <= kinds
     assert "nastavnik2026" in capsys.readouterr().out
@@ -72,7 +93,7 @@ def test_load_demo_is_idempotent(db, capsys):
 
 def test_demo_logins_from_the_readme_work(db, client):
     call_command("load_demo")
-    for username in ["metodist", "rukovoditel", "kurator.sosh1"]:
+    for username in ["metodist", "rukovoditel", "kurator.sosh1", "region"]:
         response = client.post(reverse("login"), {"username": username, "password": "nastavnik2026"})
         assert response.status_code == 302, username
         client.post(reverse("logout"))

@@ -100,6 +100,7 @@ def test_a_subject_extract_holds_the_data_its_history_and_its_access_log(world, 
         "Наставничество",
         "Анкеты",
         "Результаты наставляемых",
+        "Приказы о закреплении",
         "История изменений",
         "Журнал доступа",
     ]

@@ -226,3 +226,97 @@ def test_the_timer_reminds_on_the_schedule_once_a_day(world):
     assert services.due_for_reminder(collection, today + timedelta(days=6)) is False
     assert services.due_for_reminder(collection, today + timedelta(days=7)) is True
     assert services.due_for_reminder(collection, today + timedelta(days=15)) is False, "the deadline has passed"
+
+
+def test_the_questionnaires_requirement_reads_only_the_pairs_of_the_collections_years(world):
+    """Issue 20: «Анкеты мониторинга влияния внесены» asked for every pair ever — a collection of one year was
+    held back by a pair completed years before it, or by one that entered the program after it."""
+    from influence.demo import _enter
+    from influence.models import Purpose
+    from reporting.checklist import checklists
+
+    year = timezone.localdate().year - 1
+    collection = Collection.objects.create(
+        department=world.department_a,
+        title="Мониторинг ЦМН",
+        deadline=date(year + 1, 5, 20),
+        first_year=year,
+        last_year=year,
+        requirements=[Requirement.QUESTIONNAIRES],
+    )
+
+    def status():
+        found = checklists(world.methodist_a, collection, [world.school_a1.pk])[world.school_a1.pk]
+        return found.statuses[0]
+
+    # Outside the year: completed two years before it, entered the program after it. No questionnaires.
+    add_pair(world.school_a1, entry_date=date(year - 3, 9, 1), end_date=date(year - 2, 5, 30))
+    add_pair(world.school_a1, entry_date=date(year + 1, 1, 1))
+    assert status().met, status().detail
+
+    # Within it: completed in the year without its «after» questionnaires, active since the year without «before».
+    completed = add_pair(world.school_a1, entry_date=date(year - 1, 9, 1), end_date=date(year, 5, 30))
+    active = add_pair(world.school_a1, entry_date=date(year, 9, 1))
+    found = status()
+    assert not found.met
+    assert {problem.slug: problem.count for problem in found.problems} == {
+        "no_before_questionnaire": 1,
+        "no_after_questionnaire": 1,
+    }
+    assert "Нет итоговой анкеты: 1" in found.detail and "Нет входной анкеты: 1" in found.detail
+
+    for pair, purpose in ((completed, Purpose.AFTER), (active, Purpose.BEFORE)):
+        for seed, participation in enumerate([None, *pair.participations.all()]):
+            _enter(pair, participation, purpose, seed)
+    assert status().met, status().detail
+    curator = client_for(world, "curator_a1")
+    page = curator.get(reverse("collection_detail", args=[collection.pk])).content.decode()
+    assert "все анкеты внесены" in page
+
+
+def test_a_failed_snapshot_is_started_again_once_whatever_the_clicks(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The snapshot's job failed: the methodist sees it on the collection's and the snapshot's pages and
+    presses «Повторить»; a second click while the new job waits or runs starts none."""
+    from jobs.models import Job, JobKind, JobStatus
+    from reporting import snapshots
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    Contingent.objects.create(organisation=world.school_a1, year=YEAR, students_total=500, students_10_18=300)
+    collection = open_collection(world, requirements=[])
+    with monkeypatch.context() as patched:
+        patched.setattr(snapshots, "take", broken)
+        snapshot = close(world, collection, django_capture_on_commit_callbacks)
+    assert not snapshot.is_taken and snapshot.job.status == JobStatus.FAILED
+
+    methodist = client_for(world, "methodist_a")
+    retry_url = reverse("snapshot_retry", args=[snapshot.pk])
+    for url in (reverse("snapshot_detail", args=[snapshot.pk]), reverse("collection_detail", args=[collection.pk])):
+        page = methodist.get(url).content.decode()
+        assert "не сделан" in page and f'action="{retry_url}"' in page, url
+    head = client_for(world, "head_a").get(reverse("snapshot_detail", args=[snapshot.pk])).content.decode()
+    assert "Снимок не сделан" in head and retry_url not in head
+    assert client_for(world, "head_a").post(retry_url).status_code == 403
+
+    # Two clicks before the worker takes the first: one new job.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = methodist.post(retry_url, follow=True)
+        second = methodist.post(retry_url, follow=True)
+    assert "Снимок делается заново" in first.content.decode()
+    assert "Снимок уже делается" in second.content.decode()
+    assert len(queued) == 1
+    assert Job.objects.filter(kind=JobKind.SNAPSHOT).count() == 2
+    snapshot.refresh_from_db()
+    assert snapshot.job.status == JobStatus.QUEUED and snapshot.job.owner == world.methodist_a
+    page = methodist.get(reverse("snapshot_detail", args=[snapshot.pk])).content.decode()
+    assert "Снимок делается в фоне" in page and retry_url not in page
+
+    queued[0]()  # the worker runs it
+    snapshot.refresh_from_db()
+    assert snapshot.is_taken and snapshot.job.status == JobStatus.DONE and snapshot.indicators_file
+    done = methodist.post(retry_url, follow=True).content.decode()
+    assert "Снимок уже сделан" in done
+    assert Job.objects.filter(kind=JobKind.SNAPSHOT).count() == 2

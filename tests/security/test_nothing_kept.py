@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from tests import factories
@@ -130,3 +131,113 @@ def test_a_pair_page_names_another_schools_mentor_without_a_link_to_their_card(w
     assert reverse("person_detail", args=[mentor.pk]) not in page
     page = as_persona("methodist_a").get(reverse("pair_detail", args=[pair.pk])).content.decode()
     assert reverse("person_detail", args=[mentor.pk]) in page
+
+
+def _order_with_scan(world, pairs, number):
+    from datetime import date
+
+    from paperwork import services
+
+    return services.record_order(
+        organisation=world.school_a1,
+        pairs=pairs,
+        number=number,
+        day=date(2025, 9, 10),
+        user=world.curator_a1,
+        scan=b"%PDF-1.4\n% scan of a signed page naming the pairs' people\n%%EOF\n",
+        scan_name="Приказ.pdf",
+    )
+
+
+def test_a_signed_orders_scan_goes_with_the_erasure_of_a_person_it_names(world, django_capture_on_commit_callbacks):
+    """Issue 20: the scan of a signed order is a picture of names — it cannot be redacted as a text is. Erasing
+    a person named in it destroys it; the order's number and date stay, other orders' scans stay."""
+    from datetime import date
+
+    from registry import privacy
+    from registry.models import Consent, ConsentGiver
+
+    mentor = factories.student(world.school_a1, last_name="Ласточкина", birth_year=2007)
+    named = factories.pair(mentor, [factories.student(world.school_a1, birth_year=2012)])
+    other = factories.pair(
+        factories.student(world.school_a1, birth_year=2007), [factories.student(world.school_a1, birth_year=2013)]
+    )
+    order, other_order = _order_with_scan(world, [named], "12-о"), _order_with_scan(world, [other], "13-о")
+    scan, other_scan = order.scan.name, other_order.scan.name
+    assert default_storage.exists(scan) and default_storage.exists(other_scan)
+
+    extract = _extract_rows(mentor, "Приказы о закреплении")
+    assert ["Приказ № 12-о от 10.09.2025", world.school_a1.short_name, "хранится"] in extract
+    assert not any("13-о" in str(row) for row in extract)
+
+    Consent.objects.create(
+        person=mentor, given_by=ConsentGiver.SELF, given_on=date(2025, 9, 1), withdrawn_on=date(2026, 10, 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure = privacy.erase(mentor, user=world.methodist_a)
+    assert erasure.removed["signed_order_scans"] == 1
+    order.refresh_from_db()
+    named.refresh_from_db()
+    assert not order.scan and not default_storage.exists(scan)
+    assert (order.number, named.order_number, named.order_date) == ("12-о", "12-о", date(2025, 9, 10))
+    assert default_storage.exists(other_scan), "an order that does not name the person keeps its scan"
+    assert ["Приказ № 12-о от 10.09.2025", world.school_a1.short_name, "не хранится"] in _extract_rows(
+        mentor, "Приказы о закреплении"
+    )
+
+
+def test_housekeeping_takes_the_scans_of_orders_without_pairs_and_sweeps_scan_files_no_order_holds(world):
+    """An order whose pairs are all gone keeps no scan; a scan file no order points to (taken off, its order
+    deleted) is swept once a day old; a live order's scan and a department's template stay."""
+    import os
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from paperwork.models import DocumentTemplate
+    from portal import housekeeping
+
+    def pair():
+        return factories.pair(
+            factories.student(world.school_a1, birth_year=2007), [factories.student(world.school_a1, birth_year=2013)]
+        )
+
+    gone_pair = pair()
+    lonely, kept = _order_with_scan(world, [gone_pair], "12-о"), _order_with_scan(world, [pair()], "13-о")
+    lonely_scan, kept_scan = lonely.scan.name, kept.scan.name
+    template = DocumentTemplate(department=world.department_a, kind="order", original_name="приказ.docx")
+    template.file.save("t.docx", ContentFile(b"PK"), save=True)
+    stray = Path(settings.MEDIA_ROOT) / "paperwork/orders" / str(world.school_a1.pk) / "left-behind.pdf"
+    stray.write_bytes(b"%PDF-1.4 names")
+    stamp = time.time() - 3 * 86400
+    os.utime(stray, (stamp, stamp))
+    gone_pair.delete()  # the administrator deleted it (the admin's cascade)
+
+    told = housekeeping.run(30, dry_run=True)
+    assert told.scans == 1 and {lonely_scan, "paperwork/orders/" + f"{world.school_a1.pk}/left-behind.pdf"} <= set(
+        told.files
+    )
+    assert default_storage.exists(lonely_scan) and stray.exists()
+
+    report = housekeeping.run(30)
+    assert report.scans == 1
+    lonely.refresh_from_db()
+    assert not lonely.scan and not default_storage.exists(lonely_scan) and not stray.exists()
+    assert default_storage.exists(kept_scan) and default_storage.exists(template.file.name)
+    assert housekeeping.run(30).scans == 0
+
+
+def _extract_rows(person, sheet):
+    import io
+
+    from openpyxl import load_workbook
+
+    from registry import privacy
+
+    content, _name = privacy.subject_extract(person)
+    return [
+        [c for c in row if c is not None]
+        for row in load_workbook(io.BytesIO(content))[sheet].iter_rows(values_only=True)
+    ]

@@ -6,6 +6,10 @@ the other department, while every model instance Django builds from a database r
 against the user's scope (`post_init`). A view that loads a foreign row — even one it then refuses
 with 403/404, or one it only uses to compute a number — fails here with the URL, model and row.
 Views that go through the access layer (registry/access.py and the `for_user` querysets) never do.
+
+The regional coordinator holds no role in a department: of a tenant's rows they may read only the
+departments of their region and those departments' organisations (the names the aggregates are shown
+under) — never a person, a pair, a consent, a roadmap or a log row, of any department.
 """
 
 from datetime import date
@@ -40,7 +44,7 @@ from tests.conftest import client_for
 from tests.roadmap.conftest import make_roadmap
 from tests.test_permissions import MATRIX, _roadmap
 
-WATCHED_PERSONAS = ["curator_a1", "methodist_a", "methodist_b"]
+WATCHED_PERSONAS = ["curator_a1", "methodist_a", "methodist_b", "coordinator"]
 
 
 def tenant(instance) -> tuple[int, int | None] | None:
@@ -86,8 +90,10 @@ def remember_every_row():
             ROWS[(model, instance.pk)] = tenant(instance)
 
 
-def visible(scope: Scope, row: tuple[int, int | None]) -> bool:
+def visible(scope: Scope, row: tuple[int, int | None], model=None, region_departments=frozenset()) -> bool:
     department, organisation = row
+    if model in (EducationDepartment, Organisation) and department in region_departments:
+        return True  # a coordinator's region: the names the aggregates stand under
     return (
         department in scope.department_wide
         or organisation in scope.curator_organisations
@@ -158,6 +164,9 @@ def test_no_view_reads_a_foreign_row(crowded, name, kwargs, method, persona):
     url = reverse(name, kwargs=arguments) + (f"?{query}" if query else "")
     user = getattr(crowded, persona)
     scope = scope_for(user)
+    region_departments = frozenset(
+        EducationDepartment.objects.filter(in_region__coordinators__user=user).values_list("pk", flat=True)
+    )
     client = client_for(crowded, persona)
     remember_every_row()
     foreign = []
@@ -176,7 +185,7 @@ def test_no_view_reads_a_foreign_row(crowded, name, kwargs, method, persona):
             )
             else None
         )
-        if row is not None and not visible(scope, row):
+        if row is not None and not visible(scope, row, sender, region_departments):
             foreign.append(f"{sender.__name__} #{instance.pk} (department {row[0]}, organisation {row[1]})")
 
     post_init.connect(watch, weak=False)
@@ -210,3 +219,16 @@ def test_the_watch_catches_a_foreign_read(crowded):
         scope,
         tenant(Person.objects.filter(organisation=crowded.school_a1).first() or factories.student(crowded.school_a1)),
     )
+
+
+def test_the_watch_lets_the_coordinator_read_only_the_regions_departments_and_organisations(crowded):
+    """For the regional coordinator a department of the region and its schools are visible, a person of those
+    schools is not, nor a department outside the region."""
+    scope = scope_for(crowded.coordinator)
+    region = frozenset({crowded.department_a.pk})
+    remember_every_row()
+    person = Person.objects.filter(organisation=crowded.school_a2).first()
+    assert not visible(scope, tenant(person), Person, region)
+    assert visible(scope, tenant(crowded.school_a1), Organisation, region)
+    assert visible(scope, tenant(crowded.department_a), EducationDepartment, region)
+    assert not visible(scope, tenant(crowded.department_b), EducationDepartment, region)

@@ -1,4 +1,5 @@
-"""`manage.py indicators --department CODE [--years 2021-2024] [--format tsv|json]`: the indicator table."""
+"""`manage.py indicators --department CODE | --region CODE [--years 2021-2024] [--format tsv|json]`: the
+indicator table of a municipality, of several, or of every municipality of a region (consolidated)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.indicators import default_years, indicator_table
 from monitoring.models import FIRST_YEAR, LAST_YEAR
-from registry.models import EducationDepartment
+from registry.models import EducationDepartment, Region
 
 _YEARS = re.compile(r"(\d{4})(?:\s*[-–—]\s*(\d{4}))?")
 _EXAMPLE = "например --years 2024 или --years 2021-2024"
@@ -43,21 +44,44 @@ class Command(BaseCommand):
     help = (
         "Печатает таблицу показателей мониторинга наставничества муниципалитета по годам: TSV (строка "
         "заголовка «Показатель» и годы, в ячейках — значения) или JSON (значения с числителем, знаменателем "
-        "и числом организаций, сдавших контингент). Несколько --department — сводка по региону."
+        "и числом организаций, сдавших контингент). Несколько --department или --region — сводка по региону."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--department",
             action="append",
-            required=True,
+            default=[],
             metavar="CODE",
             help="Код муниципалитета; можно повторить для нескольких.",
         )
+        parser.add_argument("--region", metavar="CODE", help="Код региона: сводная таблица всех его муниципалитетов.")
         parser.add_argument("--years", help="Год или диапазон лет, например 2021-2024 (по умолчанию годы данных).")
         parser.add_argument("--format", choices=["tsv", "json"], default="tsv", help="tsv (по умолчанию) или json.")
 
     def handle(self, *args, **options) -> None:
+        if bool(options["department"]) == bool(options["region"]):
+            raise CommandError("Укажите --department или --region (одно из двух), например --region amur.")
+        chosen = self.region_departments(options["region"]) if options["region"] else self.departments(options)
+        years = parse_years(options["years"]) if options["years"] else default_years(chosen)
+        table = indicator_table(chosen, years)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(self.as_json(table), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(self.as_tsv(table), ending="")
+
+    @staticmethod
+    def region_departments(code: str) -> list[EducationDepartment]:
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise CommandError(f"Нет региона с кодом «{code}». Коды регионов — в разделе администрирования.")
+        departments = list(region.departments.order_by("municipality", "name"))
+        if not departments:
+            raise CommandError(f"В регион «{region.name}» не включён ни один муниципалитет.")
+        return departments
+
+    @staticmethod
+    def departments(options) -> list[EducationDepartment]:
         codes = []
         for value in options["department"]:
             codes += [code.strip() for code in value.split(",") if code.strip()]
@@ -69,13 +93,7 @@ class Command(BaseCommand):
                 + ", ".join(f"«{code}»" for code in unknown)
                 + ". Коды муниципалитетов — в разделе администрирования."
             )
-        chosen = [departments[code] for code in dict.fromkeys(codes)]
-        years = parse_years(options["years"]) if options["years"] else default_years(chosen)
-        table = indicator_table(chosen, years)
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(self.as_json(table), ensure_ascii=False, indent=2))
-        else:
-            self.stdout.write(self.as_tsv(table), ending="")
+        return [departments[code] for code in dict.fromkeys(codes)]
 
     @staticmethod
     def as_tsv(table) -> str:

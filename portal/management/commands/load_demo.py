@@ -9,8 +9,11 @@ from django.db import transaction
 
 from influence import demo as influence_demo
 from monitoring import demo as monitoring_demo
+from paperwork import demo as paperwork_demo
+from region import demo as region_demo
 from registry import demo, freshness
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
+from reporting import demo as reporting_demo
 from roadmap import demo as roadmap_demo
 
 DEMO_PASSWORD = "nastavnik2026"
@@ -141,10 +144,15 @@ class Command(BaseCommand):
         formed = demo.fill(organisations)
         monitoring_demo.fill(organisations)
         influence_demo.fill(organisations)
-        roadmap_demo.fill(department, organisations, User.objects.filter(username="metodist").first())
+        methodist = User.objects.filter(username="metodist").first()
+        roadmap_demo.fill(department, organisations, methodist)
+        paperwork_demo.fill(organisations)  # the signed order before the snapshot: its counts include it
+        reporting_demo.fill(department, organisations, methodist)
+        region = region_demo.fill(department, DEMO_PASSWORD)  # after the snapshot: the region's answer is it
         self.stdout.write(
             self.style.SUCCESS(
                 f"Демо-муниципалитет «{department.municipality}»: {len(organisations)} организаций, "
-                f"{len(PEOPLE)} пользователей, новых пар: {formed}. Пароль у всех: {DEMO_PASSWORD}"
+                f"{len(PEOPLE)} пользователей, новых пар: {formed}; регион «{region.name}» (вход region). "
+                f"Пароль у всех: {DEMO_PASSWORD}"
             )
         )

@@ -81,6 +81,7 @@ NOT_FREE_TEXT = {
     "registry.User.password": "a salted hash written by set_password; never typed as text, never shown",
     "registry.EducationDepartment.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
     "registry.Organisation.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
+    "registry.Region.code": "code_validator: Latin letters, digits, . - _ (else refused in Russian)",
     "roadmap.Occurrence.key": "the schedule's key («2025», «2025-09») that sync_occurrences matches rows by; "
     "written by code, never typed, never shown",
     "roadmap.ImportPreview.token": "secrets.token_urlsafe, written by code; the preview's texts are in its JSON",
@@ -242,6 +243,7 @@ def seed(world, payload: Payload) -> Hostile:
     fill = Filler(payload)
     school = world.school_a1
     fill(world.department_a)
+    fill(world.region)
     fill(school)
     world.school_a1.department = world.department_a
     fill(world.methodist_a)
@@ -407,7 +409,7 @@ def seed(world, payload: Payload) -> Hostile:
 # --- Shared by the stories -----------------------------------------------------------------------------
 
 
-M, C1 = "methodist_a", "curator_a1"
+M, C1, R = "methodist_a", "curator_a1", "coordinator"
 
 
 def lenient_client(world, persona):

@@ -39,6 +39,8 @@ def test_every_free_text_column_is_reached_by_a_form_or_listed_as_formless(form_
         "registry.EducationDepartment.region": "the system administrator's admin",
         "registry.EducationDepartment.municipality": "the system administrator's admin",
         "registry.EducationDepartment.methodical_centre": "the system administrator's admin",
+        "registry.Region.name": "the system administrator's admin",
+        "registry.Region.centre": "the system administrator's admin",
         "roadmap.Roadmap.period_text": "the form's period field (STRUCTURED), stored as parse_period's label",
         "roadmap.RoadmapItem.schedule_problem": "written by parse_deadline about the deadline text",
         "roadmap.Occurrence.label": "written by sync_occurrences from the schedule",

@@ -18,6 +18,7 @@ from tests.security.hostile.seeding import (
     Hostile,
     M,
     Markup,
+    R,
     all_free_text_fields,
     failure,
     label,
@@ -122,6 +123,30 @@ def questionnaire_shows(*names):
     return lambda h: [(own_questionnaire(h), "title", None), *[(h.extra["question"], n, None) for n in names]]
 
 
+def document_register(h):
+    """Department A's document register with a hostile title and document; school A1's part given (a hostile
+    link, comment and file name)."""
+    if "register" not in h.extra:
+        from roadmap import register as registers
+
+        period = registers.academic_period(registers.current_school_year(h.today))
+        found = registers.open_register(h.world.department_a, period, user=None)
+        item = registers.new_requirement(found)
+        item.content = "документ"
+        item = h.fill(registers.save_requirement(item, period.start))
+        part = h.fill(item.occurrences.get(organisation=h.world.school_a1))
+        h.extra.update(register=h.fill(found), requirement=item, register_part=part)
+    return h.extra["register"]
+
+
+def register_shows(*pairs):
+    return lambda h: [
+        (document_register(h), "title", None),
+        (h.extra["requirement"], "content", 50),
+        *[(h.extra[key], name, limit) for key, name, limit in pairs],
+    ]
+
+
 def shows(*pairs):
     """shows(("mentor", "last_name"), ("roadmap", "title", 60)) → the records' values the page shows, the
     third item where the page shortens it (truncatechars)."""
@@ -197,6 +222,33 @@ def collection_shows(*extra):
 
 def snapshot_shows(h):
     return [(snapshot(h).collection, "title", None), (h.world.school_a1, "short_name", None)]
+
+
+def regional_collection(h):
+    """A collection of the region answered by department A with the hostile snapshot."""
+    if "regional_collection" not in h.extra:
+        from django.utils import timezone
+
+        from region.models import RegionalAnswer, RegionalCollection
+
+        found = h.fill(
+            RegionalCollection.objects.create(
+                region=h.world.region,
+                title="Сбор региона",
+                deadline=h.today,
+                first_year=h.today.year,
+                last_year=h.today.year,
+            )
+        )
+        RegionalAnswer.objects.create(
+            collection=found, department=h.world.department_a, snapshot=snapshot(h), answered_at=timezone.now()
+        )
+        h.extra["regional_collection"] = found
+    return h.extra["regional_collection"]
+
+
+def regional_shows(h):
+    return [(regional_collection(h), "title", None), (snapshot(h).collection, "title", None)]
 
 
 PEOPLE_NAMES = (("mentor", "last_name"), ("mentor", "first_name"), ("mentor", "patronymic"))
@@ -390,6 +442,44 @@ PAGES = [
     ),
     Page("roadmap_occurrence_edit", pk("part"), persona=C1, shows=shows(("part", "comment"))),
     Page("roadmap_occurrence_edit", pk("occurrence"), query=lambda h: f"next={IMG}"),
+    # «Реестр документов»
+    Page(
+        "register_index",
+        query=lambda h: document_register(h) and "year=",
+        shows=lambda h: [(document_register(h), "title", None)],
+    ),
+    Page("register_detail", lambda h: {"pk": document_register(h).pk}, shows=register_shows()),
+    Page(
+        "register_detail",
+        lambda h: {"pk": document_register(h).pk},
+        persona=C1,
+        shows=register_shows(("register_part", "evidence_url", 40)),
+    ),
+    Page(
+        "register_requirement_create",
+        lambda h: {"pk": document_register(h).pk},
+        shows=lambda h: [(document_register(h), "period_text", None)],
+    ),
+    Page(
+        "register_requirement_edit",
+        lambda h: {"pk": document_register(h) and h.extra["requirement"].pk},
+        shows=lambda h: [(h.extra["requirement"], "content", None), (h.extra["requirement"], "result", None)],
+    ),
+    Page(
+        "register_requirement_delete",
+        lambda h: {"pk": document_register(h) and h.extra["requirement"].pk},
+        shows=lambda h: [(h.extra["requirement"], "content", 200)],
+    ),
+    Page(
+        "register_submission",
+        lambda h: {"pk": document_register(h) and h.extra["register_part"].pk},
+        persona=C1,
+        shows=lambda h: [
+            (h.extra["requirement"], "content", 200),
+            (h.extra["register_part"], "comment", None),
+            (h.extra["register_part"], "evidence_url", None),
+        ],
+    ),
     # Questionnaires of the monitoring of influence
     Page("influence_pair", pk("pair"), shows=shows(*PEOPLE_NAMES)),
     Page("influence_pair", pk("pair"), persona=C1, shows=shows(("mentor", "last_name"))),
@@ -502,6 +592,28 @@ PAGES = [
     Page("snapshot_detail", lambda h: {"pk": snapshot(h).pk}, shows=snapshot_shows),
     Page("snapshot_compare", query=lambda h: f"before={snapshot(h).pk}&after={snapshot(h).pk}", shows=snapshot_shows),
     Page("snapshot_compare", query=lambda h: f"before={SCRIPT}&after={IMG}"),
+    # The region
+    Page(
+        "region_overview",
+        persona=R,
+        shows=lambda h: [(h.world.region, "name", None), (h.world.department_a, "name", None)],
+    ),
+    Page("region_overview", persona=R, query=lambda h: f"first={SCRIPT}&last={IMG}&indicator={SCRIPT}&region={IMG}"),
+    Page(
+        "region_collection_list",
+        persona=R,
+        query=lambda h: regional_collection(h) and "page=1",
+        shows=lambda h: [(regional_collection(h), "title", None)],
+    ),
+    Page(
+        "region_collection_list",
+        query=lambda h: regional_collection(h) and "page=1",
+        shows=lambda h: [(regional_collection(h), "title", None)],
+    ),
+    Page("region_collection_create", persona=R, shows=lambda h: [(h.world.region, "name", None)]),
+    Page("region_collection_detail", lambda h: {"pk": regional_collection(h).pk}, persona=R, shows=regional_shows),
+    Page("region_collection_detail", lambda h: {"pk": regional_collection(h).pk}, shows=regional_shows),
+    Page("region_collection_answer", lambda h: {"pk": regional_collection(h).pk}, shows=regional_shows),
     # Accounts
     Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
     Page("password_change_done"),
@@ -516,6 +628,7 @@ FILES = {
     "job_download",
     "roadmap_evidence",
     "roadmap_export",
+    "register_export",
     "indicators_export",
     "influence_results_export",
     "influence_mentor_print",
@@ -548,6 +661,8 @@ NOT_PAGES = {
     "job_cancel": "POST only: marks the job failed and redirects",
     "collection_close": "POST only: closes the collection, starts its snapshot and redirects",
     "collection_remind": "POST only: sends the letters and redirects",
+    "region_collection_close": "POST only: closes the regional collection and redirects",
+    "snapshot_retry": "POST only: starts a failed snapshot's job again and redirects (the snapshot page is tested)",
     "health": "no login: answers «ok» from the database, shows no data",
     "login": "anonymous: shows no registry data",
     "password_reset": "anonymous: shows no registry data",
@@ -566,7 +681,7 @@ def test_every_url_of_the_project_is_rendered_with_hostile_data():
 
 def test_every_page_renders_hostile_data_inert(hostile):
     """Markup never reaches a page unescaped; the control, bidi and overlong values do not break one."""
-    clients = {persona: lenient_client(hostile.world, persona) for persona in (M, C1)}
+    clients = {persona: lenient_client(hostile.world, persona) for persona in (M, C1, R)}
     problems = []
     for page in PAGES:
         url = page.url(hostile)
