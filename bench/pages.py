@@ -246,6 +246,13 @@ class Command(BaseCommand):
             help="Замерить ещё снимок сбора крупнейшего муниципалитета по шагам (цель: 30 с); сбор и снимок "
             "создаются на время замера и удаляются.",
         )
+        parser.add_argument(
+            "--region",
+            action="store_true",
+            help="Замерить ещё сводную таблицу региона из десяти крупнейших муниципалитетов: без кэша, с кэшем "
+            "(цель: 3 с) и из снимков муниципалитетов (цель: 50 мс); регион, снимки и сбор создаются на время "
+            "замера и удаляются.",
+        )
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument(
             "--keep-users",
@@ -297,6 +304,7 @@ class Command(BaseCommand):
         influence = self.measure_influence(context, repeat) if options["influence"] else None
         paperwork = self.measure_paperwork(context, repeat) if options["paperwork"] else None
         snapshot = self.measure_snapshot(context) if options["snapshot"] else None
+        region = self.measure_region(repeat) if options["region"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -311,6 +319,7 @@ class Command(BaseCommand):
                 "influence": influence,
                 "paperwork": paperwork,
                 "snapshot": snapshot,
+                "region": region,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -363,6 +372,32 @@ class Command(BaseCommand):
         figures = measure_order(context.department.code, repeat=repeat)
         for line in print_lines(figures):
             self.stdout.write(line)
+        return figures
+
+    def measure_region(self, repeat: int) -> dict:
+        from bench.indicators import fill_contingents
+        from bench.region import measure
+
+        departments = list(
+            EducationDepartment.objects.annotate(n=Count("organisations__people")).order_by("-n", "pk")[:10]
+        )
+        fill_contingents(departments)
+        figures = measure(departments, repeat)
+        self.stdout.write(
+            f"\nСводная таблица региона ({len(departments)} муниципалитетов, {figures['people']} участников, "
+            f"{figures['pairs']} пар; p50 / p95, запросов):"
+        )
+        for key, label, target in (
+            ("computed", "по реестру без кэша (регион и каждый муниципалитет)", 3000),
+            ("cached", "по реестру с кэшем", None),
+            ("from_snapshots", "из снимков муниципалитетов", 50),
+            ("snapshot_page", "страница сбора региона целиком (из снимков)", None),
+        ):
+            row = figures[key]
+            verdict = ""
+            if target is not None:
+                verdict = f" — цель {target} мс: " + ("в норме" if row["p95_ms"] <= target else "ВЫШЕ ЦЕЛИ")
+            self.stdout.write(f"  {label}: {row['p50_ms']:.1f} / {row['p95_ms']:.1f} мс, {row['queries']}{verdict}")
         return figures
 
     def measure_snapshot(self, context: BenchContext) -> dict:

@@ -31,6 +31,8 @@ CODE = "bench-region"
 
 
 def measure(departments: list[EducationDepartment], repeat: int = 10) -> dict:
+    from bench.pages import client_host
+
     departments = list(departments)
     years = default_years(departments)
     department_ids = [department.pk for department in departments]
@@ -46,7 +48,7 @@ def measure(departments: list[EducationDepartment], repeat: int = 10) -> dict:
 
         stored, stored_queries = _timings(consolidate, repeat)
         assert not consolidate().missing
-        client = Client()
+        client = Client(HTTP_HOST=client_host())
         client.force_login(user)
         url = reverse("region_collection_detail", args=[collection.pk])
 
