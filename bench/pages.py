@@ -253,6 +253,12 @@ class Command(BaseCommand):
             "(цель: 3 с) и из снимков муниципалитетов (цель: 50 мс); регион, снимки и сбор создаются на время "
             "замера и удаляются.",
         )
+        parser.add_argument(
+            "--suggestions",
+            action="store_true",
+            help="Замерить ещё подбор наставников: пять лучших (цель: 200 мс) и предложение пар для 5000 "
+            "наставляемых и 2000 наставников (цель: 60 с) против жадного подбора; всё в откатываемой транзакции.",
+        )
         parser.add_argument("--pdf-rows", type=int, default=5000, help="Строк в замере PDF (5000).")
         parser.add_argument(
             "--keep-users",
@@ -305,6 +311,7 @@ class Command(BaseCommand):
         paperwork = self.measure_paperwork(context, repeat) if options["paperwork"] else None
         snapshot = self.measure_snapshot(context) if options["snapshot"] else None
         region = self.measure_region(repeat) if options["region"] else None
+        suggestions = self.measure_suggestions(context, repeat) if options["suggestions"] else None
         if options["json"]:
             payload = {
                 "database": connection.vendor,
@@ -320,6 +327,7 @@ class Command(BaseCommand):
                 "paperwork": paperwork,
                 "snapshot": snapshot,
                 "region": region,
+                "suggestions": suggestions,
                 "skipped": [{"label": label, "url_name": name} for label, name in skipped],
             }
             Path(options["json"]).write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -370,6 +378,14 @@ class Command(BaseCommand):
         from bench.paperwork import print_lines
 
         figures = measure_order(context.department.code, repeat=repeat)
+        for line in print_lines(figures):
+            self.stdout.write(line)
+        return figures
+
+    def measure_suggestions(self, context: BenchContext, repeat: int) -> dict:
+        from bench.suggestions import measure, print_lines
+
+        figures = measure(context.department.code, repeat=repeat)
         for line in print_lines(figures):
             self.stdout.write(line)
         return figures

@@ -26,6 +26,7 @@ class JobKind(models.TextChoices):
     IMPORT_CHECK = "import_check", "Проверка файла"
     IMPORT_SAVE = "import_save", "Загрузка в реестр"
     SNAPSHOT = "snapshot", "Снимок сбора отчётности"
+    SUGGESTIONS = "suggestions", "Предложение пар"
 
 
 class JobStatus(models.TextChoices):

@@ -161,12 +161,15 @@ INSTALLED_APPS = [
     "jobs",
     "exchange",
     "roadmap",
+    "events",  # before influence and monitoring: its data-quality check is listed before theirs
     "influence",
     "paperwork",
+    "suggestions",
     "monitoring",
     "reminders",
     "reporting",
     "region",
+    "practices",
     "portal",
 ]
 

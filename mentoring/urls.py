@@ -17,10 +17,13 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     path("", include("influence.urls")),
     path("", include("paperwork.urls")),
+    path("", include("suggestions.urls")),
     path("", include("monitoring.urls")),
     path("", include("reminders.urls")),
     path("", include("reporting.urls")),
     path("", include("region.urls")),
+    path("", include("events.urls")),
+    path("", include("practices.urls")),
     # The account pages with their limits on password guessing (registry/throttle.py); the rest as Django has them.
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),

@@ -4,6 +4,8 @@ each department's methodist answers with a snapshot. Only counts and shares are 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,20 +49,33 @@ def last_snapshots(departments) -> dict[int, Snapshot]:
     return found
 
 
-def lateness(collections: list[RegionalCollection], departments, today) -> dict[int, list[RegionalCollection]]:
-    """department pk -> the open collections past their deadline it has not answered (one query)."""
+@dataclass(frozen=True)
+class Standing:
+    """A department against one open regional collection: answered, waiting (before the deadline) or late."""
+
+    collection: RegionalCollection
+    answered: bool
+    late: bool
+
+
+def standings(collections: list[RegionalCollection], departments, today) -> dict[int, list[Standing]]:
+    """department pk -> where it stands in each open collection (one query)."""
     answered = set()
     if collections:
         answered = set(
             RegionalAnswer.objects.filter(collection__in=collections).values_list("collection_id", "department_id")
         )
-    late: dict[int, list[RegionalCollection]] = {department.pk: [] for department in departments}
-    for collection in collections:
-        if collection.deadline < today:
-            for department in departments:
-                if (collection.pk, department.pk) not in answered:
-                    late[department.pk].append(collection)
-    return late
+    return {
+        department.pk: [
+            Standing(
+                collection,
+                answered=(collection.pk, department.pk) in answered,
+                late=(collection.pk, department.pk) not in answered and collection.deadline < today,
+            )
+            for collection in collections
+        ]
+        for department in departments
+    }
 
 
 @require_GET
@@ -73,8 +88,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     open_collections = list(RegionalCollection.objects.filter(region=region, state="open").order_by("deadline"))
     snapshots = last_snapshots(departments)
-    late = lateness(open_collections, departments, today)
-    rows = [(department, snapshots.get(department.pk), late[department.pk]) for department in departments]
+    standing = standings(open_collections, departments, today)
+    rows = [(department, snapshots.get(department.pk), standing[department.pk]) for department in departments]
     breakdown_row = (
         next(row for row in consolidated.rows if row.indicator.code == chosen.code) if consolidated else None
     )
@@ -88,7 +103,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "years": years,
             "consolidated": consolidated,
             "rows": rows,
-            "late_count": sum(1 for *_, late_ones in rows if late_ones),
+            "late_count": sum(1 for *_, found in rows if any(one.late for one in found)),
             "open_collections": open_collections,
             "indicators": INDICATORS,
             "chosen": chosen,

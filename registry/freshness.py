@@ -8,11 +8,11 @@ so it commits or rolls back with it), so a cached answer is never served after t
 changed — the next request computes it again. No time-to-live is needed for correctness.
 
 Versions are kept per organisation and per *topic* — what changed: its people, their consents, its
-pairs (and participations), its programs, its contingent. An answer names the topics it reads, so
-forming a pair does not throw away the duplicate check (people only), and a curator's saves in one
-school do not throw away the other schools' parts of a department-wide answer: answers that are sums
-over organisations are kept per organisation (`cached_by_organisation`) and only the organisations
-that changed are computed again.
+pairs (and participations), its programs, its contingent, its people's training (events). An answer
+names the topics it reads, so forming a pair does not throw away the duplicate check (people only), and
+a curator's saves in one school do not throw away the other schools' parts of a department-wide answer:
+answers that are sums over organisations are kept per organisation (`cached_by_organisation`) and only
+the organisations that changed are computed again.
 
 Writes that bypass model signals (bulk_create, QuerySet.update) call `touch()` themselves, or
 `touch_all()` when they change many organisations (generate_data, an import).
@@ -45,7 +45,8 @@ CONSENTS = "consents"
 PAIRS = "pairs"  # pairs and their participations
 PROGRAMS = "programs"
 CONTINGENT = "contingent"
-TOPICS: tuple[str, ...] = (PEOPLE, CONSENTS, PAIRS, PROGRAMS, CONTINGENT)
+TRAINING = "training"  # the events its people and pairs took part in (events/): the training check reads it
+TOPICS: tuple[str, ...] = (PEOPLE, CONSENTS, PAIRS, PROGRAMS, CONTINGENT, TRAINING)
 
 _ALL = "registry:version:all"
 _TIMEOUT = 24 * 60 * 60  # an unused answer leaves the cache after a day

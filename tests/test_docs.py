@@ -13,9 +13,12 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = (
+    "events",
+    "practices",
     "region",
     "reporting",
     "paperwork",
+    "suggestions",
     "registry",
     "roadmap",
     "monitoring",

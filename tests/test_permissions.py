@@ -496,6 +496,78 @@ def built_in_order_template(world):
     return {"kind": "order"}
 
 
+# --- the bank of practices -------------------------------------------------------------------------------
+
+
+def practice_of_a1(world, state="draft"):
+    """A practice of school A1 in `state`, with a PDF file."""
+    from django.utils import timezone
+
+    from practices.models import Practice, PracticeFile
+
+    practice = Practice.objects.create(
+        organisation=world.school_a1,
+        format=MentoringFormat.objects.filter(department__isnull=True).first(),
+        title="Школа молодого педагога",
+        description="Открытые уроки с наставником.",
+        state=state,
+        published_at=timezone.now() if state == "published" else None,
+        created_by=world.curator_a1,
+    )
+    practice_file = PracticeFile(practice=practice, original_name="план.pdf")
+    practice_file.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return {"pk": practice.pk}
+
+
+def practice_file_of_a1(world):
+    from practices.models import PracticeFile
+
+    return {"pk": PracticeFile.objects.get(practice_id=practice_of_a1(world)["pk"]).pk}
+
+
+def practice_in(state):
+    return lambda world: practice_of_a1(world, state)
+
+
+def mentor_of_a1(world):
+    """A mentor of a pair in A1: the portfolio's person (issue 21)."""
+    return {"pk": pair_of(world.school_a1).mentor_id}
+
+
+def pair_of(organisation):
+    mentor = factories.student(organisation, birth_year=2008)
+    return factories.pair(mentor, [factories.student(organisation)])
+
+
+def nomination_of_a1(world):
+    return {**mentor_of_a1(world), "_query": "format=docx"}
+
+
+def public_page_of_department_a(world):
+    return {"code": world.department_a.code}
+
+
+def public_practice_of_department_a(world):
+    return {"code": world.department_a.code, "pk": practice_of_a1(world, "published")["pk"]}
+
+
+def public_file_of_department_a(world):
+    from practices.models import PracticeFile
+
+    practice = public_practice_of_department_a(world)["pk"]
+    return {"code": world.department_a.code, "pk": PracticeFile.objects.get(practice_id=practice).pk}
+
+
+def practice_review(status=200):
+    """A practice of A1 reviewed: its department's methodist; its head and curator 403; nobody else sees it."""
+    return {M: status, H: 403, C1: 403, C2: 404, MB: 404, R: 404, ANON: 302}
+
+
+def practice_write(status=200):
+    """A draft of A1 changed: its curator and the methodist; the head 403; nobody else sees it."""
+    return {M: status, H: 403, C1: status, C2: 404, MB: 404, R: 404, ANON: 302}
+
+
 # (url name, kwargs, method, {persona: status})
 
 
@@ -524,6 +596,103 @@ def regional_collection_read():
 def regional_answer(status=200):
     """Answering for department A: its methodist only; the coordinator answers for no department."""
     return {M: status, H: 404, C1: 404, C2: 404, MB: 404, R: 403, ANON: 302}
+
+
+# --- events ------------------------------------------------------------------------------------------------
+
+
+def event_of_department_a(world, organisation=None):
+    """A municipal event of department A (or school A1's) with a document and a participant of A1 with a
+    certificate."""
+    from datetime import date
+
+    from events.models import Event, EventDocument, EventKind, EventParticipant
+
+    event = Event.objects.create(
+        department=world.department_a,
+        kind=EventKind.objects.get(department=None, name="Семинар"),
+        title="Семинар наставников",
+        level="school" if organisation else "municipal",
+        organisation=organisation,
+        start_date=date(2025, 10, 1),
+        end_date=date(2025, 10, 1),
+    )
+    document = EventDocument(event=event, original_name="программа.pdf")
+    document.file.save("p.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    participant = EventParticipant(event=event, person=factories.teacher(world.school_a1), training_hours=8)
+    participant.certificate.save("c.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    participant.certificate_original_name = "сертификат.pdf"
+    participant.save()
+    return {"pk": event.pk}
+
+
+def school_event_of_a1(world):
+    return event_of_department_a(world, world.school_a1)
+
+
+def event_document_of_department_a(world):
+    from events.models import EventDocument
+
+    return {"pk": EventDocument.objects.get(event_id=event_of_department_a(world)["pk"]).pk}
+
+
+def event_participant_of_a1(world):
+    from events.models import EventParticipant
+
+    return {"pk": EventParticipant.objects.get(event_id=event_of_department_a(world)["pk"]).pk}
+
+
+def own_event_kind_of_department_a(world):
+    from events.models import EventKind
+
+    return {"pk": EventKind.objects.create(department=world.department_a, name="Слёт наставников").pk}
+
+
+def event_read():
+    """A municipal event of department A: the whole department reads it; another department and the
+    coordinator do not find it."""
+    return {M: 200, H: 200, C1: 200, C2: 200, MB: 404, R: 404, ANON: 302}
+
+
+def participant_of_a1_write(status=200):
+    """A participant of school A1 in a municipal event: changed by the methodist; the head and A1's curator
+    see it (403); A2's curator does not see A1's participant (404)."""
+    return {M: status, H: 403, C1: 403, C2: 404, MB: 404, R: 404, ANON: 302}
+
+
+def mentee_of_a1(world):
+    """A pupil of school A1 with a request, for «Подобрать наставника»."""
+    mentee = factories.student(world.school_a1, main_request="подготовка к ОГЭ по математике")
+    return {"_query": f"mentee={mentee.pk}"}
+
+
+def proposal_of_a1(world):
+    """A computed proposal of pairs for school A1 (suggestions), with one line."""
+    from django.utils import timezone
+
+    from suggestions.models import Proposal, ProposalLine
+
+    proposal = Proposal.objects.create(
+        department=world.department_a,
+        organisation=world.school_a1,
+        format=MentoringFormat.objects.get(name="ученик – ученик", department__isnull=True),
+        created_by=world.curator_a1,
+        computed_at=timezone.now(),
+    )
+    ProposalLine.objects.create(
+        proposal=proposal,
+        organisation=world.school_a1,
+        mentee=factories.student(world.school_a1, main_request="математика"),
+        mentor=factories.student(world.school_a1, birth_year=2008, competencies="математика", max_mentees=2),
+        score=50,
+        reasons=["Запрос и компетенции: математика"],
+    )
+    return {"pk": proposal.pk}
+
+
+def department_reader(write=200, read=200):
+    """A page of one's own department: every role of a department reads it; the coordinator has none (403)."""
+    return {M: write, H: read, C1: read, C2: read, MB: write, R: 403, ANON: 302}
 
 
 MATRIX = [
@@ -683,6 +852,15 @@ MATRIX = [
         {M: 302, H: 403, C1: 403, C2: 403, MB: 404, R: 404, ANON: 302},
     ),
     ("paperwork_template_builtin", built_in_order_template, "get", everyone(200)),
+    # Mentor suggestions: «Подобрать наставника», proposals of pairs, the department's weights
+    ("suggestion_candidates", mentee_of_a1, "get", organisation_read()),
+    ("suggestion_candidates", mentee_of_a1, "post", everyone(405)),
+    ("proposal_list", no_args, "get", department_reader()),
+    ("proposal_list", no_args, "post", data_entry()),  # empty: the form again
+    ("proposal_detail", proposal_of_a1, "get", organisation_read()),
+    ("proposal_detail", proposal_of_a1, "post", organisation_write()),  # no version: the page again
+    ("suggestion_weights", no_args, "get", department_reader()),
+    ("suggestion_weights", no_args, "post", department_reader(read=403)),  # empty: the form again
     # Data quality and reference lists
     ("quality", no_args, "get", everyone(200)),
     ("quality", no_args, "post", everyone(405)),
@@ -838,6 +1016,67 @@ MATRIX = [
     ),
     ("snapshot_compare", no_args, "get", department_wide()),
     ("snapshot_compare", two_snapshots_of_department_a, "get", {**department_wide(), MB: 404, R: 403}),
+    # Events
+    ("event_list", no_args, "get", everyone(200, coordinator=403)),
+    ("event_create", no_args, "get", {M: 200, H: 403, C1: 200, C2: 200, MB: 200, R: 403, ANON: 302}),
+    ("event_create", no_args, "post", {M: 200, H: 403, C1: 200, C2: 200, MB: 200, R: 403, ANON: 302}),  # the form
+    ("event_detail", event_of_department_a, "get", event_read()),
+    ("event_detail", school_event_of_a1, "get", organisation_read()),
+    ("event_edit", event_of_department_a, "get", department_methodist_write()),
+    ("event_edit", event_of_department_a, "post", department_methodist_write()),
+    ("event_edit", school_event_of_a1, "get", organisation_write()),
+    ("event_delete", event_of_department_a, "get", department_methodist_write()),
+    ("event_delete", event_of_department_a, "post", department_methodist_write(302)),
+    ("event_held", event_of_department_a, "get", everyone(405)),
+    ("event_held", event_of_department_a, "post", department_methodist_write(302)),
+    ("event_document_add", event_of_department_a, "get", department_methodist_write()),
+    ("event_document_add", event_of_department_a, "post", department_methodist_write()),  # no file: the form
+    ("event_document", event_document_of_department_a, "get", event_read()),
+    ("event_document_delete", event_document_of_department_a, "get", everyone(405)),
+    ("event_document_delete", event_document_of_department_a, "post", department_methodist_write(302)),
+    ("event_participant_add", event_of_department_a, "get", department_methodist_write()),
+    ("event_participant_add", event_of_department_a, "post", department_methodist_write()),  # empty: the form
+    ("event_participant_edit", event_participant_of_a1, "get", participant_of_a1_write()),
+    ("event_participant_edit", event_participant_of_a1, "post", participant_of_a1_write()),
+    ("event_participant_delete", event_participant_of_a1, "get", everyone(405)),
+    ("event_participant_delete", event_participant_of_a1, "post", participant_of_a1_write(302)),
+    ("event_certificate", event_participant_of_a1, "get", {**organisation_read(), H: 200}),
+    ("event_kind_list", no_args, "get", everyone(200, coordinator=403)),
+    ("event_kind_create", no_args, "get", methodists_only()),
+    ("event_kind_create", no_args, "post", methodists_only()),  # empty: the form
+    ("event_kind_edit", own_event_kind_of_department_a, "get", department_methodist_write()),
+    ("event_kind_edit", own_event_kind_of_department_a, "post", department_methodist_write()),
+    # The bank of practices
+    ("practice_list", no_args, "get", everyone(200)),
+    ("practice_queue", no_args, "get", methodists_only()),
+    ("practice_create", no_args, "get", data_entry()),
+    ("practice_create", no_args, "post", data_entry()),  # empty: the form again
+    ("practice_detail", practice_of_a1, "get", organisation_read()),
+    ("practice_edit", practice_of_a1, "get", practice_write()),
+    ("practice_edit", practice_of_a1, "post", practice_write()),  # empty: the form again
+    ("practice_submit", practice_of_a1, "get", everyone(405)),
+    ("practice_submit", practice_of_a1, "post", practice_write(302)),
+    ("practice_return", practice_in("submitted"), "get", practice_review()),
+    ("practice_return", practice_in("submitted"), "post", practice_review()),  # no comment: the form again
+    ("practice_approve", practice_in("submitted"), "get", everyone(405)),
+    ("practice_approve", practice_in("submitted"), "post", practice_review(302)),
+    ("practice_publish", practice_in("approved"), "get", practice_review()),
+    ("practice_publish", practice_in("approved"), "post", practice_review(302)),
+    ("practice_unpublish", practice_in("published"), "get", everyone(405)),
+    ("practice_unpublish", practice_in("published"), "post", practice_review(302)),
+    ("practice_file_add", practice_of_a1, "get", everyone(405)),
+    ("practice_file_add", practice_of_a1, "post", practice_write(302)),  # no file: a message, back to the page
+    ("practice_file", practice_file_of_a1, "get", organisation_read()),
+    ("practice_file_delete", practice_file_of_a1, "get", everyone(405)),
+    ("practice_file_delete", practice_file_of_a1, "post", practice_write(302)),
+    # The mentor's portfolio and nomination sheet: whoever reads the card (tests/practices/test_portfolio.py)
+    ("mentor_portfolio", mentor_of_a1, "get", organisation_read()),
+    ("mentor_nomination", nomination_of_a1, "get", organisation_read()),
+    # The department's public page: no login, published practices only (tests/practices/test_public.py)
+    ("public_practices", public_page_of_department_a, "get", everyone(200, anonymous=200)),
+    ("public_practice", public_practice_of_department_a, "get", everyone(200, anonymous=200)),
+    ("public_file", public_file_of_department_a, "get", everyone(200, anonymous=200)),
+    ("public_feed", public_page_of_department_a, "get", everyone(200, anonymous=200)),
     # Accounts
     ("health", no_args, "get", everyone(200, anonymous=200)),
     ("login", no_args, "get", everyone(200, anonymous=200)),
@@ -897,6 +1136,11 @@ ANONYMOUS_PAGES = {
     "password_reset_confirm",
     "password_reset_complete",
     "influence_answer",  # the personal answer link (issue 19): its token is the key
+    # The department's public page of published practices, its practice, file and feed (issue 21): no personal data
+    "public_practices",
+    "public_practice",
+    "public_file",
+    "public_feed",
 }
 
 

@@ -50,6 +50,7 @@ def test_login_page_and_health_carry_the_policy_too(client, db):
 SERVER_ONLY = {
     "monitoring/report_pdf.html",
     "influence/results/results_pdf.html",
+    "practices/portfolio_pdf.html",
     "registration/password_reset_email.html",
 }
 INLINE = [

@@ -5,7 +5,7 @@
     report_xlsx(report)               -> bytes (openpyxl: «Показатели», «По организациям»,
                                                 «Дорожная карта», «Мониторинг влияния»,
                                                 «Качество процесса», «Результаты наставляемых»,
-                                                «Качество данных»)
+                                                «Обучение и мероприятия», «Качество данных»)
     report_filename(report, "pdf")    -> «Аналитическая справка — <ОУО> — 2021–2024 — 23.11.2026.pdf»
 
 `build_report` reads everything once; the two formats only lay out the same `Report`, so they
@@ -26,7 +26,9 @@ carry the same figures. What it holds:
    pairs that entered the program in the years, by year, form, role and growth group, with a chart of
    the average change by role and group, the quality of the process per school, and the outcomes of
    these pairs' mentees by school year (influence/aggregates.py, over every organisation of the department);
-6. the data-quality counts (`registry.quality`) for the user who downloads the report, within the
+6. training, events and the bank of practices by year (monitoring/report/mentors_year.py): mentors trained and
+   their hours, events by level with participants and winners, practices submitted, approved and published;
+7. the data-quality counts (`registry.quality`) for the user who downloads the report, within the
    department: minors without a consent and active pairs without an order.
 
 Scope: the caller checks that the user may read the department (as for `indicator_table`). The

@@ -14,6 +14,7 @@ from monitoring.charts import format_number
 from monitoring.indicators import INDICATORS, Cell, Indicator, IndicatorTable, breakdown, indicator_table
 from monitoring.indicators.definitions import ACTIVE_RULE, CONTINGENT_RULE
 from monitoring.report.influence import InfluenceSection, build_influence
+from monitoring.report.mentors_year import MentorsYearSection, build_mentors_year
 from registry.models import EducationDepartment, Organisation, User
 from registry.quality import CHECKS_BY_SLUG, minors_without_consent, pairs_without_order
 from roadmap.models import OPEN_STATUSES, Occurrence, Roadmap, Status
@@ -103,6 +104,7 @@ class Report:
     breakdown: list[tuple[Organisation, dict[str, Cell]]]
     roadmap: RoadmapState | None
     influence: InfluenceSection
+    mentors_year: MentorsYearSection
     quality: list[tuple[str, int]]
     generated_on: date
     author: User | None
@@ -144,6 +146,7 @@ def build_report(department: EducationDepartment, years: list[int], *, user, tod
         breakdown=list(by_organisation.values()),
         roadmap=_roadmap_state(department, years, user, today),
         influence=build_influence(by_organisation, years),
+        mentors_year=build_mentors_year([department.pk], years),
         quality=_quality(department, user, today),
         generated_on=today,
         author=user if getattr(user, "is_authenticated", False) else None,

@@ -35,6 +35,15 @@ from monitoring.report.influence import (
     SECTION_TITLE,
     signed,
 )
+from monitoring.report.mentors_year import (
+    EVENTS_TITLE,
+    NO_EVENTS,
+    PRACTICES_NOTE,
+    PRACTICES_TITLE,
+    TRAINING_NOTE,
+    TRAINING_TITLE,
+)
+from monitoring.report.mentors_year import SECTION_TITLE as MENTORS_YEAR_TITLE
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
@@ -216,6 +225,16 @@ def _pdf_context(report: Report) -> dict:
         "bar_charts": [mark_safe(chart) for chart in bar_charts],
         "roadmap": report.roadmap,
         "influence": _influence_context(report),
+        "mentors_year": {
+            "section": report.mentors_year,
+            "title": MENTORS_YEAR_TITLE,
+            "training_title": TRAINING_TITLE,
+            "training_note": TRAINING_NOTE,
+            "events_title": EVENTS_TITLE,
+            "no_events": NO_EVENTS,
+            "practices_title": PRACTICES_TITLE,
+            "practices_note": PRACTICES_NOTE,
+        },
         "no_roadmap": NO_ROADMAP,
         "quality": report.quality,
         "quality_explanation": QUALITY_EXPLANATION,

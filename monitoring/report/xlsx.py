@@ -37,6 +37,15 @@ from monitoring.report.influence import (
     QUALITY_TITLE,
     SECTION_TITLE,
 )
+from monitoring.report.mentors_year import (
+    EVENTS_TITLE,
+    NO_EVENTS,
+    PRACTICES_NOTE,
+    PRACTICES_TITLE,
+    TRAINING_NOTE,
+    TRAINING_TITLE,
+)
+from monitoring.report.mentors_year import SECTION_TITLE as MENTORS_YEAR_TITLE
 
 # --- XLSX --------------------------------------------------------------------------------------------
 
@@ -320,6 +329,50 @@ def _outcomes_sheet(workbook: Workbook, report: Report) -> None:
         write_outcomes(sheet, outcomes)
 
 
+def _mentors_year_sheet(workbook: Workbook, report: Report) -> None:
+    """Training, events by level and the bank of practices, by year: one table, a kind of figure per row."""
+    section = report.mentors_year
+    sheet = Sheet(workbook, "Обучение и мероприятия", [8, 40, 26, 14])
+    _title_block(sheet, report, MENTORS_YEAR_TITLE)
+    sheet.put(1, section.lead, wrap=True, span=4)
+    sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=4)
+    sheet.row += 2
+    header = sheet.row
+    for column, text in enumerate(("Год", "Раздел", "Что считается", "Количество"), start=1):
+        sheet.put(column, text, header=True)
+    sheet.row += 1
+    sheet.sheet.freeze_panes = f"A{sheet.row}"
+
+    def line(year: int, part: str, what: str, number: int) -> None:
+        sheet.put(1, year, border=True)
+        sheet.put(2, part, wrap=True, border=True)
+        sheet.put(3, what, wrap=True, border=True)
+        sheet.put(4, number, number_format=COUNT_FORMAT, border=True)
+        sheet.row += 1
+
+    for year, summary in section.training:
+        line(year, TRAINING_TITLE, "обучено наставников", summary.mentors_trained)
+        line(year, TRAINING_TITLE, "часов обучения", summary.hours)
+        line(year, TRAINING_TITLE, "мероприятий обучения", summary.events)
+    for year, row in section.events:
+        part = f"{EVENTS_TITLE}: {row.label}"
+        line(year, part, "мероприятий", row.events)
+        line(year, part, "участий", row.participants)
+        line(year, part, "победителей", row.winners)
+        line(year, part, "призёров", row.prize_winners)
+        line(year, part, "лауреатов", row.laureates)
+    for year, counts in section.practices:
+        line(year, PRACTICES_TITLE, "отправлено на проверку", counts.submitted)
+        line(year, PRACTICES_TITLE, "одобрено", counts.approved)
+        line(year, PRACTICES_TITLE, "опубликовано", counts.published)
+    sheet.table(header, 4)
+    sheet.row += 1
+    for note in (TRAINING_NOTE, PRACTICES_NOTE) if section.events else (TRAINING_NOTE, NO_EVENTS, PRACTICES_NOTE):
+        sheet.put(1, note, wrap=True, span=4)
+        sheet.sheet.merge_cells(start_row=sheet.row, start_column=1, end_row=sheet.row, end_column=4)
+        sheet.row += 1
+
+
 def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -329,6 +382,7 @@ def report_xlsx(report: Report) -> bytes:
     _influence_sheet(workbook, report)
     _process_quality_sheet(workbook, report)
     _outcomes_sheet(workbook, report)
+    _mentors_year_sheet(workbook, report)
     _quality_sheet(workbook, report)
     workbook.properties.title = ILLEGAL_CHARACTERS_RE.sub("", f"{TITLE} — {report.department.name}")[:250]
     out = io.BytesIO()

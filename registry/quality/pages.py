@@ -36,8 +36,14 @@ from registry.quality.checks import (
 PREVIEW_ROWS = 20
 PARTS_VERSION = 3  # the shape of a kept part: bump it when it changes, so no old part is read
 # What the per-organisation checks read: their rows (pairs), their order (people in active pairs),
-# the consents of minors, and the contingent (the check monitoring registers).
-PER_ORGANISATION_TOPICS = (freshness.PEOPLE, freshness.CONSENTS, freshness.PAIRS, freshness.CONTINGENT)
+# the consents of minors, the contingent (the check monitoring registers) and the mentors' training (events).
+PER_ORGANISATION_TOPICS = (
+    freshness.PEOPLE,
+    freshness.CONSENTS,
+    freshness.PAIRS,
+    freshness.CONTINGENT,
+    freshness.TRAINING,
+)
 DUPLICATE_TOPICS = (freshness.PEOPLE,)
 
 

@@ -62,6 +62,9 @@ from registry.synthetic.words import (
     RESULTS,
     SIZE_WEIGHTS,
     STEMS,
+    SUBJECT_COMPETENCIES,
+    SUBJECT_REQUESTS,
+    SUBJECTS,
     S,
 )
 
@@ -149,6 +152,9 @@ class Generator(Population, Pairing):
         self.style = command.style
         self.seed = options["seed"]
         self.rng = random.Random(self.seed)
+        # The subject requests and competencies the mentor suggestions match (suggestions/): a stream of its
+        # own, so that the rest of a seed's region stays as it was.
+        self.subject_rng = random.Random(f"{self.seed}-subjects")
         self.years = options["years"]
         self.max_meetings = options["meetings"]
         self.today = date.today()
@@ -279,6 +285,23 @@ class Generator(Population, Pairing):
 
     # --- people -------------------------------------------------------------------------------------
 
+    def subject_facts(self, people: list, mentored: set[int]) -> None:
+        """Requests and competencies that overlap as real ones do: «подготовка к ОГЭ по математике» and «учитель
+        математики, эксперт ОГЭ». Some mentors name their subject; some pupils and young teachers without a
+        pair state a request (the mentees a proposal of pairs is for)."""
+        rng = self.subject_rng
+        for i, person in enumerate(people):
+            subject = rng.choice(SUBJECTS)
+            draw = rng.random()
+            if person.competencies and draw < 0.5:
+                side = "student" if person.category == S else "staff"
+                person.competencies = f"{SUBJECT_COMPETENCIES[side].format(*subject)}, {person.competencies}"
+            elif i not in mentored and not person.main_request and draw < 0.08:
+                if person.category == S:
+                    person.main_request = rng.choice(SUBJECT_REQUESTS["student"]).format(*subject)
+                elif person.is_young_specialist or person.is_young_teacher:
+                    person.main_request = rng.choice(SUBJECT_REQUESTS["staff"]).format(*subject)
+
     def fill(self, organisation: Organisation, people_count: int, pairs_count: int) -> None:
         rng = self.rng
         mix = CATEGORY_MIX[organisation.kind]
@@ -299,6 +322,7 @@ class Generator(Population, Pairing):
         for i in sorted(mentored):
             if self.chance(0.92):
                 people[i].main_request = rng.choice(REQUESTS["student" if people[i].category == S else "staff"])
+        self.subject_facts(people, mentored)
         for i, person in enumerate(people):
             if i not in in_active and self.chance(0.02):
                 day = self.day_between(self.today - timedelta(days=365), self.today)

@@ -172,12 +172,13 @@ def browser():
 @pytest.fixture
 def reference_lists(transactional_db):
     """A live-server test flushes tables between tests, seeded ones too: put the common lists back, and
-    the methodology's questionnaires (influence)."""
+    the methodology's questionnaires (influence), the kinds of events."""
     from django.apps import apps
 
     from influence.models import QuestionnaireTemplate
 
     importlib.import_module("registry.migrations.0003_seed_reference_lists").seed(apps, None)
+    importlib.import_module("events.migrations.0002_seed_kinds").seed(apps, None)  # the common kinds of events
     if not QuestionnaireTemplate.objects.filter(department__isnull=True).exists():
         importlib.import_module("influence.migrations.0002_seed_questionnaires").seed(apps, None)
 

@@ -63,7 +63,18 @@ def data(world):
     regional = RegionalCollection.objects.create(
         region=world.region, title="Мониторинг ЦМН региона", deadline=date(2027, 6, 1), first_year=2025, last_year=2025
     )
-    return {"person": mentee, "pair": pair, "roadmap": roadmap, "regional": regional}
+    from events.models import Event, EventKind, EventParticipant
+
+    event = Event.objects.create(
+        department=world.department_a,
+        kind=EventKind.objects.get(department=None, name="Курсы повышения квалификации"),
+        title="Курсы «Наставничество в школе»",
+        start_date=date(2025, 10, 6),
+        end_date=date(2025, 10, 17),
+        organiser="Институт развития образования",
+    )
+    EventParticipant.objects.create(event=event, person=mentor, training_hours=36)
+    return {"person": mentee, "pair": pair, "roadmap": roadmap, "regional": regional, "event": event}
 
 
 def pages(world, data) -> dict[str, list[str]]:
@@ -73,6 +84,7 @@ def pages(world, data) -> dict[str, list[str]]:
         reverse("home"),
         reverse("person_list"),
         reverse("person_detail", args=[data["person"].pk]),
+        reverse("person_detail", args=[data["pair"].mentor_id]),  # with the mentor's portfolio (issue 21)
         reverse("pair_list"),
         reverse("pair_detail", args=[data["pair"].pk]),
         reverse("program_list"),
@@ -83,6 +95,9 @@ def pages(world, data) -> dict[str, list[str]]:
         reverse("contingent_list"),
         reverse("export"),
         reverse("job_list"),
+        reverse("practice_list"),
+        reverse("event_list"),
+        reverse("event_detail", args=[data["event"].pk]),
     ]
     return {
         "curator_a1": [
@@ -112,6 +127,8 @@ def pages(world, data) -> dict[str, list[str]]:
             reverse("influence_template_list"),
             reverse("paperwork_pair_order", args=[a1]),
             reverse("paperwork_templates"),
+            reverse("event_create"),
+            reverse("event_participant_add", args=[data["event"].pk]),
             reverse("region_collection_list"),
             reverse("region_collection_detail", args=[data["regional"].pk]),
         ],

@@ -107,4 +107,7 @@ def xlsx_files(world, as_persona) -> dict[str, bytes]:
         "analytic report": _content(client.get(reverse("indicators_report"), years)),
         "contingent template": _content(client.get(reverse("contingent_template"), {"year": YEAR})),
         "subject extract": _content(client.post(reverse("person_extract", args=[vera.pk]))),
+        "mentor portfolio": _content(
+            client.get(reverse("mentor_portfolio", args=[vera.participations.get().mentor_id]), {"format": "xlsx"})
+        ),
     }

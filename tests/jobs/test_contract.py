@@ -48,6 +48,8 @@ def test_every_exporter_has_a_download_url_and_every_download_an_exporter():
         "influence_results_export": "influence-results",
         "paperwork_pair_order_download": "pair-order",
         "paperwork_consent": "consent",
+        "mentor_portfolio": "mentor-portfolio",
+        "mentor_nomination": "mentor-nomination",
     }
     for identifier, exporter in exports.EXPORTERS.items():
         assert exporter.identifier == identifier and exporter.verbose_name
@@ -85,6 +87,8 @@ def files(world):
         "influence-results": {},
         "pair-order": {"pk": world.school_a1.pk, "pairs": []},
         "consent": {"pk": mentee.pk, "consent": "data"},
+        "mentor-portfolio": {"pk": mentor.pk},
+        "mentor-nomination": {"pk": mentor.pk},
     }
 
 

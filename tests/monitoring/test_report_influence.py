@@ -122,7 +122,7 @@ EXPECTED = [
 
 def test_the_pdf_section(questionnaires, download):
     text = text_of(download("pdf"))
-    assert f"4. {TITLE}" in text and "5. Качество данных" in text
+    assert f"4. {TITLE}" in text and "6. Качество данных" in text
     assert (
         "Обе анкеты мониторинга влияния — до начала программы и по её завершении — есть у 5 участников "
         "наставнических пар, вступивших в программу в 2025–2026 годах: 2 наставника и 3 наставляемых." in text
@@ -298,7 +298,7 @@ def outcomes(questionnaires):
 
 def test_the_outcomes_in_the_pdf(outcomes, download):
     text = text_of(download("pdf"))
-    section = text[text.index("Результаты наставляемых") : text.index("5. Качество данных")]
+    section = text[text.index("Результаты наставляемых") : text.index("5. Обучение наставников")]
     assert "Наставляемые пар, вступивших в программу в годы справки, по учебным годам." in section
     assert f"2025/26 {FORM} 2 50 % (1 из 2) 100 % (1 из 1) — 3,75 4,25 +0,50 3 1" in section
     assert f"2026/27 {FORM} 1 — — 100 % (1 из 1) 3,00 3,50 +0,50 3 1" in section

@@ -187,11 +187,22 @@ def test_late_municipalities_are_named_on_the_overview(region, django_capture_on
         first_year=YEAR,
         last_year=YEAR,
     )
+    RegionalCollection.objects.create(
+        region=region.region,
+        title="Идущий сбор",
+        deadline=timezone.localdate() + timedelta(days=5),
+        first_year=YEAR,
+        last_year=YEAR,
+    )
     page = coordinator(region).get(reverse("region_overview"))
-    rows = {department.pk: late for department, _snapshot, late in page.context["rows"]}
-    assert [c.title for c in rows[region.department_a.pk]] == ["Просроченный сбор"]
+    rows = {department.pk: standing for department, _snapshot, standing in page.context["rows"]}
+    assert [(one.collection.title, one.late, one.answered) for one in rows[region.department_a.pk]] == [
+        ("Просроченный сбор", True, False),
+        ("Идущий сбор", False, False),
+    ]
     assert page.context["late_count"] == 2
-    assert "просрочен" in page.content.decode()
+    html = page.content.decode()
+    assert "просрочен" in html and "ждём до" in html
 
 
 def test_a_collection_of_another_region_is_not_found(region):

@@ -3,8 +3,10 @@
 from django.core.management import call_command
 from django.urls import reverse
 
+from events.models import Event, EventDocument, EventParticipant
 from influence.models import MenteeOutcome, ParticipantGrowth, Response
 from paperwork.models import SignedOrder
+from practices.models import Practice, PracticeStep
 from registry.models import EducationDepartment, Membership, MentoringPair, Organisation, Person, User
 from reporting.models import Collection, Confirmation, Snapshot
 from tests import factories
@@ -62,6 +64,11 @@ def test_load_demo_is_idempotent(db, capsys):
                 Confirmation,
                 Snapshot,
                 SignedOrder,
+                Event,
+                EventParticipant,
+                EventDocument,
+                Practice,
+                PracticeStep,
             )
         )
 
@@ -70,7 +77,12 @@ def test_load_demo_is_idempotent(db, capsys):
     assert counts() == first
     assert first[4] > 0 and first[5] > 0, "the demo shows people and pairs"
     assert first[6] > 0 and first[7] > 0 and first[8] > 0, "and the monitoring of influence"
-    assert first[9:] == (2, 5, 1, 1), "a closed collection and an open one, its snapshot, a signed order"
+    assert first[9:13] == (2, 5, 1, 1), "a closed collection and an open one, its snapshot, a signed order"
+    assert first[13] >= 5 and first[14] > 0 and first[15] == 1, "events with participants, the festival's document"
+    assert first[16] == 7 and Practice.objects.published().count() == 5, "the bank: 5 published, 1 sent, 1 draft"
+    festival = Event.objects.get(title="Муниципальный фестиваль наставнических пар")
+    assert festival.is_held and festival.roadmap_occurrence.status == "done"
+    assert EventParticipant.objects.filter(training_hours__gt=0).exists(), "trained mentors"
     snapshot = Snapshot.objects.get()
     assert snapshot.is_taken and snapshot.collection.state == "closed" and snapshot.indicators_file
     # The region: the demo municipality and a small one, the coordinator, a regional collection answered.

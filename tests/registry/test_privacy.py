@@ -101,6 +101,7 @@ def test_a_subject_extract_holds_the_data_its_history_and_its_access_log(world, 
         "Анкеты",
         "Результаты наставляемых",
         "Приказы о закреплении",
+        "Подбор наставников",
         "История изменений",
         "Журнал доступа",
     ]

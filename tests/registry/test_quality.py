@@ -78,6 +78,7 @@ ONE_SCHOOLS_TROUBLES = {
     "no_before_questionnaire": 1,
     "no_after_questionnaire": 1,
     "contingent_exceeded": 1,
+    "mentor_training": 0,  # events/quality.py: its mentors are teachers (tests/events)
 }
 
 
@@ -367,8 +368,9 @@ def test_the_sections_are_in_russian_with_counts_and_empty_states(world, as_pers
         "no_before_questionnaire": 1,
         "no_after_questionnaire": 0,
         "contingent_exceeded": 0,
+        "mentor_training": 0,
     }
-    assert page.count("Замечаний нет") == 6
+    assert page.count("Замечаний нет") == 7
     assert "номер не указан" in page and "в действующей паре" in page
 
 
@@ -420,6 +422,7 @@ def test_the_page_costs_the_same_queries_with_3_or_30_problems(world, as_persona
             response = client.get(reverse("quality"))
         found = counts(response)
         assert found.pop("contingent_exceeded") == 2  # a row per school and year, however many people
+        assert found.pop("mentor_training") == 0  # pupils mentor here: the events' check is of teachers
         assert set(found.values()) - {4 * expected_problems} == {expected_problems}
         return len(queries)
 
@@ -500,7 +503,7 @@ def test_the_first_rows_of_a_department_are_those_of_the_whole_list(world, as_pe
     schools = [world.school_a1.pk, world.school_a2.pk]
     kept = {check.slug: rows for check, _, rows in quality.overview(world.methodist_a, schools, None)}
     for check in quality.CHECKS:
-        if check.slug == "contingent_exceeded":  # a row per school and year: two rows here
+        if check.slug in ("contingent_exceeded", "mentor_training"):  # two rows here; no teacher mentors
             continue
         whole = list(check.rows(world.methodist_a, None))
         assert len(whole) > quality.PREVIEW_ROWS
@@ -545,8 +548,9 @@ def test_a_change_is_seen_at_once_and_a_rolled_back_one_never(world, as_persona)
 # adds its ranking, first keys and rows (3), the indicator facts it reads — the schools with a contingent,
 # the department's organisations and years, the facts' versions and parts (5), counted afresh for the
 # changed schools (4) and stored (1) — and the same read again for the rows shown (5). The two checks of
-# questionnaires (influence/quality.py) add theirs each: ranking, first keys and rows (2 × 3).
-QUERIES_COMPUTED = 65
+# questionnaires (influence/quality.py) add theirs each: ranking, first keys and rows (2 × 3). The mentors
+# without training (events/quality.py) add their ranking (1): pupils mentor here, so no row of it is read.
+QUERIES_COMPUTED = 66
 # Unchanged data: the counts and keys read (2), the rows by their keys (7 + the questionnaires' 2), the
 # duplicates' answer (2),
 # the facts for the contingent rows shown (5), the access log's entry (2).

@@ -19,8 +19,10 @@ from django.core.files.base import ContentFile
 from django.db.models.signals import post_init
 from django.urls import reverse
 
+from events.models import Event, EventDocument, EventKind, EventParticipant
 from jobs.models import Job, JobKind, JobStatus
 from monitoring.models import Contingent
+from practices.models import Practice, PracticeFile, PracticePair, PracticeStep
 from registry.access import Scope, scope_for
 from registry.models import (
     AccessKind,
@@ -39,6 +41,7 @@ from registry.models import (
     RoleModel,
 )
 from roadmap.models import Occurrence, ResponsibleKind, Roadmap, RoadmapItem, Section
+from suggestions.models import PersonLemmas, Proposal, ProposalLine, Weights
 from tests import factories
 from tests.conftest import client_for
 from tests.roadmap.conftest import make_roadmap
@@ -67,8 +70,24 @@ def tenant(instance) -> tuple[int, int | None] | None:
     if model is Occurrence:
         department, organisation = tenant_of_row(RoadmapItem, instance.item_id)
         return department, instance.organisation_id or organisation
-    if model in (MentoringFormat, RoleModel, MeetingKind):
+    if model in (MentoringFormat, RoleModel, MeetingKind, EventKind):
         return (instance.department_id, None) if instance.department_id else None
+    if model is Event:
+        return instance.department_id, instance.organisation_id
+    if model is EventDocument:
+        return ROWS.get((Event, instance.event_id))
+    if model is EventParticipant:
+        return ORGANISATIONS[instance.organisation_id], instance.organisation_id
+    if model in (Proposal, Weights):
+        return instance.department_id, getattr(instance, "organisation_id", None)
+    if model is ProposalLine:
+        return ORGANISATIONS[instance.organisation_id], instance.organisation_id
+    if model is PersonLemmas:
+        return tenant_of_row(Person, instance.person_id)
+    if model is Practice:
+        return instance.department_id, instance.organisation_id
+    if model in (PracticeFile, PracticePair, PracticeStep):
+        return ROWS.get((Practice, instance.practice_id))
     return None
 
 
@@ -85,7 +104,7 @@ def remember_every_row():
     ORGANISATIONS.clear()
     ROWS.clear()
     ORGANISATIONS.update(Organisation.objects.values_list("pk", "department_id"))
-    for model in (Person, MentoringPair, Roadmap, RoadmapItem):
+    for model in (Person, MentoringPair, Roadmap, RoadmapItem, Event, Practice):
         for instance in model.objects.all():
             ROWS[(model, instance.pk)] = tenant(instance)
 
@@ -112,6 +131,24 @@ def fill(organisation, tag):
         pair=pair, kind=MeetingKind.objects.filter(department__isnull=True).first(), date=date(2025, 10, 1)
     )
     Contingent.objects.create(organisation=organisation, year=2025, students_total=500, students_10_18=300)
+    event = Event.objects.create(
+        department=organisation.department,
+        kind=EventKind.objects.get(department=None, name="Конкурс"),
+        title=f"Конкурс {tag}",
+        level="school",
+        organisation=organisation,
+        start_date=date(2025, 10, 1),
+        end_date=date(2025, 10, 1),
+    )
+    EventDocument.objects.create(event=event, file="events/d.pdf", original_name=f"документ {tag}.pdf")
+    EventParticipant.objects.create(event=event, person=mentor, result="winner")
+    EventParticipant.objects.create(event=event, pair=pair)
+    practice = Practice.objects.create(
+        organisation=organisation, format=pair.format, title=f"Практика {tag}", description=f"Описание {tag}"
+    )
+    PracticeFile.objects.create(practice=practice, file="practices/p.pdf", original_name=f"файл {tag}.pdf")
+    PracticePair.objects.create(practice=practice, pair=pair)
+    PracticeStep.objects.create(practice=practice, from_state="draft", to_state="submitted")
     PersonalDataAccess.objects.create(
         user_name=tag,
         kind=AccessKind.VIEW,
@@ -135,6 +172,15 @@ def crowded(world):
         items=[("1.1.", "Рабочая группа", "Ежегодно сентябрь", ResponsibleKind.EACH_ORGANISATION)],
     )
     MentoringFormat.objects.create(department=world.department_b, name="своя форма Б")
+    EventKind.objects.create(department=world.department_b, name="свой вид Б")
+    municipal_b = Event.objects.create(
+        department=world.department_b,
+        kind=EventKind.objects.get(department=None, name="Семинар"),
+        title="Семинар Б",
+        start_date=date(2025, 11, 1),
+        end_date=date(2025, 11, 1),
+    )
+    EventParticipant.objects.create(event=municipal_b, person=factories.teacher(world.school_b1), training_hours=4)
     job = Job.objects.create(
         owner=world.curator_a2, kind=JobKind.EXPORT, status=JobStatus.DONE, title="Чужая", filename="Чужая.xlsx"
     )
@@ -143,7 +189,13 @@ def crowded(world):
 
 
 # Pages whose scope is not the user's: they read the rows a secret in the URL opens, for anyone who holds it.
+PUBLIC_PAGE = (
+    "the department's public page (issue 21): reads the published practices, their files and the surnames to mask "
+    "of the department its code names, signed in or not (tests/practices/test_public.py: nothing unpublished, "
+    "no name of the registry)"
+)
 NOT_USER_SCOPED = {
+    **dict.fromkeys(("public_practices", "public_practice", "public_file", "public_feed"), PUBLIC_PAGE),
     "influence_answer": "the personal answer link: its token opens one questionnaire, signed in or not "
     "(tests/influence/test_answer_links.py: it shows no name and refuses a used, expired or forged token)",
 }

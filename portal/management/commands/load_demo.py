@@ -7,9 +7,11 @@ nothing; running it after the demo users changed their passwords puts the demo o
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from events import demo as events_demo
 from influence import demo as influence_demo
 from monitoring import demo as monitoring_demo
 from paperwork import demo as paperwork_demo
+from practices import demo as practices_demo
 from region import demo as region_demo
 from registry import demo, freshness
 from registry.models import EducationDepartment, Membership, Organisation, OrganisationKind, Role, User
@@ -146,8 +148,10 @@ class Command(BaseCommand):
         influence_demo.fill(organisations)
         methodist = User.objects.filter(username="metodist").first()
         roadmap_demo.fill(department, organisations, methodist)
+        events_demo.fill(department, organisations, methodist)  # after the roadmap: the festival holds its item
         paperwork_demo.fill(organisations)  # the signed order before the snapshot: its counts include it
         reporting_demo.fill(department, organisations, methodist)
+        practices_demo.fill(department, organisations, methodist)  # five published: the public page's
         region = region_demo.fill(department, DEMO_PASSWORD)  # after the snapshot: the region's answer is it
         self.stdout.write(
             self.style.SUCCESS(

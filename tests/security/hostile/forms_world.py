@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from common.forms import clean_text
+from events.models import EventKind
 from registry.models import (
     MeetingKind,
     MentoringFormat,
@@ -249,6 +250,19 @@ FORM_CASES = [
         base=lambda w, n: {"section": w.section.pk, "responsible_kind": "organisation"},
     ),
     FormCase("item_edit", url("roadmap_item_edit", "item"), M),
+    FormCase(
+        "event_create",
+        url("event_create"),
+        M,
+        base=lambda w, n: {
+            "kind": EventKind.objects.get(department=None, name="Семинар").pk,
+            "level": "municipal",
+            "start_date": "01.10.2025",
+            "end_date": "02.10.2025",
+        },
+    ),
+    FormCase("event_kind_create", url("event_kind_create"), M),
+    FormCase("practice_create", url("practice_create"), base=lambda w, n: {"format": w.own_format.pk}),
     FormCase(
         "occurrence_edit",
         url("roadmap_occurrence_edit", "occurrence"),

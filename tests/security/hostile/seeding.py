@@ -70,7 +70,7 @@ def raw_markup(html: str) -> list[str]:
 
 # --- The text columns of the models -----------------------------------------------------------------
 
-TEXT_APPS = ("registry", "roadmap", "monitoring", "exchange", "jobs")
+TEXT_APPS = ("registry", "roadmap", "monitoring", "exchange", "jobs", "events")
 
 # Text columns that cannot hold free text. Everything else that is a CharField or TextField (URLField,
 # EmailField …) or a FileField (its stored name) in TEXT_APPS is fed hostile input below. Left out by
@@ -376,6 +376,7 @@ def seed(world, payload: Payload) -> Hostile:
             basis="основание",
         )
     )
+    events = seed_events(world, fill, today, mentor, pair, occurrence)
     return Hostile(
         world,
         fill,
@@ -402,8 +403,36 @@ def seed(world, payload: Payload) -> Hostile:
         occurrence,
         part,
         job,
-        extra={"failed_job": failed_job},
+        extra={"failed_job": failed_job, **events},
     )
+
+
+def seed_events(world, fill, today, mentor, pair, occurrence) -> dict:
+    """A department's own kind of event, a training event holding the roadmap's occurrence, its document, a
+    person and a pair taking part with certificates: every text of the events hostile."""
+    from events.models import Event, EventDocument, EventKind, EventParticipant
+
+    kind = fill(EventKind.objects.create(name="вид", is_training=True, department=world.department_a))
+    event = fill(
+        Event.objects.create(
+            department=world.department_a,
+            kind=kind,
+            title="мероприятие",
+            start_date=today - timedelta(days=3),
+            end_date=today - timedelta(days=2),
+            roadmap_occurrence=occurrence,
+        )
+    )
+    document = fill(EventDocument.objects.create(event=event, file="events/д.pdf", original_name="д.pdf"))
+    person = fill(EventParticipant.objects.create(event=event, person=mentor, training_hours=8, result="winner"))
+    with_pair = fill(EventParticipant.objects.create(event=event, pair=pair))
+    return {
+        "event": event,
+        "event_kind": kind,
+        "event_document": document,
+        "event_person": person,
+        "event_pair": with_pair,
+    }
 
 
 # --- Shared by the stories -----------------------------------------------------------------------------

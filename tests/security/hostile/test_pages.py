@@ -251,6 +251,80 @@ def regional_shows(h):
     return [(regional_collection(h), "title", None), (snapshot(h).collection, "title", None)]
 
 
+def practice(h):
+    """A published practice of school A1 (the bank of practices): its title, description, the methodist's
+    comment and a file's name hostile; linked to the hostile pair."""
+    if "practice" not in h.extra:
+        from django.utils import timezone
+
+        from practices.models import Practice, PracticeFile, PracticePair
+
+        made = Practice.objects.create(
+            organisation=h.world.school_a1, format=h.format, role_model=h.role_model, title="П", description="О"
+        )
+        h.extra["practice"] = h.fill(made)
+        PracticePair.objects.create(practice=made, pair=h.pair)
+        h.extra["practice_file"] = h.fill(PracticeFile.objects.create(practice=made, file="f.pdf", original_name="f"))
+        Practice.objects.filter(pk=made.pk).update(state="published", published_at=timezone.now())
+    return h.extra["practice"]
+
+
+def approved_practice(h):
+    """An approved practice of school A1, hostile like `practice`: the methodist edits, returns, publishes it."""
+    if "approved_practice" not in h.extra:
+        from practices.models import Practice
+
+        made = Practice.objects.create(organisation=h.world.school_a1, format=h.format, title="П", description="О")
+        h.extra["approved_practice"] = h.fill(made)
+        Practice.objects.filter(pk=made.pk).update(state="approved")
+    return h.extra["approved_practice"]
+
+
+def practice_shows(*names):
+    return lambda h: [(practice(h), name, None) for name in names]
+
+
+def approved_shows(*names):
+    return lambda h: [(approved_practice(h), name, None) for name in names]
+
+
+def public(h, **more):
+    return {"code": h.world.department_a.code, **more}
+
+
+def event_pk(key):
+    return lambda h: {"pk": h.extra[key].pk}
+
+
+def event_shows(*pairs):
+    """The hostile events' values (h.extra[key], field[, truncatechars limit])."""
+    return lambda h: [(h.extra[key], name, limit[0] if limit else None) for key, name, *limit in pairs]
+
+
+def proposal(h):
+    """A computed proposal of school A1 whose line pairs the hostile mentee with the hostile mentor."""
+    from django.utils import timezone
+
+    from suggestions.models import Proposal, ProposalLine
+
+    made = Proposal.objects.create(
+        department=h.world.department_a,
+        organisation=h.world.school_a1,
+        format=h.format,
+        created_by=h.world.methodist_a,
+        computed_at=timezone.now(),
+    )
+    ProposalLine.objects.create(
+        proposal=made,
+        organisation=h.world.school_a1,
+        mentee=h.lonely,
+        mentor=h.mentor,
+        score=1,
+        reasons=[f"Запрос и компетенции: {SCRIPT}"],
+    )
+    return {"pk": made.pk}
+
+
 PEOPLE_NAMES = (("mentor", "last_name"), ("mentor", "first_name"), ("mentor", "patronymic"))
 QUALITY_SLUGS = ("orders", "consents", "overdue", "duplicates", "load", "no_meetings", "mentor_birth_year")
 REFERENCE_KINDS = {"formats": "format", "role-models": "role_model", "kinds": "kind", "meeting-kinds": "meeting_kind"}
@@ -614,6 +688,66 @@ PAGES = [
     Page("region_collection_detail", lambda h: {"pk": regional_collection(h).pk}, persona=R, shows=regional_shows),
     Page("region_collection_detail", lambda h: {"pk": regional_collection(h).pk}, shows=regional_shows),
     Page("region_collection_answer", lambda h: {"pk": regional_collection(h).pk}, shows=regional_shows),
+    # The bank of practices and the department's public page
+    Page("practice_list", query=lambda h: practice(h) and "page=1", shows=practice_shows("title")),
+    Page("practice_list", query=lambda h: f"q={SCRIPT}&state={IMG}&organisation={SCRIPT}&format={IMG}&year={SCRIPT}"),
+    Page("practice_list", persona=C1, query=lambda h: practice(h) and "page=1", shows=practice_shows("title")),
+    Page("practice_queue"),
+    Page("practice_create"),
+    Page("practice_detail", lambda h: {"pk": practice(h).pk}, shows=practice_shows("title", "description")),
+    Page("practice_detail", lambda h: {"pk": practice(h).pk}, persona=C1, shows=practice_shows("title")),
+    Page("practice_edit", lambda h: {"pk": approved_practice(h).pk}, shows=approved_shows("title", "description")),
+    Page("practice_return", lambda h: {"pk": approved_practice(h).pk}, shows=approved_shows("title")),
+    Page("practice_publish", lambda h: {"pk": approved_practice(h).pk}, shows=approved_shows("title")),
+    Page("public_practices", lambda h: practice(h) and public(h)),
+    Page("public_practice", lambda h: public(h, pk=practice(h).pk)),
+    # Events
+    Page("event_list", shows=event_shows(("event", "title"), ("event_kind", "name"))),
+    Page("event_list", query=lambda h: f"q={SCRIPT}&year={IMG}&kind={SCRIPT}&level={IMG}&organisation={SCRIPT}"),
+    Page("event_list", persona=C1, shows=event_shows(("event", "title"))),
+    Page("event_create", shows=event_shows(("event_kind", "name"))),
+    Page("event_create", persona=C1, shows=shows(("world.school_a1", "short_name"))),
+    Page(
+        "event_detail",
+        event_pk("event"),
+        shows=lambda h: [
+            *event_shows(
+                ("event", "title"),
+                ("event", "organiser"),
+                ("event", "description"),
+                ("event_kind", "name"),
+                ("event_document", "original_name"),
+                ("event_person", "certificate_original_name"),
+                ("event_pair", "certificate_original_name"),
+            )(h),
+            (h.mentor, "last_name", None),
+            (h.item, "content", 120),
+        ],
+    ),
+    Page("event_detail", event_pk("event"), persona=C1, shows=event_shows(("event", "title"))),
+    Page("event_edit", event_pk("event"), shows=event_shows(("event", "description"), ("event_kind", "name"))),
+    Page("event_delete", event_pk("event"), shows=event_shows(("event", "title"))),
+    Page("event_document_add", event_pk("event"), shows=event_shows(("event", "title", 60))),
+    Page(
+        "event_participant_add",
+        event_pk("event"),
+        shows=lambda h: [(h.format, "name", None), (h.mentor, "last_name", None)],
+    ),
+    Page(
+        "event_participant_edit",
+        event_pk("event_person"),
+        shows=lambda h: [(h.extra["event_person"], "certificate_original_name", None), (h.mentor, "last_name", None)],
+    ),
+    Page("event_kind_list", shows=event_shows(("event_kind", "name"))),
+    Page("event_kind_create"),
+    Page("event_kind_edit", event_pk("event_kind"), shows=event_shows(("event_kind", "name"))),
+    Page("quality", query=lambda h: "section=mentor_training", shows=shows(("young", "last_name"))),
+    Page("person_detail", pk("mentor"), persona=C1, shows=event_shows(("event", "title"))),
+    # Mentor suggestions
+    Page("suggestion_candidates", query=lambda h: f"mentee={h.student.pk}", shows=shows(("student", "last_name"))),
+    Page("proposal_list", shows=lambda h: []),
+    Page("proposal_detail", proposal, shows=shows(("lonely", "last_name"), ("mentor", "competencies"))),
+    Page("suggestion_weights", shows=lambda h: []),
     # Accounts
     Page("password_change", shows=shows(("world.methodist_a", "last_name"))),
     Page("password_change_done"),
@@ -639,6 +773,13 @@ FILES = {
     "person_autocomplete",
     "person_extract",
     "snapshot_file",
+    "event_document",
+    "event_certificate",
+    "practice_file",
+    "public_file",
+    "mentor_portfolio",  # XLSX/PDF: tests/practices/test_portfolio.py
+    "mentor_nomination",  # DOCX: tests/practices/test_portfolio.py
+    "public_feed",  # Atom XML: its escaping is tested in tests/practices/test_public.py
 }
 # Not pages that show records: POST-only actions that redirect, and the anonymous account pages.
 NOT_PAGES = {
@@ -662,7 +803,15 @@ NOT_PAGES = {
     "collection_close": "POST only: closes the collection, starts its snapshot and redirects",
     "collection_remind": "POST only: sends the letters and redirects",
     "region_collection_close": "POST only: closes the regional collection and redirects",
+    "event_held": "POST only: marks the event held (and its roadmap occurrence done) and redirects",
+    "event_document_delete": "POST only: deletes the document and redirects",
+    "event_participant_delete": "POST only: deletes the participant and redirects",
     "snapshot_retry": "POST only: starts a failed snapshot's job again and redirects (the snapshot page is tested)",
+    "practice_submit": "POST only: moves the practice and redirects (the practice page is tested)",
+    "practice_approve": "POST only: moves the practice and redirects",
+    "practice_unpublish": "POST only: moves the practice and redirects",
+    "practice_file_add": "POST only: keeps an uploaded file and redirects",
+    "practice_file_delete": "POST only: deletes a file and redirects",
     "health": "no login: answers «ok» from the database, shows no data",
     "login": "anonymous: shows no registry data",
     "password_reset": "anonymous: shows no registry data",
