@@ -284,3 +284,64 @@ def test_the_watch_lets_the_coordinator_read_only_the_regions_departments_and_or
     assert visible(scope, tenant(crowded.school_a1), Organisation, region)
     assert visible(scope, tenant(crowded.department_a), EducationDepartment, region)
     assert not visible(scope, tenant(crowded.department_b), EducationDepartment, region)
+
+
+# --- The public pages: no user's scope, so their own rule ------------------------------------------------------
+
+PERSONAL = (Person, MentoringPair, PairMentee, Consent, Meeting, PersonalDataAccess, EventParticipant, PracticePair)
+
+
+def _public_cases():
+    for name, kwargs, method, _expected in MATRIX:
+        if NOT_USER_SCOPED.get(name) == PUBLIC_PAGE:
+            yield pytest.param(name, kwargs, method, id=f"{name}-{method}")
+
+
+@pytest.mark.parametrize("name, kwargs, method", list(_public_cases()))
+def test_the_public_pages_read_only_the_published_practices_of_the_department_they_name(crowded, name, kwargs, method):
+    """Seen anonymously, a public page builds no row of a person, a pair, a consent, a meeting, an access-log entry,
+    an event's participant or a practice's pair — and of practices only the published ones of the department its
+    code names, with their files, that department and its schools (a draft of A1 and a published practice of
+    department B exist meanwhile)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from tests.test_permissions import practice_of_a1
+
+    practice_of_a1(crowded, "draft")
+    other = Practice.objects.create(
+        organisation=crowded.school_b1,
+        format=MentoringFormat.objects.filter(department__isnull=True).first(),
+        title="Практика Б",
+        description="Чужая.",
+        state="published",
+        published_at=timezone.now(),
+    )
+    arguments = kwargs(crowded)
+    url = reverse(name, kwargs=arguments)
+    department = EducationDepartment.objects.get(code=arguments["code"])
+    published = set(Practice.objects.filter(department=department, state="published").values_list("pk", flat=True))
+    assert other.pk not in published
+    read = []
+
+    def watch(sender, instance, **_):
+        if instance.pk is None:
+            return
+        if sender in PERSONAL or sender is get_user_model():
+            read.append(f"{sender.__name__} #{instance.pk}")
+        elif sender is Practice and instance.pk not in published:
+            read.append(f"Practice #{instance.pk} ({instance.state}, department {instance.department_id})")
+        elif sender is PracticeFile and instance.practice_id not in published:
+            read.append(f"PracticeFile #{instance.pk} of practice {instance.practice_id}")
+        elif sender is EducationDepartment and instance.pk != department.pk:
+            read.append(f"EducationDepartment #{instance.pk}")
+        elif sender is Organisation and instance.department_id != department.pk:
+            read.append(f"Organisation #{instance.pk} of department {instance.department_id}")
+
+    post_init.connect(watch, weak=False)
+    try:
+        response = getattr(client_for(crowded, "anonymous"), method)(url)
+    finally:
+        post_init.disconnect(watch)
+    assert response.status_code == 200
+    assert not read, f"anonymous {method.upper()} {url} read: {sorted(set(read))}"
