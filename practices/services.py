@@ -79,6 +79,7 @@ def save_practice(practice: Practice, pairs: Iterable[MentoringPair] | None, *, 
     return practice
 
 
+@transaction.atomic
 def _move(practice: Practice, allowed: tuple[str, ...], to: str, *, user: User, comment: str = "") -> Practice:
     locked = Practice.objects.select_for_update().get(pk=practice.pk)
     if locked.state not in allowed:
@@ -153,6 +154,7 @@ def check_file(upload: UploadedFile) -> str:
     return name
 
 
+@transaction.atomic
 def add_file(practice: Practice, upload: UploadedFile, *, user: User) -> PracticeFile:
     name = check_file(upload)
     Practice.objects.select_for_update().filter(pk=practice.pk).first()
