@@ -11,8 +11,6 @@ EventParticipant  a person or a pair of the department (exactly one), the result
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -172,12 +170,6 @@ def document_path(instance: EventDocument, filename: str) -> str:
 
 def certificate_path(instance: EventParticipant, filename: str) -> str:
     return f"events/{instance.event_id}/certificates/{filename}"
-
-
-def original_name(upload_name: str) -> str:
-    """The file name the user gave, without folders and invisible characters (kept to give it back)."""
-    name = PurePath(upload_name.replace("\\", "/")).name
-    return "".join(ch for ch in name if ch.isprintable())[:255]
 
 
 class EventDocument(models.Model):

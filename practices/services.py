@@ -5,14 +5,13 @@ practice's row locked for a transition, every transition recorded as a `Practice
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from common.files.uploads import UploadRefused, check_signature
+from common.files.uploads import UploadRefused, check_document
 from practices import names
 from practices.models import (
     FILE_EXTENSIONS,
@@ -133,25 +132,11 @@ def unpublish(practice: Practice, *, user: User) -> Practice:
 # --- files -------------------------------------------------------------------------------------------
 
 
-def clean_name(name: str) -> str:
-    name = PurePath(name.replace("\\", "/")).name
-    return "".join(ch for ch in name if ch.isprintable())[:255]
-
-
 def check_file(upload: UploadedFile) -> str:
-    """The upload's name as the user gave it, or UploadRefused: its size, kind by name, and its own
-    signature (common/files/uploads.py, the gate every stored document passes)."""
-    name = clean_name(upload.name or "")
-    if (upload.size or 0) > FILE_MAX_BYTES:
-        raise UploadRefused(f"Файл больше {FILE_MAX_BYTES // (1024 * 1024)} МБ. Сожмите его или разделите.")
-    if not upload.size:
-        raise UploadRefused("Файл пустой (0 байт).")
-    if PurePath(name).suffix.lower().lstrip(".") not in FILE_EXTENSIONS:
-        raise UploadRefused(f"Принимаются файлы: {', '.join(FILE_EXTENSIONS)}.")
-    head = upload.read(1024)
-    upload.seek(0)
-    check_signature(head, name)
-    return name
+    """The upload's name as the user gave it, or UploadRefused (the gate every stored document passes)."""
+    return check_document(
+        upload, extensions=FILE_EXTENSIONS, max_bytes=FILE_MAX_BYTES, advice="Сожмите его или разделите."
+    )
 
 
 @transaction.atomic

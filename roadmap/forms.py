@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import calendar
-from pathlib import PurePath
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html
 
-from common.files.uploads import UploadRefused, check_signature
+from common.files.uploads import UploadRefused, check_signature, original_name
 from common.forms import CleanCharField, RegistryModelForm, formfield, helper, use_ru_dates
 from registry.models import EducationDepartment, Organisation
 from roadmap.agenda import Filters
@@ -286,14 +285,14 @@ class OccurrenceForm(RegistryModelForm):
                 f"Файл больше {EVIDENCE_MAX_BYTES // (1024 * 1024)} МБ. Сожмите его или дайте ссылку на документ."
             )
         if upload and hasattr(upload, "content_type"):  # a new upload, not the file already kept
-            name = PurePath(upload.name.replace("\\", "/")).name
+            name = original_name(upload.name)
             head = upload.read(1024)
             upload.seek(0)
             try:
                 check_signature(head, name)
             except UploadRefused as refused:
                 raise forms.ValidationError(refused.message) from None
-            self.instance.evidence_original_name = "".join(ch for ch in name if ch.isprintable())[:255]
+            self.instance.evidence_original_name = name
         return upload
 
     def clean(self) -> dict:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import IO
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -404,6 +406,31 @@ SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".jpeg": ("изображение JPEG", (b"\xff\xd8\xff",)),
     ".png": ("изображение PNG", (b"\x89PNG\r\n\x1a\n",)),
 }
+
+
+def original_name(upload_name: str) -> str:
+    """The file name the user gave, without folders and invisible characters (kept to give it back)."""
+    name = PurePath((upload_name or "").replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+def check_document(upload, *, extensions: Iterable[str], max_bytes: int, advice: str) -> str:
+    """A document kept as it was uploaded (an event's document or certificate, a practice's file): the kind by
+    its name, the size (`advice`: what to do with a file too big), not empty, and the bytes matching the name.
+    Returns the name the user gave; UploadRefused with the Russian reason otherwise. Reads the first kilobyte
+    and rewinds."""
+    extensions = tuple(extensions)
+    name = original_name(upload.name)
+    if extension(name).lstrip(".") not in extensions:
+        raise UploadRefused(f"Файл «{name}» не принят. Принимаются файлы: {', '.join(extensions)}.")
+    if (upload.size or 0) > max_bytes:
+        raise UploadRefused(too_big_message(max_bytes, advice))
+    if not upload.size:
+        raise UploadRefused(f"Файл «{name}» пустой (0 байт).")
+    head = upload.read(1024)
+    upload.seek(0)
+    check_signature(head, name)
+    return name
 
 
 def check_signature(head: bytes, filename: str) -> None:
