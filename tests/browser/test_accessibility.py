@@ -163,6 +163,25 @@ def axe_violations(page) -> list[str]:
     return found
 
 
+def assert_accessible_and_narrow(page, live_server, urls) -> None:
+    """Each page meets WCAG 2.2 AA (axe) at the desktop size, then none scrolls sideways on a 390 px phone."""
+    problems, wide = [], []
+    for viewport in (None, PHONE):
+        if viewport:
+            page.set_viewport_size(viewport)
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("networkidle")
+            if viewport is None:
+                problems += axe_violations(page)
+            else:
+                width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+                if width[0] > width[1]:
+                    wide.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
+    assert not problems, "\n".join(problems)
+    assert not wide, "\n".join(wide)
+
+
 @pytest.mark.parametrize("persona", ["curator_a1", "methodist_a", "head_a", "coordinator"])
 def test_every_main_page_meets_wcag_aa(page, live_server, world, data, persona):
     log_in(page, live_server, persona, landing="/region/" if persona == "coordinator" else "/")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from practices import services
 from practices.models import Practice, PracticeState
 from tests import factories
-from tests.browser.test_accessibility import PHONE, axe_violations
+from tests.browser.test_accessibility import assert_accessible_and_narrow
 from tests.browser.test_curator_scope import log_in
 
 
@@ -79,18 +79,4 @@ def test_the_bank_and_the_public_page_meet_wcag_aa_and_fit_a_phone(page, live_se
                 reverse("practice_publish", args=[approved.pk]),
                 reverse("practice_return", args=[approved.pk]),
             ]
-    problems, wide = [], []
-    for viewport in (None, PHONE):
-        if viewport:
-            page.set_viewport_size(viewport)
-        for url in urls:
-            page.goto(f"{live_server.url}{url}")
-            page.wait_for_load_state("networkidle")
-            if viewport is None:
-                problems += axe_violations(page)
-            else:
-                width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                if width[0] > width[1]:
-                    wide.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
-    assert not problems, "\n".join(problems)
-    assert not wide, "\n".join(wide)
+    assert_accessible_and_narrow(page, live_server, urls)

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from roadmap import register as registers
 from roadmap.models import EvidenceKind, Occurrence, Status
-from tests.browser.test_accessibility import PHONE, axe_violations
+from tests.browser.test_accessibility import assert_accessible_and_narrow
 from tests.browser.test_curator_scope import log_in
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -87,18 +87,4 @@ def test_the_register_pages_meet_wcag_aa_and_fit_a_phone(page, live_server, worl
     if persona == "head_a":
         urls.remove(reverse("register_submission", args=[part.pk]))  # the head reads it on the matrix
     log_in(page, live_server, persona)
-    problems, wide = [], []
-    for viewport in (None, PHONE):
-        if viewport:
-            page.set_viewport_size(viewport)
-        for url in urls:
-            page.goto(f"{live_server.url}{url}")
-            page.wait_for_load_state("networkidle")
-            if viewport is None:
-                problems += axe_violations(page)
-            else:
-                width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                if width[0] > width[1]:
-                    wide.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
-    assert not problems, "\n".join(problems)
-    assert not wide, "\n".join(wide)
+    assert_accessible_and_narrow(page, live_server, urls)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from registry.models import MentoringPair
 from suggestions.models import Decision, Proposal
 from tests import factories
-from tests.browser.test_accessibility import PHONE, axe_violations
+from tests.browser.test_accessibility import assert_accessible_and_narrow
 from tests.browser.test_curator_scope import log_in
 
 YEAR = date.today().year
@@ -76,18 +76,4 @@ def test_the_suggestion_pages_meet_wcag_aa_and_fit_a_phone(page, live_server, wo
         reverse("suggestion_candidates") + f"?mentee={mentee.pk}",
     ]
     log_in(page, live_server, "curator_a1")
-    problems, wide = [], []
-    for viewport in (None, PHONE):
-        if viewport:
-            page.set_viewport_size(viewport)
-        for url in urls:
-            page.goto(f"{live_server.url}{url}")
-            page.wait_for_load_state("networkidle")
-            if viewport is None:
-                problems += axe_violations(page)
-            else:
-                width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-                if width[0] > width[1]:
-                    wide.append(f"{url}: {width[0]} px wide on a {width[1]} px screen")
-    assert not problems, "\n".join(problems)
-    assert not wide, "\n".join(wide)
+    assert_accessible_and_narrow(page, live_server, urls)
