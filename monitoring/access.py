@@ -33,11 +33,18 @@ def table_choice(user: User, data: Mapping | None) -> tuple[TableForm, Education
     form = TableForm(data or None, departments=departments)
     chosen = form.cleaned_data if form.is_valid() else {}
     department = chosen.get("department") or departments[0]
-    years = default_years([department])
+    return form, department, chosen_years(form, [department])
+
+
+def chosen_years(form: TableForm, departments) -> list[int]:
+    """The years the form asks for, or — when it names none or names them wrongly — the years the departments'
+    data covers (`default_years`)."""
+    chosen = form.cleaned_data if form.is_valid() else {}
+    years = default_years(departments)
     first, last = chosen.get("first") or years[0], chosen.get("last") or years[-1]
     if last < first or last - first >= TableForm.MAX_YEARS:
         first, last = years[0], years[-1]
-    return form, department, list(range(first, last + 1))
+    return list(range(first, last + 1))
 
 
 def contingent_organisation(user: User, pk: int) -> Organisation:

@@ -13,28 +13,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.views import paginate, save_or_explain
-from monitoring.indicators import BY_CODE, INDICATORS, default_years
-from monitoring.models import FIRST_YEAR, LAST_YEAR
+from monitoring.access import chosen_years
+from monitoring.forms import TableForm
+from monitoring.indicators import BY_CODE, INDICATORS
 from region import access, services
 from region.consolidation import computed, from_snapshots
 from region.forms import AnswerForm, RegionalCollectionForm
 from region.models import RegionalAnswer, RegionalCollection
+from registry.models import EducationDepartment
 from reporting.models import Snapshot
-
-MAX_YEARS = 10
-
-
-def _years(request: HttpRequest, departments) -> list[int]:
-    """The years `?first=&last=` ask for, within bounds; the years of the data otherwise."""
-    first, last = request.GET.get("first", ""), request.GET.get("last", "")
-    if first.isdigit() and last.isdigit():
-        first_year, last_year = sorted((int(first), int(last)))
-        if FIRST_YEAR <= first_year and last_year <= LAST_YEAR and last_year - first_year < MAX_YEARS:
-            return list(range(first_year, last_year + 1))
-        messages.warning(
-            request, f"Годы — от {FIRST_YEAR} до {LAST_YEAR}, не больше {MAX_YEARS} подряд: показаны годы данных."
-        )
-    return default_years(departments) if departments else [timezone.localdate().year]
 
 
 def last_snapshots(departments) -> dict[int, Snapshot]:
@@ -82,7 +69,8 @@ def standings(collections: list[RegionalCollection], departments, today) -> dict
 def overview(request: HttpRequest) -> HttpResponse:
     region = access.coordinated_region(request.user, request.GET.get("region"))
     departments = access.departments_of(region)
-    years = _years(request, departments)
+    form = TableForm(request.GET or None, departments=EducationDepartment.objects.filter(in_region=region))
+    years = chosen_years(form, departments) if departments else [timezone.localdate().year]
     chosen = BY_CODE.get(request.GET.get("indicator", ""), INDICATORS[2])
     consolidated = computed(departments, years) if departments else None
     today = timezone.localdate()
@@ -101,6 +89,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "regions": access.coordinated_regions(request.user),
             "departments": departments,
             "years": years,
+            "form": form,
             "consolidated": consolidated,
             "rows": rows,
             "late_count": sum(1 for *_, found in rows if any(one.late for one in found)),

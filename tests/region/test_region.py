@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from monitoring.indicators import indicator_table
+from monitoring.indicators import default_years, indicator_table
 from monitoring.models import Contingent
 from region.models import RegionalAnswer, RegionalCollection
 from registry.models import EducationDepartment, Person
@@ -251,3 +251,10 @@ def test_the_overview_reads_a_fixed_number_of_queries_whatever_the_municipalitie
     assert queries() <= computed + 1  # the new municipality's facts counted
     assert queries() == kept, "a municipality more costs no query more"
     assert kept <= 16, kept
+
+
+def test_wrong_years_are_explained_and_the_years_of_the_data_shown(region):
+    page = coordinator(region).get(reverse("region_overview"), {"first": YEAR, "last": YEAR - 3})
+    assert page.status_code == 200
+    assert "Последний год не может быть раньше первого." in page.content.decode()
+    assert page.context["years"] == default_years([region.department_a, region.department_b])
