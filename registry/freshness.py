@@ -191,6 +191,23 @@ def cached_by_organisation(
     return parts
 
 
+def forget_answers() -> None:
+    """Drop every kept answer (not the versions), in the current transaction: after a person's data is erased,
+    no answer read before — a duplicate list naming them, a pool holding their words — waits out its
+    time-to-live in the cache table. Erasures are rare; each answer is computed once again."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(backend, DatabaseCache):
+        backend.clear()  # the versions too: every answer is then stale (`versions` makes fresh tokens)
+        return
+    connection = connections[router.db_for_write(backend.cache_model_class)]
+    table = connection.ops.quote_name(backend._table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE cache_key LIKE %s OR cache_key LIKE %s",
+            [backend.make_key("registry:cached:") + "%", backend.make_key("registry:part:") + "%"],
+        )
+
+
 # --- What changes a version ------------------------------------------------------------------------
 
 

@@ -558,4 +558,5 @@ def erase(person: Person, *, user: User) -> Erasure:
     erasure.removed = removed
     erasure.save(update_fields=["removed"])
     freshness.touch(person.organisation_id)
+    freshness.forget_answers()
     return erasure

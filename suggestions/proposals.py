@@ -30,7 +30,7 @@ from jobs.models import Job, JobKind, JobStatus
 from registry.models import Organisation
 from suggestions import profiles, rules
 from suggestions.models import Proposal, ProposalLine
-from suggestions.profiles import Reading
+from suggestions.profiles import Mentors, Reading
 from suggestions.scoring import Scorer, asked, reasons
 from suggestions.services import weights_of
 
@@ -51,7 +51,7 @@ class Edges:
 
 def candidate_edges(scorer: Scorer, mentees: list[Reading], progress=None, done: int = 0, total: int = 0) -> Edges:
     rows, cols, scores = [], [], []
-    mentor_pks = np.array([m.pk for m in scorer.mentors], dtype=np.int64)
+    mentor_pks = np.array(scorer.mentors.pk, dtype=np.int64)
     keep = min(KEEP, len(scorer.mentors))
     for start in range(0, len(mentees), CHUNK):
         chunk = mentees[start : start + CHUNK]
@@ -180,7 +180,7 @@ def compute(proposal: Proposal, progress=None) -> None:
         if not part.mentors:
             done += len(part.mentees)
             continue
-        scorer = Scorer(part.mentors, weights, year, asked(part.mentees))
+        scorer = Scorer(Mentors.of(part.mentors), weights, year, asked(part.mentees))
         edges = candidate_edges(scorer, part.mentees, progress, done, total_mentees)
         done += len(part.mentees)
         free = [m.free for m in part.mentors]

@@ -15,12 +15,9 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from registry.models import MentoringFormat, PairMentee, Participants, Person
-from registry.models.people import STAFF_CATEGORIES, PersonCategory
+from registry.models.people import MENTOR_FACTS, STAFF_CATEGORIES, PersonCategory
 from registry.services.pairs import admits
-from suggestions.profiles import Reading
-
-# Who counts as a mentor at all: someone with a mentor's facts of «База наставников».
-MENTOR_FACTS = ~Q(competencies="") | Q(max_mentees__isnull=False) | ~Q(achievements="")
+from suggestions.profiles import Mentors, Reading, free, lacks_consent
 
 
 def admitted(participants: str) -> Q:
@@ -75,6 +72,18 @@ def mentor_refusals(mentor: Reading, year: int, taken: int = 0) -> list[str]:
     if mentor.lacks_consent(year):
         refusals.append("несовершеннолетний без действующего согласия на обработку персональных данных")
     return refusals
+
+
+def taking(mentors: Mentors, year: int) -> list[int]:
+    """The rows of a pool that `mentor_refusals` lets in (a place left, a consent for a minor), read column by
+    column: the same two rules, without a `Reading` built for each of a department's thousands."""
+    return [
+        i
+        for i, (places, load, category, birth_year, consent) in enumerate(
+            zip(mentors.capacity, mentors.load, mentors.category, mentors.birth_year, mentors.consent, strict=True)
+        )
+        if free(places, load) > 0 and not lacks_consent(category, birth_year, consent, year)
+    ]
 
 
 def mentee_refusal(mentee: Person, mentoring_format: MentoringFormat) -> str:

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from common.russian import counted
-from suggestions.profiles import Reading
+from suggestions.profiles import Mentors, Reading
 
 PARTS = ("request_competencies", "request_achievements", "request_interests", "subject", "age", "same_school", "load")
 AGE_STEP = 3  # years outside the desired ages at which the age part reaches 0
@@ -68,28 +68,28 @@ class Scorer:
     """Scores of a set of mentors for the mentees whose words are `asked` (their requests' and positions'
     lemmas): the mentors' side is prepared once, for those words only."""
 
-    def __init__(self, mentors: list[Reading], weights: dict[str, int], year: int, asked: set[str]) -> None:
+    def __init__(self, mentors: Mentors, weights: dict[str, int], year: int, asked: set[str]) -> None:
         self.mentors = mentors
         self.weights = weights
         self.year = year
         self.total_weight = float(sum(weights[part] for part in PARTS))
         vocabulary = {word: j for j, word in enumerate(sorted(asked))}
         self.vocabulary = vocabulary
-
-        def side(*fields: str) -> sparse.csr_matrix:
-            if len(fields) == 1:
-                return _found([m.stored[fields[0]] for m in mentors], vocabulary)
-            return _found([" ".join([m.stored[f] for f in fields]) for m in mentors], vocabulary)
-
-        self.competencies = side("competencies")
-        self.achievements = side("achievements")
-        self.interests = side("interests")
-        self.subjects = side("position", "competencies")
-        self.low = np.array([m.age_range[0] if m.age_range else -1 for m in mentors], dtype=np.float32)
-        self.high = np.array([m.age_range[1] if m.age_range else -1 for m in mentors], dtype=np.float32)
-        self.has_range = np.array([m.age_range is not None for m in mentors])
-        self.organisation = np.array([m.organisation_id for m in mentors], dtype=np.int64)
-        self.free_share = np.array([m.free / m.capacity if m.capacity else 0.0 for m in mentors], dtype=np.float32)
+        stored = mentors.stored
+        self.competencies = _found(stored["competencies"], vocabulary)
+        self.achievements = _found(stored["achievements"], vocabulary)
+        self.interests = _found(stored["interests"], vocabulary)
+        subjects = [f"{p} {c}" for p, c in zip(stored["position"], stored["competencies"], strict=True)]
+        self.subjects = _found(subjects, vocabulary)
+        ranges = mentors.age_range
+        self.low = np.array([r[0] if r else -1 for r in ranges], dtype=np.float32)
+        self.high = np.array([r[1] if r else -1 for r in ranges], dtype=np.float32)
+        self.has_range = np.array([r is not None for r in ranges], dtype=bool)
+        self.organisation = np.array(mentors.organisation_id, dtype=np.int64)
+        capacity = np.array(mentors.capacity, dtype=np.float32)
+        free = np.maximum(capacity - np.array(mentors.load, dtype=np.float32), 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.free_share = np.where(capacity > 0, free / np.maximum(capacity, 1), 0).astype(np.float32)
 
     def matrix(self, mentees: list[Reading]) -> np.ndarray:
         """Scores (0–100), mentees × mentors, float32."""

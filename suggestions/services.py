@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +18,10 @@ from django.db import transaction
 from common.forms import CONFLICT_MESSAGE
 from jobs import runner
 from jobs.models import Job, JobKind
-from registry.models import EducationDepartment, MentoringFormat, MentoringPair, Organisation, Person
+from registry.models import EducationDepartment, MentoringFormat, MentoringPair, Organisation, PairMentee, Person
 from registry.scope import scope_for
 from registry.services.pairs import save_pair
-from suggestions import profiles, rules
+from suggestions import pools, profiles, rules
 from suggestions.models import DEFAULT_WEIGHTS, Decision, Proposal, ProposalLine, Weights
 from suggestions.scoring import Scorer, asked, reasons
 
@@ -77,17 +76,22 @@ def suggest(mentee: Person, mentoring_format: MentoringFormat, *, limit: int = D
         )
         return result
     if result.across_department:
-        organisations: Any = Organisation.objects.filter(department_id=mentee.organisation.department_id).values("pk")
+        organisations = list(
+            Organisation.objects.filter(department_id=mentee.organisation.department_id).values_list("pk", flat=True)
+        )
     else:
         organisations = [mentee.organisation_id]
-    pool = profiles.read(rules.mentor_pool(mentoring_format, organisations, mentee).order_by(), with_places=True)
-    mentors = [m for m in pool if not rules.mentor_refusals(m, year)]
-    if not mentors:
+    pool = pools.mentors(mentoring_format, organisations)
+    already = PairMentee.objects.filter(mentee=mentee, format=mentoring_format, active=True)
+    leading = set(already.values_list("mentor_id", flat=True))
+    if not pool:
         return result
     weights = weights_of(mentee.organisation.department_id)
-    scores = Scorer(mentors, weights, year, asked([reading])).matrix([reading])[0]
-    order = np.lexsort((np.array([m.pk for m in mentors]), -scores))[:limit]  # ties: the earlier record first
-    chosen = [mentors[i] for i in order]
+    scores = Scorer(pool, weights, year, asked([reading])).matrix([reading])[0]
+    pks = np.array(pool.pk, dtype=np.int64)
+    scores[(pks == mentee.pk) | np.isin(pks, list(leading))] = -np.inf  # not one's own mentor, nor twice
+    order = [int(i) for i in np.lexsort((pks, -scores))[:limit] if scores[i] > -np.inf]  # ties: the earlier first
+    chosen = [pool.reading(i) for i in order]
     shown = {
         row["pk"]: row
         for row in Person.objects.filter(pk__in=[m.pk for m in chosen]).values(

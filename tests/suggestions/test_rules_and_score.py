@@ -111,17 +111,49 @@ def test_lemmas_are_kept_and_renewed_when_the_person_changes(world, students):
     assert suggest(mentee, students).found[0].reasons[0] == "Запрос и компетенции: шахматы"
 
 
-def test_the_top_five_costs_a_fixed_number_of_queries(world, students, django_assert_num_queries):
+def test_the_top_five_costs_a_fixed_number_of_queries(world, students, staff, django_assert_num_queries):
     mentee = grown(world.school_a1, birth_year=YEAR - 14, main_request="математика и шахматы")
     for i in range(12):
         grown(world.school_a1, birth_year=YEAR - 17, competencies=f"математика {i}", max_mentees=2)
-    suggest(mentee, students)  # the lemmas are stored once
+    young = factories.teacher(world.school_a1, main_request="дисциплина на уроке", competencies="")
+    for school in (world.school_a1, world.school_a2, world.school_a1):
+        factories.teacher(school, competencies="дисциплина", max_mentees=2)
+    suggest(mentee, students)  # the lemmas are stored, the pool's parts kept
+    suggest(young, staff)
     mentee = Person.objects.select_related("organisation").get(pk=mentee.pk)
-    # the mentee's reading, the pool, the weights, the names of the five (and, on PostgreSQL, JIT turned off
-    # before each of the two readings)
-    with django_assert_num_queries(4 + (2 if connection.vendor == "postgresql" else 0)):
+    young = Person.objects.select_related("organisation").get(pk=young.pk)
+    # the mentee's reading (on PostgreSQL after turning JIT off), the versions of the pool's organisations and
+    # their kept parts, the mentors already leading the mentee, the weights, the names of the five; a staff
+    # form reads the department's organisations first — whatever their number
+    jit = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(6 + jit):
         result = suggest(mentee, students)
     assert len(result.found) == 5
+    with django_assert_num_queries(7 + jit):
+        assert len(suggest(young, staff).found) == 3
+
+
+def test_the_kept_pool_follows_the_pairs_consents_and_people_of_every_school(world, students, staff):
+    """The pool is kept per organisation (suggestions/pools.py) and read again when that organisation's
+    people, consents or pairs change — a pair formed in another school with this school's mentor too."""
+    young = factories.teacher(world.school_a1, main_request="дисциплина", competencies="")
+    mentor = factories.teacher(world.school_a2, last_name="Опытный", competencies="дисциплина", max_mentees=1)
+    assert names(suggest(young, staff)) == ["Опытный"]
+    # the mentor's one place taken by a pair of school a1's (the pair's organisation is the mentee's)
+    taken = factories.teacher(world.school_a1, max_mentees=None)
+    factories.pair(mentor, [taken], format_name="учитель – учитель")
+    assert names(suggest(young, staff)) == []
+    mentor.max_mentees = 2
+    mentor.save()
+    assert names(suggest(young, staff)) == ["Опытный"]
+
+    pupil = grown(world.school_a1, birth_year=YEAR - 14, main_request="шахматы")
+    minor = grown(world.school_a1, last_name="Шахматов", birth_year=YEAR - 16, competencies="шахматы", max_mentees=1)
+    assert names(suggest(pupil, students)) == ["Шахматов"]
+    consent = minor.consents.get()
+    consent.withdrawn_on = date.today()
+    consent.save()
+    assert names(suggest(pupil, students)) == []
 
 
 def test_another_schools_candidates_are_read_as_the_columns_shown_never_as_rows(world, staff):
@@ -144,3 +176,32 @@ def test_another_schools_candidates_are_read_as_the_columns_shown_never_as_rows(
         post_init.disconnect(watch, sender=Person)
     assert [s.full_name.split()[0] for s in result.found] == ["Опытный"]
     assert set(built) <= {world.school_a1.pk}
+
+
+def _kept_answers() -> str:
+    """Every value in the cache table, unpickled, as one text."""
+    import base64
+    import pickle
+    import zlib
+
+    from django.core.cache import cache
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {connection.ops.quote_name(cache._table)}")
+        values = [pickle.loads(base64.b64decode(value)) for (value,) in cursor.fetchall()]
+    # the pool's parts are kept compressed (suggestions/pools.py)
+    return " ".join(repr(pickle.loads(zlib.decompress(v)) if isinstance(v, bytes) else v) for v in values)
+
+
+def test_erasing_a_mentor_leaves_no_kept_pool_holding_their_words(world, staff):
+    from registry import privacy
+
+    young = factories.teacher(world.school_a1, main_request="виолончель", competencies="")
+    mentor = factories.teacher(world.school_a2, competencies="игра на виолончели", max_mentees=2)
+    assert suggest(young, staff).found[0].mentor_id == mentor.pk
+    assert "виолончель" in _kept_answers()
+    mentor.archived_at = "2025-01-01T00:00Z"
+    mentor.save()
+    privacy.erase(mentor, user=world.methodist_a)
+    assert "виолончель" not in _kept_answers()
+    assert mentor.pk not in [s.mentor_id for s in suggest(young, staff).found]
