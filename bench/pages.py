@@ -123,7 +123,22 @@ PAGES: list[tuple] = [
         lambda c: ({}, _q(indicator="young_teachers_share", year=_last_year(c))),
         {"methodist"},
     ),
+    # «Подобрать наставника» (suggestions/): a pupil of the school among its mentors, a teacher among the
+    # department's (the staff form's pool, kept per organisation: suggestions/pools.py).
+    ("Подбор наставника: ученик", "suggestion_candidates", lambda c: ({}, _q(mentee=c.person_pk))),
+    ("Подбор наставника: педагог", "suggestion_candidates", lambda c: ({}, _q(mentee=_teacher_pk(c)))),
 ]
+
+
+def _teacher_pk(context: BenchContext) -> int | None:
+    """A teacher of the curator's organisation with a request (the first form admitting them is a staff one)."""
+    return (
+        Person.objects.filter(organisation=context.organisation, category="teacher", archived_at__isnull=True)
+        .exclude(main_request="")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 PERSONAS = {"methodist": "методист", "curator": "куратор"}
 BENCH_USERS = {"methodist": "bench.methodist", "curator": "bench.curator"}
