@@ -140,6 +140,7 @@ def _teacher_pk(context: BenchContext) -> int | None:
         .first()
     )
 
+
 PERSONAS = {"methodist": "методист", "curator": "куратор"}
 BENCH_USERS = {"methodist": "bench.methodist", "curator": "bench.curator"}
 
