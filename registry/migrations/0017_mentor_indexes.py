@@ -4,18 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0016_region'),
+        ("registry", "0016_region"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='pairmentee',
-            index=models.Index(condition=models.Q(('active', True)), fields=['mentor'], name='registry_pairmentee_led'),
+            model_name="pairmentee",
+            index=models.Index(condition=models.Q(("active", True)), fields=["mentor"], name="registry_pairmentee_led"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True), ('erased_at__isnull', True), models.Q(models.Q(('competencies', ''), _negated=True), ('max_mentees__isnull', False), models.Q(('achievements', ''), _negated=True), _connector='OR')), fields=['organisation'], name='registry_person_mentors'),
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(
+                    ("archived_at__isnull", True),
+                    ("erased_at__isnull", True),
+                    models.Q(
+                        models.Q(("competencies", ""), _negated=True),
+                        ("max_mentees__isnull", False),
+                        models.Q(("achievements", ""), _negated=True),
+                        _connector="OR",
+                    ),
+                ),
+                fields=["organisation"],
+                name="registry_person_mentors",
+            ),
         ),
     ]
