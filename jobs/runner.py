@@ -27,6 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_tasks import task
 
+from common import replica
 from jobs import exports
 from jobs.models import Job, JobKind, JobStatus
 
@@ -57,6 +58,8 @@ DISK_FULL_MESSAGE = (
     "На сервере закончилось место на диске: файл не записан, в реестре ничего не изменилось. "
     "Сообщите администратору; когда место освободят, запустите задание заново."
 )
+REPLICA_WAIT = 5.0  # seconds a job waits for the replica to replay what was committed before it began
+
 NO_LONGER_ALLOWED_MESSAGE = (
     "Выгрузка не сделана: у вас больше нет доступа к этим данным. Если доступ нужен, обратитесь к "
     "методисту муниципалитета."
@@ -144,6 +147,11 @@ class ProgressWriter:
 
 @task()
 def run_job(job_id: int) -> None:
+    with replica.unit_of_work():  # a job's reads of the replica stop once it writes data (common/replica.py)
+        _run_job(job_id)
+
+
+def _run_job(job_id: int) -> None:
     job = Job.objects.select_related("owner").filter(pk=job_id).first()
     if job is None or job.is_finished:
         return
@@ -203,11 +211,12 @@ def still_allowed(job: Job) -> bool:
 
 
 def _export(job: Job, progress: ProgressWriter) -> None:
-    exporter = exporter_of(job)
-    file_format = exporter.params["format"]
-    rows = exporter.count()
-    exporter.check(file_format, rows)
-    with tempfile.TemporaryFile() as out:
+    # The file's reads from the replica once it has replayed what was committed before the job began.
+    with tempfile.TemporaryFile() as out, replica.reading(current=True, wait=REPLICA_WAIT):
+        exporter = exporter_of(job)
+        file_format = exporter.params["format"]
+        rows = exporter.count()
+        exporter.check(file_format, rows)
         rows = exporter.render(file_format, out, progress)
         out.seek(0)
         # Stored under the job's number; the name users see (Job.filename) is given at download.

@@ -36,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -49,12 +48,12 @@ from urllib.parse import urlsplit
 import psycopg2
 import requests
 import webforms
+from pgcluster import Cluster, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "faults"
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 DB = "mentoring_faults"
 THREADS = int(os.environ.get("LOAD_THREADS", "6"))
 WORKERS = 3
@@ -66,95 +65,6 @@ MARK = "Сбойнов"  # surname prefix of the mentees the load types in (the 
 
 def log(message: str) -> None:
     print(f"[faults {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def free_port(preferred: int) -> int:
-    for port in [preferred, *range(preferred + 1, preferred + 50)]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise SystemExit(f"no free port near {preferred}")
-
-
-# --- the private PostgreSQL cluster --------------------------------------------------------------
-
-
-class Cluster:
-    def __init__(self, directory: Path, port: int) -> None:
-        self.dir = directory
-        self.data = directory / "pg"
-        self.logfile = directory / "pglog" / "postgres.log"
-        self.port = port
-        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([*self.as_postgres, *args], check=check, capture_output=True, text=True)
-
-    def _chown(self, path: Path) -> None:
-        if self.as_postgres:
-            shutil.chown(path, "postgres", "postgres")
-
-    def create(self) -> None:
-        self.stop_leftover()
-        if self.data.exists():
-            shutil.rmtree(self.data)
-        for path in (self.data, self.logfile.parent):
-            path.mkdir(parents=True, exist_ok=True)
-            self._chown(path)
-        os.chmod(self.data, 0o700)
-        self._run(
-            str(PG_BIN / "initdb"),
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-instructions",
-        )
-
-    def stop_leftover(self) -> None:
-        """A cluster left running in var/faults by an interrupted run (ours, by its data dir)."""
-        if (self.data / "postmaster.pid").exists():
-            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "fast", "-w", check=False)
-
-    def options(self) -> str:
-        return (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.logfile.parent} "
-            "-c max_connections=60 -c shared_buffers=64MB"
-        )
-
-    def _pg_ctl(self, action: str, *extra: str) -> None:
-        """pg_ctl `action` on this cluster with its options and log, waiting up to a minute."""
-        data = ("-D", str(self.data), "-l", str(self.logfile), "-o", self.options())
-        self._run(str(PG_BIN / "pg_ctl"), *data, *extra, "-w", "-t", "60", action)
-
-    def start(self) -> None:
-        self._pg_ctl("start")
-
-    def restart(self, mode: str) -> None:
-        self._pg_ctl("restart", "-m", mode)
-
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "fast", "-w", "-t", "60", check=False)
-
-    def url(self, db: str = DB) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/{db}"
-
-    def connect(self, db: str = DB, timeout: float = 2):
-        return psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=db, connect_timeout=timeout)
-
-    def query(self, sql: str, params=()):
-        with self.connect() as conn, conn.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
@@ -691,7 +601,7 @@ def main() -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run_dir = VAR / f"run-{stamp}"
     run_dir.mkdir(parents=True, exist_ok=True)
-    cluster = Cluster(VAR, free_port(int(os.environ.get("FAULTS_PG_PORT", "54329"))))
+    cluster = Cluster(VAR, free_port(int(os.environ.get("FAULTS_PG_PORT", "54329"))), DB)
     server: Gunicorn | None = None
     load: Load | None = None
     checks = Checks()

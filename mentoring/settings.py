@@ -178,6 +178,8 @@ MIDDLEWARE = [
     # A NUL byte in a query string (a scanner's probe) is dropped before any view searches with it.
     "mentoring.middleware.drop_nul_from_query",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request is a unit of work for the replica's router: once it writes, it reads the primary (common/replica.py).
+    "common.replica.middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +235,12 @@ DATABASES = {
 }
 # A request that fails leaves nothing half-written: each request is one transaction.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A streaming replica of the primary (docs/deploy.md «Регион»): the heavy read-only work reads it
+# (common/replica.py); without one everything reads the primary, as before.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One cache shared by the web workers and the background worker, in the database they already
 # share (its table is made by migration registry 0006): registry/freshness.py keeps

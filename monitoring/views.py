@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from common.replica import reads_replica
 from common.views import paginate, save_or_explain
 from monitoring import charts
 from monitoring.access import (
@@ -58,6 +59,7 @@ def _share_chart(table) -> str:
     )
 
 
+@reads_replica
 def indicators(request: HttpRequest) -> HttpResponse:
     form, department, years = table_choice(request.user, request.GET)
     table = indicator_table([department], years)
@@ -97,6 +99,7 @@ def _cell(request: HttpRequest):
     return data, get_indicator(data["indicator"]), department
 
 
+@reads_replica
 def breakdown(request: HttpRequest) -> HttpResponse:
     data, indicator, department = _cell(request)
     year = data["year"]
@@ -132,6 +135,7 @@ def breakdown(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_replica
 def drilldown(request: HttpRequest) -> HttpResponse:
     data, indicator, department = _cell(request)
     organisation = None

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.replica import reads_replica
 from common.views import paginate, save_or_explain
 from monitoring.access import chosen_years
 from monitoring.forms import TableForm
@@ -66,6 +67,7 @@ def standings(collections: list[RegionalCollection], departments, today) -> dict
 
 
 @require_GET
+@reads_replica
 def overview(request: HttpRequest) -> HttpResponse:
     region = access.coordinated_region(request.user, request.GET.get("region"))
     departments = access.departments_of(region)
@@ -151,6 +153,7 @@ def collection_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_replica
 def collection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     collection = access.get_collection(request.user, pk)
     today = timezone.localdate()
