@@ -106,12 +106,10 @@ def fill(department_ids: list[int], today: date, *, everyone: bool = False) -> l
             department_ids,
         )
         answers = cursor.rowcount
+    _analyze(Response, Answer)  # the growth lines' query below planned for the new volume, not for empty tables
     pairs = MentoringPair.objects.filter(organisation__department__in=department_ids).values_list("pk", flat=True)
     lines = growth.rebuild(pairs)
-    if connection.vendor == "postgresql":  # fresh planner statistics for the new volume
-        with connection.cursor() as cursor:
-            for model in (Response, Answer, ParticipantGrowth):
-                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+    _analyze(ParticipantGrowth)
     return [("анкет", responses), ("ответов", answers), ("строк роста", lines)]
 
 
@@ -129,3 +127,11 @@ def delete(department_ids: list[int]) -> None:
 
 def register_with_generator() -> None:
     register(Extra(name="questionnaires", fill=fill, delete=delete))
+
+
+def _analyze(*models) -> None:
+    """Fresh planner statistics (PostgreSQL; autovacuum may be off, and the rows are this transaction's)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')

@@ -14,7 +14,8 @@
 # user downloads each kind of file at most that often), LOAD_P95_MS (300),
 # LOAD_PEOPLE / LOAD_PAIRS / LOAD_ORGANISATIONS (50000 / 25000 / 30), LOAD_DB (mentoring_load),
 # LOAD_PG (postgres://postgres@127.0.0.1:5432), LOAD_PORT (a free port), LOAD_WORKERS (3),
-# LOAD_FRESH=1 rebuilds the database even when its marker matches.
+# LOAD_FRESH=1 rebuilds the database even when its marker matches; LOAD_PROFILE=1 samples the workers
+# with py-spy and prints where their time went (loadtest/profile.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -134,6 +135,15 @@ for _ in $(seq 1 100); do
 done
 [ "$code" = "200" ] || { echo "gunicorn does not answer (login page: $code)" >&2; exit 1; }
 
+# --- the profile (LOAD_PROFILE=1): py-spy samples every gunicorn worker for the whole load ----------
+profiler_pid=""
+if [ -n "${LOAD_PROFILE:-}" ]; then
+  say "py-spy: sampling the gunicorn workers into $RUN/profile.folded"
+  "$ROOT/.venv/bin/py-spy" record --pid "$gunicorn_pid" --subprocesses --nonblocking --gil --rate 200 \
+    --format raw --output "$RUN/profile.folded" >"$RUN/py-spy.log" 2>&1 &
+  profiler_pid=$!
+fi
+
 # --- the load ----------------------------------------------------------------------------------
 say "locust: $USERS users, spawn rate $SPAWN_RATE/s, for $DURATION"
 export LOAD_PLAN="$RUN/plan.json" LOAD_SAMPLES="$RUN/samples.json" LOAD_USERS="$USERS"
@@ -155,6 +165,11 @@ echo "locust finished (exit $locust_rc; its own summary is in $RUN/locust.log)"
 # --- the verdict -------------------------------------------------------------------------------
 say "Results"
 kill "$sampler_pid" 2>/dev/null || true
+if [ -n "$profiler_pid" ]; then
+  kill -INT "$profiler_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$profiler_pid" 2>/dev/null || break; sleep 0.2; done
+  "$PY" loadtest/profile.py "$RUN/profile.folded" --access-log "$RUN/access.log" | tee "$RUN/profile.txt"
+fi
 "$PY" loadtest/report.py --samples "$RUN/samples.json" --server-log "$RUN/gunicorn.log" --cpu "$RUN/cpu.jsonl" \
   --out "$OUT/results-$STAMP.json" --latest "$OUT/results-latest.json" \
   --meta users="$USERS" duration="$DURATION" spawn_rate="$SPAWN_RATE" workers="$WORKERS" dataset="$SIGNATURE" \

@@ -15,15 +15,17 @@ heading is a row across the table.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from datetime import date, datetime
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.dimensions import RowDimension
 
@@ -34,6 +36,7 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 DATE_FORMAT = "DD.MM.YYYY"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_TEXT = 32_767  # characters a cell holds (openpyxl cuts a text there too)
 # WeasyPrint's cost grows with the cells: past this a PDF takes many minutes. XLSX has no such limit.
 PDF_MAX_ROWS = 20_000
 WRAP_FROM_WIDTH = 20  # columns this wide (Column.width) hold long texts that wrap
@@ -81,6 +84,15 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
+class _Styled(NamedTuple):
+    """Among a row's values: a value in a style of its own, as openpyxl will write it (its `data_type`).
+    `_Rows` makes it a cell as the row is written."""
+
+    value: object
+    style: StyleArray
+    data_type: str
+
+
 class _Styles:
     """Each style is registered with the workbook once; cells share the registered style arrays."""
 
@@ -102,18 +114,18 @@ class _Styles:
         self.date = self._style(number_format=DATE_FORMAT)
         self.percent = self._style(number_format=PERCENT_FORMAT)
 
-    def quoted(self, style):
+    def quoted(self, style: StyleArray) -> StyleArray:
         """The same look with Excel's quote prefix (text that would otherwise run as a formula)."""
         if style is self.text or style is self.formula_like:
             return self.formula_like
         if style not in self._quoted:
             cell = WriteOnlyCell(self.sheet)
-            cell._style = style
+            cell._style = copy(style)  # setting a cell's style changes its array: the original stays as it is
             cell.quotePrefix = True
             self._quoted[style] = cell._style
         return self._quoted[style]
 
-    def _style(self, *, quote_prefix: bool = False, number_format: str | None = None, **attributes):
+    def _style(self, *, quote_prefix: bool = False, number_format: str | None = None, **attributes) -> StyleArray:
         cell = WriteOnlyCell(self.sheet)
         for name, value in attributes.items():
             setattr(cell, name, value)
@@ -122,11 +134,6 @@ class _Styles:
         if quote_prefix:
             cell.quotePrefix = True
         return cell._style
-
-    def cell(self, value, style):
-        cell = WriteOnlyCell(self.sheet, value)
-        cell._style = style
-        return cell
 
 
 def xlsx_text(value: str) -> str:
@@ -143,31 +150,30 @@ def set_text(cell, value: str) -> None:
         cell.quotePrefix = True
 
 
-def _text_cell(styles: _Styles, value: str, style):
-    """A cell of text in a given style, never a formula (see the module's note)."""
+def _text_cell(styles: _Styles, value: str, style: StyleArray) -> _Styled:
+    """A text of the title block in a given style, never a formula (see the module's note). Typed as openpyxl
+    types text: an error's name (#N/A) is an error."""
     value = xlsx_text(value)
     if value.startswith(FORMULA_STARTS):
-        cell = styles.cell(value, styles.quoted(style))
-        cell.data_type = "s"
-        return cell
-    return styles.cell(value, style)
+        return _Styled(value[:MAX_TEXT], styles.quoted(style), "s")
+    return _Styled(value[:MAX_TEXT], style, "e" if value in ERROR_CODES else "s")
 
 
 def _data_cell(styles: _Styles, value, wrap: bool):
-    """A styled cell for `value`, or the value itself where the default look will do (cheaper)."""
+    """A styled value for `value`, or the value itself where the default look will do (cheaper)."""
     if value is None or value == "":
         return None  # nothing written: Excel's grid shows the empty cell
     if isinstance(value, str):
         value = xlsx_text(value)
         if value.startswith(FORMULA_STARTS):
-            cell = styles.cell(value, styles.formula_like)
-            cell.data_type = "s"  # text, never a formula
-            return cell
-        return styles.cell(value, styles.text) if wrap or "\n" in value else value
-    if isinstance(value, (date, datetime)):
-        return styles.cell(value, styles.date)
+            return _Styled(value[:MAX_TEXT], styles.formula_like, "s")  # text, never a formula
+        if wrap or "\n" in value:
+            return _Styled(value[:MAX_TEXT], styles.text, "e" if value in ERROR_CODES else "s")
+        return value
+    if isinstance(value, date):  # a datetime too
+        return _Styled(value, styles.date, "d")
     if isinstance(value, Percent):
-        return styles.cell(float(value.value) / 100, styles.percent)
+        return _Styled(float(value.value) / 100, styles.percent, "n")
     return value
 
 
@@ -185,12 +191,42 @@ class _Rows:
     """Appends rows to a write-only sheet, each as tall as its lines of text. A row's height is written with
     the row and forgotten then: memory does not grow with the rows. openpyxl's write-only sheet writes a row
     with the XML attributes its `row_dimensions` holds for it then; they are made once a height (a
-    RowDimension's attributes as a dict: iterating a RowDimension for every row cost ≈3 % of a base)."""
+    RowDimension's attributes as a dict: iterating a RowDimension for every row cost ≈3 % of a base).
+
+    A row's values become cells here, not in openpyxl's `_values_to_row` (replaced on this sheet; openpyxl is
+    pinned in pyproject.toml, and the tests read the files back): that one tries every value as a plain value
+    first, and a styled cell fails it (a ValueError whose message formats the cell's address), then it makes a
+    new blank cell after each styled one, and a styled cell has to be made beforehand besides: ≈ a third of
+    the writer's time on a base. Here a plain value goes into one reused cell, as openpyxl does, and a
+    `_Styled` into its column's own reused cell, its value and type set as openpyxl would have set them
+    (`_data_cell`): a row is written before the next one is made, so a cell is free again by then."""
 
     def __init__(self, sheet) -> None:
         self.sheet = sheet
         self.count = 0
         self._heights: dict[int, dict[str, str]] = {}
+        self._plain = WriteOnlyCell(sheet)
+        self._styled: dict[int, Cell] = {}
+        sheet._values_to_row = self._cells
+
+    def _cells(self, values: Iterable, row: int) -> Iterator[Cell]:
+        styled = self._styled
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if type(value) is _Styled:
+                cell = styled.get(column)
+                if cell is None:
+                    cell = styled[column] = WriteOnlyCell(self.sheet)
+                cell._value, cell._style, cell.data_type = value
+            else:
+                cell = self._plain
+                cell.value = value  # typed as openpyxl types it
+            cell.column = column
+            cell.row = row
+            yield cell
+            if cell is self._plain and cell.has_style:  # a value openpyxl gives a format of its own (a time)
+                self._plain = WriteOnlyCell(self.sheet)
 
     def append(self, cells: list, lines: int = 1) -> None:
         self.count += 1

@@ -9,7 +9,7 @@ import signal
 import time
 import zipfile
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 from django.urls import reverse
@@ -17,6 +17,8 @@ from django.urls import reverse
 from exchange.exports import BasesExporter
 from jobs.models import Job, JobKind, JobStatus
 from tests.security.hostile.seeding import (
+    AT,
+    CMD,
     FORMULA_STARTS,
     HYPERLINK,
     IMG,
@@ -172,6 +174,65 @@ def test_the_xlsx_writer_keeps_numbers_numbers_and_quotes_texts_that_look_like_f
     ]
     assert [c.value for c in row[:6]] == [-5, -2.5, -0.5, MINUS, "-5", HYPERLINK]
     assert row[6].is_date and row[7].value == "текст" and not row[7].quotePrefix
+    assert (row[6].value, row[6].number_format) == (datetime(2025, 9, 1), "DD.MM.YYYY")
+
+
+def test_the_xlsx_writer_quotes_only_the_title_block_texts_that_look_like_formulas():
+    """The title, the lines under it and the header are the users' texts too (a department's or a school's
+    name): each one that starts like a formula is quote-prefixed text, and only that one; the data cells keep
+    their look (dates дд.мм.гггг, shares in %, long texts wrapped, a text like a formula wrapped and quoted)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from common.files.tables import Column, Layout, Percent
+    from common.files.writers import write_xlsx
+
+    columns = (
+        Column("number", "№", 7),
+        Column("formula", CMD, 24),
+        Column("entered", "Дата", 12),
+        Column("share", "Доля", 10),
+        Column("note", "Примечание", 12),
+    )
+    rows = [
+        [1, HYPERLINK, date(2025, 9, 1), Percent(Decimal("12.5")), "обычный"],
+        [2, "длинный текст " * 5, datetime(2026, 1, 2, 3, 4), Percent(50), AT],
+    ]
+    exporter = SimpleNamespace(
+        form=Layout(MINUS, columns),
+        title_lines=lambda: ["МБОУ СОШ № 1", AT],
+        count=lambda: len(rows),
+        rows=lambda: iter(rows),
+    )
+    out = io.BytesIO()
+    write_xlsx(exporter, out)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    title, school, at = sheet["A1"], sheet["A2"], sheet["A3"]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in (title, school, at)] == [
+        (MINUS, "s", True),
+        ("МБОУ СОШ № 1", "s", False),
+        (AT, "s", True),
+    ]
+    assert title.font.b and title.font.sz == 14 and school.font.i and at.font.i
+    header = next(r for r in sheet.iter_rows() if r[0].value == "№")
+    assert [c.value for c in header] == ["№", CMD, "Дата", "Доля", "Примечание"]
+    assert [c.quotePrefix for c in header] == [False, True, False, False, False]
+    assert all(c.font.b and c.border.left.style == "thin" for c in header)
+    first, second = (list(r) for r in sheet.iter_rows(min_row=header[0].row + 1))
+    assert (first[1].value, first[1].data_type, first[1].quotePrefix, first[1].alignment.wrap_text) == (
+        HYPERLINK,
+        "s",
+        True,
+        True,
+    )
+    assert [(c.value, c.number_format) for c in (first[2], second[2])] == [
+        (datetime(2025, 9, 1), "DD.MM.YYYY"),
+        (datetime(2026, 1, 2, 3, 4), "DD.MM.YYYY"),
+    ]
+    assert [(c.value, c.number_format) for c in (first[3], second[3])] == [(0.125, "0.0%"), (0.5, "0.0%")]
+    assert not first[4].quotePrefix and first[4].number_format == "General" and not first[4].alignment.wrap_text
+    assert (second[4].value, second[4].data_type, second[4].quotePrefix) == (AT, "s", True)
+    assert second[1].alignment.wrap_text and not second[1].quotePrefix and second[1].data_type == "s"
 
 
 def pdf_downloads(h: Hostile):
