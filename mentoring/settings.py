@@ -180,7 +180,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A request is a unit of work for the replica's router: once it writes, it reads the primary (common/replica.py).
     "common.replica.middleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, renewing the idle deadline at most once a minute rather than on every request (registry/sessions.py).
+    "registry.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -283,10 +284,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# A session ends after this many minutes without a request: every request renews it.
+# A session ends after this many minutes without a request: activity renews it (at most once a minute, by
+# registry.sessions.SessionMiddleware, instead of Django's SESSION_SAVE_EVERY_REQUEST).
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 # The database store, but a lost connection while saving the session is a 500, not a 400 (registry/sessions.py).
 SESSION_ENGINE = "registry.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -147,3 +147,20 @@ def test_every_request_renews_the_idle_timer(as_persona, persona, settings):
     client.get(reverse("organisation_list"))
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > timezone.now() + timedelta(minutes=settings.SESSION_IDLE_MINUTES - 1)
+
+
+def test_a_request_soon_after_the_last_renewal_writes_no_session(as_persona, settings):
+    """The idle deadline is renewed when it has moved by a minute (registry/sessions.py), not on every request:
+    a page a few seconds after the last renewal leaves the session row as it was."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_persona("curator_a1")
+    client.get(reverse("home"))
+    key = client.session.session_key
+    deadline = Session.objects.get(session_key=key).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("organisation_list")).status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert Session.objects.get(session_key=key).expire_date == deadline
