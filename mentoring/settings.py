@@ -225,7 +225,7 @@ TEMPLATES = [
                 "region.context_processors.region",
             ],
             # {% load russian %}: plural and gendered forms (common/russian.py), for every app's templates.
-            "libraries": {"russian": "common.russian"},
+            "libraries": {"russian": "common.russian", "crispy_once": "common.crispy"},
         },
     },
 ]

@@ -40,7 +40,7 @@ def test_home_uses_a_fixed_number_of_queries(as_persona, world, django_assert_nu
     client.get(reverse("home"))
     # The same count with 2 organisations or 200: nothing is queried per organisation
     # (the roadmap counts are 4 of them: overdue and due soon, own items and «каждая ОО» items).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         client.get(reverse("home"))
 
 

@@ -369,7 +369,7 @@ def test_pair_list_queries_do_not_grow_with_the_page(as_persona, world, django_a
     client = as_persona("methodist_a")
     # the page, its participations (one prefetch), one query for the consent flags, and the access log's
     # entry naming the minors shown (their departments, the entry, its people: 3)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         response = client.get(reverse("pair_list"))
     assert len(response.context["page"].object_list) == min(rows, 25)
 

@@ -80,9 +80,9 @@ def test_person_list_queries_do_not_grow_with_the_page(as_persona, world, django
     for _ in range(rows):
         factories.student(world.school_a1)
     client = as_persona("methodist_a")
-    # 12 for the page itself, 3 for the flags of the people shown (roles, consent), 2 for the access
+    # 9 for the page itself, 3 for the flags of the people shown (roles, consent), 2 for the access
     # log's one entry naming the minors shown
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(reverse("person_list"))
     assert len(response.context["page"].object_list) == min(rows, 25)
 

@@ -543,14 +543,14 @@ def test_a_change_is_seen_at_once_and_a_rolled_back_one_never(world, as_persona)
 # and a miss (2), the organisations' versions and parts (2), one ranking query per check for the changed
 # schools (6), the parts stored in one statement (1), the first keys of the checks with problems (6),
 # stored (1); the first rows read by their keys (6); the duplicates: versions and answer (2), the groups
-# fetched whole (1) with the people of those shown (1), stored (1); the session's idle timeout (3); the
+# fetched whole (1) with the people of those shown (1), stored (1); the
 # access log's entry naming the minors shown and its people (2). The contingent check (monitoring/quality.py)
 # adds its ranking, first keys and rows (3), the indicator facts it reads — the schools with a contingent,
 # the department's organisations and years, the facts' versions and parts (5), counted afresh for the
 # changed schools (4) and stored (1) — and the same read again for the rows shown (5). The two checks of
 # questionnaires (influence/quality.py) add theirs each: ranking, first keys and rows (2 × 3). The mentors
 # without training (events/quality.py) add their ranking (1): pupils mentor here, so no row of it is read.
-QUERIES_COMPUTED = 66
+QUERIES_COMPUTED = 63
 # Unchanged data: the counts and keys read (2), the rows by their keys (7 + the questionnaires' 2), the
 # duplicates' answer (2),
 # the facts for the contingent rows shown (5), the access log's entry (2).

@@ -387,7 +387,7 @@ def test_roadmap_detail_query_count_does_not_grow_with_items(world, roadmaps, as
         services.apply_deadline(make_item, roadmaps.municipal.period)
         make_item.save()
     services.sync_occurrences(roadmaps.municipal)
-    assert queries() == before == 13
+    assert queries() == before == 10
 
 
 def test_the_agenda_is_one_list_by_date_with_whole_names_whose_items_and_filters(world, roadmaps, as_persona):
